@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp - an alternate TCP for Linux.
+ *
+ * Module entry: registers atcp's socket protocol on AF_INET/SOCK_STREAM,
+ * its per network namespace state (sysctls, procfs) and, in later stages,
+ * the receive hook.  See Documentation/design.rst.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/in.h>
+#include <net/protocol.h>
+#include <net/net_namespace.h>
+
+#include "atcp.h"
+
+int atcp_protocol = IPPROTO_ATCP;
+module_param_named(protocol, atcp_protocol, int, 0444);
+MODULE_PARM_DESC(protocol,
+		 "socket() protocol number that selects atcp (default 253)");
+
+unsigned int atcp_net_id __read_mostly;
+
+static struct inet_protosw atcp_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &atcp_prot,
+	.ops		= &atcp_stream_ops,
+};
+
+static int __net_init atcp_net_init(struct net *net)
+{
+	struct atcp_net *an = atcp_net(net);
+	int err;
+
+	atcp_sysctl_defaults(&an->sysctl);
+
+	err = atcp_sysctl_net_init(net);
+	if (err)
+		return err;
+
+	err = atcp_proc_net_init(net);
+	if (err) {
+		atcp_sysctl_net_exit(net);
+		return err;
+	}
+	return 0;
+}
+
+static void __net_exit atcp_net_exit(struct net *net)
+{
+	atcp_proc_net_exit(net);
+	atcp_sysctl_net_exit(net);
+}
+
+static struct pernet_operations atcp_net_ops = {
+	.init	= atcp_net_init,
+	.exit	= atcp_net_exit,
+	.id	= &atcp_net_id,
+	.size	= sizeof(struct atcp_net),
+};
+
+/*
+ * inet_register_protosw() returns nothing, so find out afterwards whether
+ * our entry is the one socket() will pick for our protocol number.
+ *
+ * A permanent entry with the same number (TCP, or a built-in protocol)
+ * makes the registration a no-op: our list node stays empty.  A
+ * non-permanent one (SCTP, MPTCP, another module) would be shadowed by us,
+ * since entries are added right after the permanent ones; we refuse that
+ * too rather than steal its sockets.  The list is walked forward from our
+ * node to its head: every real entry in the SOCK_STREAM list has type
+ * SOCK_STREAM, while the head (inetsw[SOCK_STREAM], an array slot followed
+ * by pointer-aligned slots) can never read as the odd value SOCK_STREAM.
+ */
+static bool atcp_protosw_conflict(void)
+{
+	struct inet_protosw *answer;
+	struct list_head *node;
+	bool conflict = false;
+
+	if (list_empty(&atcp_protosw.list))
+		return true;
+
+	rcu_read_lock();
+	for (node = rcu_dereference(list_next_rcu(&atcp_protosw.list));
+	     node != &atcp_protosw.list;
+	     node = rcu_dereference(list_next_rcu(node))) {
+		answer = list_entry(node, struct inet_protosw, list);
+		if (answer->type != SOCK_STREAM)
+			break;
+		if (answer->protocol == atcp_protosw.protocol) {
+			conflict = true;
+			break;
+		}
+	}
+	rcu_read_unlock();
+	return conflict;
+}
+
+static int __init atcp_init(void)
+{
+	int err;
+
+	if (atcp_protocol <= 0 || atcp_protocol >= IPPROTO_MAX ||
+	    atcp_protocol == IPPROTO_TCP) {
+		pr_err("protocol=%d is not usable: pick 1..%d, not %d (TCP)\n",
+		       atcp_protocol, IPPROTO_MAX - 1, IPPROTO_TCP);
+		return -EINVAL;
+	}
+	atcp_protosw.protocol = atcp_protocol;
+
+	err = proto_register(&atcp_prot, 1);
+	if (err)
+		return err;
+
+	err = register_pernet_subsys(&atcp_net_ops);
+	if (err)
+		goto out_proto;
+
+	INIT_LIST_HEAD(&atcp_protosw.list);
+	inet_register_protosw(&atcp_protosw);
+	if (atcp_protosw_conflict()) {
+		pr_err("protocol=%d is already taken by another SOCK_STREAM protocol; load atcp with another protocol= number\n",
+		       atcp_protocol);
+		if (!list_empty(&atcp_protosw.list))
+			inet_unregister_protosw(&atcp_protosw);
+		err = -EBUSY;
+		goto out_pernet;
+	}
+
+	return 0;
+
+out_pernet:
+	unregister_pernet_subsys(&atcp_net_ops);
+out_proto:
+	proto_unregister(&atcp_prot);
+	return err;
+}
+
+static void __exit atcp_exit(void)
+{
+	/* Sockets hold a module reference, so none exists by now. */
+	inet_unregister_protosw(&atcp_protosw);
+	unregister_pernet_subsys(&atcp_net_ops);
+	proto_unregister(&atcp_prot);
+}
+
+module_init(atcp_init);
+module_exit(atcp_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("atcp developers");
+MODULE_DESCRIPTION("atcp: an alternate TCP implementation");
+/*
+ * socket(AF_INET, SOCK_STREAM, 253) loads atcp once it is installed.  The
+ * type is spelled as its number: SOCK_STREAM is an enum in the kernel and
+ * would be stringified as its name.
+ */
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ATCP, 1 /* SOCK_STREAM */);

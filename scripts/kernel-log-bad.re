@@ -1,0 +1,1 @@
+BUG[: ]|WARNING:|Oops|general protection|refcount_t|list_(add|del) corruption|[Ss]lab (error|corruption)|Objects remaining|cache_from_obj|Poison overwritten|Redzone|double free|use-after-free|KASAN|UBSAN|blocked for more than|hung_task|soft lockup|hard LOCKUP|detected stalls|Kernel panic|kernel BUG

@@ -1,0 +1,163 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_module - loading, unloading and the module's own interfaces:
+# protocol number parameter, refusal of a taken number, refusal to unload
+# while a socket is open, 100 load/unload cycles without a trace, automatic
+# loading through the module alias, the per-namespace sysctl directory and
+# /proc/net/atcp.
+. "$(dirname "$0")/lib.sh"
+
+# py_socket PROTO: create an AF_INET stream socket; prints SO_PROTOCOL, or
+# the errno name on failure and exits non-zero.
+py_socket()
+{
+	"$ATCP_TOP/selftests/vm/build/tool_socket" "$1"
+}
+
+atcp_unload
+tap_is "without atcp, socket(..., $ATCP_PROTO) fails with EPROTONOSUPPORT" \
+	"$(py_socket $ATCP_PROTO)" EPROTONOSUPPORT
+tap_is "without atcp, socket(..., 0) is Linux TCP" "$(py_socket 0)" 6
+tap_ok "no /proc/sys/net/atcp without atcp" test ! -e /proc/sys/net/atcp
+tap_ok "no /proc/net/atcp without atcp" test ! -e /proc/net/atcp
+
+atcp_load
+tap_is "with atcp, socket(..., $ATCP_PROTO) is atcp" "$(py_socket $ATCP_PROTO)" "$ATCP_PROTO"
+tap_ok "/proc/sys/net/atcp/ exists" test -d /proc/sys/net/atcp
+tap_ok "/proc/net/atcp has the /proc/net/tcp header" \
+	grep -q '^  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode' /proc/net/atcp
+
+# ---- per network namespace --------------------------------------------------
+ns=atcp-mod-$$
+ip netns add $ns
+tap_ok "/proc/sys/net/atcp/ exists in a new namespace" \
+	ip netns exec $ns test -f /proc/sys/net/atcp/syn_retries
+tap_ok "/proc/net/atcp exists in a new namespace" \
+	ip netns exec $ns test -f /proc/net/atcp
+echo 3 > /proc/sys/net/atcp/syn_retries
+tap_is "a sysctl set in init_net" "$(cat /proc/sys/net/atcp/syn_retries)" 3
+tap_is "does not show in another namespace" \
+	"$(ip netns exec $ns cat /proc/sys/net/atcp/syn_retries)" 6
+ip netns exec $ns sh -c 'echo 9 > /proc/sys/net/atcp/syn_retries'
+tap_is "and the other namespace's change stays there" \
+	"$(cat /proc/sys/net/atcp/syn_retries)/$(ip netns exec $ns cat /proc/sys/net/atcp/syn_retries)" 3/9
+tap_fails "an out-of-range sysctl write is refused" \
+	sh -c 'echo 0 > /proc/sys/net/atcp/syn_retries'
+tap_is "and leaves the old value" "$(cat /proc/sys/net/atcp/syn_retries)" 3
+echo 6 > /proc/sys/net/atcp/syn_retries
+ip netns del $ns
+
+# ---- unload with an open socket --------------------------------------------
+fifo=$(mktemp -u /tmp/atcp-fifo.XXXXXX)
+mkfifo "$fifo"
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, int(sys.argv[1]))
+print("open", flush=True)
+sys.stdin.read()
+' "$ATCP_PROTO" < "$fifo" > /tmp/atcp-holder.out &
+holder=$!
+exec 9> "$fifo"
+for _ in $(seq 50); do grep -q open /tmp/atcp-holder.out 2>/dev/null && break; sleep 0.1; done
+tap_is "a process holds an open atcp socket" "$(cat /tmp/atcp-holder.out)" open
+tap_ok "the socket holds module references ($(cat /sys/module/atcp/refcnt))" \
+	test "$(cat /sys/module/atcp/refcnt)" -gt 0
+tap_fails "rmmod atcp is refused while the socket is open" rmmod atcp
+tap_ok "atcp is still loaded after the refused rmmod" atcp_loaded
+exec 9>&-
+wait $holder
+rm -f "$fifo" /tmp/atcp-holder.out
+tap_is "closing the socket drops the reference" "$(cat /sys/module/atcp/refcnt)" 0
+tap_ok "then rmmod atcp succeeds" rmmod atcp
+
+# ---- protocol= parameter ------------------------------------------------------
+insmod "$ATCP_KO" protocol=254
+tap_is "protocol=254: /sys/module/atcp/parameters/protocol" \
+	"$(cat /sys/module/atcp/parameters/protocol)" 254
+tap_is "protocol=254: socket(..., 254) is atcp" "$(py_socket 254)" 254
+tap_is "protocol=254: socket(..., 253) is not" "$(py_socket 253)" EPROTONOSUPPORT
+rmmod atcp
+
+for bad in 0 6 263 -1; do
+	before=$(dmesg | wc -l)
+	tap_fails "protocol=$bad is refused at load" insmod "$ATCP_KO" protocol=$bad
+	msg=$(dmesg | tail -n +$((before + 1)))
+	tap_ok "protocol=$bad: the log says why" grep -q "protocol=$bad is not usable" <<< "$msg"
+	atcp_unload
+done
+
+# A number another SOCK_STREAM protocol already answers: MPTCP (262) is
+# built into the Debian kernel; SCTP (132) is a module.
+for taken in 262 132; do
+	[ $taken = 132 ] && modprobe sctp 2>/dev/null
+	if [ "$(py_socket $taken)" != "$taken" ]; then
+		tap_skip "protocol=$taken: no other protocol answers $taken here"
+		tap_skip "protocol=$taken: log message"
+		continue
+	fi
+	before=$(dmesg | wc -l)
+	tap_fails "protocol=$taken (already taken) is refused at load" \
+		insmod "$ATCP_KO" protocol=$taken
+	msg=$(dmesg | tail -n +$((before + 1)))
+	tap_ok "protocol=$taken: the log says it is taken" \
+		grep -q "protocol=$taken is already taken" <<< "$msg"
+	atcp_unload
+done
+rmmod sctp 2>/dev/null
+
+# ---- 100 load/unload cycles -----------------------------------------------
+atcp_unload
+slab_kb() { awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo; }
+echo 3 > /proc/sys/vm/drop_caches
+insmod "$ATCP_KO" && rmmod atcp		# warm up one-time allocations
+before_log=$(dmesg | wc -l)
+before_slab=$(slab_kb)
+ok=0
+for i in $(seq 100); do
+	insmod "$ATCP_KO" || break
+	py_socket "$ATCP_PROTO" > /dev/null || break
+	rmmod atcp || break
+	ok=$i
+done
+newlog=$(dmesg | tail -n +$((before_log + 1)))
+echo 3 > /proc/sys/vm/drop_caches
+after_slab=$(slab_kb)
+tap_is "100 load/unload cycles (each creating a socket)" "$ok" 100
+printf '%s\n' "$newlog" | grep . | sed 's/^/# log: /'
+tap_is "the cycles leave no line in the kernel log" \
+	"$(printf '%s' "$newlog" | grep -c .)" 0
+growth=$((after_slab - before_slab))
+tap_diag "unreclaimable slab before $before_slab kB, after $after_slab kB"
+tap_ok "unreclaimable slab grew by less than 64 kB over 100 cycles ($growth kB)" \
+	test "$growth" -lt 64
+tap_ok "no ATCP slab cache is left behind" sh -c '! grep -q "^ATCP " /proc/slabinfo'
+
+# ---- automatic loading through the module alias ---------------------------
+kver=$(uname -r)
+modroot=/tmp/atcp-modroot
+mkdir -p $modroot/lib/modules/$kver/updates
+cp "$ATCP_KO" $modroot/lib/modules/$kver/updates/
+cp /lib/modules/$kver/modules.builtin* /lib/modules/$kver/modules.order $modroot/lib/modules/$kver/
+depmod -b $modroot $kver 2>&1 | sed 's/^/# depmod: /'
+grep 253 $modroot/lib/modules/$kver/modules.alias | sed 's/^/# alias: /'
+tap_ok "modules.alias maps net-pf-2-proto-253-type-1 to atcp" \
+	grep -q 'net_pf_2_proto_253_type_1 atcp\|net-pf-2-proto-253-type-1 atcp' \
+	$modroot/lib/modules/$kver/modules.alias
+# The kernel runs its module loader from the VM's initramfs root, where the
+# shared root is mounted at $ATCP_VM_ROOT.
+old_modprobe=$(cat /proc/sys/kernel/modprobe)
+cat > /tmp/atcp-modprobe <<EOF
+#!/bin/sh
+exec chroot ${ATCP_VM_ROOT:-/} /sbin/modprobe -d $modroot "\$@"
+EOF
+chmod +x /tmp/atcp-modprobe
+echo "${ATCP_VM_ROOT:-}/tmp/atcp-modprobe" > /proc/sys/kernel/modprobe
+atcp_unload
+tap_is "with atcp installed, socket(..., 253) loads it" "$(py_socket 253)" 253
+tap_ok "and the module is then loaded" atcp_loaded
+echo "$old_modprobe" > /proc/sys/kernel/modprobe
+rm -rf $modroot /tmp/atcp-modprobe
+atcp_load
+
+tap_finish
