@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp_rto.c - RFC 6298 retransmission timeout estimator.
+ *
+ * The gains 1/8 and 1/4 are applied with shifts, and intermediate sums
+ * use u64 so that a pathological multi-second RTT cannot overflow the
+ * 4 * RTTVAR term.  No division is needed anywhere.
+ */
+#include "atcp_rto.h"
+
+static u32 atcp_rto_clamp(const struct atcp_rto *r, u64 rto)
+{
+	if (rto < r->min_rto_us)
+		return r->min_rto_us;
+	if (rto > r->max_rto_us)
+		return r->max_rto_us;
+	return rto;
+}
+
+/*
+ * Start with RTO = @initial_rto_us (RFC 6298 2.1 says 1 s) and no RTT
+ * estimate.  Every later RTO is kept inside [@min_rto_us, @max_rto_us];
+ * the initial one is taken as given.
+ */
+void atcp_rto_init(struct atcp_rto *r, u32 initial_rto_us, u32 min_rto_us,
+		   u32 max_rto_us)
+{
+	memset(r, 0, sizeof(*r));
+	r->rto_us = initial_rto_us;
+	r->min_rto_us = min_rto_us;
+	r->max_rto_us = max_rto_us;
+}
+
+/* Fold one valid RTT measurement into the estimate (RFC 6298 2.2, 2.3). */
+void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
+{
+	u32 delta;
+	u64 var4;
+
+	if (!r->have_sample) {
+		r->srtt_us = rtt_us;
+		r->rttvar_us = rtt_us >> 1;
+		r->have_sample = true;
+	} else {
+		/* RTTVAR first: RFC 6298 2.3 wants the old SRTT here */
+		delta = r->srtt_us > rtt_us ? r->srtt_us - rtt_us :
+					      rtt_us - r->srtt_us;
+		r->rttvar_us = r->rttvar_us - (r->rttvar_us >> 2) +
+			       (delta >> 2);
+		/* unsigned steps either way, no right shift of negatives */
+		if (rtt_us > r->srtt_us)
+			r->srtt_us += (rtt_us - r->srtt_us) >> 3;
+		else
+			r->srtt_us -= (r->srtt_us - rtt_us) >> 3;
+	}
+	var4 = (u64)r->rttvar_us << 2;
+	r->rto_us = atcp_rto_clamp(r, (u64)r->srtt_us +
+				   max_t(u64, ATCP_RTO_G_US, var4));
+}
+
+/* RFC 6298 5.5: double the timer after it expired, up to the maximum. */
+void atcp_rto_backoff(struct atcp_rto *r)
+{
+	if (r->backoff < ATCP_RTO_MAX_BACKOFF &&
+	    atcp_rto_current(r) < r->max_rto_us)
+		r->backoff++;
+}
+
+void atcp_rto_reset_backoff(struct atcp_rto *r)
+{
+	r->backoff = 0;
+}
+
+/* The timeout to arm now: the computed RTO doubled per backoff, capped. */
+u32 atcp_rto_current(const struct atcp_rto *r)
+{
+	u64 rto = (u64)r->rto_us << r->backoff;
+
+	return min_t(u64, rto, r->max_rto_us);
+}

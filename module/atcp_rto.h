@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * atcp_rto.h - RFC 6298 retransmission timeout estimator.
+ *
+ * Pure code: compiled into atcp.ko and into the user-space unit tests.
+ * All times are integer microseconds.
+ *
+ * Karn's rule (RFC 6298 section 3) is the caller's job: feed
+ * atcp_rto_sample() only RTTs measured on segments that were never
+ * retransmitted, or RTTs taken from the timestamp echo (RFC 7323 4.1),
+ * which tells the copies of a retransmitted segment apart.  After a
+ * timeout the caller calls atcp_rto_backoff(), and clears the backoff
+ * with atcp_rto_reset_backoff() once new data is acknowledged.
+ */
+#ifndef _ATCP_RTO_H
+#define _ATCP_RTO_H
+
+#include "atcp_compat.h"
+
+/* the defaults Linux uses: TCP_TIMEOUT_INIT, TCP_RTO_MIN, TCP_RTO_MAX */
+#define ATCP_RTO_INIT_US	1000000U
+#define ATCP_RTO_MIN_US		200000U
+#define ATCP_RTO_MAX_US		120000000U
+
+/*
+ * RFC 6298 G, the clock granularity.  RTTs are measured with a
+ * microsecond clock, but the retransmission timer fires on jiffies; 1 ms
+ * is a jiffy at HZ=1000 and the floor of ATCP_RTO_MIN_US hides coarser
+ * ticks anyway.
+ */
+#define ATCP_RTO_G_US		1000U
+
+/* enough doublings to take any non-zero RTO past any u32 maximum */
+#define ATCP_RTO_MAX_BACKOFF	32
+
+struct atcp_rto {
+	u32 srtt_us;
+	u32 rttvar_us;
+	u32 rto_us;		/* computed RTO, before backoff */
+	u32 min_rto_us;
+	u32 max_rto_us;
+	u8 backoff;		/* timeouts since the last reset */
+	bool have_sample;
+};
+
+void atcp_rto_init(struct atcp_rto *r, u32 initial_rto_us, u32 min_rto_us,
+		   u32 max_rto_us);
+void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us);
+void atcp_rto_backoff(struct atcp_rto *r);
+void atcp_rto_reset_backoff(struct atcp_rto *r);
+u32 atcp_rto_current(const struct atcp_rto *r);
+
+#endif /* _ATCP_RTO_H */

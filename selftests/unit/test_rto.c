@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_rto.c - RFC 6298 estimator against hand-computed values.
+ */
+#include "atcp_rto.h"
+#include "tap.h"
+
+static void std_init(struct atcp_rto *r)
+{
+	atcp_rto_init(r, ATCP_RTO_INIT_US, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US);
+}
+
+static void test_samples(void)
+{
+	struct atcp_rto r;
+
+	std_init(&r);
+	tap_ok(!r.have_sample && atcp_rto_current(&r) == 1000000 &&
+	       r.backoff == 0, "initial RTO 1 s, no sample");
+
+	/* SRTT = R, RTTVAR = R/2, RTO = 100 + 4 * 50 ms */
+	atcp_rto_sample(&r, 100000);
+	tap_ok(r.have_sample && r.srtt_us == 100000 && r.rttvar_us == 50000 &&
+	       r.rto_us == 300000, "first sample 100 ms -> RTO 300 ms");
+
+	/*
+	 * |SRTT - R| = 100000; RTTVAR = 50000 - 12500 + 25000 = 62500;
+	 * SRTT = 100000 + 100000/8 = 112500; RTO = 112500 + 250000.
+	 */
+	atcp_rto_sample(&r, 200000);
+	tap_ok(r.srtt_us == 112500 && r.rttvar_us == 62500 &&
+	       r.rto_us == 362500, "second sample 200 ms -> RTO 362.5 ms");
+
+	/*
+	 * |SRTT - R| = 12500; RTTVAR = 62500 - 15625 + 3125 = 50000;
+	 * SRTT = 112500 - (12500 >> 3 = 1562) = 110938; RTO = 310938.
+	 */
+	atcp_rto_sample(&r, 100000);
+	tap_ok(r.srtt_us == 110938 && r.rttvar_us == 50000 &&
+	       r.rto_us == 310938, "third sample 100 ms -> RTO 310.938 ms");
+
+	/* the backoff multiplies the computed RTO: 310938 * 8 */
+	atcp_rto_backoff(&r);
+	atcp_rto_backoff(&r);
+	atcp_rto_backoff(&r);
+	tap_ok(r.backoff == 3 && atcp_rto_current(&r) == 2487504,
+	       "three backoffs -> 8 x RTO");
+	atcp_rto_reset_backoff(&r);
+	tap_ok(atcp_rto_current(&r) == 310938, "reset backoff -> RTO again");
+}
+
+static void test_convergence(void)
+{
+	struct atcp_rto r;
+	int i;
+
+	std_init(&r);
+	atcp_rto_sample(&r, 300000);
+	for (i = 0; i < 200; i++)
+		atcp_rto_sample(&r, 40000);
+	/*
+	 * Truncating shifts stop SRTT up to 7 us above R (the step is
+	 * (SRTT - R) >> 3), and RTTVAR settles where RTTVAR >> 2 equals
+	 * |SRTT - R| >> 2, i.e. at most 7.
+	 */
+	tap_ok(r.srtt_us >= 40000 && r.srtt_us <= 40007,
+	       "SRTT converges to constant RTT: %u", r.srtt_us);
+	tap_ok(r.rttvar_us <= 7, "RTTVAR decays to noise: %u", r.rttvar_us);
+	tap_ok(r.rto_us == ATCP_RTO_MIN_US, "RTO floored at 200 ms");
+
+	/* no floor: RTO = SRTT + max(G, 4 * RTTVAR) = SRTT + 1 ms */
+	atcp_rto_init(&r, ATCP_RTO_INIT_US, 0, ATCP_RTO_MAX_US);
+	atcp_rto_sample(&r, 300000);
+	for (i = 0; i < 200; i++)
+		atcp_rto_sample(&r, 40000);
+	tap_ok(r.rto_us == r.srtt_us + ATCP_RTO_G_US,
+	       "without floor RTO = SRTT + G once variance is small: %u",
+	       r.rto_us);
+
+	/* a rising RTT raises the RTO above the floor */
+	for (i = 0; i < 200; i++)
+		atcp_rto_sample(&r, 400000);
+	/* from below, truncation stops SRTT up to 7 us short of R */
+	tap_ok(r.srtt_us >= 399993 && r.srtt_us <= 400000,
+	       "SRTT follows a step up: %u", r.srtt_us);
+}
+
+static void test_clamps(void)
+{
+	struct atcp_rto r;
+
+	/* 10 ms: 10000 + 4 * 5000 = 30 ms, below the floor */
+	std_init(&r);
+	atcp_rto_sample(&r, 10000);
+	tap_ok(r.rto_us == 200000, "small RTT clamped to min 200 ms");
+
+	/* 400 us, no floor: 4 * RTTVAR = 800 < G = 1000 -> 1400 */
+	atcp_rto_init(&r, ATCP_RTO_INIT_US, 0, ATCP_RTO_MAX_US);
+	atcp_rto_sample(&r, 400);
+	tap_ok(r.rto_us == 1400, "G dominates a tiny RTTVAR: %u", r.rto_us);
+
+	/* 100 s: 100 + 4 * 50 = 300 s, above the cap */
+	std_init(&r);
+	atcp_rto_sample(&r, 100000000);
+	tap_ok(r.rto_us == 120000000, "huge RTT clamped to max 120 s");
+
+	/* 4 * RTTVAR would overflow 32 bits here */
+	std_init(&r);
+	atcp_rto_sample(&r, 0xffffffffU);
+	tap_ok(r.rto_us == 120000000 && r.srtt_us == 0xffffffffU,
+	       "RTT 2^32-1 us does not overflow");
+	atcp_rto_sample(&r, 0);
+	tap_ok(r.srtt_us == 0xffffffffU - (0xffffffffU >> 3) &&
+	       r.rto_us == 120000000, "drop from 2^32-1 to 0 handled");
+
+	/* a zero RTT is legal and floors at min */
+	std_init(&r);
+	atcp_rto_sample(&r, 0);
+	tap_ok(r.srtt_us == 0 && r.rto_us == 200000, "zero RTT -> min RTO");
+}
+
+static void test_backoff(void)
+{
+	static const u32 want[] = {
+		1000000, 2000000, 4000000, 8000000, 16000000, 32000000,
+		64000000, 120000000, 120000000, 120000000,
+	};
+	struct atcp_rto r;
+	unsigned int i, ok = 1;
+	u32 seen = 0;
+
+	std_init(&r);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		seen = atcp_rto_current(&r);
+		if (seen != want[i]) {
+			ok = 0;
+			tap_diag("step %u: %u, want %u", i, seen, want[i]);
+		}
+		atcp_rto_backoff(&r);
+	}
+	tap_ok(ok, "backoff 1,2,4,..,64 s then capped at 120 s");
+	tap_ok(r.backoff == 7, "backoff counter stops once capped: %u",
+	       r.backoff);
+
+	for (i = 0; i < 100; i++)
+		atcp_rto_backoff(&r);
+	tap_ok(atcp_rto_current(&r) == 120000000 && r.backoff == 7,
+	       "many more timeouts stay at 120 s");
+
+	/* a zero RTO can never reach the cap: the shift stays bounded */
+	atcp_rto_init(&r, 0, 0, ATCP_RTO_MAX_US);
+	for (i = 0; i < 100; i++)
+		atcp_rto_backoff(&r);
+	tap_ok(r.backoff == ATCP_RTO_MAX_BACKOFF && atcp_rto_current(&r) == 0,
+	       "backoff of a zero RTO bounded at %u", ATCP_RTO_MAX_BACKOFF);
+
+	/* a 1 us RTO needs 32 doublings to pass 2^32 - 1: no overflow */
+	atcp_rto_init(&r, 1, 0, 0xffffffffU);
+	for (i = 0; i < 40; i++)
+		atcp_rto_backoff(&r);
+	tap_ok(atcp_rto_current(&r) == 0xffffffffU && r.backoff == 32,
+	       "1 us RTO backs off to a 2^32-1 cap without overflow");
+}
+
+int main(void)
+{
+	test_samples();
+	test_convergence();
+	test_clamps();
+	test_backoff();
+	return tap_finish();
+}
