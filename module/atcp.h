@@ -9,12 +9,19 @@
 #define _ATCP_H
 
 #include <linux/types.h>
+#include <linux/skbuff.h>
+#include <linux/timer.h>
+#include <linux/tcp.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
 #include <uapi/linux/atcp.h>
+
+#include "atcp_fsm.h"
+#include "atcp_rto.h"
+#include "atcp_seq.h"
 
 /* The protocol number applications pass to socket(); module parameter. */
 extern int atcp_protocol;
@@ -34,12 +41,30 @@ struct atcp_sysctl {
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;
+	int timestamps;
+	int window_scaling;
+	int rfc1337;
+	int tw_timeout;
+	int max_syn_backlog;
+	int local_port_range[2];
 };
+
+struct atcp_mib;
 
 /* Everything atcp keeps per network namespace. */
 struct atcp_net {
 	struct atcp_sysctl sysctl;
+	struct atcp_mib __percpu *mib;
+	atomic_t curr_estab;
+	atomic_t orphans;
 	struct ctl_table_header *sysctl_hdr;
+	struct nf_hook_ops *hooks;
+	/* TIME_WAIT entries of this namespace, oldest first. */
+	spinlock_t tw_lock;
+	struct list_head tw_list;
+	unsigned int tw_count;
+	struct timer_list tw_timer;
+	bool exiting;
 };
 
 extern unsigned int atcp_net_id;
@@ -50,12 +75,137 @@ static inline struct atcp_net *atcp_net(const struct net *net)
 }
 
 /*
+ * Per-skb state while an skb sits on a write, receive or out-of-order
+ * queue.  Transmitted clones get their cb cleared before the IP layer
+ * uses it.
+ */
+struct atcp_skb_cb {
+	u32 seq;		/* first sequence number */
+	u32 end_seq;		/* seq + data + SYN + FIN */
+	u32 sent_us;		/* last transmission, for RTT samples */
+	u8 flags;		/* TCPHDR_SYN, TCPHDR_FIN, ... */
+	u8 retrans;		/* times retransmitted (Karn) */
+};
+
+#define ATCP_SKB_CB(skb) ((struct atcp_skb_cb *)&((skb)->cb[0]))
+
+/* Connection timers, multiplexed on one timer_list each. */
+enum atcp_timer_kind {
+	ATCP_TIMER_RTX,		/* retransmission (SYN, data, FIN) */
+	ATCP_TIMER_PROBE,	/* zero window probe */
+};
+
+/*
  * An atcp socket.  It starts with inet_sock so that the AF_INET socket
- * layer (inet_create, inet_release, inet_getname) can serve it; all TCP
- * state that follows is atcp's own.
+ * layer (inet_create, inet_release, inet_getname, inet_bind) can serve it;
+ * all TCP state that follows is atcp's own.
  */
 struct atcp_sock {
 	struct inet_sock inet;
+
+	/* Send sequence space (RFC 9293 3.3.1). */
+	u32 iss;
+	u32 snd_una;		/* oldest unacknowledged */
+	u32 snd_nxt;		/* next to send (rewound after a timeout) */
+	u32 snd_max;		/* highest ever sent: what an ACK may cover */
+	u32 write_seq;		/* end of data queued by the user */
+	u32 snd_wnd;		/* peer's window, unscaled */
+	u32 max_window;		/* largest window the peer offered */
+	u32 snd_wl1;
+	u32 snd_wl2;
+
+	/* Receive sequence space. */
+	u32 irs;
+	u32 rcv_nxt;
+	u32 rcv_wnd;		/* window last advertised */
+	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
+	u32 copied_seq;		/* next byte the user reads */
+
+	/* Negotiated options. */
+	u16 mss_cache;		/* payload bytes per segment we send */
+	u16 advmss;		/* MSS we advertise */
+	u16 peer_mss;		/* MSS the peer advertised */
+	u8 snd_wscale;
+	u8 rcv_wscale;
+	u8 ts_ok:1,
+	   ws_ok:1,
+	   sack_ok:1,
+	   passive:1,		/* opened through a listener */
+	   fin_queued:1,	/* our FIN is on the write queue */
+	   was_accepted_q:1,	/* child: on the accept queue */
+	   destroyed:1,		/* atcp_destroy_sock() ran */
+	   counted_orphan:1;
+	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
+	u32 last_challenge;	/* jiffies of the last challenge ACK */
+	u32 ts_recent;		/* peer's last TSval (PAWS) */
+	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
+	u32 ts_offset;		/* our TSval = ms clock + offset */
+
+	/* Retransmission and congestion control (NewReno). */
+	struct atcp_rto rto;
+	u32 cwnd;		/* segments */
+	u32 cwnd_cnt;
+	u32 ssthresh;
+	u32 recover;		/* NewReno recovery point */
+	u8 dupacks;
+	u8 in_recovery:1,
+	   rtx_timer_kind:1;
+	u8 retransmits;		/* consecutive timeouts */
+	u8 probes_out;
+	u32 retrans_start;	/* jiffies of the first unanswered rtx */
+	struct timer_list rtx_timer;
+
+	/* Delayed ACK. */
+	struct timer_list delack_timer;
+	u8 ack_pending;
+	u8 segs_unacked;
+	u8 quickack;
+
+	/* Write queue: sk->sk_write_queue; the first unsent skb. */
+	struct sk_buff *send_head;
+	/* Out-of-order segments, sorted by sequence. */
+	struct sk_buff_head ooo_queue;
+
+	/* Listener: embryonic children and the accept queue. */
+	spinlock_t accept_lock;
+	struct list_head accept_queue;	/* established, not accepted */
+	struct list_head syn_queue;	/* SYN-RECEIVED children */
+	unsigned int accept_len;
+	unsigned int syn_len;
+	/* Child: its place on the listener's queues. */
+	struct list_head accept_node;
+	struct sock *listener;
+
+	/* Bind bucket this socket's port belongs to. */
+	struct atcp_bind_bucket *bind_bucket;
+
+	/* TCP_INFO counters. */
+	u64 bytes_acked;
+	u64 bytes_received;
+	u64 bytes_sent;
+	u32 segs_in;
+	u32 segs_out;
+	u32 data_segs_in;
+	u32 data_segs_out;
+	u32 total_retrans;
+	u32 last_data_recv;	/* jiffies */
+	u32 last_data_sent;
+	u32 last_ack_recv;
+	u32 snd_ssthresh_seen;
+
+	/*
+	 * Socket options the user set: kept across disconnect() and
+	 * inherited by a listener's children.  Must stay last.
+	 */
+	struct atcp_sockopts {
+		u8 nodelay;
+		u8 syn_retries;		/* TCP_SYNCNT, 0: sysctl */
+		u16 user_mss;		/* TCP_MAXSEG */
+		int keepalive_time;	/* seconds, 0: sysctl */
+		int keepalive_intvl;
+		int keepalive_probes;
+		u32 user_timeout;	/* ms */
+	} opts;
 };
 
 static inline struct atcp_sock *atcp_sk(const struct sock *sk)
@@ -63,9 +213,184 @@ static inline struct atcp_sock *atcp_sk(const struct sock *sk)
 	return (struct atcp_sock *)sk;
 }
 
+/*
+ * A port bound by atcp in one namespace: the sockets on it and how many
+ * TIME_WAIT entries still hold it.
+ */
+struct atcp_bind_bucket {
+	possible_net_t net;
+	u16 port;
+	unsigned int tw_refs;
+	struct hlist_node node;
+	struct hlist_head owners;	/* sk->sk_bind_node */
+};
+
+/*
+ * A TIME_WAIT entry: what RFC 9293 needs for 2MSL after the full socket is
+ * gone.  See atcp_minisocks.c.
+ */
+struct atcp_tw {
+	struct hlist_node hash;
+	struct list_head expire;
+	possible_net_t net;
+	struct atcp_bind_bucket *tb;
+	__be32 saddr;		/* local */
+	__be32 daddr;		/* remote */
+	__be16 sport;
+	__be16 dport;
+	u32 snd_nxt;
+	u32 rcv_nxt;
+	u32 ts_recent;
+	u32 ts_recent_stamp;
+	u32 ts_offset;
+	unsigned long expires;
+	u16 rcv_wnd;
+	u8 ts_ok;
+	u8 rcv_wscale;
+};
+
+/* A walk over a namespace's sockets and TIME_WAIT entries (procfs). */
+struct atcp_walker {
+	void (*sock)(struct atcp_walker *w, struct sock *sk);
+	void (*tw)(struct atcp_walker *w, const struct atcp_tw *tw);
+	struct seq_file *seq;
+	int n;
+};
+
+/* Which table an atcp socket's sk_node is in. */
+enum {
+	ATCP_HASH_NONE,
+	ATCP_HASH_EST,
+	ATCP_HASH_LISTEN,
+};
+
+/* Limits. */
+#define ATCP_RCVBUF_DEFAULT	(4 << 20)
+#define ATCP_SNDBUF_DEFAULT	(4 << 20)
+#define ATCP_MAX_HEADER		MAX_TCP_HEADER
+#define ATCP_INIT_CWND		10
+#define ATCP_MIN_MSS		88
+#define ATCP_DEFAULT_MSS	536
+#define ATCP_DELACK_MIN		(HZ / 25)	/* 40 ms, like Linux */
+#define ATCP_TIMEOUT_INIT	HZ		/* RFC 6298 initial RTO */
+#define ATCP_RTO_MIN_US		200000U
+#define ATCP_RTO_MAX_US		120000000U
+#define ATCP_PROBE_MAX		(120 * HZ)
+#define ATCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
+
+static inline u32 atcp_clock_us(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+static inline u32 atcp_clock_ms(void)
+{
+	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
+}
+
+static inline u32 atcp_tsval(const struct atcp_sock *as)
+{
+	return atcp_clock_ms() + as->ts_offset;
+}
+
+static inline u32 atcp_receive_window(const struct atcp_sock *as)
+{
+	s32 win = as->rcv_wup + as->rcv_wnd - as->rcv_nxt;
+
+	return win < 0 ? 0 : win;
+}
+
+static inline unsigned int atcp_inflight(const struct atcp_sock *as)
+{
+	return as->snd_nxt - as->snd_una;
+}
+
+static inline int atcp_max_syn_backlog(const struct sock *sk)
+{
+	return READ_ONCE(atcp_net(sock_net(sk))->sysctl.max_syn_backlog);
+}
+
 /* atcp_sock.c */
 extern struct proto atcp_prot;
 extern const struct proto_ops atcp_stream_ops;
+void atcp_set_state(struct sock *sk, int state);
+void atcp_done(struct sock *sk);
+void atcp_init_tcb(struct sock *sk);
+void atcp_start_tcb(struct sock *sk);
+void atcp_destroy_sock(struct sock *sk);
+void atcp_write_space(struct sock *sk);
+int atcp_event(struct sock *sk, enum atcp_event ev);
+
+/* atcp_table.c */
+int atcp_table_init(void);
+void atcp_table_exit(void);
+int atcp_get_port(struct sock *sk, unsigned short snum);
+void atcp_put_port(struct sock *sk);
+int atcp_hash(struct sock *sk);
+void atcp_unhash(struct sock *sk);
+int atcp_connect_hash(struct sock *sk);
+struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif);
+struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
+				  __be16 dport, int dif, int sdif);
+int atcp_inherit_port(struct sock *sk, struct sock *child);
+bool atcp_listen_conflict(struct sock *sk);
+unsigned int atcp_ehash_size(void);
+void atcp_walk_socks(struct net *net, struct atcp_walker *w);
+struct atcp_tw *atcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport);
+bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport);
+void atcp_tw_hash(struct atcp_tw *tw);
+void atcp_tw_unhash(struct atcp_tw *tw);
+void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb);
+void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb);
+bool atcp_tuple_in_use(struct net *net, __be32 saddr, __be16 sport,
+		       __be32 daddr, __be16 dport);
+
+/* atcp_input.c */
+int atcp_hooks_net_init(struct net *net);
+void atcp_hooks_net_exit(struct net *net);
+int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+int atcp_check_header(struct net *net, struct sk_buff *skb);
+
+/* atcp_output.c */
+int atcp_send_syn(struct sock *sk);
+int atcp_send_synack(struct sock *sk);
+void atcp_send_ack(struct sock *sk);
+void atcp_send_active_reset(struct sock *sk, gfp_t gfp);
+int atcp_send_fin(struct sock *sk);
+void atcp_push(struct sock *sk, int nonagle);
+int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void atcp_send_probe(struct sock *sk);
+void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win,
+		      const u32 *tsopt);
+void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
+void atcp_sync_mss(struct sock *sk, u32 pmtu);
+u32 atcp_select_window(struct sock *sk);
+void atcp_maybe_send_window_update(struct sock *sk);
+unsigned int atcp_size_goal(struct sock *sk);
+void atcp_write_queue_purge(struct sock *sk);
+int atcp_route_connect(struct sock *sk);
+
+/* atcp_timer.c */
+void atcp_init_timers(struct sock *sk);
+void atcp_clear_timers(struct sock *sk);
+void atcp_reset_rtx_timer(struct sock *sk);
+void atcp_stop_rtx_timer(struct sock *sk);
+void atcp_arm_probe_timer(struct sock *sk);
+void atcp_schedule_ack(struct sock *sk);
+void atcp_reset_keepalive(struct sock *sk);
+
+/* atcp_minisocks.c */
+int atcp_tw_net_init(struct net *net);
+void atcp_tw_net_exit(struct net *net);
+void atcp_time_wait(struct sock *sk);
+bool atcp_tw_claim(struct net *net, struct sk_buff *skb);
+void atcp_tw_walk(struct net *net, struct atcp_walker *w);
+int atcp_tw_cache_init(void);
+void atcp_tw_cache_exit(void);
 
 /* atcp_sysctl.c */
 void atcp_sysctl_defaults(struct atcp_sysctl *s);

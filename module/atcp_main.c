@@ -15,6 +15,7 @@
 #include <net/net_namespace.h>
 
 #include "atcp.h"
+#include "atcp_mib.h"
 
 int atcp_protocol = IPPROTO_ATCP;
 module_param_named(protocol, atcp_protocol, int, 0444);
@@ -35,23 +36,44 @@ static int __net_init atcp_net_init(struct net *net)
 	int err;
 
 	atcp_sysctl_defaults(&an->sysctl);
-
+	an->mib = alloc_percpu(struct atcp_mib);
+	if (!an->mib)
+		return -ENOMEM;
+	err = atcp_tw_net_init(net);
+	if (err)
+		goto out_mib;
 	err = atcp_sysctl_net_init(net);
 	if (err)
-		return err;
-
+		goto out_tw;
 	err = atcp_proc_net_init(net);
-	if (err) {
-		atcp_sysctl_net_exit(net);
-		return err;
-	}
+	if (err)
+		goto out_sysctl;
+	err = atcp_hooks_net_init(net);
+	if (err)
+		goto out_proc;
 	return 0;
+
+out_proc:
+	atcp_proc_net_exit(net);
+out_sysctl:
+	atcp_sysctl_net_exit(net);
+out_tw:
+	atcp_tw_net_exit(net);
+out_mib:
+	free_percpu(an->mib);
+	return err;
 }
 
 static void __net_exit atcp_net_exit(struct net *net)
 {
+	struct atcp_net *an = atcp_net(net);
+
+	/* No new segment reaches atcp in this namespace after this. */
+	atcp_hooks_net_exit(net);
 	atcp_proc_net_exit(net);
+	atcp_tw_net_exit(net);
 	atcp_sysctl_net_exit(net);
+	free_percpu(an->mib);
 }
 
 static struct pernet_operations atcp_net_ops = {
@@ -111,9 +133,15 @@ static int __init atcp_init(void)
 	}
 	atcp_protosw.protocol = atcp_protocol;
 
-	err = proto_register(&atcp_prot, 1);
+	err = atcp_table_init();
 	if (err)
 		return err;
+	err = atcp_tw_cache_init();
+	if (err)
+		goto out_table;
+	err = proto_register(&atcp_prot, 1);
+	if (err)
+		goto out_tw;
 
 	err = register_pernet_subsys(&atcp_net_ops);
 	if (err)
@@ -136,15 +164,24 @@ out_pernet:
 	unregister_pernet_subsys(&atcp_net_ops);
 out_proto:
 	proto_unregister(&atcp_prot);
+out_tw:
+	atcp_tw_cache_exit();
+out_table:
+	atcp_table_exit();
 	return err;
 }
 
 static void __exit atcp_exit(void)
 {
-	/* Sockets hold a module reference, so none exists by now. */
+	/*
+	 * Sockets hold a module reference, so none exists by now; TIME_WAIT
+	 * entries hold none and are freed with their namespace state.
+	 */
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
 	proto_unregister(&atcp_prot);
+	atcp_tw_cache_exit();
+	atcp_table_exit();
 }
 
 module_init(atcp_init);

@@ -1,54 +1,150 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/net/atcp: atcp's sockets in the exact layout of /proc/net/tcp, so
- * that tools parsing the latter read the former unchanged.
+ * procfs: /proc/net/atcp lists atcp's listeners, connections and TIME_WAIT
+ * entries in the exact layout of /proc/net/tcp, so that tools parsing the
+ * latter read the former unchanged; /proc/net/atcp_stat has the counters.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 #include "atcp.h"
+#include "atcp_mib.h"
 
-static void *atcp_seq_start(struct seq_file *seq, loff_t *pos)
+#define ATCP_PROC_LINE	150	/* /proc/net/tcp pads lines to 149 + '\n' */
+
+static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 {
-	return *pos ? NULL : SEQ_START_TOKEN;
+	struct atcp_sock *as = atcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);
+	unsigned long expires = 0;
+	int rx, tx, timer = 0;
+
+	if (state == TCP_LISTEN) {
+		rx = READ_ONCE(as->accept_len);
+		tx = READ_ONCE(sk->sk_max_ack_backlog);
+	} else {
+		rx = max_t(int, READ_ONCE(as->rcv_nxt) -
+				READ_ONCE(as->copied_seq), 0);
+		tx = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_una);
+	}
+	if (timer_pending(&as->rtx_timer)) {
+		timer = as->rtx_timer_kind == ATCP_TIMER_PROBE ? 4 : 1;
+		expires = as->rtx_timer.expires;
+	} else if (timer_pending(&sk->sk_timer)) {
+		timer = 2;
+		expires = sk->sk_timer.expires;
+	}
+
+	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+		   w->n++, inet->inet_rcv_saddr, inet->inet_num,
+		   inet->inet_daddr, ntohs(inet->inet_dport), state, tx, rx,
+		   timer, timer ? jiffies_delta_to_clock_t(expires - jiffies) :
+		   0UL, as->retransmits,
+		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)),
+		   as->probes_out, sock_i_ino(sk),
+		   refcount_read(&sk->sk_refcnt), sk,
+		   usecs_to_jiffies(atcp_rto_current(&as->rto)) * USER_HZ / HZ,
+		   (unsigned long)jiffies_to_clock_t(ATCP_DELACK_MIN),
+		   as->quickack << 1, as->cwnd,
+		   state == TCP_LISTEN ? 0 :
+		   (as->ssthresh >= TCP_INFINITE_SSTHRESH ? -1 :
+		    (int)as->ssthresh));
+	seq_pad(w->seq, '\n');
 }
 
-static void *atcp_seq_next(struct seq_file *seq, void *v, loff_t *pos)
+static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 {
-	++*pos;
-	return NULL;
+	long delta = tw->expires - jiffies;
+
+	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
+		   w->n++, tw->saddr, ntohs(tw->sport), tw->daddr,
+		   ntohs(tw->dport), TCP_TIME_WAIT, 0, 0, 3,
+		   jiffies_delta_to_clock_t(delta), 0, 0, 0, 0, 1, tw);
+	seq_pad(w->seq, '\n');
 }
 
-static void atcp_seq_stop(struct seq_file *seq, void *v)
+static int atcp_proc_show(struct seq_file *seq, void *v)
 {
-}
+	struct atcp_walker w = {
+		.sock = atcp_proc_sock,
+		.tw = atcp_proc_tw,
+		.seq = seq,
+	};
+	struct net *net = seq_file_single_net(seq);
 
-static int atcp_seq_show(struct seq_file *seq, void *v)
-{
-	if (v == SEQ_START_TOKEN)
-		seq_puts(seq,
-			 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+	seq_setwidth(seq, ATCP_PROC_LINE - 1);
+	seq_puts(seq,
+		 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
 	seq_pad(seq, '\n');
+	atcp_walk_socks(net, &w);
+	atcp_tw_walk(net, &w);
 	return 0;
 }
 
-static const struct seq_operations atcp_seq_ops = {
-	.start	= atcp_seq_start,
-	.next	= atcp_seq_next,
-	.stop	= atcp_seq_stop,
-	.show	= atcp_seq_show,
+const char *const atcp_mib_names[ATCP_MIB_MAX] = {
+	[ATCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
+	[ATCP_MIB_PASSIVEOPENS]		= "PassiveOpens",
+	[ATCP_MIB_ATTEMPTFAILS]		= "AttemptFails",
+	[ATCP_MIB_ESTABRESETS]		= "EstabResets",
+	[ATCP_MIB_INSEGS]		= "InSegs",
+	[ATCP_MIB_OUTSEGS]		= "OutSegs",
+	[ATCP_MIB_RETRANSSEGS]		= "RetransSegs",
+	[ATCP_MIB_INERRS]		= "InErrs",
+	[ATCP_MIB_OUTRSTS]		= "OutRsts",
+	[ATCP_MIB_INCSUMERRORS]		= "InCsumErrors",
+	[ATCP_MIB_LISTENOVERFLOWS]	= "ListenOverflows",
+	[ATCP_MIB_LISTENDROPS]		= "ListenDrops",
+	[ATCP_MIB_TW]			= "TW",
+	[ATCP_MIB_TWKILLED]		= "TWKilled",
+	[ATCP_MIB_DELAYEDACKS]		= "DelayedACKs",
+	[ATCP_MIB_FASTRETRANS]		= "FastRetrans",
+	[ATCP_MIB_TIMEOUTS]		= "Timeouts",
+	[ATCP_MIB_CHALLENGEACKS]	= "ChallengeACKs",
+	[ATCP_MIB_PAWSDROPS]		= "PAWSEstab",
+	[ATCP_MIB_OFOQUEUE]		= "OFOQueue",
 };
+
+/* "Name value" per line; CurrEstab and the orphan count are gauges. */
+static int atcp_stat_show(struct seq_file *seq, void *v)
+{
+	struct net *net = seq_file_single_net(seq);
+	struct atcp_net *an = atcp_net(net);
+	int i, cpu;
+
+	for (i = 0; i < ATCP_MIB_MAX; i++) {
+		unsigned long sum = 0;
+
+		for_each_possible_cpu(cpu)
+			sum += per_cpu_ptr(an->mib, cpu)->mibs[i];
+		seq_printf(seq, "%s %lu\n", atcp_mib_names[i], sum);
+	}
+	seq_printf(seq, "CurrEstab %d\n", atomic_read(&an->curr_estab));
+	seq_printf(seq, "Orphans %d\n", atomic_read(&an->orphans));
+	return 0;
+}
 
 int atcp_proc_net_init(struct net *net)
 {
-	if (!proc_create_net("atcp", 0444, net->proc_net, &atcp_seq_ops,
-			     sizeof(struct seq_net_private)))
+	if (!proc_create_net_single("atcp", 0444, net->proc_net,
+				    atcp_proc_show, NULL))
 		return -ENOMEM;
+	if (!proc_create_net_single("atcp_stat", 0444, net->proc_net,
+				    atcp_stat_show, NULL)) {
+		remove_proc_entry("atcp", net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void atcp_proc_net_exit(struct net *net)
 {
+	remove_proc_entry("atcp_stat", net->proc_net);
 	remove_proc_entry("atcp", net->proc_net);
 }

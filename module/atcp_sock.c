@@ -1,61 +1,1136 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atcp socket layer: struct proto and proto_ops of an atcp stream socket.
+ * atcp socket layer: struct proto and proto_ops of an atcp stream socket,
+ * and the glue between user calls and the state engine.
+ *
+ * Locking follows Linux TCP: user calls hold the socket lock
+ * (lock_sock); the receive path and the timers take the socket spinlock
+ * and, when a user call owns the socket, queue to its backlog or retry.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/module.h>
 #include <linux/net.h>
-#include <net/sock.h>
+#include <linux/poll.h>
+#include <linux/siphash.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
 #include <net/inet_common.h>
+#include <net/ip.h>
+#include <net/tcp.h>
 
 #include "atcp.h"
+#include "atcp_cookie.h"
+#include "atcp_mib.h"
 
-static void atcp_unhash(struct sock *sk)
+static struct {
+	siphash_key_t isn;
+	siphash_key_t ts;
+} atcp_secret __read_mostly;
+
+/* ---- state ------------------------------------------------------------------- */
+
+/* Bytes received and not yet read; a received FIN takes a sequence number. */
+static int atcp_bytes_unread(const struct sock *sk)
 {
+	const struct atcp_sock *as = atcp_sk(sk);
+	int n = READ_ONCE(as->rcv_nxt) - READ_ONCE(as->copied_seq);
+
+	if (sock_flag(sk, SOCK_DONE))
+		n--;
+	return max(n, 0);
 }
+
+static bool atcp_state_established(int state)
+{
+	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
+}
+
+void atcp_set_state(struct sock *sk, int state)
+{
+	struct atcp_net *an = atcp_net(sock_net(sk));
+	int old = sk->sk_state;
+
+	if (old == state)
+		return;
+	if (atcp_state_established(state) && !atcp_state_established(old))
+		atomic_inc(&an->curr_estab);
+	else if (!atcp_state_established(state) && atcp_state_established(old))
+		atomic_dec(&an->curr_estab);
+	/* Pairs with inet_sk_state_load() in poll and procfs. */
+	smp_store_release(&sk->sk_state, state);
+}
+
+/* Take a child off its listener's queues; true if it was on one. */
+static bool atcp_child_unlink(struct sock *child)
+{
+	struct atcp_sock *as = atcp_sk(child);
+	struct sock *listener = READ_ONCE(as->listener);
+	struct atcp_sock *las;
+	bool queued = false;
+
+	if (!listener)
+		return false;
+	las = atcp_sk(listener);
+	spin_lock_bh(&las->accept_lock);
+	if (as->listener == listener) {
+		if (child->sk_state == TCP_SYN_RECV && !as->was_accepted_q)
+			las->syn_len--;
+		else
+			las->accept_len--;
+		list_del_init(&as->accept_node);
+		as->listener = NULL;
+		queued = true;
+	}
+	spin_unlock_bh(&las->accept_lock);
+	if (queued)
+		sock_put(listener);
+	return queued;
+}
+
+/* The handshake of a passively opened child completed. */
+static void atcp_child_established(struct sock *child)
+{
+	struct atcp_sock *as = atcp_sk(child);
+	struct sock *listener = READ_ONCE(as->listener);
+	struct atcp_sock *las;
+
+	ATCP_INC_STATS(sock_net(child), ATCP_MIB_PASSIVEOPENS);
+	if (!listener)
+		return;
+	las = atcp_sk(listener);
+	spin_lock_bh(&las->accept_lock);
+	if (as->listener == listener && !as->was_accepted_q) {
+		list_move_tail(&as->accept_node, &las->accept_queue);
+		as->was_accepted_q = 1;
+		las->syn_len--;
+		las->accept_len++;
+	}
+	spin_unlock_bh(&las->accept_lock);
+	listener->sk_data_ready(listener);
+}
+
+void atcp_destroy_sock(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->destroyed)
+		return;
+	as->destroyed = 1;
+	atcp_clear_timers(sk);
+	atcp_write_queue_purge(sk);
+	skb_queue_purge(&as->ooo_queue);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	atcp_unhash(sk);
+	atcp_put_port(sk);
+	if (as->counted_orphan)
+		atomic_dec(&atcp_net(sock_net(sk))->orphans);
+	sock_put(sk);		/* the owner's reference */
+}
+
+/*
+ * The connection is over (RFC 9293 "delete the TCB").  A socket its user
+ * still holds stays until close(); an orphan is freed now.
+ */
+void atcp_done(struct sock *sk)
+{
+	atcp_unhash(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	atcp_clear_timers(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		atcp_put_port(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (atcp_child_unlink(sk))
+		sock_set_flag(sk, SOCK_DEAD);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_state_change(sk);
+	else
+		atcp_destroy_sock(sk);
+}
+
+static int atcp_fsm_errno(u8 err)
+{
+	switch (err) {
+	case ATCP_FSM_EISCONN:
+		return -EISCONN;
+	case ATCP_FSM_EALREADY:
+		return -EALREADY;
+	case ATCP_FSM_ENOTCONN:
+		return -ENOTCONN;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * Run one event through the state engine and carry out its actions, in
+ * the order: transmit, report, wake, TIME-WAIT, delete.
+ */
+int atcp_event(struct sock *sk, enum atcp_event ev)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_transition t;
+	int old = sk->sk_state;
+	u16 act;
+
+	if (atcp_fsm_step(old, ev, as->passive, &t))
+		return -EINVAL;
+	if (t.err)
+		return atcp_fsm_errno(t.err);
+	act = t.actions;
+
+	if (act & ATCP_ACT_BACK_TO_LISTEN) {
+		/* Our listener never left LISTEN: this child just goes away. */
+		atcp_done(sk);
+		return 0;
+	}
+	atcp_set_state(sk, t.next);
+
+	if (act & ATCP_ACT_SEND_SYN)
+		atcp_send_syn(sk);
+	if (act & ATCP_ACT_SEND_SYNACK)
+		atcp_send_synack(sk);
+	if (act & ATCP_ACT_SEND_FIN)
+		atcp_send_fin(sk);
+	if (act & (ATCP_ACT_SEND_ACK | ATCP_ACT_CHALLENGE_ACK))
+		atcp_send_ack(sk);
+	if (act & ATCP_ACT_SEND_RST)
+		atcp_send_active_reset(sk, GFP_ATOMIC);
+
+	if (act & ATCP_ACT_ERR_RESET) {
+		if (old == TCP_SYN_SENT || old == TCP_SYN_RECV)
+			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
+		else if (old == TCP_CLOSE_WAIT)
+			WRITE_ONCE(sk->sk_err, EPIPE);
+		else
+			WRITE_ONCE(sk->sk_err, ECONNRESET);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+	}
+	if (act & ATCP_ACT_ERR_TIMEOUT) {
+		WRITE_ONCE(sk->sk_err, sk->sk_err_soft ? : ETIMEDOUT);
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk_error_report(sk);
+	}
+	if (act & ATCP_ACT_CONNECTED) {
+		if (as->passive) {
+			atcp_child_established(sk);
+		} else {
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ACTIVEOPENS);
+			if (!sock_flag(sk, SOCK_DEAD)) {
+				sk->sk_state_change(sk);
+				sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+			}
+		}
+		atcp_stop_rtx_timer(sk);
+		atcp_push(sk, 0);
+	}
+	if (act & ATCP_ACT_START_TW) {
+		atcp_time_wait(sk);
+		return 0;
+	}
+	if (act & ATCP_ACT_DELETE_TCB)
+		atcp_done(sk);
+	return 0;
+}
+
+/* ---- TCB set-up --------------------------------------------------------------- */
+
+/* Clear the TCB (all but the user's socket options) and set defaults. */
+void atcp_init_tcb(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+
+	memset((char *)as + sizeof(struct inet_sock), 0,
+	       offsetof(struct atcp_sock, opts) - sizeof(struct inet_sock));
+	skb_queue_head_init(&as->ooo_queue);
+	spin_lock_init(&as->accept_lock);
+	INIT_LIST_HEAD(&as->accept_queue);
+	INIT_LIST_HEAD(&as->syn_queue);
+	INIT_LIST_HEAD(&as->accept_node);
+	atcp_init_timers(sk);
+	atcp_rto_init(&as->rto, ATCP_RTO_INIT_US, ATCP_RTO_MIN_US,
+		      ATCP_RTO_MAX_US);
+	as->cwnd = ATCP_INIT_CWND;
+	as->ssthresh = TCP_INFINITE_SSTHRESH;
+	as->mss_cache = ATCP_DEFAULT_MSS;
+	as->advmss = ATCP_DEFAULT_MSS;
+	as->ts_ok = !!READ_ONCE(s->timestamps);
+	as->ws_ok = !!READ_ONCE(s->window_scaling);
+	as->quickack = 8;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+	sk->sk_write_space = atcp_write_space;
+	sk->sk_gso_type = SKB_GSO_TCPV4;
+}
+
+/* Initial sequence numbers, timestamps offset, windows and MSS. */
+void atcp_start_tcb(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct atcp_cookie_tuple t;
+	struct dst_entry *dst;
+	u32 space, mtu;
+	u8 ws = 0;
+
+	net_get_random_once(&atcp_secret, sizeof(atcp_secret));
+	atcp_cookie_tuple_v4(&t, inet->inet_daddr, inet->inet_rcv_saddr,
+			     inet->inet_dport, inet->inet_sport);
+	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
+	as->ts_offset = (u32)siphash(&t, sizeof(t), &atcp_secret.ts);
+	as->snd_una = as->iss;
+	as->snd_nxt = as->iss;
+	as->snd_max = as->iss;
+	as->write_seq = as->iss;
+
+	/* Window scale from the largest buffer the socket may use. */
+	space = max_t(u32, READ_ONCE(sk->sk_rcvbuf), ATCP_RCVBUF_DEFAULT);
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = READ_ONCE(sk->sk_rcvbuf);
+	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
+		ws++;
+	as->rcv_wscale = as->ws_ok ? ws : 0;
+	space = READ_ONCE(sk->sk_rcvbuf);
+	as->rcv_wnd = min_t(u32, space - space / 4, 65535U << as->rcv_wscale);
+	as->rcv_wup = as->rcv_nxt;
+
+	dst = __sk_dst_get(sk);
+	mtu = dst ? dst_mtu(dst) : 576;
+	as->advmss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
+		as->advmss = as->opts.user_mss;
+	atcp_sync_mss(sk, mtu);
+}
+
+static int atcp_init_sock(struct sock *sk)
+{
+	atcp_init_tcb(sk);
+	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
+		WRITE_ONCE(sk->sk_sndbuf, ATCP_SNDBUF_DEFAULT);
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		WRITE_ONCE(sk->sk_rcvbuf, ATCP_RCVBUF_DEFAULT);
+	return 0;
+}
+
+void atcp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* ---- connect, listen, accept ---------------------------------------------------- */
+
+static int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
+			   int addr_len)
+{
+	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	int err;
+
+	if (addr_len < sizeof(*usin))
+		return -EINVAL;
+	if (usin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+
+	inet->inet_dport = usin->sin_port;
+	inet->inet_daddr = usin->sin_addr.s_addr;
+	err = atcp_route_connect(sk);
+	if (err)
+		goto failure;
+	err = atcp_connect_hash(sk);
+	if (err)
+		goto failure;
+	atcp_start_tcb(sk);
+	err = atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
+	if (err)
+		goto failure;
+	return 0;
+
+failure:
+	atcp_unhash(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		atcp_put_port(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	sk_dst_reset(sk);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	return err;
+}
+
+static int atcp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	int err = -EINVAL;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED || sock->type != SOCK_STREAM)
+		goto out;
+	if (backlog < 0)
+		backlog = 0;
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state == TCP_LISTEN) {
+		err = 0;
+		goto out;
+	}
+	if (sk->sk_state != TCP_CLOSE)
+		goto out;
+	if (!inet->inet_num) {
+		err = atcp_get_port(sk, 0);
+		if (err)
+			goto out;
+		inet->inet_sport = htons(inet->inet_num);
+	} else if (atcp_listen_conflict(sk)) {
+		err = -EADDRINUSE;
+		goto out;
+	}
+	atcp_sk(sk)->passive = 1;
+	err = atcp_event(sk, ATCP_EV_PASSIVE_OPEN);
+	if (!err)
+		atcp_hash(sk);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* Abort the children of a listener that stops listening. */
+static void atcp_listen_stop(struct sock *sk)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+
+	for (;;) {
+		struct atcp_sock *as = NULL;
+		struct sock *child;
+
+		spin_lock_bh(&las->accept_lock);
+		if (!list_empty(&las->syn_queue))
+			as = list_first_entry(&las->syn_queue,
+					      struct atcp_sock, accept_node);
+		else if (!list_empty(&las->accept_queue))
+			as = list_first_entry(&las->accept_queue,
+					      struct atcp_sock, accept_node);
+		if (as)
+			sock_hold(&as->inet.sk);
+		spin_unlock_bh(&las->accept_lock);
+		if (!as)
+			break;
+
+		child = &as->inet.sk;
+		local_bh_disable();
+		bh_lock_sock(child);
+		if (atcp_child_unlink(child)) {
+			sock_set_flag(child, SOCK_DEAD);
+			if (child->sk_state == TCP_CLOSE)
+				atcp_destroy_sock(child);
+			else if (atcp_event(child, ATCP_EV_ABORT))
+				atcp_done(child);
+		}
+		bh_unlock_sock(child);
+		local_bh_enable();
+		sock_put(child);
+	}
+}
+
+static struct sock *atcp_accept(struct sock *sk, int flags, int *err,
+				bool kern)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_sock *as = NULL;
+	DEFINE_WAIT(wait);
+	long timeo;
+
+	lock_sock(sk);
+	*err = -EINVAL;
+	if (sk->sk_state != TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	while (list_empty_careful(&las->accept_queue)) {
+		*err = -EAGAIN;
+		if (!timeo)
+			goto out;
+		prepare_to_wait_exclusive(sk_sleep(sk), &wait,
+					  TASK_INTERRUPTIBLE);
+		release_sock(sk);
+		if (list_empty_careful(&las->accept_queue))
+			timeo = schedule_timeout(timeo);
+		lock_sock(sk);
+		finish_wait(sk_sleep(sk), &wait);
+		*err = -EINVAL;
+		if (sk->sk_state != TCP_LISTEN)
+			goto out;
+		*err = sock_intr_errno(timeo);
+		if (signal_pending(current))
+			goto out;
+	}
+	spin_lock_bh(&las->accept_lock);
+	as = list_first_entry_or_null(&las->accept_queue, struct atcp_sock,
+				      accept_node);
+	if (as) {
+		list_del_init(&as->accept_node);
+		las->accept_len--;
+		as->listener = NULL;
+	}
+	spin_unlock_bh(&las->accept_lock);
+	if (as) {
+		sock_put(sk);	/* the child's reference on us */
+		*err = 0;
+	} else {
+		*err = -EAGAIN;
+	}
+out:
+	release_sock(sk);
+	return as ? &as->inet.sk : NULL;
+}
+
+static int atcp_disconnect(struct sock *sk, int flags)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	int old = sk->sk_state;
+
+	if (old == TCP_LISTEN) {
+		atcp_unhash(sk);
+		atcp_set_state(sk, TCP_CLOSE);
+		atcp_listen_stop(sk);
+	} else if (old != TCP_CLOSE && old != TCP_SYN_SENT &&
+		   old != TCP_TIME_WAIT) {
+		atcp_send_active_reset(sk, gfp_any());
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	} else if (old == TCP_SYN_SENT) {
+		WRITE_ONCE(sk->sk_err, ECONNRESET);
+	}
+	atcp_unhash(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	atcp_clear_timers(sk);
+	atcp_write_queue_purge(sk);
+	skb_queue_purge(&atcp_sk(sk)->ooo_queue);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+		inet->inet_saddr = 0;
+		inet->inet_rcv_saddr = 0;
+	}
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		atcp_put_port(sk);
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	WRITE_ONCE(sk->sk_shutdown, 0);
+	sock_reset_flag(sk, SOCK_DONE);
+	sk_dst_reset(sk);
+	{
+		struct atcp_bind_bucket *tb = atcp_sk(sk)->bind_bucket;
+
+		atcp_init_tcb(sk);
+		atcp_sk(sk)->bind_bucket = tb;
+	}
+	sk_error_report(sk);
+	return 0;
+}
+
+/* ---- close and shutdown ----------------------------------------------------------- */
 
 static void atcp_close(struct sock *sk, long timeout)
 {
-	sk_common_release(sk);
+	struct atcp_sock *as = atcp_sk(sk);
+	bool unread;
+	int state;
+
+	lock_sock(sk);
+	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
+
+	if (sk->sk_state == TCP_LISTEN) {
+		atcp_unhash(sk);
+		atcp_set_state(sk, TCP_CLOSE);
+		atcp_listen_stop(sk);
+		goto adjudge;
+	}
+
+	/* RFC 2525 2.17: closing with unread data resets the connection. */
+	unread = atcp_bytes_unread(sk) > 0;
+	__skb_queue_purge(&sk->sk_receive_queue);
+	skb_queue_purge(&as->ooo_queue);
+
+	if (sk->sk_state == TCP_CLOSE)
+		goto adjudge;
+	if (unread || (sock_flag(sk, SOCK_LINGER) && !sk->sk_lingertime)) {
+		if (atcp_event(sk, ATCP_EV_ABORT))
+			atcp_done(sk);
+	} else {
+		atcp_event(sk, ATCP_EV_CLOSE);
+	}
+	if (timeout && (1 << sk->sk_state) &
+	    (TCPF_FIN_WAIT1 | TCPF_CLOSING | TCPF_LAST_ACK))
+		sk_stream_wait_close(sk, timeout);
+
+adjudge:
+	state = sk->sk_state;
+	sock_hold(sk);
+	sock_orphan(sk);
+	release_sock(sk);
+
+	local_bh_disable();
+	bh_lock_sock(sk);
+	if (sk->sk_state == TCP_CLOSE) {
+		atcp_destroy_sock(sk);
+	} else {
+		atomic_inc(&atcp_net(sock_net(sk))->orphans);
+		as->counted_orphan = 1;
+		if (sk->sk_state == TCP_TIME_WAIT)
+			atcp_time_wait(sk);
+		else
+			atcp_reset_keepalive(sk);
+	}
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+static void atcp_shutdown(struct sock *sk, int how)
+{
+	if (!(how & SEND_SHUTDOWN))
+		return;
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_SYN_RECV | TCPF_CLOSE_WAIT))
+		atcp_event(sk, ATCP_EV_CLOSE);
+}
+
+/* ---- data ----------------------------------------------------------------------------- */
+
+static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
+			       size_t size)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int flags = msg->msg_flags;
+	unsigned int size_goal;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	if (!atcp_state_established(sk->sk_state)) {
+		err = sk_stream_wait_connect(sk, &timeo);
+		if (err)
+			goto do_error;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	err = -EPIPE;
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		goto do_error;
+	size_goal = atcp_size_goal(sk);
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		struct page_frag *pfrag;
+		bool merge;
+		int copy, i;
+
+		if (!skb || !as->send_head || skb->len >= size_goal ||
+		    (ATCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN))) {
+new_segment:
+			if (!sk_stream_memory_free(sk))
+				goto wait_for_space;
+			skb = alloc_skb_fclone(ATCP_MAX_HEADER,
+					       sk->sk_allocation);
+			if (!skb)
+				goto wait_for_space;
+			skb_reserve(skb, ATCP_MAX_HEADER);
+			ATCP_SKB_CB(skb)->seq = as->write_seq;
+			ATCP_SKB_CB(skb)->end_seq = as->write_seq;
+			ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+			ATCP_SKB_CB(skb)->retrans = 0;
+			__skb_queue_tail(&sk->sk_write_queue, skb);
+			sk_wmem_queued_add(sk, skb->truesize);
+			if (!as->send_head)
+				as->send_head = skb;
+		}
+
+		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
+		pfrag = sk_page_frag(sk);
+		if (!sk_page_frag_refill(sk, pfrag))
+			goto wait_for_space;
+		i = skb_shinfo(skb)->nr_frags;
+		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+		if (!merge && i >= MAX_SKB_FRAGS)
+			goto new_segment;
+		copy = min_t(int, copy, pfrag->size - pfrag->offset);
+		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
+					       pfrag->page, pfrag->offset,
+					       copy);
+		if (err)
+			goto do_error;
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+		} else {
+			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
+					   copy);
+			page_ref_inc(pfrag->page);
+		}
+		pfrag->offset += copy;
+		ATCP_SKB_CB(skb)->end_seq += copy;
+		as->write_seq += copy;
+		copied += copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		atcp_push(sk, 1);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		size_goal = atcp_size_goal(sk);
+	}
+	atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+	return copied;
+
+do_error:
+	if (copied) {
+		atcp_push(sk, as->opts.nodelay);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
+static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	int ret;
+
+	lock_sock(sk);
+	ret = atcp_sendmsg_locked(sk, msg, size);
+	release_sock(sk);
+	return ret;
+}
+
+static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
+			int flags, int *addr_len)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 peek_seq, *seq;
+	size_t copied = 0;
+	int target, err;
+	long timeo;
+
+	if (unlikely(flags & MSG_ERRQUEUE))
+		return inet_recv_error(sk, msg, len, addr_len);
+	if (flags & MSG_OOB)
+		return -EINVAL;
+
+	lock_sock(sk);
+	err = -ENOTCONN;
+	if (sk->sk_state == TCP_LISTEN)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	seq = &as->copied_seq;
+	if (flags & MSG_PEEK) {
+		peek_seq = as->copied_seq;
+		seq = &peek_seq;
+	}
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+
+	while (copied < len) {
+		struct sk_buff *skb, *last;
+		u32 offset = 0;
+		size_t used;
+
+		last = skb_peek_tail(&sk->sk_receive_queue);
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			offset = *seq - ATCP_SKB_CB(skb)->seq;
+			if (offset < skb->len)
+				goto found;
+		}
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TCP_CLOSE ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				err = sock_error(sk);
+				goto out;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TCP_CLOSE) {
+				err = -ENOTCONN;
+				goto out;
+			}
+			if (!timeo) {
+				err = -EAGAIN;
+				goto out;
+			}
+			if (signal_pending(current)) {
+				err = sock_intr_errno(timeo);
+				goto out;
+			}
+		}
+		if (copied >= target) {
+			release_sock(sk);
+			lock_sock(sk);
+		} else {
+			sk_wait_data(sk, &timeo, last);
+		}
+		continue;
+
+found:
+		used = min_t(size_t, skb->len - offset, len - copied);
+		if (!(flags & MSG_TRUNC)) {
+			err = skb_copy_datagram_msg(skb, offset, msg, used);
+			if (err) {
+				if (!copied)
+					copied = -EFAULT;
+				break;
+			}
+		}
+		*seq += used;
+		copied += used;
+		if (offset + used < skb->len)
+			continue;
+		if (!(flags & MSG_PEEK)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+	if (!(flags & MSG_PEEK))
+		atcp_maybe_send_window_update(sk);
+	release_sock(sk);
+	return copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+static bool atcp_readable(const struct sock *sk)
+{
+	int avail = atcp_bytes_unread(sk);
+
+	return avail > 0 && avail >= sock_rcvlowat(sk, 0, INT_MAX);
+}
+
+static __poll_t atcp_poll(struct file *file, struct socket *sock,
+			  poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	sock_poll_wait(file, sock, wait);
+	state = inet_sk_state_load(sk);
+	if (state == TCP_LISTEN)
+		return list_empty_careful(&atcp_sk(sk)->accept_queue) ?
+		       0 : EPOLLIN | EPOLLRDNORM;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TCP_CLOSE)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+		if (atcp_readable(sk))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* NOSPACE before the re-check, as tcp_poll(). */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	/* sk_err is set before the wake-up that brought us here. */
+	smp_rmb();
+	if (READ_ONCE(sk->sk_err) ||
+	    !skb_queue_empty_lockless(&sk->sk_error_queue))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int answ;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		answ = atcp_bytes_unread(sk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_una);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TCP_LISTEN)
+			return -EINVAL;
+		answ = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_nxt);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(answ, (int __user *)arg);
+}
+
+/* ---- socket options ---------------------------------------------------------------------- */
+
+static bool atcp_sol(int level)
+{
+	return level == SOL_TCP || level == atcp_protocol;
 }
 
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
-	return -ENOPROTOOPT;
+	struct atcp_sock *as = atcp_sk(sk);
+	int val, err = 0;
+
+	if (!atcp_sol(level))
+		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TCP_NODELAY:
+		as->opts.nodelay = !!val;
+		if (val)
+			atcp_push(sk, 1);
+		break;
+	case TCP_MAXSEG:
+		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) {
+			err = -EINVAL;
+			break;
+		}
+		as->opts.user_mss = val;
+		break;
+	case TCP_KEEPIDLE:
+		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+			err = -EINVAL;
+		else
+			as->opts.keepalive_time = val;
+		break;
+	case TCP_KEEPINTVL:
+		if (val < 1 || val > MAX_TCP_KEEPINTVL)
+			err = -EINVAL;
+		else
+			as->opts.keepalive_intvl = val;
+		break;
+	case TCP_KEEPCNT:
+		if (val < 1 || val > MAX_TCP_KEEPCNT)
+			err = -EINVAL;
+		else
+			as->opts.keepalive_probes = val;
+		break;
+	case TCP_SYNCNT:
+		if (val < 1 || val > MAX_TCP_SYNCNT)
+			err = -EINVAL;
+		else
+			as->opts.syn_retries = val;
+		break;
+	case TCP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			as->opts.user_timeout = val;
+		break;
+	case TCP_QUICKACK:
+		if (val)
+			as->quickack = 8;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static void atcp_get_info(struct sock *sk, struct tcp_info *info)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 now = jiffies;
+
+	memset(info, 0, sizeof(*info));
+	info->tcpi_state = inet_sk_state_load(sk);
+	if (info->tcpi_state == TCP_LISTEN) {
+		info->tcpi_unacked = READ_ONCE(as->accept_len);
+		info->tcpi_sacked = READ_ONCE(sk->sk_max_ack_backlog);
+		return;
+	}
+	lock_sock(sk);
+	info->tcpi_retransmits = as->retransmits;
+	info->tcpi_probes = as->probes_out;
+	info->tcpi_backoff = as->rto.backoff;
+	if (as->ts_ok)
+		info->tcpi_options |= TCPI_OPT_TIMESTAMPS;
+	if (as->ws_ok) {
+		info->tcpi_options |= TCPI_OPT_WSCALE;
+		info->tcpi_snd_wscale = as->snd_wscale;
+		info->tcpi_rcv_wscale = as->rcv_wscale;
+	}
+	info->tcpi_rto = atcp_rto_current(&as->rto);
+	info->tcpi_ato = jiffies_to_usecs(ATCP_DELACK_MIN);
+	info->tcpi_snd_mss = as->mss_cache;
+	info->tcpi_rcv_mss = as->advmss;
+	info->tcpi_unacked = DIV_ROUND_UP(as->snd_max - as->snd_una,
+					  as->mss_cache);
+	info->tcpi_last_data_sent = jiffies_to_msecs(now - as->last_data_sent);
+	info->tcpi_last_data_recv = jiffies_to_msecs(now - as->last_data_recv);
+	info->tcpi_last_ack_recv = jiffies_to_msecs(now - as->last_ack_recv);
+	info->tcpi_pmtu = __sk_dst_get(sk) ? dst_mtu(__sk_dst_get(sk)) : 0;
+	info->tcpi_rcv_ssthresh = as->rcv_wnd;
+	info->tcpi_rtt = as->rto.srtt_us;
+	info->tcpi_rttvar = as->rto.rttvar_us;
+	info->tcpi_snd_ssthresh = as->ssthresh;
+	info->tcpi_snd_cwnd = as->cwnd;
+	info->tcpi_advmss = as->advmss;
+	info->tcpi_reordering = 3;
+	info->tcpi_rcv_space = READ_ONCE(sk->sk_rcvbuf);
+	info->tcpi_total_retrans = as->total_retrans;
+	info->tcpi_bytes_acked = as->bytes_acked;
+	info->tcpi_bytes_received = as->bytes_received;
+	info->tcpi_segs_out = as->segs_out;
+	info->tcpi_segs_in = as->segs_in;
+	info->tcpi_notsent_bytes = as->write_seq - as->snd_nxt;
+	info->tcpi_data_segs_in = as->data_segs_in;
+	info->tcpi_data_segs_out = as->data_segs_out;
+	info->tcpi_bytes_sent = as->bytes_sent;
+	info->tcpi_snd_wnd = as->snd_wnd;
+	release_sock(sk);
 }
 
 static int atcp_getsockopt(struct sock *sk, int level, int optname,
 			   char __user *optval, int __user *optlen)
 {
-	return -ENOPROTOOPT;
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	int val, len;
+
+	if (!atcp_sol(level))
+		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	switch (optname) {
+	case TCP_INFO: {
+		struct tcp_info info;
+
+		atcp_get_info(sk, &info);
+		len = min_t(unsigned int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+	case TCP_NODELAY:
+		val = as->opts.nodelay;
+		break;
+	case TCP_MAXSEG:
+		val = as->mss_cache;
+		if (!val || (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+			val = as->opts.user_mss ? : TCP_MSS_DEFAULT;
+		break;
+	case TCP_KEEPIDLE:
+		val = as->opts.keepalive_time ? : READ_ONCE(s->keepalive_time);
+		break;
+	case TCP_KEEPINTVL:
+		val = as->opts.keepalive_intvl ? :
+		      READ_ONCE(s->keepalive_intvl);
+		break;
+	case TCP_KEEPCNT:
+		val = as->opts.keepalive_probes ? :
+		      READ_ONCE(s->keepalive_probes);
+		break;
+	case TCP_SYNCNT:
+		val = as->opts.syn_retries ? : READ_ONCE(s->syn_retries);
+		break;
+	case TCP_USER_TIMEOUT:
+		val = as->opts.user_timeout;
+		break;
+	case TCP_QUICKACK:
+		val = !!as->quickack;
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	len = min_t(unsigned int, len, sizeof(int));
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
 }
 
 struct proto atcp_prot = {
 	.name		= "ATCP",
 	.owner		= THIS_MODULE,
 	.close		= atcp_close,
-	.unhash		= atcp_unhash,
+	.connect	= atcp_v4_connect,
+	.disconnect	= atcp_disconnect,
+	.accept		= atcp_accept,
+	.ioctl		= atcp_ioctl,
+	.init		= atcp_init_sock,
+	.shutdown	= atcp_shutdown,
 	.setsockopt	= atcp_setsockopt,
 	.getsockopt	= atcp_getsockopt,
+	.sendmsg	= atcp_sendmsg,
+	.recvmsg	= atcp_recvmsg,
+	.backlog_rcv	= atcp_backlog_rcv,
+	.hash		= atcp_hash,
+	.unhash		= atcp_unhash,
+	.get_port	= atcp_get_port,
+	.put_port	= atcp_put_port,
+	.max_header	= ATCP_MAX_HEADER,
 	.obj_size	= sizeof(struct atcp_sock),
+	.no_autobind	= true,
 };
 
 const struct proto_ops atcp_stream_ops = {
 	.family		= PF_INET,
 	.owner		= THIS_MODULE,
 	.release	= inet_release,
-	.bind		= sock_no_bind,
-	.connect	= sock_no_connect,
+	.bind		= inet_bind,
+	.connect	= inet_stream_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
+	.accept		= inet_accept,
 	.getname	= inet_getname,
-	.ioctl		= sock_no_ioctl,
-	.listen		= sock_no_listen,
-	.shutdown	= sock_no_shutdown,
+	.poll		= atcp_poll,
+	.ioctl		= inet_ioctl,
+	.gettstamp	= sock_gettstamp,
+	.listen		= atcp_listen,
+	.shutdown	= inet_shutdown,
 	.setsockopt	= sock_common_setsockopt,
 	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.sendmsg	= inet_sendmsg,
+	.recvmsg	= inet_recvmsg,
 	.mmap		= sock_no_mmap,
 	.sendpage	= sock_no_sendpage,
 };

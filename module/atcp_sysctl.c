@@ -17,6 +17,37 @@ static int atcp_one = 1;
 static int atcp_u8_max = 255;
 static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
+static int atcp_two = 2;
+static int atcp_int_max = INT_MAX;
+
+/*
+ * local_port_range: two ports, lo <= hi, within 1..65535; like
+ * net.ipv4.ip_local_port_range a bad pair is refused as a whole.
+ */
+static int atcp_port_range_handler(struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *range = table->data;
+	int tmp[2] = { range[0], range[1] };
+	int lo = 1, hi = 65535;
+	struct ctl_table t = {
+		.data = tmp,
+		.maxlen = sizeof(tmp),
+		.mode = table->mode,
+		.extra1 = &lo,
+		.extra2 = &hi,
+	};
+	int err;
+
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		if (tmp[0] > tmp[1])
+			return -EINVAL;
+		WRITE_ONCE(range[0], tmp[0]);
+		WRITE_ONCE(range[1], tmp[1]);
+	}
+	return err;
+}
 
 /*
  * .data holds the offset of the knob inside struct atcp_sysctl; each
@@ -43,6 +74,19 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(keepalive_time, &atcp_zero, &atcp_secs_max),
 	ATCP_SYSCTL(keepalive_intvl, &atcp_zero, &atcp_secs_max),
 	ATCP_SYSCTL(keepalive_probes, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(timestamps, &atcp_zero, &atcp_two),
+	ATCP_SYSCTL(window_scaling, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(rfc1337, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(tw_timeout, &atcp_one, &atcp_secs_max),
+	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
+	{
+		.procname	= "local_port_range",
+		.data		= (void *)offsetof(struct atcp_sysctl,
+						   local_port_range),
+		.maxlen		= 2 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= atcp_port_range_handler,
+	},
 	{ }
 };
 
@@ -57,6 +101,18 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->keepalive_time = 7200;
 	s->keepalive_intvl = 75;
 	s->keepalive_probes = 9;
+	s->timestamps = 1;
+	s->window_scaling = 1;
+	s->rfc1337 = 0;
+	s->tw_timeout = 60;
+	/* Linux: max(128, ehash buckets / 128). */
+	s->max_syn_backlog = max_t(int, 128, atcp_ehash_size() / 128);
+	/*
+	 * atcp's ephemeral ports sit above Linux's default range
+	 * (32768-60999), so the two stacks never pick the same port.
+	 */
+	s->local_port_range[0] = 61000;
+	s->local_port_range[1] = 65535;
 }
 
 int atcp_sysctl_net_init(struct net *net)

@@ -1,0 +1,928 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp receive path.
+ *
+ * A netfilter hook at NF_INET_LOCAL_IN sees every TCP segment for this
+ * host.  It claims (NF_STOLEN) exactly the segments that belong to an atcp
+ * connection, listener or TIME_WAIT entry, answers segments for an atcp
+ * port with no matching socket with a reset, and leaves everything else
+ * to Linux TCP (NF_ACCEPT).  Claimed segments are validated, then
+ * processed in the order RFC 9293 3.10.7 gives, with the decisions taken
+ * by the pure engine (atcp_fsm.c) and its checks.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/slab.h>
+#include <net/ip.h>
+#include <net/icmp.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_cookie.h"
+#include "atcp_mib.h"
+#include "atcp_opt.h"
+
+/* What the receive path learnt from a segment's header. */
+struct atcp_seg {
+	u32 seq;		/* SEG.SEQ */
+	u32 ack;		/* SEG.ACK */
+	u32 len;		/* payload bytes */
+	u32 wnd;		/* SEG.WND, unscaled */
+	u8 flags;
+	struct atcp_opts opts;
+};
+
+static bool atcp_seg_has(const struct atcp_seg *seg, u8 flag)
+{
+	return seg->flags & flag;
+}
+
+/* ---- validation ----------------------------------------------------------- */
+
+/*
+ * Header length and checksum of a claimed segment, pulled to its TCP
+ * header.  Done once, in the hook, before the segment may be queued.
+ */
+int atcp_check_header(struct net *net, struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	unsigned int doff = th->doff * 4;
+
+	if (doff < sizeof(struct tcphdr) || !pskb_may_pull(skb, doff))
+		goto bad;
+	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+		goto csum;
+	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
+		goto csum;
+	return 0;
+csum:
+	ATCP_INC_STATS(net, ATCP_MIB_INCSUMERRORS);
+bad:
+	ATCP_INC_STATS(net, ATCP_MIB_INERRS);
+	return -EINVAL;
+}
+
+/* Flags and options of a checked segment; malformed ones are refused. */
+static int atcp_parse_seg(struct net *net, const struct sk_buff *skb,
+			  struct atcp_seg *seg)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	unsigned int doff = th->doff * 4;
+	u8 flags = ((const u8 *)th)[13];
+
+	/* Impossible combinations: SYN+FIN, SYN+RST, and nothing at all. */
+	if ((flags & TCPHDR_SYN) && (flags & (TCPHDR_FIN | TCPHDR_RST)))
+		goto bad;
+	if (!(flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST | TCPHDR_FIN)))
+		goto bad;
+	memset(&seg->opts, 0, sizeof(seg->opts));
+	if (doff > sizeof(struct tcphdr) &&
+	    atcp_opt_parse((const u8 *)(th + 1), doff - sizeof(*th),
+			   flags & TCPHDR_SYN, &seg->opts))
+		goto bad;
+	seg->seq = ntohl(th->seq);
+	seg->ack = ntohl(th->ack_seq);
+	seg->len = skb->len - doff;
+	seg->wnd = ntohs(th->window);
+	seg->flags = flags;
+	return 0;
+bad:
+	ATCP_INC_STATS(net, ATCP_MIB_INERRS);
+	return -EINVAL;
+}
+
+/* ---- helpers ---------------------------------------------------------------- */
+
+static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
+{
+	atcp_v4_send_reset(sock_net(sk), skb);
+}
+
+/* RFC 5961 challenge ACK, at most one per 1/10 s per connection. */
+static void atcp_challenge_ack(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 now = jiffies;
+
+	if (as->last_challenge && now - as->last_challenge < HZ / 10)
+		return;
+	as->last_challenge = now ? now : 1;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_CHALLENGEACKS);
+	atcp_send_ack(sk);
+}
+
+/* Options of the handshake, from a SYN or SYN-ACK. */
+static void atcp_apply_syn_options(struct sock *sk, const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	const struct atcp_opts *o = &seg->opts;
+
+	as->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
+	as->ws_ok = as->ws_ok && o->ws_ok;
+	if (as->ws_ok) {
+		as->snd_wscale = o->wscale;
+	} else {
+		as->snd_wscale = 0;
+		as->rcv_wscale = 0;
+	}
+	as->ts_ok = as->ts_ok && o->ts_ok;
+	if (as->ts_ok) {
+		as->ts_recent = o->tsval;
+		as->ts_recent_stamp = ktime_get_seconds();
+	}
+	as->sack_ok = 0;
+}
+
+static void atcp_init_rcv(struct sock *sk, const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->irs = seg->seq;
+	as->rcv_nxt = seg->seq + 1;
+	as->rcv_wup = as->rcv_nxt;
+	as->copied_seq = as->rcv_nxt;
+}
+
+static void atcp_path_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+
+	atcp_sync_mss(sk, dst ? dst_mtu(dst) : 576);
+}
+
+/* The peer's window from a segment that may update it (RFC 9293 3.10.7.4). */
+static void atcp_update_window(struct sock *sk, const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 wnd = seg->wnd;
+
+	if (!atcp_seg_has(seg, TCPHDR_SYN))
+		wnd <<= as->snd_wscale;
+	if (atcp_seq_before(as->snd_wl1, seg->seq) ||
+	    (as->snd_wl1 == seg->seq &&
+	     !atcp_seq_before(seg->ack, as->snd_wl2))) {
+		as->snd_wnd = wnd;
+		as->snd_wl1 = seg->seq;
+		as->snd_wl2 = seg->ack;
+		if (wnd > as->max_window)
+			as->max_window = wnd;
+	}
+}
+
+/* ---- acknowledgements and congestion control (NewReno) ---------------------- */
+
+/* Free what @ack covers from the write queue; sample the RTT (Karn). */
+static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+	u32 acked = 0;
+	s32 rtt = -1;
+
+	while ((skb = skb_peek(&sk->sk_write_queue))) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		if (skb == as->send_head || atcp_seq_after(cb->end_seq, ack))
+			break;
+		if (!cb->retrans)
+			rtt = atcp_clock_us() - cb->sent_us;
+		acked += cb->end_seq - cb->seq;
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	if (!skb)
+		as->send_head = NULL;
+	if (rtt >= 0)
+		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
+	return acked;
+}
+
+static void atcp_cong_on_ack(struct atcp_sock *as, u32 acked_bytes)
+{
+	u32 segs = DIV_ROUND_UP(acked_bytes, as->mss_cache);
+
+	if (as->cwnd < as->ssthresh) {
+		as->cwnd += segs;		/* slow start */
+		if (as->cwnd > as->ssthresh)
+			as->cwnd = as->ssthresh;
+		return;
+	}
+	as->cwnd_cnt += segs;		/* congestion avoidance */
+	if (as->cwnd_cnt >= as->cwnd) {
+		as->cwnd_cnt -= as->cwnd;
+		as->cwnd++;
+	}
+}
+
+static u32 atcp_flight_segs(const struct atcp_sock *as)
+{
+	return DIV_ROUND_UP(as->snd_max - as->snd_una, as->mss_cache);
+}
+
+/* RFC 5681 3.2 / RFC 6582: the third duplicate ACK. */
+static void atcp_fast_retransmit(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == as->send_head)
+		return;
+	as->ssthresh = max_t(u32, atcp_flight_segs(as) / 2, 2);
+	as->cwnd = as->ssthresh + 3;
+	as->recover = as->snd_max;
+	as->in_recovery = 1;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_FASTRETRANS);
+	atcp_retransmit_skb(sk, skb);
+}
+
+/*
+ * An acceptable ACK (RFC 9293 3.10.7.4, fifth check) in a synchronized
+ * state.  Returns true when it acknowledged our FIN.
+ */
+static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 prior_wnd = as->snd_wnd;
+	u32 ack = seg->ack;
+	u32 acked;
+
+	as->last_ack_recv = jiffies;
+	if (ack == as->snd_una) {
+		atcp_update_window(sk, seg);
+		/* RFC 5681: a duplicate ACK carries no data, no window change. */
+		if (!seg->len && as->snd_wnd == prior_wnd &&
+		    !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
+		    as->snd_max != as->snd_una) {
+			as->dupacks++;
+			if (as->in_recovery)
+				as->cwnd++;		/* inflate */
+			else if (as->dupacks == 3)
+				atcp_fast_retransmit(sk);
+		}
+		if (as->snd_wnd > prior_wnd || as->in_recovery)
+			atcp_push(sk, 0);
+		return false;
+	}
+
+	/* New data acknowledged. */
+	acked = atcp_clean_rtx_queue(sk, ack);
+	as->bytes_acked += ack - as->snd_una;
+	as->snd_una = ack;
+	if (atcp_seq_before(as->snd_nxt, ack))
+		as->snd_nxt = ack;
+	as->dupacks = 0;
+	as->retransmits = 0;
+	as->probes_out = 0;
+	as->retrans_start = 0;
+	atcp_rto_reset_backoff(&as->rto);
+	atcp_update_window(sk, seg);
+
+	if (as->in_recovery) {
+		if (!atcp_seq_before(ack, as->recover)) {
+			/* Full ACK: leave recovery with a deflated window. */
+			as->cwnd = min_t(u32, as->ssthresh,
+					 atcp_flight_segs(as) + 1);
+			as->in_recovery = 0;
+		} else {
+			/* Partial ACK: retransmit the next hole. */
+			struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+			u32 segs = DIV_ROUND_UP(acked, as->mss_cache);
+
+			as->cwnd = as->cwnd > segs ? as->cwnd - segs + 1 : 1;
+			if (skb && skb != as->send_head)
+				atcp_retransmit_skb(sk, skb);
+		}
+	} else {
+		atcp_cong_on_ack(as, acked);
+	}
+
+	if (as->snd_una == as->snd_max)
+		atcp_stop_rtx_timer(sk);
+	else
+		atcp_reset_rtx_timer(sk);
+
+	atcp_push(sk, 0);
+	if (sk->sk_socket && sk_stream_memory_free(sk))
+		atcp_write_space(sk);
+	return as->fin_queued && as->snd_una == as->write_seq;
+}
+
+/* ---- data -------------------------------------------------------------------- */
+
+static void atcp_fin(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->rcv_nxt++;
+	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
+	skb_queue_purge(&as->ooo_queue);
+	atcp_event(sk, ATCP_EV_RCV_FIN);
+	if (sk->sk_state != TCP_CLOSE)
+		atcp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		if (sk->sk_shutdown == SHUTDOWN_MASK ||
+		    sk->sk_state == TCP_CLOSE)
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+		else
+			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
+	}
+}
+
+/* Append an in-order skb (pulled to its payload) to the receive queue. */
+static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool fragstolen;
+	int delta;
+
+	as->rcv_nxt = cb->seq + skb->len;
+	as->bytes_received += skb->len;
+	as->data_segs_in++;
+	as->last_data_recv = jiffies;
+	if (tail && skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		atomic_add(delta, &sk->sk_rmem_alloc);
+		kfree_skb_partial(skb, fragstolen);
+		return;
+	}
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/* Move segments that became in order from the out-of-order queue. */
+static void atcp_ofo_drain(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&as->ooo_queue))) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+		u32 end = cb->seq + skb->len;
+		bool fin = cb->flags & TCPHDR_FIN;
+
+		if (atcp_seq_after(cb->seq, as->rcv_nxt))
+			break;
+		__skb_unlink(skb, &as->ooo_queue);
+		if (!atcp_seq_after(end, as->rcv_nxt)) {
+			kfree_skb(skb);
+			if (fin && end == as->rcv_nxt) {
+				atcp_fin(sk);
+				return;
+			}
+			continue;
+		}
+		pskb_pull(skb, as->rcv_nxt - cb->seq);
+		cb->seq = as->rcv_nxt;
+		atcp_queue_rcv(sk, skb);
+		if (fin) {
+			atcp_fin(sk);
+			return;
+		}
+	}
+}
+
+/* Insert into the out-of-order queue, kept sorted by sequence. */
+static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct sk_buff *pos;
+
+	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf) {
+		kfree_skb(skb);
+		return;
+	}
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFOQUEUE);
+	skb_queue_reverse_walk(&as->ooo_queue, pos) {
+		struct atcp_skb_cb *pcb = ATCP_SKB_CB(pos);
+
+		if (!atcp_seq_after(pcb->seq, cb->seq)) {
+			if (pcb->seq == cb->seq && pos->len >= skb->len) {
+				kfree_skb(skb);		/* a duplicate */
+				return;
+			}
+			skb_set_owner_r(skb, sk);
+			__skb_queue_after(&as->ooo_queue, pos, skb);
+			return;
+		}
+	}
+	skb_set_owner_r(skb, sk);
+	__skb_queue_head(&as->ooo_queue, skb);
+}
+
+/*
+ * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
+ * checks).  Consumes @skb.
+ */
+static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
+			    const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	bool fin = atcp_seg_has(seg, TCPHDR_FIN);
+	u32 seq = seg->seq + !!atcp_seg_has(seg, TCPHDR_SYN);
+	u32 end = seq + seg->len;
+
+	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
+	skb_dst_drop(skb);
+	skb_orphan(skb);
+	cb->seq = seq;
+	cb->end_seq = end + fin;
+	cb->flags = seg->flags;
+
+	if (!seg->len && !fin) {
+		kfree_skb(skb);
+		return;
+	}
+	/* Nothing new: an old duplicate, answer at once (RFC 9293). */
+	if (!atcp_seq_after(end + fin, as->rcv_nxt)) {
+		kfree_skb(skb);
+		atcp_send_ack(sk);
+		return;
+	}
+	if (atcp_seq_after(seq, as->rcv_nxt)) {
+		atcp_ofo_insert(sk, skb);
+		atcp_send_ack(sk);	/* duplicate ACK: fast retransmit */
+		return;
+	}
+	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf + sk->sk_rcvbuf / 2 &&
+	    seg->len) {
+		/* No room: drop without acking, the peer retransmits. */
+		kfree_skb(skb);
+		return;
+	}
+	if (atcp_seq_before(seq, as->rcv_nxt)) {
+		pskb_pull(skb, as->rcv_nxt - seq);
+		cb->seq = as->rcv_nxt;
+	}
+	if (skb->len)
+		atcp_queue_rcv(sk, skb);
+	else
+		kfree_skb(skb);
+	if (fin)
+		atcp_fin(sk);
+	else
+		atcp_ofo_drain(sk);
+
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+
+	if (sk->sk_state == TCP_CLOSE || fin)
+		return;
+	if (!skb_queue_empty(&as->ooo_queue) || as->quickack) {
+		if (as->quickack)
+			as->quickack--;
+		atcp_send_ack(sk);
+	} else if (++as->segs_unacked >= 2) {
+		atcp_send_ack(sk);
+	} else {
+		atcp_schedule_ack(sk);
+	}
+}
+
+/* ---- per-state processing ------------------------------------------------------ */
+
+/* A child of @listener for the SYN in @skb, or NULL. */
+static struct sock *atcp_create_child(struct sock *listener,
+				      struct sk_buff *skb,
+				      const struct atcp_seg *seg)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct inet_sock *newinet;
+	struct atcp_sock *as;
+	struct sock *child;
+
+	child = sk_clone_lock(listener, GFP_ATOMIC);
+	if (!child)
+		return NULL;
+	/* sk_clone_lock() gives two references; the listener keeps one. */
+	sock_put(child);
+
+	atcp_init_tcb(child);
+	as = atcp_sk(child);
+	newinet = inet_sk(child);
+	newinet->inet_daddr = iph->saddr;
+	newinet->inet_rcv_saddr = iph->daddr;
+	newinet->inet_saddr = iph->daddr;
+	newinet->inet_dport = th->source;
+	newinet->inet_sport = th->dest;
+	newinet->inet_num = ntohs(th->dest);
+	atomic_set(&newinet->inet_id, get_random_u16());
+	newinet->mc_list = NULL;
+	newinet->inet_opt = NULL;
+	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
+	child->sk_bound_dev_if = listener->sk_bound_dev_if;
+	child->sk_rx_dst = NULL;
+
+	as->passive = 1;
+	as->snd_wnd = seg->wnd;
+	as->max_window = seg->wnd;
+	as->snd_wl1 = seg->seq;
+	return child;
+}
+
+static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
+			    const struct atcp_seg *seg)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_sock *as;
+	struct sock *child;
+	int err;
+
+	if (atcp_seg_has(seg, TCPHDR_RST))
+		goto drop;
+	if (atcp_seg_has(seg, TCPHDR_ACK)) {
+		atcp_send_reset_for(sk, skb);	/* RFC 9293: <SEQ=SEG.ACK> */
+		goto drop;
+	}
+	if (!atcp_seg_has(seg, TCPHDR_SYN))
+		goto drop;
+
+	if (READ_ONCE(las->accept_len) >= READ_ONCE(sk->sk_max_ack_backlog) ||
+	    READ_ONCE(las->syn_len) >= atcp_max_syn_backlog(sk)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENOVERFLOWS);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
+		goto drop;
+	}
+
+	child = atcp_create_child(sk, skb, seg);
+	if (!child) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	/* sk_clone_lock() returned the child locked; tell sparse. */
+	__acquire(&child->sk_lock.slock);
+	as = atcp_sk(child);
+	err = atcp_inherit_port(sk, child);
+	if (!err)
+		err = atcp_connect_hash(child);
+	if (!err)
+		err = atcp_route_connect(child);
+	if (err) {
+		sock_set_flag(child, SOCK_DEAD);
+		atcp_done(child);
+		bh_unlock_sock(child);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	atcp_start_tcb(child);
+	atcp_init_rcv(child, seg);
+	atcp_apply_syn_options(child, seg);
+	atcp_path_mss(child);
+
+	spin_lock(&las->accept_lock);
+	sock_hold(sk);
+	as->listener = sk;
+	list_add_tail(&as->accept_node, &las->syn_queue);
+	las->syn_len++;
+	spin_unlock(&las->accept_lock);
+
+	atcp_set_state(child, TCP_SYN_RECV);
+	atcp_send_synack(child);
+	bh_unlock_sock(child);
+drop:
+	kfree_skb(skb);
+}
+
+static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
+			     const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	bool ack_ok = false;
+
+	if (atcp_seg_has(seg, TCPHDR_ACK)) {
+		if (!atcp_seq_after(seg->ack, as->iss) ||
+		    atcp_seq_after(seg->ack, as->snd_max)) {
+			if (!atcp_seg_has(seg, TCPHDR_RST))
+				atcp_send_reset_for(sk, skb);
+			goto drop;
+		}
+		ack_ok = true;
+	}
+	if (atcp_seg_has(seg, TCPHDR_RST)) {
+		if (ack_ok)
+			atcp_event(sk, ATCP_EV_RCV_RST);
+		goto drop;
+	}
+	if (!atcp_seg_has(seg, TCPHDR_SYN))
+		goto drop;
+
+	atcp_init_rcv(sk, seg);
+	atcp_apply_syn_options(sk, seg);
+	as->snd_wnd = seg->wnd;
+	as->max_window = seg->wnd;
+	as->snd_wl1 = seg->seq;
+	as->snd_wl2 = seg->ack;
+	atcp_path_mss(sk);
+
+	if (ack_ok) {
+		atcp_clean_rtx_queue(sk, seg->ack);
+		as->snd_una = seg->ack;
+		atcp_event(sk, ATCP_EV_RCV_SYNACK);
+		if (seg->len)
+			atcp_data_queue(sk, skb, seg);
+		else
+			kfree_skb(skb);
+		return;
+	}
+	/* Simultaneous open (RFC 9293 3.5, figure 8). */
+	atcp_event(sk, ATCP_EV_RCV_SYN);
+drop:
+	kfree_skb(skb);
+}
+
+/* PAWS (RFC 7323 5): true when the segment is an old duplicate. */
+static bool atcp_paws_reject(struct atcp_sock *as, const struct atcp_seg *seg)
+{
+	if (!as->ts_ok || !seg->opts.ts_ok || atcp_seg_has(seg, TCPHDR_RST))
+		return false;
+	if (!atcp_seq_before(seg->opts.tsval, as->ts_recent))
+		return false;
+	return ktime_get_seconds() - as->ts_recent_stamp < ATCP_PAWS_24DAYS;
+}
+
+/* Every synchronized state, and SYN-RECEIVED (RFC 9293 3.10.7.4). */
+static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
+				  const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
+		      !!atcp_seg_has(seg, TCPHDR_FIN);
+	bool fin_acked = false;
+
+	if (atcp_paws_reject(as, seg)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PAWSDROPS);
+		atcp_send_ack(sk);
+		goto drop;
+	}
+
+	/* First: the sequence number. */
+	if (!atcp_seq_acceptable(seg->seq, seg_len, as->rcv_nxt,
+				 atcp_receive_window(as))) {
+		if (sk->sk_state == TCP_SYN_RECV &&
+		    atcp_seg_has(seg, TCPHDR_SYN) && seg->seq == as->irs) {
+			/* A retransmitted SYN: send the SYN-ACK again. */
+			atcp_send_synack(sk);
+			goto drop;
+		}
+		if (!atcp_seg_has(seg, TCPHDR_RST))
+			atcp_send_ack(sk);
+		goto drop;
+	}
+
+	/* Second: RST, with RFC 5961 protection. */
+	if (atcp_seg_has(seg, TCPHDR_RST)) {
+		switch (atcp_rst_check(seg->seq, as->rcv_nxt,
+				       atcp_receive_window(as))) {
+		case ATCP_RST_ACCEPT:
+			if (sk->sk_state != TCP_SYN_RECV &&
+			    sk->sk_state != TCP_SYN_SENT)
+				ATCP_INC_STATS(sock_net(sk),
+					       ATCP_MIB_ESTABRESETS);
+			atcp_event(sk, ATCP_EV_RCV_RST);
+			break;
+		case ATCP_RST_CHALLENGE:
+			atcp_challenge_ack(sk);
+			break;
+		case ATCP_RST_DROP:
+			break;
+		}
+		goto drop;
+	}
+
+	/* Fourth: SYN in a synchronized state gets a challenge ACK. */
+	if (atcp_seg_has(seg, TCPHDR_SYN)) {
+		if (sk->sk_state == TCP_SYN_RECV && !as->passive &&
+		    atcp_seg_has(seg, TCPHDR_ACK) &&
+		    atcp_seq_after(seg->ack, as->snd_una) &&
+		    !atcp_seq_after(seg->ack, as->snd_max)) {
+			/* Simultaneous open: the peer's SYN-ACK. */
+			atcp_clean_rtx_queue(sk, seg->ack);
+			as->snd_una = seg->ack;
+			atcp_update_window(sk, seg);
+			atcp_event(sk, ATCP_EV_RCV_SYNACK);
+			goto drop;
+		}
+		if (sk->sk_state == TCP_SYN_RECV && seg->seq == as->irs) {
+			atcp_send_synack(sk);
+			goto drop;
+		}
+		atcp_challenge_ack(sk);
+		goto drop;
+	}
+
+	/* Fifth: the ACK field. */
+	if (!atcp_seg_has(seg, TCPHDR_ACK))
+		goto drop;
+
+	if (sk->sk_state == TCP_SYN_RECV) {
+		if (!atcp_seq_after(seg->ack, as->snd_una) ||
+		    atcp_seq_after(seg->ack, as->snd_max)) {
+			atcp_send_reset_for(sk, skb);
+			goto drop;
+		}
+		atcp_clean_rtx_queue(sk, seg->ack);
+		as->snd_una = seg->ack;
+		as->snd_wl1 = seg->seq - 1;
+		atcp_update_window(sk, seg);
+		atcp_event(sk, ATCP_EV_RCV_ACK_SYN);
+		if (sk->sk_state == TCP_CLOSE)
+			goto drop;
+	} else {
+		switch (atcp_ack_check(seg->ack, as->snd_una, as->snd_max,
+				       as->max_window)) {
+		case ATCP_ACK_CHALLENGE:
+			atcp_challenge_ack(sk);
+			goto drop;
+		case ATCP_ACK_FUTURE:
+			atcp_send_ack(sk);
+			goto drop;
+		case ATCP_ACK_OLD:
+			break;
+		case ATCP_ACK_OK:
+		case ATCP_ACK_DUP:
+			fin_acked = atcp_ack(sk, seg);
+			break;
+		}
+	}
+
+	if (as->ts_ok && seg->opts.ts_ok &&
+	    !atcp_seq_after(seg->seq, as->rcv_wup)) {
+		as->ts_recent = seg->opts.tsval;
+		as->ts_recent_stamp = ktime_get_seconds();
+	}
+
+	if (fin_acked) {
+		switch (sk->sk_state) {
+		case TCP_FIN_WAIT1:
+		case TCP_CLOSING:
+		case TCP_LAST_ACK:
+			atcp_event(sk, ATCP_EV_RCV_ACK_FIN);
+			break;
+		}
+		if (sk->sk_state == TCP_CLOSE)
+			goto drop;
+	}
+
+	/* Seventh and eighth: text and FIN. */
+	switch (sk->sk_state) {
+	case TCP_ESTABLISHED:
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+		if ((sk->sk_shutdown & RCV_SHUTDOWN) &&
+		    sock_flag(sk, SOCK_DEAD) && seg->len &&
+		    atcp_seq_after(seg->seq + seg->len, as->rcv_nxt)) {
+			/* Data for a closed socket: nobody will read it. */
+			atcp_event(sk, ATCP_EV_ABORT);
+			goto drop;
+		}
+		atcp_data_queue(sk, skb, seg);
+		return;
+	case TCP_TIME_WAIT:
+		if (atcp_seg_has(seg, TCPHDR_FIN)) {
+			atcp_event(sk, ATCP_EV_RCV_FIN);
+			atcp_send_ack(sk);
+		}
+		goto drop;
+	default:
+		break;
+	}
+drop:
+	kfree_skb(skb);
+}
+
+/*
+ * Process one segment for @sk, which its owner does not hold: from the
+ * hook directly or from the backlog in release_sock().
+ */
+static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_seg copy;
+
+	if (atcp_parse_seg(sock_net(sk), skb, &copy)) {
+		kfree_skb(skb);
+		return 0;
+	}
+	as->segs_in++;
+	switch (sk->sk_state) {
+	case TCP_LISTEN:
+		atcp_listen_rcv(sk, skb, &copy);
+		break;
+	case TCP_SYN_SENT:
+		atcp_synsent_rcv(sk, skb, &copy);
+		break;
+	case TCP_CLOSE:
+		atcp_send_reset_for(sk, skb);
+		kfree_skb(skb);
+		break;
+	default:
+		atcp_rcv_synchronized(sk, skb, &copy);
+		break;
+	}
+	return 0;
+}
+
+int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return atcp_rcv(sk, skb);
+}
+
+/* ---- the hook ----------------------------------------------------------------------- */
+
+static void atcp_deliver(struct sock *sk, struct sk_buff *skb)
+{
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		atcp_rcv(sk, skb);
+	} else if (unlikely(sk_add_backlog(sk, skb,
+					   READ_ONCE(sk->sk_rcvbuf) +
+					   READ_ONCE(sk->sk_sndbuf)))) {
+		atomic_inc(&sk->sk_drops);
+		kfree_skb(skb);
+	}
+	bh_unlock_sock(sk);
+}
+
+static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	const struct iphdr *iph;
+	const struct tcphdr *th;
+	struct atcp_seg seg;
+	struct sock *sk;
+
+	iph = ip_hdr(skb);
+	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	th = (const struct tcphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
+
+	sk = atcp_lookup_established(net, iph->saddr, th->source, iph->daddr,
+				     th->dest, inet_iif(skb), inet_sdif(skb));
+	if (!sk) {
+		if (atcp_tw_claim(net, skb))
+			return NF_STOLEN;
+		iph = ip_hdr(skb);
+		th = (const struct tcphdr *)(skb_network_header(skb) +
+					     ip_hdrlen(skb));
+		sk = atcp_lookup_listener(net, iph->daddr, th->dest,
+					  inet_iif(skb), inet_sdif(skb));
+	}
+	if (sk) {
+		__skb_pull(skb, ip_hdrlen(skb));
+		skb_reset_transport_header(skb);
+		ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
+		if (atcp_check_header(net, skb)) {
+			kfree_skb(skb);
+		} else {
+			nf_reset_ct(skb);
+			atcp_deliver(sk, skb);
+		}
+		sock_put(sk);
+		return NF_STOLEN;
+	}
+
+	if (atcp_port_bound(net, iph->daddr, th->dest)) {
+		__skb_pull(skb, ip_hdrlen(skb));
+		skb_reset_transport_header(skb);
+		ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
+		if (!atcp_check_header(net, skb) &&
+		    !atcp_parse_seg(net, skb, &seg))
+			atcp_v4_send_reset(net, skb);
+		kfree_skb(skb);
+		return NF_STOLEN;
+	}
+	return NF_ACCEPT;
+}
+
+static const struct nf_hook_ops atcp_nf_ops[] = {
+	{
+		.hook		= atcp_v4_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		/* After the filter table: firewall rules apply to atcp too. */
+		.priority	= NF_IP_PRI_FILTER + 1,
+	},
+};
+
+int atcp_hooks_net_init(struct net *net)
+{
+	return nf_register_net_hooks(net, atcp_nf_ops, ARRAY_SIZE(atcp_nf_ops));
+}
+
+void atcp_hooks_net_exit(struct net *net)
+{
+	nf_unregister_net_hooks(net, atcp_nf_ops, ARRAY_SIZE(atcp_nf_ops));
+}

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp transmit path: building segments, the write queue, sending within
+ * the peer's window and the congestion window, retransmission, resets.
+ *
+ * Data sits on sk->sk_write_queue as skbs tagged with their sequence range
+ * (ATCP_SKB_CB); as->send_head is the first one not yet sent.  A skb may
+ * hold many MSS of data: it then goes out as one GSO skb (SKB_GSO_TCPV4)
+ * that the stack or the device splits.  Every transmission sends a clone,
+ * so the queued skb stays for retransmission until it is acknowledged.
+ *
+ * The IP header is built here rather than by ip_queue_xmit(), which writes
+ * sk->sk_protocol into it: an atcp socket's protocol is atcp's socket()
+ * number, while on the wire every segment is TCP (IP protocol 6).
+ */
+#include <linux/skbuff.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_opt.h"
+#include "atcp_mib.h"
+
+/* ---- routing ------------------------------------------------------------- */
+
+static void atcp_setup_caps(struct sock *sk, struct dst_entry *dst)
+{
+	sk->sk_gso_type = SKB_GSO_TCPV4;
+	sk_setup_caps(sk, dst);
+	/*
+	 * sk_setup_caps() enables software GSO only for Linux's own TCP
+	 * sockets; atcp segments are TCP too, so let the stack split them
+	 * when the device cannot.
+	 */
+	if (!dst->header_len) {
+		sk->sk_route_caps |= NETIF_F_GSO | NETIF_F_SG | NETIF_F_HW_CSUM;
+		if (!sk->sk_gso_max_size)
+			sk->sk_gso_max_size = GSO_LEGACY_MAX_SIZE;
+		if (!sk->sk_gso_max_segs)
+			sk->sk_gso_max_segs = GSO_MAX_SEGS;
+	}
+}
+
+/*
+ * Route a socket whose addresses and ports are set, and cache the route.
+ * Fills the source address if the socket has none yet.
+ */
+int atcp_route_connect(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+
+	rt = ip_route_connect(fl4, inet->inet_daddr, inet->inet_saddr,
+			      sk->sk_bound_dev_if, IPPROTO_TCP,
+			      inet->inet_sport, inet->inet_dport, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr)
+		inet->inet_saddr = fl4->saddr;
+	if (!inet->inet_rcv_saddr)
+		inet->inet_rcv_saddr = inet->inet_saddr;
+	atcp_setup_caps(sk, &rt->dst);
+	return 0;
+}
+
+static struct dst_entry *atcp_sk_dst(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	struct rtable *rt;
+
+	if (dst)
+		return dst;
+	rt = ip_route_output_ports(sock_net(sk), fl4, sk, inet->inet_daddr,
+				   inet->inet_saddr, inet->inet_dport,
+				   inet->inet_sport, IPPROTO_TCP,
+				   RT_CONN_FLAGS(sk), sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return NULL;
+	atcp_setup_caps(sk, &rt->dst);
+	return &rt->dst;
+}
+
+/* Put the IP header on a TCP segment of @sk and send it. */
+static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst;
+	struct iphdr *iph;
+	int segs;
+
+	dst = atcp_sk_dst(sk);
+	if (!dst) {
+		kfree_skb(skb);
+		return -EHOSTUNREACH;
+	}
+	skb_dst_set_noref(skb, dst);
+
+	skb_push(skb, sizeof(struct iphdr));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) | (inet->tos & 0xff));
+	iph->frag_off = ip_dont_fragment(sk, dst) ? htons(IP_DF) : 0;
+	iph->ttl = inet->uc_ttl < 0 ? ip4_dst_hoplimit(dst) : inet->uc_ttl;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = inet->inet_saddr;
+	iph->daddr = inet->inet_daddr;
+	segs = skb_shinfo(skb)->gso_segs ? : 1;
+	ip_select_ident_segs(net, skb, sk, segs);
+	skb->priority = sk->sk_priority;
+	skb->mark = sk->sk_mark;
+	skb->protocol = htons(ETH_P_IP);
+	return ip_local_out(net, sk, skb);
+}
+
+/* ---- windows and MSS ------------------------------------------------------ */
+
+/*
+ * The window to advertise: three quarters of the free receive buffer (the
+ * rest covers skb overhead), never moving the right edge left (RFC 9293
+ * 3.8.6), rounded to the scale.
+ */
+u32 atcp_select_window(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
+	u32 cur = atcp_receive_window(as);
+	u32 win, max;
+
+	win = space > 0 ? space - space / 4 : 0;
+	if (win < as->mss_cache && win < (u32)sk->sk_rcvbuf / 4)
+		win = 0;		/* silly window avoidance */
+	if (win < cur)
+		win = ALIGN(cur, 1U << as->rcv_wscale);
+	max = 65535U << as->rcv_wscale;
+	if (win > max)
+		win = max;
+	win &= ~((1U << as->rcv_wscale) - 1);
+	as->rcv_wnd = win;
+	as->rcv_wup = as->rcv_nxt;
+	return win >> as->rcv_wscale;
+}
+
+/* Payload bytes a segment of ours may carry on the current path. */
+void atcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int mss = pmtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+
+	if (as->peer_mss && mss > as->peer_mss)
+		mss = as->peer_mss;
+	if (as->opts.user_mss && mss > as->opts.user_mss)
+		mss = as->opts.user_mss;
+	if (as->ts_ok)
+		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	if (mss < ATCP_MIN_MSS)
+		mss = ATCP_MIN_MSS;
+	as->mss_cache = mss;
+}
+
+/* How much data one write-queue skb collects before a new one starts. */
+unsigned int atcp_size_goal(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned int mss = as->mss_cache, goal;
+
+	if (!sk_can_gso(sk))
+		return mss;
+	goal = min_t(unsigned int, sk->sk_gso_max_size, 65536) -
+	       ATCP_MAX_HEADER;
+	goal = min_t(unsigned int, goal, mss * sk->sk_gso_max_segs);
+	return max_t(unsigned int, rounddown(goal, mss), mss);
+}
+
+/* ---- building and sending one segment ---------------------------------- */
+
+static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_opts opts = {};
+
+	if (as->ts_ok) {
+		opts.ts_ok = true;
+		opts.tsval = atcp_tsval(as);
+		opts.tsecr = as->ts_recent;
+	}
+	if (flags & TCPHDR_SYN) {
+		opts.mss_ok = true;
+		opts.mss = as->advmss;
+		if (as->ws_ok) {
+			opts.ws_ok = true;
+			opts.wscale = as->rcv_wscale;
+		}
+		opts.sack_ok = false;
+		return atcp_opt_build_syn(buf, &opts);
+	}
+	return atcp_opt_build(buf, &opts);
+}
+
+/*
+ * Send the segment @skb describes.  With @clone, @skb stays on the write
+ * queue and a clone (or, while an earlier clone is still in flight, a
+ * copy) goes out.
+ */
+static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
+			     gfp_t gfp)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	u8 optbuf[ATCP_MAX_OPT_LEN];
+	unsigned int optlen, hlen, payload;
+	u8 flags = cb->flags;
+	struct tcphdr *th;
+	u32 seq = cb->seq;
+	int err;
+
+	if (clone) {
+		cb->sent_us = atcp_clock_us();
+		if (unlikely(skb_cloned(skb)))
+			skb = pskb_copy(skb, gfp);
+		else
+			skb = skb_clone(skb, gfp);
+		if (unlikely(!skb))
+			return -ENOBUFS;
+	}
+	payload = skb->len;
+
+	optlen = atcp_build_options(sk, flags, optbuf);
+	hlen = sizeof(*th) + optlen;
+
+	skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	skb_orphan(skb);
+	skb_set_owner_w(skb, sk);
+	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+
+	th = (struct tcphdr *)skb->data;
+	th->source = inet->inet_sport;
+	th->dest = inet->inet_dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(as->rcv_nxt);
+	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | flags);
+	if (flags & TCPHDR_SYN)
+		th->window = htons(min_t(u32, as->rcv_wnd, 65535U));
+	else
+		th->window = htons(atcp_select_window(sk));
+	th->check = 0;
+	th->urg_ptr = 0;
+	memcpy(th + 1, optbuf, optlen);
+
+	if (flags & TCPHDR_ACK) {
+		as->ack_pending = 0;
+		as->segs_unacked = 0;
+	}
+
+	skb->ip_summed = CHECKSUM_PARTIAL;
+	skb->csum_start = skb_transport_header(skb) - skb->head;
+	skb->csum_offset = offsetof(struct tcphdr, check);
+	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
+				  inet->inet_daddr, 0);
+
+	if (payload > as->mss_cache) {
+		skb_shinfo(skb)->gso_size = as->mss_cache;
+		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload,
+							 as->mss_cache);
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+	} else {
+		skb_shinfo(skb)->gso_size = 0;
+		skb_shinfo(skb)->gso_segs = 1;
+		skb_shinfo(skb)->gso_type = 0;
+	}
+
+	as->segs_out += skb_shinfo(skb)->gso_segs;
+	ATCP_ADD_STATS(sock_net(sk), ATCP_MIB_OUTSEGS,
+		       skb_shinfo(skb)->gso_segs);
+	if (payload) {
+		as->data_segs_out += skb_shinfo(skb)->gso_segs;
+		as->last_data_sent = jiffies;
+	}
+	if (flags & TCPHDR_RST)
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OUTRSTS);
+
+	err = atcp_ip_xmit(sk, skb);
+	return net_xmit_eval(err);
+}
+
+static struct sk_buff *atcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
+{
+	struct sk_buff *skb = alloc_skb(ATCP_MAX_HEADER, gfp);
+
+	if (skb)
+		skb_reserve(skb, ATCP_MAX_HEADER);
+	return skb;
+}
+
+/* A pure ACK (also window updates and challenge ACKs). */
+void atcp_send_ack(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (sk->sk_state == TCP_CLOSE)
+		return;
+	skb = atcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb) {
+		atcp_schedule_ack(sk);
+		return;
+	}
+	ATCP_SKB_CB(skb)->seq = as->snd_nxt;
+	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+	atcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+/* A zero window probe: an ACK one below snd_una draws the peer's ACK. */
+void atcp_send_probe(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	ATCP_SKB_CB(skb)->seq = as->snd_una - 1;
+	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+	atcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+void atcp_send_active_reset(struct sock *sk, gfp_t gfp)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, gfp);
+
+	if (!skb)
+		return;
+	ATCP_SKB_CB(skb)->seq = as->snd_nxt;
+	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK | TCPHDR_RST;
+	atcp_transmit_skb(sk, skb, false, gfp);
+}
+
+/* Queue a control skb (SYN, SYN-ACK, FIN) that must be retransmitted. */
+static void atcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	cb->seq = as->write_seq;
+	cb->end_seq = as->write_seq + 1;
+	cb->flags = flags;
+	cb->retrans = 0;
+	as->write_seq++;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!as->send_head)
+		as->send_head = skb;
+}
+
+int atcp_send_syn(struct sock *sk)
+{
+	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, sk->sk_allocation);
+
+	if (!skb)
+		return -ENOBUFS;
+	atcp_queue_ctl(sk, skb, TCPHDR_SYN);
+	atcp_push(sk, 1);
+	return 0;
+}
+
+int atcp_send_synack(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	/* A SYN-ACK already queued (simultaneous open, duplicate SYN). */
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && (ATCP_SKB_CB(skb)->flags & TCPHDR_SYN)) {
+		ATCP_SKB_CB(skb)->flags |= TCPHDR_ACK;
+		return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+	}
+	skb = atcp_alloc_ctl_skb(sk, GFP_ATOMIC);
+	if (!skb)
+		return -ENOBUFS;
+	as->write_seq = as->iss;
+	as->snd_nxt = as->iss;
+	atcp_queue_ctl(sk, skb, TCPHDR_SYN | TCPHDR_ACK);
+	atcp_push(sk, 1);
+	return 0;
+}
+
+/* Our FIN: on the last unsent skb if there is one, else on its own. */
+int atcp_send_fin(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_write_queue);
+
+	if (as->fin_queued)
+		return 0;
+	as->fin_queued = 1;
+	if (tail && as->send_head && !(ATCP_SKB_CB(tail)->flags & TCPHDR_SYN)) {
+		ATCP_SKB_CB(tail)->flags |= TCPHDR_FIN;
+		ATCP_SKB_CB(tail)->end_seq++;
+		as->write_seq++;
+	} else {
+		struct sk_buff *skb = alloc_skb_fclone(ATCP_MAX_HEADER,
+						       sk->sk_allocation);
+
+		if (!skb)
+			skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC | __GFP_NOWARN);
+		if (!skb) {
+			as->fin_queued = 0;
+			return -ENOBUFS;
+		}
+		skb_reserve(skb, ATCP_MAX_HEADER);
+		atcp_queue_ctl(sk, skb, TCPHDR_FIN | TCPHDR_ACK);
+	}
+	atcp_push(sk, 1);
+	return 0;
+}
+
+/* ---- the write queue ----------------------------------------------------- */
+
+/* Split @skb so that it carries @len bytes; the rest follows it. */
+static int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	u32 nlen = skb->len - len;
+	struct sk_buff *buff;
+
+	buff = alloc_skb_fclone(ATCP_MAX_HEADER, GFP_ATOMIC | __GFP_NOWARN);
+	if (!buff)
+		return -ENOMEM;
+	skb_reserve(buff, ATCP_MAX_HEADER);
+	skb_split(skb, buff, len);
+	skb->truesize -= nlen;
+	buff->truesize += nlen;
+	sk_wmem_queued_add(sk, buff->truesize - nlen);
+
+	*ATCP_SKB_CB(buff) = *cb;
+	ATCP_SKB_CB(buff)->seq = cb->seq + len;
+	cb->end_seq = cb->seq + len;
+	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	skb_shinfo(skb)->gso_size = 0;
+	__skb_queue_after(&sk->sk_write_queue, skb, buff);
+	return 0;
+}
+
+static struct sk_buff *atcp_write_queue_next(struct sock *sk,
+					     struct sk_buff *skb)
+{
+	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next;
+}
+
+/*
+ * Send what the peer's window and the congestion window allow, from
+ * send_head on.  @nonagle skips Nagle's algorithm for this call.
+ */
+void atcp_push(struct sock *sk, int nonagle)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 mss = as->mss_cache;
+	struct sk_buff *skb;
+	bool sent = false;
+
+	while ((skb = as->send_head)) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+		u32 inflight = atcp_inflight(as);
+		u32 cwnd_bytes = as->cwnd * mss;
+		u32 cwnd_room, wnd_room, room;
+		bool retransmit = atcp_seq_before(cb->seq, as->snd_max);
+
+		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
+		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
+			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
+		room = min(cwnd_room, wnd_room);
+
+		if (skb->len > room) {
+			if (room >= mss || (room && !inflight)) {
+				u32 cut = room >= mss ? rounddown(room, mss) : room;
+
+				if (atcp_fragment(sk, skb, cut))
+					break;
+			} else {
+				if (!inflight && as->snd_wnd < skb->len)
+					atcp_arm_probe_timer(sk);
+				break;
+			}
+		}
+		/* Nagle (RFC 896): one small segment in flight at a time. */
+		if (!retransmit && !nonagle && !as->opts.nodelay && skb->len < mss &&
+		    !(cb->flags & TCPHDR_FIN) && inflight &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb))
+			break;
+
+		if (retransmit) {
+			cb->retrans++;
+			as->total_retrans++;
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
+		}
+		if (!(cb->flags & TCPHDR_SYN) || sk->sk_state != TCP_SYN_SENT)
+			cb->flags |= TCPHDR_ACK;
+		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS)
+			break;
+		sent = true;
+		as->send_head = atcp_write_queue_next(sk, skb);
+		as->snd_nxt = cb->end_seq;
+		if (atcp_seq_after(as->snd_nxt, as->snd_max)) {
+			as->bytes_sent += as->snd_nxt - as->snd_max;
+			as->snd_max = as->snd_nxt;
+		}
+	}
+	if (sent && !timer_pending(&as->rtx_timer))
+		atcp_reset_rtx_timer(sk);
+}
+
+/* Retransmit the oldest unacknowledged segment (fast retransmit). */
+int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	if (skb->len > as->mss_cache &&
+	    atcp_fragment(sk, skb, as->mss_cache))
+		return -ENOMEM;
+	cb->retrans++;
+	as->total_retrans++;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
+	return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+}
+
+void atcp_write_queue_purge(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	atcp_sk(sk)->send_head = NULL;
+}
+
+/* After the user read data: tell the peer when the window grew a lot. */
+void atcp_maybe_send_window_update(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
+	u32 cur = atcp_receive_window(as);
+	u32 win = space > 0 ? space - space / 4 : 0;
+
+	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
+	    (sk->sk_shutdown & RCV_SHUTDOWN))
+		return;
+	if (win > cur && (win - cur >= 2 * as->mss_cache ||
+			  win - cur >= (u32)sk->sk_rcvbuf / 4))
+		atcp_send_ack(sk);
+}
+
+/* ---- segments without a socket ------------------------------------------ */
+
+/*
+ * Answer @in_skb (pulled to its TCP header) with a bare control segment:
+ * a RST to a segment no socket wants, or a TIME_WAIT entry's ACK.
+ * @tsopt, if set, is {tsval, tsecr}.
+ */
+void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+{
+	const struct iphdr *in_iph = ip_hdr(in_skb);
+	const struct tcphdr *in_th = tcp_hdr(in_skb);
+	unsigned int hlen = sizeof(struct tcphdr) +
+			    (tsopt ? TCPOLEN_TSTAMP_ALIGNED : 0);
+	struct flowi4 fl4;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+	struct iphdr *iph;
+	struct rtable *rt;
+
+	flowi4_init_output(&fl4, inet_iif(in_skb), in_skb->mark, 0,
+			   RT_SCOPE_UNIVERSE, IPPROTO_TCP, 0, in_iph->saddr,
+			   in_iph->daddr, in_th->source, in_th->dest,
+			   sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+
+	skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb) {
+		ip_rt_put(rt);
+		return;
+	}
+	skb_reserve(skb, ATCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	memset(th, 0, hlen);
+	th->source = in_th->dest;
+	th->dest = in_th->source;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | flags);
+	th->window = htons(win);
+	if (tsopt) {
+		__be32 *p = (__be32 *)(th + 1);
+
+		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		*p++ = htonl(tsopt[0]);
+		*p = htonl(tsopt[1]);
+	}
+	th->check = tcp_v4_check(hlen, fl4.saddr, fl4.daddr,
+				 csum_partial(th, hlen, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+
+	skb_push(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	memset(iph, 0, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
+	iph->protocol = IPPROTO_TCP;
+	iph->frag_off = htons(IP_DF);
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	skb->protocol = htons(ETH_P_IP);
+	skb->mark = in_skb->mark;
+	skb_dst_set(skb, &rt->dst);
+
+	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
+	if (flags & TCPHDR_RST)
+		ATCP_INC_STATS(net, ATCP_MIB_OUTRSTS);
+	ip_local_out(net, NULL, skb);
+}
+
+/* RFC 9293 3.10.7.1: the reset for a segment that matches no connection. */
+void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 seq, ack;
+
+	if (th->rst)
+		return;
+	if (th->ack) {
+		seq = ntohl(th->ack_seq);
+		atcp_v4_send_ctl(net, skb, seq, 0, TCPHDR_RST, 0, NULL);
+		return;
+	}
+	ack = ntohl(th->seq) + th->syn + th->fin + skb->len - th->doff * 4;
+	atcp_v4_send_ctl(net, skb, 0, ack, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+}

@@ -1,0 +1,713 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp's connection table: established connections by 4-tuple, listeners
+ * by local port, bound ports, and TIME_WAIT entries by 4-tuple.
+ *
+ * The tables are shared by all network namespaces, with the namespace in
+ * every key, and sized from memory at load time.  The receive path looks
+ * up under RCU and takes a reference with refcount_inc_not_zero(); atcp
+ * sockets are freed after a grace period (SOCK_RCU_FREE), so a reader
+ * never touches freed memory.  Writers take the bucket's spinlock.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/jhash.h>
+#include <linux/mm.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include <net/inet_hashtables.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+
+struct atcp_hslot {
+	spinlock_t lock;	/* writers of this chain */
+	struct hlist_head head;
+};
+
+struct atcp_table {
+	struct atcp_hslot *slots;
+	unsigned int mask;
+};
+
+static struct atcp_table atcp_ehash;	/* connections: sk->sk_node */
+static struct atcp_table atcp_twhash;	/* TIME_WAIT: tw->hash */
+static struct atcp_table atcp_lhash;	/* listeners by port: sk->sk_node */
+static struct atcp_table atcp_bhash;	/* bind buckets by port */
+static struct kmem_cache *atcp_bucket_cache;
+static u32 atcp_hash_secret __read_mostly;
+
+static unsigned int ehash_entries;
+module_param(ehash_entries, uint, 0444);
+MODULE_PARM_DESC(ehash_entries,
+		 "connection hash buckets (default: from memory, up to 1M)");
+
+static int atcp_table_alloc(struct atcp_table *t, unsigned int entries)
+{
+	unsigned int i;
+
+	t->slots = kvmalloc_array(entries, sizeof(*t->slots), GFP_KERNEL);
+	if (!t->slots)
+		return -ENOMEM;
+	for (i = 0; i < entries; i++) {
+		spin_lock_init(&t->slots[i].lock);
+		INIT_HLIST_HEAD(&t->slots[i].head);
+	}
+	t->mask = entries - 1;
+	return 0;
+}
+
+static void atcp_table_free(struct atcp_table *t)
+{
+	kvfree(t->slots);
+	t->slots = NULL;
+}
+
+int atcp_table_init(void)
+{
+	unsigned long entries = ehash_entries;
+	int err;
+
+	/*
+	 * One bucket per 16 KiB of memory, like the order of Linux's own
+	 * ehash, between 4 Ki and 1 Mi buckets: a million connections keep
+	 * chains of one or two on a machine that can hold them.
+	 */
+	if (!entries)
+		entries = (totalram_pages() << PAGE_SHIFT) >> 14;
+	entries = clamp_t(unsigned long, entries, 4096, 1 << 20);
+	entries = rounddown_pow_of_two(entries);
+
+	atcp_hash_secret = get_random_u32();
+	atcp_bucket_cache = kmem_cache_create("atcp_bind_bucket",
+					      sizeof(struct atcp_bind_bucket),
+					      0, SLAB_HWCACHE_ALIGN, NULL);
+	if (!atcp_bucket_cache)
+		return -ENOMEM;
+	err = atcp_table_alloc(&atcp_ehash, entries);
+	if (!err)
+		err = atcp_table_alloc(&atcp_twhash, entries);
+	if (!err)
+		err = atcp_table_alloc(&atcp_lhash, 1024);
+	if (!err)
+		err = atcp_table_alloc(&atcp_bhash, 65536);
+	if (err)
+		atcp_table_exit();
+	return err;
+}
+
+void atcp_table_exit(void)
+{
+	atcp_table_free(&atcp_bhash);
+	atcp_table_free(&atcp_lhash);
+	atcp_table_free(&atcp_twhash);
+	atcp_table_free(&atcp_ehash);
+	kmem_cache_destroy(atcp_bucket_cache);
+	atcp_bucket_cache = NULL;
+}
+
+static u32 atcp_ehashfn(const struct net *net, __be32 laddr, u16 lport,
+			__be32 faddr, __be16 fport)
+{
+	return jhash_3words((__force u32)laddr, (__force u32)faddr,
+			    ((u32)lport << 16) | (__force u32)fport,
+			    atcp_hash_secret + net_hash_mix(net));
+}
+
+static struct atcp_hslot *atcp_port_slot(struct atcp_table *t,
+					 const struct net *net, u16 port)
+{
+	return &t->slots[(port + net_hash_mix(net)) & t->mask];
+}
+
+/* ---- Linux TCP's ports ---------------------------------------------- */
+
+/*
+ * Is @port bound by Linux's own TCP in @net (a socket, a listener or a
+ * TIME_WAIT entry)?  A port is never owned by both stacks: atcp neither
+ * binds nor picks a port Linux TCP holds.
+ */
+static bool atcp_linux_port_used(struct net *net, u16 port)
+{
+	struct inet_hashinfo *h = &tcp_hashinfo;
+	struct inet_bind_hashbucket *head;
+	struct inet_bind_bucket *tb;
+	bool used = false;
+
+	head = &h->bhash[inet_bhashfn(net, port, h->bhash_size)];
+	spin_lock_bh(&head->lock);
+	inet_bind_bucket_for_each(tb, &head->chain) {
+		if (net_eq(ib_net(tb), net) && tb->port == port) {
+			used = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&head->lock);
+	return used;
+}
+
+/* ---- bind buckets ---------------------------------------------------- */
+
+static struct atcp_bind_bucket *atcp_bucket_find(struct atcp_hslot *slot,
+						 struct net *net, u16 port)
+{
+	struct atcp_bind_bucket *tb;
+
+	hlist_for_each_entry(tb, &slot->head, node)
+		if (net_eq(read_pnet(&tb->net), net) && tb->port == port)
+			return tb;
+	return NULL;
+}
+
+static struct atcp_bind_bucket *atcp_bucket_create(struct atcp_hslot *slot,
+						   struct net *net, u16 port)
+{
+	struct atcp_bind_bucket *tb;
+
+	tb = kmem_cache_zalloc(atcp_bucket_cache, GFP_ATOMIC);
+	if (!tb)
+		return NULL;
+	write_pnet(&tb->net, net);
+	tb->port = port;
+	INIT_HLIST_HEAD(&tb->owners);
+	hlist_add_head(&tb->node, &slot->head);
+	return tb;
+}
+
+static void atcp_bucket_maybe_free(struct atcp_bind_bucket *tb)
+{
+	if (hlist_empty(&tb->owners) && !tb->tw_refs) {
+		hlist_del(&tb->node);
+		kmem_cache_free(atcp_bucket_cache, tb);
+	}
+}
+
+static void atcp_bucket_add(struct sock *sk, struct atcp_bind_bucket *tb,
+			    u16 port)
+{
+	inet_sk(sk)->inet_num = port;
+	sk_add_bind_node(sk, &tb->owners);
+	atcp_sk(sk)->bind_bucket = tb;
+}
+
+static bool atcp_addr_overlap(const struct sock *a, const struct sock *b)
+{
+	__be32 x = inet_sk(a)->inet_rcv_saddr, y = inet_sk(b)->inet_rcv_saddr;
+
+	if (a->sk_bound_dev_if && b->sk_bound_dev_if &&
+	    a->sk_bound_dev_if != b->sk_bound_dev_if)
+		return false;
+	return !x || !y || x == y;
+}
+
+/* Linux's bind rules: SO_REUSEADDR on both, and no listener, may share. */
+static bool atcp_bind_conflict(const struct sock *sk,
+			       const struct atcp_bind_bucket *tb)
+{
+	struct sock *sk2;
+
+	if (tb->tw_refs && !sk->sk_reuse)
+		return true;
+	sk_for_each_bound(sk2, &tb->owners) {
+		if (sk2 == sk || !atcp_addr_overlap(sk, sk2))
+			continue;
+		if (sk->sk_reuse && sk2->sk_reuse &&
+		    sk2->sk_state != TCP_LISTEN)
+			continue;
+		return true;
+	}
+	return false;
+}
+
+static void atcp_port_range(struct net *net, int *lo, int *hi)
+{
+	const struct atcp_sysctl *s = &atcp_net(net)->sysctl;
+
+	*lo = READ_ONCE(s->local_port_range[0]);
+	*hi = READ_ONCE(s->local_port_range[1]);
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+/*
+ * proto->get_port, called by inet_bind() and by listen() on an unbound
+ * socket.  Port 0 picks a free port from atcp's own range.
+ */
+int atcp_get_port(struct sock *sk, unsigned short snum)
+{
+	struct net *net = sock_net(sk);
+	struct atcp_bind_bucket *tb;
+	struct atcp_hslot *slot;
+	int lo, hi, n, i;
+	u16 port;
+
+	if (snum) {
+		if (atcp_linux_port_used(net, snum))
+			return -EADDRINUSE;
+		slot = atcp_port_slot(&atcp_bhash, net, snum);
+		spin_lock_bh(&slot->lock);
+		tb = atcp_bucket_find(slot, net, snum);
+		if (tb && atcp_bind_conflict(sk, tb))
+			goto busy;
+		if (!tb)
+			tb = atcp_bucket_create(slot, net, snum);
+		if (!tb)
+			goto busy;
+		atcp_bucket_add(sk, tb, snum);
+		spin_unlock_bh(&slot->lock);
+		return 0;
+busy:
+		spin_unlock_bh(&slot->lock);
+		return -EADDRINUSE;
+	}
+
+	atcp_port_range(net, &lo, &hi);
+	n = hi - lo + 1;
+	i = get_random_u32_below(n);
+	for (; n > 0; n--, i++) {
+		port = lo + (i % (hi - lo + 1));
+		if (atcp_linux_port_used(net, port))
+			continue;
+		slot = atcp_port_slot(&atcp_bhash, net, port);
+		spin_lock_bh(&slot->lock);
+		if (!atcp_bucket_find(slot, net, port)) {
+			tb = atcp_bucket_create(slot, net, port);
+			if (tb) {
+				atcp_bucket_add(sk, tb, port);
+				spin_unlock_bh(&slot->lock);
+				return 0;
+			}
+		}
+		spin_unlock_bh(&slot->lock);
+	}
+	return -EADDRINUSE;
+}
+
+void atcp_put_port(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_bind_bucket *tb = as->bind_bucket;
+	struct atcp_hslot *slot;
+
+	if (!tb)
+		return;
+	slot = atcp_port_slot(&atcp_bhash, sock_net(sk), tb->port);
+	spin_lock_bh(&slot->lock);
+	__sk_del_bind_node(sk);
+	as->bind_bucket = NULL;
+	inet_sk(sk)->inet_num = 0;
+	atcp_bucket_maybe_free(tb);
+	spin_unlock_bh(&slot->lock);
+}
+
+void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb)
+{
+	struct atcp_hslot *slot;
+
+	slot = atcp_port_slot(&atcp_bhash, read_pnet(&tb->net), tb->port);
+	spin_lock_bh(&slot->lock);
+	tb->tw_refs++;
+	spin_unlock_bh(&slot->lock);
+}
+
+void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb)
+{
+	struct atcp_hslot *slot;
+
+	slot = atcp_port_slot(&atcp_bhash, read_pnet(&tb->net), tb->port);
+	spin_lock_bh(&slot->lock);
+	tb->tw_refs--;
+	atcp_bucket_maybe_free(tb);
+	spin_unlock_bh(&slot->lock);
+}
+
+/* Is any atcp socket bound to @dport on @daddr (or the wildcard)? */
+bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport)
+{
+	u16 port = ntohs(dport);
+	struct atcp_hslot *slot = atcp_port_slot(&atcp_bhash, net, port);
+	struct atcp_bind_bucket *tb;
+	bool bound = false;
+	struct sock *sk;
+
+	spin_lock(&slot->lock);
+	tb = atcp_bucket_find(slot, net, port);
+	if (tb) {
+		sk_for_each_bound(sk, &tb->owners) {
+			__be32 a = inet_sk(sk)->inet_rcv_saddr;
+
+			if (!a || a == daddr) {
+				bound = true;
+				break;
+			}
+		}
+	}
+	spin_unlock(&slot->lock);
+	return bound;
+}
+
+/* ---- connections and listeners ---------------------------------------- */
+
+static bool atcp_ehash_match(const struct sock *sk, const struct net *net,
+			     __be32 saddr, __be16 sport, __be32 daddr,
+			     u16 hnum, int dif, int sdif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr &&
+	       inet->inet_dport == sport && inet->inet_num == hnum &&
+	       net_eq(sock_net(sk), net) &&
+	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif ||
+		sk->sk_bound_dev_if == sdif);
+}
+
+static struct atcp_hslot *atcp_ehash_slot(const struct net *net,
+					  __be32 laddr, u16 lport,
+					  __be32 faddr, __be16 fport)
+{
+	return &atcp_ehash.slots[atcp_ehashfn(net, laddr, lport, faddr, fport) &
+				 atcp_ehash.mask];
+}
+
+/*
+ * The connection a segment belongs to, by 4-tuple.  Called under
+ * rcu_read_lock(); returns the socket with a reference held.
+ */
+struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     int dif, int sdif)
+{
+	u16 hnum = ntohs(dport);
+	struct atcp_hslot *slot;
+	struct sock *sk;
+
+	slot = atcp_ehash_slot(net, daddr, hnum, saddr, sport);
+	sk_for_each_rcu(sk, &slot->head) {
+		if (!atcp_ehash_match(sk, net, saddr, sport, daddr, hnum,
+				      dif, sdif))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			return NULL;
+		/* The socket may have been reused for another tuple. */
+		if (unlikely(!atcp_ehash_match(sk, net, saddr, sport, daddr,
+					       hnum, dif, sdif))) {
+			sock_put(sk);
+			return NULL;
+		}
+		return sk;
+	}
+	return NULL;
+}
+
+/* The best listener for a new connection: specific address first. */
+struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
+				  __be16 dport, int dif, int sdif)
+{
+	u16 hnum = ntohs(dport);
+	struct atcp_hslot *slot;
+	struct sock *sk, *best = NULL;
+	int score, best_score = 0;
+
+	slot = atcp_port_slot(&atcp_lhash, net, hnum);
+	sk_for_each_rcu(sk, &slot->head) {
+		const struct inet_sock *inet = inet_sk(sk);
+
+		if (!net_eq(sock_net(sk), net) || inet->inet_num != hnum)
+			continue;
+		if (inet->inet_rcv_saddr && inet->inet_rcv_saddr != daddr)
+			continue;
+		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif &&
+		    sk->sk_bound_dev_if != sdif)
+			continue;
+		score = 1 + !!inet->inet_rcv_saddr + !!sk->sk_bound_dev_if;
+		if (score > best_score) {
+			best = sk;
+			best_score = score;
+		}
+	}
+	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
+		best = NULL;
+	return best;
+}
+
+unsigned int atcp_ehash_size(void)
+{
+	return atcp_ehash.mask + 1;
+}
+
+/* A child of a listener shares its listener's port. */
+int atcp_inherit_port(struct sock *sk, struct sock *child)
+{
+	struct atcp_bind_bucket *tb = atcp_sk(sk)->bind_bucket;
+	struct atcp_hslot *slot;
+
+	if (!tb)
+		return -EADDRNOTAVAIL;
+	slot = atcp_port_slot(&atcp_bhash, sock_net(sk), tb->port);
+	spin_lock_bh(&slot->lock);
+	atcp_bucket_add(child, tb, tb->port);
+	spin_unlock_bh(&slot->lock);
+	return 0;
+}
+
+/* May a bound socket start listening: no other listener shares its port? */
+bool atcp_listen_conflict(struct sock *sk)
+{
+	struct atcp_bind_bucket *tb = atcp_sk(sk)->bind_bucket;
+	struct atcp_hslot *slot;
+	bool conflict = false;
+	struct sock *sk2;
+
+	if (!tb)
+		return false;
+	slot = atcp_port_slot(&atcp_bhash, sock_net(sk), tb->port);
+	spin_lock_bh(&slot->lock);
+	sk_for_each_bound(sk2, &tb->owners) {
+		if (sk2 != sk && atcp_addr_overlap(sk, sk2) &&
+		    (sk2->sk_state == TCP_LISTEN || !sk->sk_reuse ||
+		     !sk2->sk_reuse)) {
+			conflict = true;
+			break;
+		}
+	}
+	spin_unlock_bh(&slot->lock);
+	return conflict;
+}
+
+/* proto->hash: a listener enters the listening table. */
+int atcp_hash(struct sock *sk)
+{
+	struct atcp_hslot *slot;
+
+	slot = atcp_port_slot(&atcp_lhash, sock_net(sk),
+			      inet_sk(sk)->inet_num);
+	spin_lock_bh(&slot->lock);
+	sk_add_node_rcu(sk, &slot->head);
+	atcp_sk(sk)->hashed_in = ATCP_HASH_LISTEN;
+	spin_unlock_bh(&slot->lock);
+	return 0;
+}
+
+/* proto->unhash: leave whichever table the socket is in. */
+void atcp_unhash(struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	struct atcp_hslot *slot;
+
+	switch (atcp_sk(sk)->hashed_in) {
+	case ATCP_HASH_LISTEN:
+		slot = atcp_port_slot(&atcp_lhash, sock_net(sk),
+				      inet->inet_num);
+		break;
+	case ATCP_HASH_EST:
+		slot = atcp_ehash_slot(sock_net(sk), inet->inet_rcv_saddr,
+				       inet->inet_num, inet->inet_daddr,
+				       inet->inet_dport);
+		break;
+	default:
+		return;
+	}
+	spin_lock_bh(&slot->lock);
+	sk_del_node_init_rcu(sk);
+	atcp_sk(sk)->hashed_in = ATCP_HASH_NONE;
+	spin_unlock_bh(&slot->lock);
+}
+
+static bool atcp_tuple_in_use_locked(struct net *net, __be32 saddr,
+				     __be16 sport, __be32 daddr, __be16 dport,
+				     struct atcp_hslot *eslot)
+{
+	u16 hnum = ntohs(sport);
+	struct sock *sk2;
+	bool used;
+
+	sk_for_each(sk2, &eslot->head)
+		if (atcp_ehash_match(sk2, net, daddr, dport, saddr, hnum, 0, 0))
+			return true;
+	rcu_read_lock();
+	used = !!atcp_tw_lookup(net, daddr, dport, saddr, sport);
+	rcu_read_unlock();
+	return used;
+}
+
+/* Is (local saddr:sport, remote daddr:dport) taken by atcp? */
+bool atcp_tuple_in_use(struct net *net, __be32 saddr, __be16 sport,
+		       __be32 daddr, __be16 dport)
+{
+	struct atcp_hslot *eslot;
+	bool used;
+
+	eslot = atcp_ehash_slot(net, saddr, ntohs(sport), daddr, dport);
+	spin_lock_bh(&eslot->lock);
+	used = atcp_tuple_in_use_locked(net, saddr, sport, daddr, dport, eslot);
+	spin_unlock_bh(&eslot->lock);
+	return used;
+}
+
+/* Insert a connection whose 4-tuple is known unique into the table. */
+static int atcp_ehash_insert(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct atcp_hslot *eslot;
+
+	eslot = atcp_ehash_slot(net, inet->inet_rcv_saddr, inet->inet_num,
+				inet->inet_daddr, inet->inet_dport);
+	spin_lock_bh(&eslot->lock);
+	if (atcp_tuple_in_use_locked(net, inet->inet_rcv_saddr,
+				     inet->inet_sport, inet->inet_daddr,
+				     inet->inet_dport, eslot)) {
+		spin_unlock_bh(&eslot->lock);
+		return -EADDRNOTAVAIL;
+	}
+	sk_add_node_rcu(sk, &eslot->head);
+	atcp_sk(sk)->hashed_in = ATCP_HASH_EST;
+	spin_unlock_bh(&eslot->lock);
+	return 0;
+}
+
+/*
+ * Hash a connecting (or newly accepted) socket by its 4-tuple.  An
+ * unbound connecting socket gets a local port from atcp's range such that
+ * its 4-tuple is unique; several connections to different peers may share
+ * a port, as with Linux's connect().
+ */
+int atcp_connect_hash(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct atcp_bind_bucket *tb;
+	struct atcp_hslot *slot;
+	int lo, hi, n, i, err;
+	u16 port;
+
+	if (inet->inet_num)
+		return atcp_ehash_insert(sk);
+
+	atcp_port_range(net, &lo, &hi);
+	n = hi - lo + 1;
+	i = get_random_u32_below(n);
+	for (; n > 0; n--, i++) {
+		port = lo + (i % (hi - lo + 1));
+		if (atcp_linux_port_used(net, port))
+			continue;
+		slot = atcp_port_slot(&atcp_bhash, net, port);
+		spin_lock_bh(&slot->lock);
+		tb = atcp_bucket_find(slot, net, port);
+		if (tb) {
+			struct sock *sk2;
+			bool shared_ok = true;
+
+			/* Only share ports that connect() itself picked. */
+			sk_for_each_bound(sk2, &tb->owners)
+				if (sk2->sk_state == TCP_LISTEN ||
+				    sk2->sk_state == TCP_CLOSE) {
+					shared_ok = false;
+					break;
+				}
+			if (!shared_ok) {
+				spin_unlock_bh(&slot->lock);
+				continue;
+			}
+		} else {
+			tb = atcp_bucket_create(slot, net, port);
+			if (!tb) {
+				spin_unlock_bh(&slot->lock);
+				return -ENOMEM;
+			}
+		}
+		inet->inet_num = port;
+		inet->inet_sport = htons(port);
+		err = atcp_ehash_insert(sk);
+		if (err) {
+			inet->inet_num = 0;
+			inet->inet_sport = 0;
+			atcp_bucket_maybe_free(tb);
+			spin_unlock_bh(&slot->lock);
+			continue;
+		}
+		atcp_bucket_add(sk, tb, port);
+		spin_unlock_bh(&slot->lock);
+		return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+/* ---- TIME_WAIT entries ------------------------------------------------- */
+
+static struct atcp_hslot *atcp_tw_slot(const struct net *net, __be32 laddr,
+				       __be16 lport, __be32 faddr,
+				       __be16 fport)
+{
+	return &atcp_twhash.slots[atcp_ehashfn(net, laddr, ntohs(lport),
+					       faddr, fport) &
+				  atcp_twhash.mask];
+}
+
+/* Callers hold rcu_read_lock() or the slot lock. */
+struct atcp_tw *atcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
+			       __be32 daddr, __be16 dport)
+{
+	struct atcp_hslot *slot = atcp_tw_slot(net, daddr, dport, saddr, sport);
+	struct atcp_tw *tw;
+
+	hlist_for_each_entry_rcu(tw, &slot->head, hash,
+				 lockdep_is_held(&slot->lock)) {
+		if (tw->daddr == saddr && tw->saddr == daddr &&
+		    tw->dport == sport && tw->sport == dport &&
+		    net_eq(read_pnet(&tw->net), net))
+			return tw;
+	}
+	return NULL;
+}
+
+void atcp_tw_hash(struct atcp_tw *tw)
+{
+	struct atcp_hslot *slot = atcp_tw_slot(read_pnet(&tw->net), tw->saddr,
+					       tw->sport, tw->daddr,
+					       tw->dport);
+
+	spin_lock_bh(&slot->lock);
+	hlist_add_head_rcu(&tw->hash, &slot->head);
+	spin_unlock_bh(&slot->lock);
+}
+
+void atcp_tw_unhash(struct atcp_tw *tw)
+{
+	struct atcp_hslot *slot = atcp_tw_slot(read_pnet(&tw->net), tw->saddr,
+					       tw->sport, tw->daddr,
+					       tw->dport);
+
+	spin_lock_bh(&slot->lock);
+	hlist_del_rcu(&tw->hash);
+	spin_unlock_bh(&slot->lock);
+}
+
+/* ---- walking the tables (procfs) ------------------------------------------ */
+
+static void atcp_walk_table(struct atcp_table *t, struct net *net,
+			    struct atcp_walker *w)
+{
+	unsigned int i;
+	struct sock *sk;
+
+	for (i = 0; i <= t->mask; i++) {
+		struct atcp_hslot *slot = &t->slots[i];
+
+		if (hlist_empty(&slot->head))
+			continue;
+		spin_lock_bh(&slot->lock);
+		sk_for_each(sk, &slot->head)
+			if (net_eq(sock_net(sk), net))
+				w->sock(w, sk);
+		spin_unlock_bh(&slot->lock);
+	}
+}
+
+/* Walk every listener, then every connection, of @net. */
+void atcp_walk_socks(struct net *net, struct atcp_walker *w)
+{
+	atcp_walk_table(&atcp_lhash, net, w);
+	atcp_walk_table(&atcp_ehash, net, w);
+}

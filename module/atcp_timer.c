@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp connection timers.
+ *
+ *  - rtx_timer: retransmission (RFC 6298) and zero window probes;
+ *  - delack_timer: delayed ACK;
+ *  - sk->sk_timer: keepalive, the orphan FIN-WAIT-2 timeout and the
+ *    2MSL wait of a TIME-WAIT socket its user has not closed yet.
+ *
+ * Every timer is armed with sk_reset_timer(), which holds a socket
+ * reference while it is pending, and stopped with sk_stop_timer() when
+ * the connection goes away, so no timer runs after its socket is freed.
+ * A timer that finds the socket owned by a user call retries shortly.
+ */
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_mib.h"
+
+#define ATCP_TIMER_RETRY	(HZ / 20)
+
+static unsigned long atcp_rto_jiffies(const struct atcp_sock *as)
+{
+	return usecs_to_jiffies(atcp_rto_current(&as->rto));
+}
+
+void atcp_reset_rtx_timer(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->rtx_timer_kind = ATCP_TIMER_RTX;
+	sk_reset_timer(sk, &as->rtx_timer, jiffies + atcp_rto_jiffies(as));
+}
+
+void atcp_stop_rtx_timer(struct sock *sk)
+{
+	sk_stop_timer(sk, &atcp_sk(sk)->rtx_timer);
+}
+
+void atcp_arm_probe_timer(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long when = min_t(unsigned long,
+				   atcp_rto_jiffies(as) << as->probes_out,
+				   ATCP_PROBE_MAX);
+
+	if (timer_pending(&as->rtx_timer))
+		return;
+	as->rtx_timer_kind = ATCP_TIMER_PROBE;
+	sk_reset_timer(sk, &as->rtx_timer, jiffies + when);
+}
+
+void atcp_schedule_ack(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->ack_pending = 1;
+	if (!timer_pending(&as->delack_timer))
+		sk_reset_timer(sk, &as->delack_timer,
+			       jiffies + ATCP_DELACK_MIN);
+}
+
+/* How many retransmissions before giving up in this state. */
+static int atcp_retry_limit(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	int limit;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+		return as->opts.syn_retries ? : READ_ONCE(s->syn_retries);
+	case TCP_SYN_RECV:
+		return READ_ONCE(s->synack_retries);
+	}
+	limit = READ_ONCE(s->retries2);
+	if (sock_flag(sk, SOCK_DEAD)) {
+		/* Linux: orphan_retries 0 means 8. */
+		int orphan = READ_ONCE(s->orphan_retries) ? : 8;
+
+		limit = min(limit, orphan);
+	}
+	return limit;
+}
+
+static void atcp_retransmit_timeout(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int retries1 = READ_ONCE(atcp_net(sock_net(sk))->sysctl.retries1);
+
+	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
+		return;
+
+	if (as->opts.user_timeout && as->retrans_start &&
+	    jiffies - as->retrans_start >= msecs_to_jiffies(as->opts.user_timeout)) {
+		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+		return;
+	}
+	if (as->retransmits >= atcp_retry_limit(sk)) {
+		if (sk->sk_state == TCP_SYN_SENT)
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
+		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+		return;
+	}
+	if (as->retransmits >= retries1)
+		__sk_dst_reset(sk);	/* RFC 1122 4.2.3.5: try another route */
+
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TIMEOUTS);
+	if (!as->retransmits) {
+		as->ssthresh = max_t(u32, (as->snd_max - as->snd_una) /
+					  as->mss_cache / 2, 2);
+		as->retrans_start = jiffies ? : 1;
+	}
+	as->cwnd = 1;
+	as->cwnd_cnt = 0;
+	as->in_recovery = 0;
+	as->dupacks = 0;
+	as->retransmits++;
+
+	/* Go back N: everything outstanding is sent again as cwnd allows. */
+	as->snd_nxt = as->snd_una;
+	as->send_head = skb_peek(&sk->sk_write_queue);
+	atcp_rto_backoff(&as->rto);
+	atcp_push(sk, 1);
+	atcp_reset_rtx_timer(sk);
+}
+
+static void atcp_probe_timeout(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!as->send_head || as->snd_wnd || atcp_inflight(as)) {
+		as->probes_out = 0;
+		atcp_push(sk, 1);
+		return;
+	}
+	if (as->probes_out >= atcp_retry_limit(sk)) {
+		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+		return;
+	}
+	as->probes_out++;
+	atcp_send_probe(sk);
+	atcp_arm_probe_timer(sk);
+}
+
+static void atcp_rtx_timer_fn(struct timer_list *t)
+{
+	struct atcp_sock *as = from_timer(as, t, rtx_timer);
+	struct sock *sk = &as->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &as->rtx_timer, jiffies + ATCP_TIMER_RETRY);
+	} else if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
+		if (as->rtx_timer_kind == ATCP_TIMER_PROBE)
+			atcp_probe_timeout(sk);
+		else
+			atcp_retransmit_timeout(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void atcp_delack_timer_fn(struct timer_list *t)
+{
+	struct atcp_sock *as = from_timer(as, t, delack_timer);
+	struct sock *sk = &as->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &as->delack_timer,
+			       jiffies + ATCP_TIMER_RETRY);
+	} else if (as->ack_pending && sk->sk_state != TCP_CLOSE) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_DELAYEDACKS);
+		atcp_send_ack(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+/* sk->sk_timer: 2MSL of a user-held TIME-WAIT socket, FIN-WAIT-2. */
+static void atcp_misc_timer_fn(struct timer_list *t)
+{
+	struct sock *sk = from_timer(sk, t, sk_timer);
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + ATCP_TIMER_RETRY);
+	else if (sk->sk_state == TCP_TIME_WAIT)
+		atcp_event(sk, ATCP_EV_TIMEOUT_2MSL);
+	else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
+		atcp_event(sk, ATCP_EV_TIMEOUT_FIN_WAIT2);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+void atcp_init_timers(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	timer_setup(&as->rtx_timer, atcp_rtx_timer_fn, 0);
+	timer_setup(&as->delack_timer, atcp_delack_timer_fn, 0);
+	timer_setup(&sk->sk_timer, atcp_misc_timer_fn, 0);
+}
+
+void atcp_clear_timers(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	sk_stop_timer(sk, &as->rtx_timer);
+	sk_stop_timer(sk, &as->delack_timer);
+	sk_stop_timer(sk, &sk->sk_timer);
+	as->ack_pending = 0;
+}
+
+/* Arm the misc timer for the state the socket just entered. */
+void atcp_reset_keepalive(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+
+	switch (sk->sk_state) {
+	case TCP_TIME_WAIT:
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + READ_ONCE(s->tw_timeout) * HZ);
+		break;
+	case TCP_FIN_WAIT2:
+		if (sock_flag(sk, SOCK_DEAD))
+			sk_reset_timer(sk, &sk->sk_timer,
+				       jiffies + READ_ONCE(s->fin_timeout) * HZ);
+		break;
+	default:
+		break;
+	}
+}
