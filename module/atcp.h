@@ -44,6 +44,7 @@ struct atcp_sysctl {
 	int timestamps;
 	int window_scaling;
 	int rfc1337;
+	int sack;
 	int tw_timeout;
 	int max_syn_backlog;
 	int local_port_range[2];
@@ -165,6 +166,7 @@ struct atcp_sock {
 	struct sk_buff *send_head;
 	/* Out-of-order segments, sorted by sequence. */
 	struct sk_buff_head ooo_queue;
+	u32 ooo_last_seq;	/* the latest one: first SACK block */
 
 	/* Listener: embryonic children and the accept queue. */
 	spinlock_t accept_lock;

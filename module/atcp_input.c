@@ -133,7 +133,8 @@ static void atcp_apply_syn_options(struct sock *sk, const struct atcp_seg *seg)
 		as->ts_recent = o->tsval;
 		as->ts_recent_stamp = ktime_get_seconds();
 	}
-	as->sack_ok = 0;
+	/* We send SACK blocks only to a peer that permitted them. */
+	as->sack_ok = as->sack_ok && o->sack_ok;
 }
 
 static void atcp_init_rcv(struct sock *sk, const struct atcp_seg *seg)
@@ -185,17 +186,19 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 
-		if (skb == as->send_head || atcp_seq_after(cb->end_seq, ack))
+		if (atcp_seq_after(cb->end_seq, ack))
 			break;
-		if (!cb->retrans)
+		/* Sent since the last timeout rewound snd_nxt? */
+		if (skb != as->send_head && !cb->retrans)
 			rtt = atcp_clock_us() - cb->sent_us;
 		acked += cb->end_seq - cb->seq;
+		if (skb == as->send_head)
+			as->send_head = skb_queue_is_last(&sk->sk_write_queue,
+							  skb) ? NULL : skb->next;
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
-	if (!skb)
-		as->send_head = NULL;
 	if (rtt >= 0)
 		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
 	return acked;
@@ -253,8 +256,12 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->last_ack_recv = jiffies;
 	if (ack == as->snd_una) {
 		atcp_update_window(sk, seg);
-		/* RFC 5681: a duplicate ACK carries no data, no window change. */
-		if (!seg->len && as->snd_wnd == prior_wnd &&
+		/*
+		 * RFC 5681: a duplicate ACK carries no data and does not open
+		 * the window (a window that shrinks as the peer queues
+		 * out-of-order data still counts, as in Linux).
+		 */
+		if (!seg->len && as->snd_wnd <= prior_wnd &&
 		    !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
 		    as->snd_max != as->snd_una) {
 			as->dupacks++;
@@ -321,9 +328,8 @@ static void atcp_fin(struct sock *sk)
 	sk->sk_shutdown |= RCV_SHUTDOWN;
 	sock_set_flag(sk, SOCK_DONE);
 	skb_queue_purge(&as->ooo_queue);
+	/* The engine acknowledges the FIN (SEND_ACK). */
 	atcp_event(sk, ATCP_EV_RCV_FIN);
-	if (sk->sk_state != TCP_CLOSE)
-		atcp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
 		if (sk->sk_shutdown == SHUTDOWN_MASK ||
@@ -400,6 +406,7 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFOQUEUE);
+	as->ooo_last_seq = cb->seq;
 	skb_queue_reverse_walk(&as->ooo_queue, pos) {
 		struct atcp_skb_cb *pcb = ATCP_SKB_CB(pos);
 
@@ -429,6 +436,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	bool fin = atcp_seg_has(seg, TCPHDR_FIN);
 	u32 seq = seg->seq + !!atcp_seg_has(seg, TCPHDR_SYN);
 	u32 end = seq + seg->len;
+	bool filled_gap;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
 	skb_dst_drop(skb);
@@ -462,6 +470,8 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		pskb_pull(skb, as->rcv_nxt - seq);
 		cb->seq = as->rcv_nxt;
 	}
+	/* RFC 5681 4.2: a segment that fills a gap is acked at once. */
+	filled_gap = !skb_queue_empty(&as->ooo_queue);
 	if (skb->len)
 		atcp_queue_rcv(sk, skb);
 	else
@@ -476,7 +486,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 
 	if (sk->sk_state == TCP_CLOSE || fin)
 		return;
-	if (!skb_queue_empty(&as->ooo_queue) || as->quickack) {
+	if (filled_gap || as->quickack) {
 		if (as->quickack)
 			as->quickack--;
 		atcp_send_ack(sk);

@@ -182,6 +182,42 @@ unsigned int atcp_size_goal(struct sock *sk)
 
 /* ---- building and sending one segment ---------------------------------- */
 
+/*
+ * SACK blocks (RFC 2018) for the out-of-order queue: contiguous ranges,
+ * the one holding the latest segment first, then the others in order.
+ */
+static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts)
+{
+	unsigned int max = atcp_opt_max_sacks(opts->ts_ok), n = 0, i, first = 0;
+	struct atcp_sack_block blk[ATCP_MAX_SACKS + 1];
+	struct sk_buff *skb;
+
+	skb_queue_walk(&as->ooo_queue, skb) {
+		u32 s = ATCP_SKB_CB(skb)->seq, e = s + skb->len;
+
+		if (n && !atcp_seq_after(s, blk[n - 1].end)) {
+			if (atcp_seq_after(e, blk[n - 1].end))
+				blk[n - 1].end = e;
+			continue;
+		}
+		if (n == ARRAY_SIZE(blk))
+			break;
+		blk[n].start = s;
+		blk[n].end = e;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		if (atcp_seq_between(as->ooo_last_seq, blk[i].start,
+				     blk[i].end - 1))
+			first = i;
+	opts->num_sacks = 0;
+	if (n)
+		opts->sacks[opts->num_sacks++] = blk[first];
+	for (i = 0; i < n && opts->num_sacks < max; i++)
+		if (i != first)
+			opts->sacks[opts->num_sacks++] = blk[i];
+}
+
 static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -199,9 +235,11 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf)
 			opts.ws_ok = true;
 			opts.wscale = as->rcv_wscale;
 		}
-		opts.sack_ok = false;
+		opts.sack_ok = as->sack_ok;
 		return atcp_opt_build_syn(buf, &opts);
 	}
+	if (as->sack_ok && !skb_queue_empty(&as->ooo_queue))
+		atcp_build_sacks(as, &opts);
 	return atcp_opt_build(buf, &opts);
 }
 
@@ -433,6 +471,17 @@ static int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	u32 nlen = skb->len - len;
 	struct sk_buff *buff;
 
+	/*
+	 * A clone of @skb may still be in flight (a qdisc, netem): it shares
+	 * the fragment array that skb_split() rewrites, so take our own.
+	 */
+	if (skb_cloned(skb)) {
+		unsigned int truesize = skb->truesize;
+
+		if (skb_unclone(skb, GFP_ATOMIC))
+			return -ENOMEM;
+		sk_wmem_queued_add(sk, skb->truesize - truesize);
+	}
 	buff = alloc_skb_fclone(ATCP_MAX_HEADER, GFP_ATOMIC | __GFP_NOWARN);
 	if (!buff)
 		return -ENOMEM;
@@ -457,6 +506,41 @@ static struct sk_buff *atcp_write_queue_next(struct sock *sk,
 	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next;
 }
 
+static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (skb == as->send_head)
+		as->send_head = atcp_write_queue_next(sk, skb);
+	__skb_unlink(skb, &sk->sk_write_queue);
+	sk_wmem_queued_add(sk, -skb->truesize);
+	kfree_skb(skb);
+}
+
+/*
+ * Drop what the peer already acknowledged from the front of @skb, so a
+ * retransmission starts at snd_una.  Returns what is left, or NULL when
+ * nothing is (or on allocation failure, with @skb untouched).
+ */
+static struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct sk_buff *rest;
+
+	if (!atcp_seq_before(cb->seq, as->snd_una))
+		return skb;
+	if (!atcp_seq_after(cb->end_seq, as->snd_una)) {
+		atcp_free_queued(sk, skb);
+		return NULL;
+	}
+	if (atcp_fragment(sk, skb, as->snd_una - cb->seq))
+		return NULL;
+	rest = skb->next;
+	atcp_free_queued(sk, skb);
+	return rest;
+}
+
 /*
  * Send what the peer's window and the congestion window allow, from
  * send_head on.  @nonagle skips Nagle's algorithm for this call.
@@ -468,17 +552,35 @@ void atcp_push(struct sock *sk, int nonagle)
 	struct sk_buff *skb;
 	bool sent = false;
 
+	if (atcp_seq_before(as->snd_nxt, as->snd_una))
+		as->snd_nxt = as->snd_una;
 	while ((skb = as->send_head)) {
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 		u32 inflight = atcp_inflight(as);
 		u32 cwnd_bytes = as->cwnd * mss;
 		u32 cwnd_room, wnd_room, room;
-		bool retransmit = atcp_seq_before(cb->seq, as->snd_max);
+		bool retransmit;
 
+		/* After a timeout, skip over what was acknowledged since. */
+		if (atcp_seq_before(cb->seq, as->snd_una)) {
+			if (!atcp_trim_acked(sk, skb) && as->send_head == skb)
+				break;
+			continue;
+		}
+		retransmit = atcp_seq_before(cb->seq, as->snd_max);
+
+		/* RFC 3042 limited transmit: new data on the first dupacks. */
+		if (!as->in_recovery && as->dupacks < 3)
+			cwnd_bytes += as->dupacks * mss;
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
 			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
 		room = min(cwnd_room, wnd_room);
+		/*
+		 * At least four skbs per window: a lost GSO skb then leaves
+		 * others to draw the duplicate ACKs of fast retransmit.
+		 */
+		room = min_t(u32, room, max_t(u32, as->cwnd / 4, 1) * mss);
 
 		if (skb->len > room) {
 			if (room >= mss || (room && !inflight)) {
@@ -523,8 +625,12 @@ void atcp_push(struct sock *sk, int nonagle)
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct atcp_skb_cb *cb;
 
+	skb = atcp_trim_acked(sk, skb);
+	if (!skb || skb == as->send_head)
+		return -EAGAIN;
+	cb = ATCP_SKB_CB(skb);
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;

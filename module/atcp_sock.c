@@ -259,6 +259,7 @@ void atcp_init_tcb(struct sock *sk)
 	as->advmss = ATCP_DEFAULT_MSS;
 	as->ts_ok = !!READ_ONCE(s->timestamps);
 	as->ws_ok = !!READ_ONCE(s->window_scaling);
+	as->sack_ok = !!READ_ONCE(s->sack);
 	as->quickack = 8;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_write_space = atcp_write_space;

@@ -77,6 +77,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(timestamps, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(window_scaling, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(rfc1337, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(sack, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(tw_timeout, &atcp_one, &atcp_secs_max),
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
 	{
@@ -104,6 +105,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->timestamps = 1;
 	s->window_scaling = 1;
 	s->rfc1337 = 0;
+	s->sack = 1;
 	s->tw_timeout = 60;
 	/* Linux: max(128, ehash buckets / 128). */
 	s->max_syn_backlog = max_t(int, 128, atcp_ehash_size() / 128);
