@@ -48,6 +48,8 @@ struct atcp_sysctl {
 	int tw_timeout;
 	int max_syn_backlog;
 	int local_port_range[2];
+	int rmem[3];		/* min, default, max receive buffer */
+	int wmem[3];		/* min, default, max send buffer */
 };
 
 struct atcp_mib;
@@ -164,6 +166,11 @@ struct atcp_sock {
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */
 	struct sk_buff *send_head;
+	/* Receive buffer tuning: bytes the user read per RTT. */
+	u32 rcvq_seq;
+	u32 rcvq_time;		/* us */
+	u32 rcvq_space;
+
 	/* Out-of-order segments, sorted by sequence. */
 	struct sk_buff_head ooo_queue;
 	u32 ooo_last_seq;	/* the latest one: first SACK block */
@@ -201,6 +208,7 @@ struct atcp_sock {
 	 */
 	struct atcp_sockopts {
 		u8 nodelay;
+		u8 cork;		/* TCP_CORK */
 		u8 syn_retries;		/* TCP_SYNCNT, 0: sysctl */
 		u16 user_mss;		/* TCP_MAXSEG */
 		int keepalive_time;	/* seconds, 0: sysctl */
@@ -219,10 +227,14 @@ static inline struct atcp_sock *atcp_sk(const struct sock *sk)
  * A port bound by atcp in one namespace: the sockets on it and how many
  * TIME_WAIT entries still hold it.
  */
+struct atcp_hold;
+
 struct atcp_bind_bucket {
 	possible_net_t net;
 	u16 port;
 	unsigned int tw_refs;
+	/* Holds the port in Linux TCP's table too (explicit binds). */
+	struct atcp_hold *linux_hold;
 	struct hlist_node node;
 	struct hlist_head owners;	/* sk->sk_bind_node */
 };
@@ -267,8 +279,6 @@ enum {
 };
 
 /* Limits. */
-#define ATCP_RCVBUF_DEFAULT	(4 << 20)
-#define ATCP_SNDBUF_DEFAULT	(4 << 20)
 #define ATCP_MAX_HEADER		MAX_TCP_HEADER
 #define ATCP_INIT_CWND		10
 #define ATCP_MIN_MSS		88
@@ -326,6 +336,7 @@ int atcp_event(struct sock *sk, enum atcp_event ev);
 /* atcp_table.c */
 int atcp_table_init(void);
 void atcp_table_exit(void);
+void atcp_table_flush(void);
 int atcp_get_port(struct sock *sk, unsigned short snum);
 void atcp_put_port(struct sock *sk);
 int atcp_hash(struct sock *sk);

@@ -145,6 +145,8 @@ static void atcp_init_rcv(struct sock *sk, const struct atcp_seg *seg)
 	as->rcv_nxt = seg->seq + 1;
 	as->rcv_wup = as->rcv_nxt;
 	as->copied_seq = as->rcv_nxt;
+	as->rcvq_seq = as->rcv_nxt;
+	as->rcvq_time = atcp_clock_us();
 }
 
 static void atcp_path_mss(struct sock *sk)
@@ -171,6 +173,20 @@ static void atcp_update_window(struct sock *sk, const struct atcp_seg *seg)
 		if (wnd > as->max_window)
 			as->max_window = wnd;
 	}
+}
+
+/* Send buffer auto-tuning: room for twice the congestion window. */
+static void atcp_sndbuf_grow(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.wmem[2]);
+	int want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	want = min_t(u64, (u64)as->cwnd * as->mss_cache * 4, max);
+	if (want > READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, want);
 }
 
 /* ---- acknowledgements and congestion control (NewReno) ---------------------- */
@@ -305,6 +321,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		}
 	} else {
 		atcp_cong_on_ack(as, acked);
+		atcp_sndbuf_grow(sk);
 	}
 
 	if (as->snd_una == as->snd_max)
@@ -635,6 +652,7 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 
 	if (ack_ok) {
 		atcp_clean_rtx_queue(sk, seg->ack);
+		as->bytes_acked += seg->ack - as->snd_una;	/* the SYN */
 		as->snd_una = seg->ack;
 		atcp_event(sk, ATCP_EV_RCV_SYNACK);
 		if (seg->len)
@@ -796,12 +814,6 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		}
 		atcp_data_queue(sk, skb, seg);
 		return;
-	case TCP_TIME_WAIT:
-		if (atcp_seg_has(seg, TCPHDR_FIN)) {
-			atcp_event(sk, ATCP_EV_RCV_FIN);
-			atcp_send_ack(sk);
-		}
-		goto drop;
 	default:
 		break;
 	}

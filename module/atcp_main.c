@@ -72,6 +72,8 @@ static void __net_exit atcp_net_exit(struct net *net)
 	atcp_hooks_net_exit(net);
 	atcp_proc_net_exit(net);
 	atcp_tw_net_exit(net);
+	/* Placeholders in Linux TCP's table die with their namespace. */
+	atcp_table_flush();
 	atcp_sysctl_net_exit(net);
 	free_percpu(an->mib);
 }

@@ -2,8 +2,8 @@
 /*
  * atcp TIME_WAIT.
  *
- * When an orphaned connection enters TIME-WAIT its full socket is freed
- * and a small entry takes its place: the 4-tuple, the sequence numbers and
+ * When a connection enters TIME-WAIT its full socket is released and a
+ * small entry takes its place: the 4-tuple, the sequence numbers and
  * the last timestamp, for 2MSL (sysctl tw_timeout, 60 s like Linux).  The
  * entries of a namespace sit on one list in expiry order, since they all
  * wait the same time; one timer per namespace expires the head of the
@@ -110,9 +110,9 @@ static void atcp_tw_schedule(struct atcp_net *an, struct atcp_tw *tw)
 }
 
 /*
- * An orphaned socket entered TIME-WAIT: replace it by an entry.  The
- * caller then frees the socket.  Without memory the connection simply
- * skips TIME-WAIT, as Linux does.
+ * A socket entered TIME-WAIT: replace it by an entry.  The caller then
+ * releases the socket.  Without memory the connection simply skips
+ * TIME-WAIT, as Linux does.
  */
 static void atcp_tw_from_sock(struct sock *sk)
 {
@@ -152,18 +152,13 @@ static void atcp_tw_from_sock(struct sock *sk)
 }
 
 /*
- * The START_TW action.  A socket its user still holds stays whole in
- * TIME-WAIT until 2MSL pass or the user closes it; an orphan becomes an
- * entry now.
+ * The START_TW action.  As in Linux, the full socket is done at once and a
+ * TIME_WAIT entry keeps the 4-tuple; a user still holding the socket sees
+ * it closed.
  */
 void atcp_time_wait(struct sock *sk)
 {
-	if (!sock_flag(sk, SOCK_DEAD)) {
-		atcp_reset_keepalive(sk);
-		return;
-	}
 	atcp_tw_from_sock(sk);
-	atcp_set_state(sk, TCP_CLOSE);
 	atcp_done(sk);
 }
 

@@ -595,9 +595,10 @@ void atcp_push(struct sock *sk, int nonagle)
 			}
 		}
 		/* Nagle (RFC 896): one small segment in flight at a time. */
-		if (!retransmit && !nonagle && !as->opts.nodelay && skb->len < mss &&
-		    !(cb->flags & TCPHDR_FIN) && inflight &&
-		    skb_queue_is_last(&sk->sk_write_queue, skb))
+		if (!retransmit && !nonagle && skb->len < mss &&
+		    !(cb->flags & TCPHDR_FIN) &&
+		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
+		    (as->opts.cork || (!as->opts.nodelay && inflight)))
 			break;
 
 		if (retransmit) {

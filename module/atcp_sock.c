@@ -287,7 +287,8 @@ void atcp_start_tcb(struct sock *sk)
 	as->write_seq = as->iss;
 
 	/* Window scale from the largest buffer the socket may use. */
-	space = max_t(u32, READ_ONCE(sk->sk_rcvbuf), ATCP_RCVBUF_DEFAULT);
+	space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
+		      READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]));
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		space = READ_ONCE(sk->sk_rcvbuf);
 	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
@@ -307,11 +308,12 @@ void atcp_start_tcb(struct sock *sk)
 
 static int atcp_init_sock(struct sock *sk)
 {
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+
 	atcp_init_tcb(sk);
-	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
-		WRITE_ONCE(sk->sk_sndbuf, ATCP_SNDBUF_DEFAULT);
-	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
-		WRITE_ONCE(sk->sk_rcvbuf, ATCP_RCVBUF_DEFAULT);
+	/* Like tcp_rmem[1] and tcp_wmem[1]; they grow with the connection. */
+	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(s->wmem[1]));
+	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(s->rmem[1]));
 	return 0;
 }
 
@@ -589,10 +591,7 @@ adjudge:
 	} else {
 		atomic_inc(&atcp_net(sock_net(sk))->orphans);
 		as->counted_orphan = 1;
-		if (sk->sk_state == TCP_TIME_WAIT)
-			atcp_time_wait(sk);
-		else
-			atcp_reset_keepalive(sk);
+		atcp_reset_keepalive(sk);
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();
@@ -714,6 +713,35 @@ static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	return ret;
 }
 
+/*
+ * Receive buffer auto-tuning, like Linux's dynamic right-sizing: once per
+ * round trip, size the buffer for twice what the reader consumed in the
+ * last one (and twice again for skb overhead), up to rmem[2].  A reader
+ * that falls behind does not grow it.  SO_RCVBUF turns this off.
+ */
+static void atcp_rcv_space_adjust(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]);
+	u32 now = atcp_clock_us(), rtt = max_t(u32, as->rto.srtt_us, 1000);
+	u32 copied;
+
+	if (now - as->rcvq_time < rtt)
+		return;
+	copied = as->copied_seq - as->rcvq_seq;
+	if (copied > as->rcvq_space) {
+		as->rcvq_space = copied;
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			u64 want = min_t(u64, (u64)copied * 4, max);
+
+			if (want > READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, (int)want);
+		}
+	}
+	as->rcvq_seq = as->copied_seq;
+	as->rcvq_time = now;
+}
+
 static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
@@ -740,7 +768,7 @@ static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 	}
 	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
 
-	while (copied < len) {
+	do {
 		struct sk_buff *skb, *last;
 		u32 offset = 0;
 		size_t used;
@@ -802,14 +830,16 @@ found:
 		*seq += used;
 		copied += used;
 		if (offset + used < skb->len)
-			continue;
+			break;
 		if (!(flags & MSG_PEEK)) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			consume_skb(skb);
 		}
-	}
-	if (!(flags & MSG_PEEK))
+	} while (copied < len);
+	if (!(flags & MSG_PEEK)) {
+		atcp_rcv_space_adjust(sk);
 		atcp_maybe_send_window_update(sk);
+	}
 	release_sock(sk);
 	return copied;
 out:
@@ -967,6 +997,11 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		if (val)
 			as->quickack = 8;
 		break;
+	case TCP_CORK:
+		as->opts.cork = !!val;
+		if (!val)
+			atcp_push(sk, 1);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1080,6 +1115,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_QUICKACK:
 		val = !!as->quickack;
+		break;
+	case TCP_CORK:
+		val = as->opts.cork;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -64,6 +64,35 @@ static int atcp_port_range_handler(struct ctl_table *table, int write,
 		.extra2		= (hi),				\
 	}
 
+/*
+ * rmem, wmem: "min default max" in bytes, like tcp_rmem and tcp_wmem;
+ * each at least 1, and min <= default <= max, or the write is refused.
+ */
+static int atcp_mem_triple_handler(struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *v = table->data;
+	int tmp[3] = { v[0], v[1], v[2] };
+	struct ctl_table t = {
+		.data = tmp,
+		.maxlen = sizeof(tmp),
+		.mode = table->mode,
+		.extra1 = &atcp_one,
+		.extra2 = &atcp_int_max,
+	};
+	int err;
+
+	err = proc_dointvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		if (tmp[0] > tmp[1] || tmp[1] > tmp[2])
+			return -EINVAL;
+		WRITE_ONCE(v[0], tmp[0]);
+		WRITE_ONCE(v[1], tmp[1]);
+		WRITE_ONCE(v[2], tmp[2]);
+	}
+	return err;
+}
+
 static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(syn_retries, &atcp_one, &atcp_syn_retries_max),
 	ATCP_SYSCTL(synack_retries, &atcp_zero, &atcp_u8_max),
@@ -87,6 +116,20 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		.maxlen		= 2 * sizeof(int),
 		.mode		= 0644,
 		.proc_handler	= atcp_port_range_handler,
+	},
+	{
+		.procname	= "rmem",
+		.data		= (void *)offsetof(struct atcp_sysctl, rmem),
+		.maxlen		= 3 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= atcp_mem_triple_handler,
+	},
+	{
+		.procname	= "wmem",
+		.data		= (void *)offsetof(struct atcp_sysctl, wmem),
+		.maxlen		= 3 * sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= atcp_mem_triple_handler,
 	},
 	{ }
 };
@@ -115,6 +158,13 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	 */
 	s->local_port_range[0] = 61000;
 	s->local_port_range[1] = 65535;
+	/* Linux's tcp_rmem and tcp_wmem defaults. */
+	s->rmem[0] = 4096;
+	s->rmem[1] = 131072;
+	s->rmem[2] = 6291456;
+	s->wmem[0] = 4096;
+	s->wmem[1] = 16384;
+	s->wmem[2] = 4194304;
 }
 
 int atcp_sysctl_net_init(struct net *net)

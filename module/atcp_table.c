@@ -38,6 +38,19 @@ static struct atcp_table atcp_bhash;	/* bind buckets by port */
 static struct kmem_cache *atcp_bucket_cache;
 static u32 atcp_hash_secret __read_mostly;
 
+/*
+ * Placeholder sockets in Linux TCP's bind table are released from process
+ * context: a bind bucket may be freed in softirq context.
+ */
+static LLIST_HEAD(atcp_hold_free);
+static void atcp_hold_release_fn(struct work_struct *work);
+static DECLARE_WORK(atcp_hold_release_work, atcp_hold_release_fn);
+
+struct atcp_hold {
+	struct llist_node node;
+	struct socket *sock;
+};
+
 static unsigned int ehash_entries;
 module_param(ehash_entries, uint, 0444);
 MODULE_PARM_DESC(ehash_entries,
@@ -97,8 +110,15 @@ int atcp_table_init(void)
 	return err;
 }
 
+/* Release the placeholders of freed buckets now (netns or module exit). */
+void atcp_table_flush(void)
+{
+	flush_work(&atcp_hold_release_work);
+}
+
 void atcp_table_exit(void)
 {
+	atcp_table_flush();
 	atcp_table_free(&atcp_bhash);
 	atcp_table_free(&atcp_lhash);
 	atcp_table_free(&atcp_twhash);
@@ -147,6 +167,63 @@ static bool atcp_linux_port_used(struct net *net, u16 port)
 	return used;
 }
 
+/*
+ * Take @port in Linux TCP's bind table with a kernel TCP socket bound to
+ * the wildcard address, so that Linux TCP's bind() of a port atcp holds
+ * fails with EADDRINUSE as atcp's does the other way round.  Fails with
+ * EADDRINUSE when Linux TCP holds the port already.
+ */
+static int atcp_linux_hold(struct net *net, u16 port, struct atcp_hold **out)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	struct atcp_hold *h;
+	int err;
+
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return -ENOMEM;
+	err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+			       &h->sock);
+	if (err) {
+		kfree(h);
+		return err;
+	}
+	err = kernel_bind(h->sock, (struct sockaddr *)&sin, sizeof(sin));
+	if (err) {
+		sock_release(h->sock);
+		kfree(h);
+		return err == -EACCES ? err : -EADDRINUSE;
+	}
+	*out = h;
+	return 0;
+}
+
+static void atcp_hold_free_now(struct atcp_hold *h)
+{
+	sock_release(h->sock);
+	kfree(h);
+}
+
+static void atcp_hold_release_fn(struct work_struct *work)
+{
+	struct llist_node *list = llist_del_all(&atcp_hold_free);
+	struct atcp_hold *h, *tmp;
+
+	llist_for_each_entry_safe(h, tmp, list, node)
+		atcp_hold_free_now(h);
+}
+
+/* From any context: the release itself runs in a worker. */
+static void atcp_hold_put(struct atcp_hold *h)
+{
+	llist_add(&h->node, &atcp_hold_free);
+	schedule_work(&atcp_hold_release_work);
+}
+
 /* ---- bind buckets ---------------------------------------------------- */
 
 static struct atcp_bind_bucket *atcp_bucket_find(struct atcp_hslot *slot,
@@ -179,6 +256,8 @@ static void atcp_bucket_maybe_free(struct atcp_bind_bucket *tb)
 {
 	if (hlist_empty(&tb->owners) && !tb->tw_refs) {
 		hlist_del(&tb->node);
+		if (tb->linux_hold)
+			atcp_hold_put(tb->linux_hold);
 		kmem_cache_free(atcp_bucket_cache, tb);
 	}
 }
@@ -231,36 +310,65 @@ static void atcp_port_range(struct net *net, int *lo, int *hi)
 }
 
 /*
+ * Bind @sk to @snum: atcp's rules, and the port held in Linux TCP.  With
+ * @fresh, only a port no atcp socket uses will do (bind to port 0).
+ */
+static int atcp_get_port_explicit(struct sock *sk, u16 snum, bool fresh)
+{
+	struct net *net = sock_net(sk);
+	struct atcp_bind_bucket *tb;
+	struct atcp_hold *hold = NULL;
+	struct atcp_hslot *slot;
+	bool need_hold;
+	int err;
+
+	slot = atcp_port_slot(&atcp_bhash, net, snum);
+	spin_lock_bh(&slot->lock);
+	tb = atcp_bucket_find(slot, net, snum);
+	need_hold = !tb || !tb->linux_hold;
+	spin_unlock_bh(&slot->lock);
+	if (fresh && tb)
+		return -EADDRINUSE;
+	if (need_hold) {
+		err = atcp_linux_hold(net, snum, &hold);
+		if (err)
+			return err;
+	}
+
+	err = -EADDRINUSE;
+	spin_lock_bh(&slot->lock);
+	tb = atcp_bucket_find(slot, net, snum);
+	if (tb && (fresh || atcp_bind_conflict(sk, tb)))
+		goto out;
+	if (!tb)
+		tb = atcp_bucket_create(slot, net, snum);
+	if (!tb)
+		goto out;
+	if (!tb->linux_hold) {
+		tb->linux_hold = hold;
+		hold = NULL;
+	}
+	atcp_bucket_add(sk, tb, snum);
+	err = 0;
+out:
+	spin_unlock_bh(&slot->lock);
+	if (hold)
+		atcp_hold_free_now(hold);
+	return err;
+}
+
+/*
  * proto->get_port, called by inet_bind() and by listen() on an unbound
  * socket.  Port 0 picks a free port from atcp's own range.
  */
 int atcp_get_port(struct sock *sk, unsigned short snum)
 {
 	struct net *net = sock_net(sk);
-	struct atcp_bind_bucket *tb;
-	struct atcp_hslot *slot;
-	int lo, hi, n, i;
+	int lo, hi, n, i, err;
 	u16 port;
 
-	if (snum) {
-		if (atcp_linux_port_used(net, snum))
-			return -EADDRINUSE;
-		slot = atcp_port_slot(&atcp_bhash, net, snum);
-		spin_lock_bh(&slot->lock);
-		tb = atcp_bucket_find(slot, net, snum);
-		if (tb && atcp_bind_conflict(sk, tb))
-			goto busy;
-		if (!tb)
-			tb = atcp_bucket_create(slot, net, snum);
-		if (!tb)
-			goto busy;
-		atcp_bucket_add(sk, tb, snum);
-		spin_unlock_bh(&slot->lock);
-		return 0;
-busy:
-		spin_unlock_bh(&slot->lock);
-		return -EADDRINUSE;
-	}
+	if (snum)
+		return atcp_get_port_explicit(sk, snum, false);
 
 	atcp_port_range(net, &lo, &hi);
 	n = hi - lo + 1;
@@ -269,17 +377,9 @@ busy:
 		port = lo + (i % (hi - lo + 1));
 		if (atcp_linux_port_used(net, port))
 			continue;
-		slot = atcp_port_slot(&atcp_bhash, net, port);
-		spin_lock_bh(&slot->lock);
-		if (!atcp_bucket_find(slot, net, port)) {
-			tb = atcp_bucket_create(slot, net, port);
-			if (tb) {
-				atcp_bucket_add(sk, tb, port);
-				spin_unlock_bh(&slot->lock);
-				return 0;
-			}
-		}
-		spin_unlock_bh(&slot->lock);
+		err = atcp_get_port_explicit(sk, port, true);
+		if (err != -EADDRINUSE)
+			return err;
 	}
 	return -EADDRINUSE;
 }

@@ -4,8 +4,7 @@
  *
  *  - rtx_timer: retransmission (RFC 6298) and zero window probes;
  *  - delack_timer: delayed ACK;
- *  - sk->sk_timer: keepalive, the orphan FIN-WAIT-2 timeout and the
- *    2MSL wait of a TIME-WAIT socket its user has not closed yet.
+ *  - sk->sk_timer: keepalive and the orphan FIN-WAIT-2 timeout.
  *
  * Every timer is armed with sk_reset_timer(), which holds a socket
  * reference while it is pending, and stopped with sk_stop_timer() when
@@ -178,7 +177,7 @@ static void atcp_delack_timer_fn(struct timer_list *t)
 	sock_put(sk);
 }
 
-/* sk->sk_timer: 2MSL of a user-held TIME-WAIT socket, FIN-WAIT-2. */
+/* sk->sk_timer: the FIN-WAIT-2 timeout of an orphan. */
 static void atcp_misc_timer_fn(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
@@ -186,8 +185,6 @@ static void atcp_misc_timer_fn(struct timer_list *t)
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &sk->sk_timer, jiffies + ATCP_TIMER_RETRY);
-	else if (sk->sk_state == TCP_TIME_WAIT)
-		atcp_event(sk, ATCP_EV_TIMEOUT_2MSL);
 	else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
 		atcp_event(sk, ATCP_EV_TIMEOUT_FIN_WAIT2);
 	bh_unlock_sock(sk);
@@ -219,10 +216,6 @@ void atcp_reset_keepalive(struct sock *sk)
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 
 	switch (sk->sk_state) {
-	case TCP_TIME_WAIT:
-		sk_reset_timer(sk, &sk->sk_timer,
-			       jiffies + READ_ONCE(s->tw_timeout) * HZ);
-		break;
 	case TCP_FIN_WAIT2:
 		if (sock_flag(sk, SOCK_DEAD))
 			sk_reset_timer(sk, &sk->sk_timer,

@@ -121,6 +121,7 @@ for i in $(seq 100); do
 	ok=$i
 done
 newlog=$(dmesg | tail -n +$((before_log + 1)))
+sleep 2		# RCU-deferred frees
 echo 3 > /proc/sys/vm/drop_caches
 after_slab=$(slab_kb)
 tap_is "100 load/unload cycles (each creating a socket)" "$ok" 100
