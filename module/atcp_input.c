@@ -692,6 +692,24 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 
+	/*
+	 * Simultaneous open: in SYN-RECEIVED the peer's SYN-ACK repeats its
+	 * SYN (SEG.SEQ = RCV.NXT - 1) and acknowledges ours; it completes
+	 * the handshake (RFC 9293 figure 8), as in Linux.
+	 */
+	if (sk->sk_state == TCP_SYN_RECV && !as->passive &&
+	    (seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	    (TCPHDR_SYN | TCPHDR_ACK) && seg->seq + 1 == as->rcv_nxt &&
+	    atcp_seq_after(seg->ack, as->snd_una) &&
+	    !atcp_seq_after(seg->ack, as->snd_max)) {
+		atcp_clean_rtx_queue(sk, seg->ack);
+		as->snd_una = seg->ack;
+		as->snd_wl1 = seg->seq;
+		atcp_update_window(sk, seg);
+		atcp_event(sk, ATCP_EV_RCV_SYNACK);
+		goto drop;
+	}
+
 	/* First: the sequence number. */
 	if (!atcp_seq_acceptable(seg->seq, seg_len, as->rcv_nxt,
 				 atcp_receive_window(as))) {
@@ -728,17 +746,6 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 
 	/* Fourth: SYN in a synchronized state gets a challenge ACK. */
 	if (atcp_seg_has(seg, TCPHDR_SYN)) {
-		if (sk->sk_state == TCP_SYN_RECV && !as->passive &&
-		    atcp_seg_has(seg, TCPHDR_ACK) &&
-		    atcp_seq_after(seg->ack, as->snd_una) &&
-		    !atcp_seq_after(seg->ack, as->snd_max)) {
-			/* Simultaneous open: the peer's SYN-ACK. */
-			atcp_clean_rtx_queue(sk, seg->ack);
-			as->snd_una = seg->ack;
-			atcp_update_window(sk, seg);
-			atcp_event(sk, ATCP_EV_RCV_SYNACK);
-			goto drop;
-		}
 		if (sk->sk_state == TCP_SYN_RECV && seg->seq == as->irs) {
 			atcp_send_synack(sk);
 			goto drop;
