@@ -88,6 +88,8 @@ struct atcp_skb_cb {
 	u32 sent_us;		/* last transmission, for RTT samples */
 	u8 flags;		/* TCPHDR_SYN, TCPHDR_FIN, ... */
 	u8 retrans;		/* times retransmitted (Karn) */
+	u8 sacked;		/* the peer SACKed all of it */
+	u8 rexmit_epoch;	/* recovery episode it was resent in */
 };
 
 #define ATCP_SKB_CB(skb) ((struct atcp_skb_cb *)&((skb)->cb[0]))
@@ -96,6 +98,7 @@ struct atcp_skb_cb {
 enum atcp_timer_kind {
 	ATCP_TIMER_RTX,		/* retransmission (SYN, data, FIN) */
 	ATCP_TIMER_PROBE,	/* zero window probe */
+	ATCP_TIMER_TLP,		/* tail loss probe (RFC 8985 7) */
 };
 
 /*
@@ -150,9 +153,13 @@ struct atcp_sock {
 	u32 cwnd_cnt;
 	u32 ssthresh;
 	u32 recover;		/* NewReno recovery point */
+	u32 sacked_out;		/* bytes SACKed above snd_una */
+	u32 high_sacked;	/* highest SACKed sequence */
+	u8 recovery_epoch;
 	u8 dupacks;
 	u8 in_recovery:1,
-	   rtx_timer_kind:1;
+	   tlp_out:1;		/* a tail loss probe is unanswered */
+	u8 rtx_timer_kind;
 	u8 retransmits;		/* consecutive timeouts */
 	u8 probes_out;
 	u32 retrans_start;	/* jiffies of the first unanswered rtx */
@@ -312,9 +319,12 @@ static inline u32 atcp_receive_window(const struct atcp_sock *as)
 	return win < 0 ? 0 : win;
 }
 
+/* Bytes sent and neither acknowledged nor SACKed (the "pipe"). */
 static inline unsigned int atcp_inflight(const struct atcp_sock *as)
 {
-	return as->snd_nxt - as->snd_una;
+	u32 out = as->snd_nxt - as->snd_una;
+
+	return out > as->sacked_out ? out - as->sacked_out : 0;
 }
 
 static inline int atcp_max_syn_backlog(const struct sock *sk)
@@ -375,6 +385,8 @@ void atcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int atcp_send_fin(struct sock *sk);
 void atcp_push(struct sock *sk, int nonagle);
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
+struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb);
 void atcp_send_probe(struct sock *sk);
 void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win,
@@ -391,6 +403,7 @@ int atcp_route_connect(struct sock *sk);
 void atcp_init_timers(struct sock *sk);
 void atcp_clear_timers(struct sock *sk);
 void atcp_reset_rtx_timer(struct sock *sk);
+void atcp_arm_tlp_timer(struct sock *sk);
 void atcp_stop_rtx_timer(struct sock *sk);
 void atcp_arm_probe_timer(struct sock *sk);
 void atcp_schedule_ack(struct sock *sk);

@@ -208,6 +208,8 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		if (skb != as->send_head && !cb->retrans)
 			rtt = atcp_clock_us() - cb->sent_us;
 		acked += cb->end_seq - cb->seq;
+		if (cb->sacked)
+			as->sacked_out -= cb->end_seq - cb->seq;
 		if (skb == as->send_head)
 			as->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL : skb->next;
@@ -259,6 +261,134 @@ static void atcp_fast_retransmit(struct sock *sk)
 }
 
 /*
+ * Mark what the SACK blocks of @seg cover (RFC 2018), splitting skbs at
+ * block edges.  Returns the bytes newly SACKed.
+ */
+static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 newly = 0;
+	int i;
+
+	for (i = 0; i < seg->opts.num_sacks; i++) {
+		u32 start = seg->opts.sacks[i].start;
+		u32 end = seg->opts.sacks[i].end;
+		struct sk_buff *skb;
+
+		/* D-SACK, stale or bogus blocks change nothing here. */
+		if (!atcp_seq_before(start, end) ||
+		    !atcp_seq_after(end, as->snd_una) ||
+		    atcp_seq_after(end, as->snd_max))
+			continue;
+		if (atcp_seq_before(start, as->snd_una))
+			start = as->snd_una;
+
+		skb = skb_peek(&sk->sk_write_queue);
+		while (skb) {
+			struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+			if (!atcp_seq_before(cb->seq, end) ||
+			    !atcp_seq_before(cb->seq, as->snd_max))
+				break;
+			if (cb->sacked || !atcp_seq_after(cb->end_seq, start) ||
+			    (cb->flags & TCPHDR_SYN) || !skb->len)
+				goto next;
+			if (atcp_seq_before(cb->seq, start)) {
+				if (atcp_fragment(sk, skb, start - cb->seq))
+					break;
+				goto next;
+			}
+			if (atcp_seq_after(cb->end_seq, end) &&
+			    atcp_fragment(sk, skb, end - cb->seq))
+				break;
+			cb->sacked = 1;
+			newly += cb->end_seq - cb->seq;
+			if (atcp_seq_after(cb->end_seq, as->high_sacked))
+				as->high_sacked = cb->end_seq;
+next:
+			skb = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+			      NULL : skb->next;
+		}
+	}
+	as->sacked_out += newly;
+	return newly;
+}
+
+/*
+ * An skb is taken for lost (RFC 6675 IsLost) once three segments' worth
+ * of data above it was SACKed.  Retransmit up to @budget of those, each
+ * once per recovery episode.  Returns how many went out.
+ */
+static int atcp_sack_retransmit(struct sock *sk, int budget)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 dupthresh = 3 * as->mss_cache, sacked_below = 0;
+	u32 reo_us = max_t(u32, 2 * as->rto.srtt_us, 5000);
+	struct sk_buff *skb, *next;
+	int sent = 0;
+
+	/* Only the head can hold acknowledged data; drop that first. */
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && skb != as->send_head &&
+	    atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_una))
+		atcp_trim_acked(sk, skb);
+
+	for (skb = skb_peek(&sk->sk_write_queue); skb && sent < budget;
+	     skb = next) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+		       NULL : skb->next;
+		if (skb == as->send_head ||
+		    !atcp_seq_before(cb->end_seq, as->high_sacked))
+			break;
+		if (cb->sacked) {
+			sacked_below += cb->end_seq - cb->seq;
+			continue;
+		}
+		if (as->sacked_out - sacked_below < dupthresh)
+			continue;
+		/*
+		 * Sent again in this episode: once more only when that
+		 * retransmission is overdue (lost too, RFC 8985 style).
+		 */
+		if (cb->rexmit_epoch == as->recovery_epoch &&
+		    atcp_clock_us() - cb->sent_us < reo_us)
+			continue;
+		cb->rexmit_epoch = as->recovery_epoch;
+		if (atcp_retransmit_skb(sk, skb))
+			break;
+		sent++;
+		/* A split skb: the rest is the next one to look at. */
+		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+		       NULL : skb->next;
+	}
+	return sent;
+}
+
+/* Loss recovery driven by SACK: enter it, and send what the ACK allows. */
+static void atcp_sack_recovery(struct sock *sk, u32 delivered)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int budget = max_t(int, DIV_ROUND_UP(delivered, as->mss_cache), 1);
+
+	if (!as->sacked_out)
+		return;
+	if (!as->in_recovery) {
+		if (as->sacked_out < 3 * as->mss_cache && as->dupacks < 3)
+			return;
+		as->ssthresh = max_t(u32, atcp_flight_segs(as) / 2, 2);
+		as->cwnd = as->ssthresh;
+		as->recover = as->snd_max;
+		as->in_recovery = 1;
+		as->recovery_epoch++;
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_FASTRETRANS);
+		budget++;
+	}
+	atcp_sack_retransmit(sk, budget);
+}
+
+/*
  * An acceptable ACK (RFC 9293 3.10.7.4, fifth check) in a synchronized
  * state.  Returns true when it acknowledged our FIN.
  */
@@ -267,9 +397,11 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 prior_wnd = as->snd_wnd;
 	u32 ack = seg->ack;
-	u32 acked;
+	u32 acked, sacked = 0;
 
 	as->last_ack_recv = jiffies;
+	if (as->sack_ok && seg->opts.num_sacks)
+		sacked = atcp_sack_mark(sk, seg);
 	if (ack == as->snd_una) {
 		atcp_update_window(sk, seg);
 		/*
@@ -281,10 +413,14 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		    !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
 		    as->snd_max != as->snd_una) {
 			as->dupacks++;
-			if (as->in_recovery)
+			if (as->sack_ok)
+				atcp_sack_recovery(sk, sacked);
+			else if (as->in_recovery)
 				as->cwnd++;		/* inflate */
 			else if (as->dupacks == 3)
 				atcp_fast_retransmit(sk);
+		} else if (as->sack_ok && sacked) {
+			atcp_sack_recovery(sk, sacked);
 		}
 		if (as->snd_wnd > prior_wnd || as->in_recovery)
 			atcp_push(sk, 0);
@@ -300,6 +436,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->dupacks = 0;
 	as->retransmits = 0;
 	as->probes_out = 0;
+	as->tlp_out = 0;
 	as->retrans_start = 0;
 	atcp_rto_reset_backoff(&as->rto);
 	atcp_update_window(sk, seg);
@@ -310,6 +447,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 			as->cwnd = min_t(u32, as->ssthresh,
 					 atcp_flight_segs(as) + 1);
 			as->in_recovery = 0;
+		} else if (as->sack_ok) {
+			atcp_sack_recovery(sk, acked + sacked);
 		} else {
 			/* Partial ACK: retransmit the next hole. */
 			struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
@@ -322,12 +461,14 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	} else {
 		atcp_cong_on_ack(as, acked);
 		atcp_sndbuf_grow(sk);
+		if (as->sack_ok && sacked)
+			atcp_sack_recovery(sk, acked + sacked);
 	}
 
 	if (as->snd_una == as->snd_max)
 		atcp_stop_rtx_timer(sk);
 	else
-		atcp_reset_rtx_timer(sk);
+		atcp_arm_tlp_timer(sk);
 
 	atcp_push(sk, 0);
 	if (sk->sk_socket && sk_stream_memory_free(sk))
@@ -477,11 +618,17 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		atcp_send_ack(sk);	/* duplicate ACK: fast retransmit */
 		return;
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf + sk->sk_rcvbuf / 2 &&
-	    seg->len) {
-		/* No room: drop without acking, the peer retransmits. */
-		kfree_skb(skb);
-		return;
+	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf && seg->len) {
+		/*
+		 * In-order data goes first: out-of-order data above the hole
+		 * must not keep the hole from being filled.
+		 */
+		skb_queue_purge(&as->ooo_queue);
+		if (atomic_read(&sk->sk_rmem_alloc) > 2 * sk->sk_rcvbuf) {
+			/* No room: drop without acking, the peer resends. */
+			kfree_skb(skb);
+			return;
+		}
 	}
 	if (atcp_seq_before(seq, as->rcv_nxt)) {
 		pskb_pull(skb, as->rcv_nxt - seq);
@@ -667,12 +814,18 @@ drop:
 	kfree_skb(skb);
 }
 
-/* PAWS (RFC 7323 5): true when the segment is an old duplicate. */
+/*
+ * PAWS (RFC 7323 5): true when the segment is an old duplicate.  Like
+ * Linux, allow one tick of slack, and let pure ACKs through: ACKs sent
+ * from two CPUs may pass each other and carry no data to protect.
+ */
 static bool atcp_paws_reject(struct atcp_sock *as, const struct atcp_seg *seg)
 {
 	if (!as->ts_ok || !seg->opts.ts_ok || atcp_seg_has(seg, TCPHDR_RST))
 		return false;
-	if (!atcp_seq_before(seg->opts.tsval, as->ts_recent))
+	if (!seg->len && !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN))
+		return false;
+	if ((s32)(as->ts_recent - seg->opts.tsval) <= 1)
 		return false;
 	return ktime_get_seconds() - as->ts_recent_stamp < ATCP_PAWS_24DAYS;
 }

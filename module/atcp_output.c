@@ -124,9 +124,9 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 /* ---- windows and MSS ------------------------------------------------------ */
 
 /*
- * The window to advertise: three quarters of the free receive buffer (the
- * rest covers skb overhead), never moving the right edge left (RFC 9293
- * 3.8.6), rounded to the scale.
+ * The window to advertise: half the free receive buffer (the other half
+ * covers skb overhead, as with Linux's tcp_adv_win_scale 1), never moving
+ * the right edge left (RFC 9293 3.8.6), rounded to the scale.
  */
 u32 atcp_select_window(struct sock *sk)
 {
@@ -135,7 +135,7 @@ u32 atcp_select_window(struct sock *sk)
 	u32 cur = atcp_receive_window(as);
 	u32 win, max;
 
-	win = space > 0 ? space - space / 4 : 0;
+	win = space > 0 ? space / 2 : 0;
 	if (win < as->mss_cache && win < (u32)sk->sk_rcvbuf / 4)
 		win = 0;		/* silly window avoidance */
 	if (win < cur)
@@ -465,7 +465,7 @@ int atcp_send_fin(struct sock *sk)
 /* ---- the write queue ----------------------------------------------------- */
 
 /* Split @skb so that it carries @len bytes; the rest follows it. */
-static int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
+int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 	u32 nlen = skb->len - len;
@@ -510,6 +510,9 @@ static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 
+	if (ATCP_SKB_CB(skb)->sacked)
+		as->sacked_out -= ATCP_SKB_CB(skb)->end_seq -
+				  ATCP_SKB_CB(skb)->seq;
 	if (skb == as->send_head)
 		as->send_head = atcp_write_queue_next(sk, skb);
 	__skb_unlink(skb, &sk->sk_write_queue);
@@ -522,7 +525,7 @@ static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
  * retransmission starts at snd_una.  Returns what is left, or NULL when
  * nothing is (or on allocation failure, with @skb untouched).
  */
-static struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb)
+struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
@@ -568,6 +571,12 @@ void atcp_push(struct sock *sk, int nonagle)
 			continue;
 		}
 		retransmit = atcp_seq_before(cb->seq, as->snd_max);
+		if (retransmit && cb->sacked) {
+			/* The peer has it: going back N skips it. */
+			as->send_head = atcp_write_queue_next(sk, skb);
+			as->snd_nxt = cb->end_seq;
+			continue;
+		}
 
 		/* RFC 3042 limited transmit: new data on the first dupacks. */
 		if (!as->in_recovery && as->dupacks < 3)
@@ -618,8 +627,10 @@ void atcp_push(struct sock *sk, int nonagle)
 			as->snd_max = as->snd_nxt;
 		}
 	}
-	if (sent && !timer_pending(&as->rtx_timer))
-		atcp_reset_rtx_timer(sk);
+	/* Data in flight needs the retransmission timer, not a window probe. */
+	if (sent && (!timer_pending(&as->rtx_timer) ||
+		     as->rtx_timer_kind == ATCP_TIMER_PROBE))
+		atcp_arm_tlp_timer(sk);
 }
 
 /* Retransmit the oldest unacknowledged segment (fast retransmit). */
@@ -658,7 +669,7 @@ void atcp_maybe_send_window_update(struct sock *sk)
 	struct atcp_sock *as = atcp_sk(sk);
 	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 cur = atcp_receive_window(as);
-	u32 win = space > 0 ? space - space / 4 : 0;
+	u32 win = space > 0 ? space / 2 : 0;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))

@@ -285,6 +285,7 @@ void atcp_start_tcb(struct sock *sk)
 	as->snd_nxt = as->iss;
 	as->snd_max = as->iss;
 	as->write_seq = as->iss;
+	as->high_sacked = as->iss;
 
 	/* Window scale from the largest buffer the socket may use. */
 	space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
@@ -295,7 +296,7 @@ void atcp_start_tcb(struct sock *sk)
 		ws++;
 	as->rcv_wscale = as->ws_ok ? ws : 0;
 	space = READ_ONCE(sk->sk_rcvbuf);
-	as->rcv_wnd = min_t(u32, space - space / 4, 65535U << as->rcv_wscale);
+	as->rcv_wnd = min_t(u32, space / 2, 65535U << as->rcv_wscale);
 	as->rcv_wup = as->rcv_nxt;
 
 	dst = __sk_dst_get(sk);

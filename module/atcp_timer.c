@@ -31,6 +31,48 @@ void atcp_reset_rtx_timer(struct sock *sk)
 	sk_reset_timer(sk, &as->rtx_timer, jiffies + atcp_rto_jiffies(as));
 }
 
+/*
+ * After sending new data, probe the tail first (RFC 8985 7): if no ACK
+ * comes within two round trips, resend the last segment so that a lost
+ * tail shows up as SACK holes instead of waiting for the RTO.
+ */
+void atcp_arm_tlp_timer(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 pto_us;
+
+	if (!as->sack_ok || as->in_recovery || as->tlp_out ||
+	    !as->rto.have_sample || as->retransmits) {
+		atcp_reset_rtx_timer(sk);
+		return;
+	}
+	pto_us = max_t(u32, 2 * as->rto.srtt_us, 10000);
+	if (pto_us >= atcp_rto_current(&as->rto)) {
+		atcp_reset_rtx_timer(sk);
+		return;
+	}
+	as->rtx_timer_kind = ATCP_TIMER_TLP;
+	sk_reset_timer(sk, &as->rtx_timer, jiffies + usecs_to_jiffies(pto_us));
+}
+
+static void atcp_tlp_timeout(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb, *last = NULL;
+
+	if (as->snd_una == as->snd_max)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == as->send_head)
+			break;
+		last = skb;
+	}
+	as->tlp_out = 1;
+	if (last && !ATCP_SKB_CB(last)->sacked)
+		atcp_retransmit_skb(sk, last);
+	atcp_reset_rtx_timer(sk);
+}
+
 void atcp_stop_rtx_timer(struct sock *sk)
 {
 	sk_stop_timer(sk, &atcp_sk(sk)->rtx_timer);
@@ -116,7 +158,19 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	as->dupacks = 0;
 	as->retransmits++;
 
-	/* Go back N: everything outstanding is sent again as cwnd allows. */
+	/*
+	 * Go back N: everything outstanding is sent again as cwnd allows,
+	 * but what the peer SACKed, unless timeouts repeat: it may have
+	 * reneged (RFC 2018 8).
+	 */
+	if (as->retransmits > 1 && as->sacked_out) {
+		struct sk_buff *skb;
+
+		skb_queue_walk(&sk->sk_write_queue, skb)
+			ATCP_SKB_CB(skb)->sacked = 0;
+		as->sacked_out = 0;
+	}
+	as->recovery_epoch++;
 	as->snd_nxt = as->snd_una;
 	as->send_head = skb_peek(&sk->sk_write_queue);
 	atcp_rto_backoff(&as->rto);
@@ -131,6 +185,8 @@ static void atcp_probe_timeout(struct sock *sk)
 	if (!as->send_head || as->snd_wnd || atcp_inflight(as)) {
 		as->probes_out = 0;
 		atcp_push(sk, 1);
+		if (as->snd_una != as->snd_max)
+			atcp_reset_rtx_timer(sk);
 		return;
 	}
 	if (as->probes_out >= atcp_retry_limit(sk)) {
@@ -153,6 +209,8 @@ static void atcp_rtx_timer_fn(struct timer_list *t)
 	} else if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
 		if (as->rtx_timer_kind == ATCP_TIMER_PROBE)
 			atcp_probe_timeout(sk);
+		else if (as->rtx_timer_kind == ATCP_TIMER_TLP)
+			atcp_tlp_timeout(sk);
 		else
 			atcp_retransmit_timeout(sk);
 	}
