@@ -1013,9 +1013,19 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * release_sock() runs the backlog with bottom halves enabled; the receive
+ * path takes spinlocks that softirqs take too (a listener's accept queue,
+ * TIME_WAIT), so run it as a softirq would.
+ */
 int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	return atcp_rcv(sk, skb);
+	int ret;
+
+	local_bh_disable();
+	ret = atcp_rcv(sk, skb);
+	local_bh_enable();
+	return ret;
 }
 
 /* ---- the hook ----------------------------------------------------------------------- */
