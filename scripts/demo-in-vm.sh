@@ -30,3 +30,18 @@ s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
 r = subprocess.run(["rmmod", "atcp"], capture_output=True, text=True)
 print("rmmod atcp ->", r.returncode, r.stderr.strip())
 '
+
+say "an atcp client talks to Linux TCP across a veth pair (16 MiB each way, verified)"
+. "$ATCP_TOP/selftests/vm/lib.sh" > /dev/null
+topo_pair
+xfer=$ATCP_TOP/selftests/vm/build/tool_xfer
+in_b "$xfer" server -p 0 -l "$ADDR_B:5001" -1 -s 16M -r 16M -R /tmp/ready &
+for _ in $(seq 100); do [ -e /tmp/ready ] && break; sleep 0.05; done
+in_a "$xfer" client -p "$(cat /sys/module/atcp/parameters/protocol)" \
+	-c "$ADDR_B:5001" -s 16M -r 16M
+wait
+echo
+echo "atcp's side (/proc/net/atcp in the client's namespace):"
+in_a cat /proc/net/atcp
+echo "atcp counters:"
+in_a grep -E 'ActiveOpens|InSegs|OutSegs|RetransSegs|TW ' /proc/net/atcp_stat

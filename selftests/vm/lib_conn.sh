@@ -1,0 +1,191 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# lib_conn.sh - helpers shared by the connection topics (test_close,
+# test_ss_states, test_interop, test_netem): process clean-up, timing,
+# waiting for a server, and driving tool_sockctl, a socket held open by a
+# helper process that takes commands on a FIFO.
+#
+# The sourcing script sets the globals these use: TMP (a scratch
+# directory), PIDS (background processes to kill), and for the sc_*
+# helpers SOCKCTL, T and the associative arrays SC_PID, SC_IN, SC_OUT.
+# Source it after lib.sh.
+
+# shellcheck disable=SC2317 # invoked by the EXIT trap
+cleanup()
+{
+	local pid
+
+	for pid in "${PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+	wait 2>/dev/null
+	rm -rf "$TMP"
+	topo_cleanup
+}
+
+now_ms()
+{
+	echo $(( ${EPOCHREALTIME/./} / 1000 ))
+}
+
+proto_name()
+{
+	if [ "$1" = 0 ]; then echo Linux; else echo atcp; fi
+}
+
+# wait_ready FILE PID: the server created FILE (listening) within 5 s.
+wait_ready()
+{
+	for _ in $(seq 100); do
+		[ -e "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+
+# sc_start NAME NS PROTO: a tool_sockctl in NS, driven through two FIFOs.
+sc_start()
+{
+	local name=$1 ns=$2 proto=$3 fd
+
+	rm -f "$TMP/$name.in" "$TMP/$name.out"
+	mkfifo "$TMP/$name.in" "$TMP/$name.out"
+	timeout -k 2 300 ip netns exec "$ns" "$SOCKCTL" -p "$proto" -t "$T" \
+		< "$TMP/$name.in" > "$TMP/$name.out" 2> "$TMP/$name.err" &
+	SC_PID[$name]=$!
+	PIDS+=("$!")
+	exec {fd}<> "$TMP/$name.in"
+	SC_IN[$name]=$fd
+	exec {fd}<> "$TMP/$name.out"
+	SC_OUT[$name]=$fd
+}
+
+# sc_send NAME LINE: send a command line without waiting for the reply.
+sc_send()
+{
+	local name=$1
+
+	shift
+	printf '%s\n' "$*" >&"${SC_IN[$name]}"
+}
+
+# sc_get NAME: the next reply line into $R ("err DEAD" / "err NOREPLY").
+sc_get()
+{
+	local name=$1 i part=""
+
+	for ((i = 0; i < (T + 5) * 5; i++)); do
+		# a read that times out keeps what it got of the line in R
+		if IFS= read -r -t 0.2 -u "${SC_OUT[$name]}" R; then
+			R=$part$R
+			return 0
+		fi
+		part+=$R
+		if ! kill -0 "${SC_PID[$name]}" 2>/dev/null; then
+			if IFS= read -r -t 0.2 -u "${SC_OUT[$name]}" R; then
+				R=$part$R
+				return 0
+			fi
+			R="err DEAD $part $(tr '\n' ' ' < "$TMP/$name.err")"
+			return 1
+		fi
+	done
+	R="err NOREPLY $part"
+	return 1
+}
+
+# sc NAME LINE: one command, its reply in $R.
+sc()
+{
+	sc_send "$@"
+	sc_get "$1"
+}
+
+sc_stop()
+{
+	local name=$1 pid=${SC_PID[$1]} i fin=${SC_IN[$1]} fout=${SC_OUT[$1]}
+
+	sc_send "$name" quit 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	exec {fin}>&- {fout}<&-
+	unset "SC_PID[$name]"
+}
+
+# states NS PROTO PORT: the states (ss names, sorted) of the connections on
+# local or remote PORT in NS: ss for Linux TCP, /proc/net/atcp for atcp
+# (/proc/net/tcp when the "atcp" side is Linux TCP).
+states()
+{
+	local ns=$1 proto=$2 port=$3 file=/proc/net/atcp
+
+	if [ "$proto" = 0 ]; then
+		ss -N "$ns" -tanH "( sport = :$port or dport = :$port )" |
+			awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//'
+		return
+	fi
+	case $P in 0|6) file=/proc/net/tcp ;; esac
+	ip netns exec "$ns" cat "$file" | awk -v p="$(printf '%04X' "$port")" '
+		BEGIN {
+			n = split("01 ESTAB 02 SYN-SENT 03 SYN-RECV 04 FIN-WAIT-1 " \
+				  "05 FIN-WAIT-2 06 TIME-WAIT 07 CLOSE " \
+				  "08 CLOSE-WAIT 09 LAST-ACK 0A LISTEN 0B CLOSING", a, " ")
+			for (i = 1; i < n; i += 2)
+				name[a[i]] = a[i + 1]
+		}
+		$1 ~ /^[0-9]+:$/ {
+			split($2, l, ":"); split($3, r, ":")
+			if (l[2] == p || r[2] == p)
+				print (($4 in name) ? name[$4] : "st" $4)
+		}' | sort | tr '\n' ' ' | sed 's/ $//'
+}
+
+# where PROTO: how the states of that side are seen
+where()
+{
+	if [ "$1" = 0 ]; then echo "ss"; else echo "/proc/net/atcp"; fi
+}
+
+# wait_states DESC NS PROTO PORT WANT SECS: one test point, passing once the
+# states on PORT are exactly WANT (e.g. "TIME-WAIT", "" for none) within
+# SECS.  Fails at once when the connection under test does not exist.
+wait_states()
+{
+	local desc=$1 ns=$2 proto=$3 port=$4 want=$5 secs=$6 end got
+
+	if [ "$ALIVE" != 1 ]; then
+		tap_result 1 "$desc (no connection)"
+		return 1
+	fi
+	end=$(( $(now_ms) + secs * 1000 ))
+	while :; do
+		got=$(states "$ns" "$proto" "$port")
+		[ "$got" = "$want" ] && break
+		if [ "$(now_ms)" -gt "$end" ]; then
+			tap_diag "states on port $port ($(where "$proto")): '$got', want '$want'"
+			break
+		fi
+		sleep 0.05
+	done
+	tap_result "$([ "$got" = "$want" ] && echo 0 || echo 1)" "$desc"
+}
+
+# expect DESC WANT GOT...: a point passing when every GOT matches the glob
+# WANT; needs the connection when ALIVE is checked by the caller.
+expect()
+{
+	local desc=$1 want=$2 got status=0
+
+	shift 2
+	for got in "$@"; do
+		# shellcheck disable=SC2053 # WANT is a glob
+		[[ $got == $want ]] || status=1
+	done
+	[ $status = 0 ] || tap_diag "replies: $(printf "'%s' " "$@"), want '$want'"
+	tap_result $status "$desc"
+}

@@ -1,0 +1,2498 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * test_sockapi - atcp behaves like Linux TCP at the socket API.
+ *
+ * The protocol under test comes from $ATCP_PROTO (default IPPROTO_ATCP);
+ * ATCP_PROTO=6 runs every check against Linux's own TCP, which is how the
+ * expectations below were validated.  Where a check is about one side of a
+ * connection, it runs with the protocol under test on that side and, as the
+ * peer, Linux TCP (protocol 0) and the protocol under test itself:
+ *
+ *	[atcp client, linux server]	"me" is the connecting socket
+ *	[atcp server, linux client]	"me" is the accepted socket
+ *	[atcp client, atcp server]	both sides under test
+ *	[atcp server, atcp client]
+ *
+ * The test makes its own network namespace (unshare(CLONE_NEWNET)), brings
+ * lo up and works over 127.0.0.1 only.  Each check runs in a child process
+ * that reports its test points through a pipe; every blocking call is
+ * bounded by SO_RCVTIMEO/SO_SNDTIMEO, each child by alarm(), and the whole
+ * run by a time budget ($ATCP_SOCKAPI_BUDGET seconds, default 240), so an
+ * engine that hangs makes the test fail, never hang.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/select.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/sockios.h>
+#include <linux/tcp.h>
+#include <linux/atcp.h>
+#include "tap.h"
+
+/* Linux's TCP states as TCP_INFO reports them (include/net/tcp_states.h). */
+#define ST_ESTABLISHED	1
+#define ST_SYN_SENT	2
+#define ST_FIN_WAIT2	5
+#define ST_CLOSE	7
+#define ST_CLOSE_WAIT	8
+#define ST_LISTEN	10
+
+#define IO_TIMEOUT_MS	3000	/* SO_RCVTIMEO/SO_SNDTIMEO of every socket */
+#define WAIT_MS		2000	/* how long to wait for an expected event */
+#define CHECK_TIMEOUT	20	/* seconds, per check process */
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Test points of a check process travel to the parent through this pipe. */
+static int rep_fd = -1;
+static char label[96];
+
+static int tproto;		/* the protocol under test */
+static const char *tname;	/* "atcp", or "proto N" */
+
+static volatile sig_atomic_t sigpipes;
+
+/* ---- reporting ----------------------------------------------------------- */
+
+static void rep_write(const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(rep_fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(3);
+		buf += n;
+		len -= n;
+	}
+}
+
+__attribute__((format(printf, 3, 4)))
+static int report(int cond, int line, const char *fmt, ...)
+{
+	char desc[600], buf[800];
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	vsnprintf(desc, sizeof(desc), fmt, ap);
+	va_end(ap);
+	for (p = desc; *p; p++)
+		if (*p == '\n' || *p == '#')
+			*p = ' ';
+	n = snprintf(buf, sizeof(buf), "R %d %d [%s] %s\n", line, cond,
+		     label, desc);
+	rep_write(buf, n < (int)sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
+	return cond;
+}
+
+#define ok(cond, ...) report(!!(cond), __LINE__, __VA_ARGS__)
+/* report() with 2 (fails) or 3 (passes): a known bug, reported as TODO. */
+
+__attribute__((format(printf, 1, 2)))
+static void diag(const char *fmt, ...)
+{
+	char buf[600];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 2, sizeof(buf) - 3, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof(buf) - 4)
+		n = sizeof(buf) - 4;
+	buf[0] = 'D';
+	buf[1] = ' ';
+	buf[n + 2] = '\n';
+	rep_write(buf, n + 3);
+}
+
+static const char *ename(int e)
+{
+	static char other[32];
+
+	switch (e) {
+	case 0: return "no error";
+	case EAGAIN: return "EAGAIN";
+	case EINPROGRESS: return "EINPROGRESS";
+	case EALREADY: return "EALREADY";
+	case EISCONN: return "EISCONN";
+	case ENOTCONN: return "ENOTCONN";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ECONNRESET: return "ECONNRESET";
+	case ECONNABORTED: return "ECONNABORTED";
+	case EPIPE: return "EPIPE";
+	case EINVAL: return "EINVAL";
+	case EADDRINUSE: return "EADDRINUSE";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case EAFNOSUPPORT: return "EAFNOSUPPORT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOPROTOOPT: return "ENOPROTOOPT";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ENETUNREACH: return "ENETUNREACH";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case EINTR: return "EINTR";
+	case EBADF: return "EBADF";
+	case EFAULT: return "EFAULT";
+	}
+	snprintf(other, sizeof(other), "errno %d", e);
+	return other;
+}
+
+/* "ok" when a call returned 0, else the errno's name. */
+static const char *res(int ret)
+{
+	return ret < 0 ? ename(errno) : "ok";
+}
+
+/* ---- time ------------------------------------------------------------------ */
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* ---- sockets --------------------------------------------------------------- */
+
+static struct sockaddr_in lo_addr(uint16_t port)
+{
+	struct sockaddr_in a = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	return a;
+}
+
+static int set_int(int fd, int level, int name, int val)
+{
+	return setsockopt(fd, level, name, &val, sizeof(val));
+}
+
+/* The option's value, or -errno. */
+static int get_int(int fd, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	if (getsockopt(fd, level, name, &v, &len) < 0)
+		return -errno;
+	return v;
+}
+
+static int set_timeo(int fd, int name, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, name, &tv, sizeof(tv));
+}
+
+static void bound_io(int fd)
+{
+	set_timeo(fd, SO_RCVTIMEO, IO_TIMEOUT_MS);
+	set_timeo(fd, SO_SNDTIMEO, IO_TIMEOUT_MS);
+}
+
+static int sock_new(int proto)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd >= 0)
+		bound_io(fd);
+	return fd;
+}
+
+static int do_bind(int fd, uint16_t port)
+{
+	struct sockaddr_in a = lo_addr(port);
+
+	return bind(fd, (struct sockaddr *)&a, sizeof(a));
+}
+
+static int do_connect(int fd, const struct sockaddr_in *a)
+{
+	return connect(fd, (const struct sockaddr *)a, sizeof(*a));
+}
+
+static int local_port(int fd)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof(a);
+
+	if (getsockname(fd, (struct sockaddr *)&a, &len) < 0)
+		return -1;
+	return ntohs(a.sin_port);
+}
+
+static int same_addr(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return a->sin_family == b->sin_family && a->sin_port == b->sin_port &&
+	       a->sin_addr.s_addr == b->sin_addr.s_addr;
+}
+
+static int sockname(int fd, struct sockaddr_in *a, int peer)
+{
+	socklen_t len = sizeof(*a);
+
+	memset(a, 0, sizeof(*a));
+	if (peer)
+		return getpeername(fd, (struct sockaddr *)a, &len);
+	return getsockname(fd, (struct sockaddr *)a, &len);
+}
+
+static int bind_listen(int fd, int backlog)
+{
+	if (do_bind(fd, 0) < 0)
+		return -1;
+	return listen(fd, backlog);
+}
+
+/* A listener of protocol @proto on 127.0.0.1, port chosen by the stack. */
+static int listener_new(int proto, int backlog, struct sockaddr_in *srv)
+{
+	int fd = sock_new(proto);
+
+	if (fd < 0)
+		return -1;
+	if (do_bind(fd, 0) < 0 || listen(fd, backlog) < 0 ||
+	    sockname(fd, srv, 0) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int set_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0)
+		return -1;
+	return fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK);
+}
+
+static int tcp_info(int fd, struct tcp_info *ti)
+{
+	socklen_t len = sizeof(*ti);
+
+	memset(ti, 0, sizeof(*ti));
+	return getsockopt(fd, IPPROTO_TCP, TCP_INFO, ti, &len);
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+
+	if (tcp_info(fd, &ti) < 0)
+		return -errno;
+	return ti.tcpi_state;
+}
+
+/* Wait up to @ms for TCP_INFO to report @state; returns the last state. */
+static int wait_state(int fd, int state, int ms)
+{
+	double end = now_ms() + ms;
+	int st;
+
+	for (;;) {
+		st = tcp_state(fd);
+		if (st == state || now_ms() > end)
+			return st;
+		sleep_ms(5);
+	}
+}
+
+/* poll() one descriptor; returns revents (0 on timeout) or -1. */
+static int poll1(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n = poll(&p, 1, ms);
+
+	if (n < 0)
+		return -1;
+	return n ? p.revents : 0;
+}
+
+static int linger0(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+/* Bytes queued for reading, or -errno. */
+static int inq(int fd)
+{
+	int n = -1;
+
+	if (ioctl(fd, SIOCINQ, &n) < 0)
+		return -errno;
+	return n;
+}
+
+/* Wait until @n bytes can be read from @fd. */
+static int wait_inq(int fd, int n, int ms)
+{
+	double end = now_ms() + ms;
+	int q;
+
+	for (;;) {
+		q = inq(fd);
+		if (q >= n || q < 0 || now_ms() > end)
+			return q;
+		sleep_ms(2);
+	}
+}
+
+/* Wait until everything sent on @fd is acknowledged. */
+static int wait_outq_empty(int fd, int ms)
+{
+	double end = now_ms() + ms;
+	int n;
+
+	for (;;) {
+		if (ioctl(fd, SIOCOUTQ, &n) < 0)
+			return -errno;
+		if (!n || now_ms() > end)
+			return n;
+		sleep_ms(2);
+	}
+}
+
+/* Read exactly @len bytes (less at EOF); returns the count or -1. */
+static ssize_t read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = recv(fd, (char *)buf + got, len - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return got ? (ssize_t)got : -1;
+		if (!n)
+			break;
+		got += n;
+	}
+	return got;
+}
+
+static ssize_t write_full(int fd, const void *buf, size_t len)
+{
+	size_t put = 0;
+
+	while (put < len) {
+		ssize_t n = send(fd, (const char *)buf + put, len - put,
+				 MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return put ? (ssize_t)put : -1;
+		put += n;
+	}
+	return put;
+}
+
+/* Send @s and check the other side receives exactly it. */
+static int xfer_ok(int from, int to, const char *s)
+{
+	char buf[256];
+	size_t len = strlen(s);
+	ssize_t n;
+
+	if (write_full(from, s, len) != (ssize_t)len)
+		return 0;
+	n = read_full(to, buf, len);
+	return n == (ssize_t)len && !memcmp(buf, s, len);
+}
+
+/* ---- a pattern stream, sent and checked by a thread ----------------------- */
+
+static unsigned char pat(size_t i)
+{
+	return (unsigned char)(i * 131 + (i >> 9) + 7);
+}
+
+struct stream {
+	pthread_t th;
+	int fd;
+	int send;		/* 1: send the pattern, 0: receive and check */
+	size_t len;
+	size_t done;
+	size_t bad_at;		/* first mismatching offset, or SIZE_MAX */
+	int err;		/* errno of the call that failed, or 0 */
+};
+
+static void *stream_fn(void *arg)
+{
+	struct stream *s = arg;
+	unsigned char buf[65536];
+
+	while (s->done < s->len) {
+		size_t chunk = s->len - s->done;
+		ssize_t n;
+		size_t i;
+
+		if (chunk > sizeof(buf))
+			chunk = sizeof(buf);
+		if (s->send) {
+			for (i = 0; i < chunk; i++)
+				buf[i] = pat(s->done + i);
+			n = send(s->fd, buf, chunk, MSG_NOSIGNAL);
+		} else {
+			n = recv(s->fd, buf, chunk, 0);
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			s->err = n < 0 ? errno : 0;
+			break;
+		}
+		if (!s->send)
+			for (i = 0; i < (size_t)n; i++)
+				if (buf[i] != pat(s->done + i) &&
+				    s->bad_at == SIZE_MAX)
+					s->bad_at = s->done + i;
+		s->done += n;
+	}
+	return NULL;
+}
+
+static int stream_start(struct stream *s, int fd, int send, size_t len)
+{
+	memset(s, 0, sizeof(*s));
+	s->fd = fd;
+	s->send = send;
+	s->len = len;
+	s->bad_at = SIZE_MAX;
+	return pthread_create(&s->th, NULL, stream_fn, s);
+}
+
+static void stream_join(struct stream *s)
+{
+	pthread_join(s->th, NULL);
+}
+
+/* ---- variants: which side is under test, and against whom ----------------- */
+
+struct variant {
+	int cproto;		/* protocol of the connecting socket */
+	int sproto;		/* protocol of the listener */
+	int me_client;		/* the socket under test is the client */
+};
+
+#define V_CN	0x1	/* me: client under test, peer: Linux server */
+#define V_SN	0x2	/* me: server under test, peer: Linux client */
+#define V_CT	0x4	/* me: client under test, peer: server under test */
+#define V_ST	0x8	/* me: server under test, peer: client under test */
+#define V_DATA	(V_CN | V_SN | V_CT)
+#define V_ALL	(V_CN | V_SN | V_CT | V_ST)
+#define V_SRV	(V_SN | V_ST)
+#define V_CLI	(V_CN | V_CT)
+
+static struct variant variants[4];
+
+static void variants_init(void)
+{
+	variants[0] = (struct variant){ tproto, 0, 1 };
+	variants[1] = (struct variant){ 0, tproto, 0 };
+	variants[2] = (struct variant){ tproto, tproto, 1 };
+	variants[3] = (struct variant){ tproto, tproto, 0 };
+}
+
+static const char *pname(int proto)
+{
+	return proto == tproto ? tname : "linux";
+}
+
+static void set_label(const struct variant *v)
+{
+	if (!v)
+		snprintf(label, sizeof(label), "%s", tname);
+	else if (v->me_client)
+		snprintf(label, sizeof(label), "%s client, %s server",
+			 pname(v->cproto), pname(v->sproto));
+	else
+		snprintf(label, sizeof(label), "%s server, %s client",
+			 pname(v->sproto), pname(v->cproto));
+}
+
+struct conn {
+	int lfd, cfd, sfd;	/* listener, client, accepted */
+	int me, peer;
+	struct sockaddr_in srv;
+};
+
+static void conn_close(struct conn *k)
+{
+	if (k->lfd >= 0)
+		close(k->lfd);
+	if (k->cfd >= 0)
+		close(k->cfd);
+	if (k->sfd >= 0)
+		close(k->sfd);
+	*k = (struct conn){ .lfd = -1, .cfd = -1, .sfd = -1, .me = -1,
+			    .peer = -1 };
+}
+
+/*
+ * A connected pair for @v: a listener of v->sproto, a client of v->cproto.
+ * @mss, when non-zero, is set with TCP_MAXSEG on the socket under test
+ * before it connects (client) or listens (server).
+ */
+static int conn_open_mss(const struct variant *v, struct conn *k, int mss)
+{
+	const char *what;
+	int e;
+
+	*k = (struct conn){ .lfd = -1, .cfd = -1, .sfd = -1, .me = -1,
+			    .peer = -1 };
+	what = "socket() of the listener";
+	k->lfd = sock_new(v->sproto);
+	if (k->lfd < 0)
+		goto fail;
+	what = "TCP_MAXSEG on the listener";
+	if (mss && !v->me_client &&
+	    set_int(k->lfd, IPPROTO_TCP, TCP_MAXSEG, mss) < 0)
+		goto fail;
+	what = "bind()/listen() of the listener";
+	if (do_bind(k->lfd, 0) < 0 || listen(k->lfd, 16) < 0 ||
+	    sockname(k->lfd, &k->srv, 0) < 0)
+		goto fail;
+	what = "socket() of the client";
+	k->cfd = sock_new(v->cproto);
+	if (k->cfd < 0)
+		goto fail;
+	what = "TCP_MAXSEG on the client";
+	if (mss && v->me_client &&
+	    set_int(k->cfd, IPPROTO_TCP, TCP_MAXSEG, mss) < 0)
+		goto fail;
+	what = "connect()";
+	if (do_connect(k->cfd, &k->srv) < 0)
+		goto fail;
+	what = "accept()";
+	k->sfd = accept(k->lfd, NULL, NULL);
+	if (k->sfd < 0)
+		goto fail;
+	bound_io(k->sfd);
+	k->me = v->me_client ? k->cfd : k->sfd;
+	k->peer = v->me_client ? k->sfd : k->cfd;
+	return 0;
+fail:
+	e = errno;
+	ok(0, "set up a connection: %s failed (%s)", what, ename(e));
+	conn_close(k);
+	return -1;
+}
+
+static int conn_open(const struct variant *v, struct conn *k)
+{
+	return conn_open_mss(v, k, 0);
+}
+
+/* ---- the checks ------------------------------------------------------------ */
+
+static void t_bind(const struct variant *v)
+{
+	struct sockaddr_in a;
+	int fd, ret, port;
+
+	fd = sock_new(tproto);
+	ret = sockname(fd, &a, 0);
+	ok(ret == 0 && a.sin_family == AF_INET && !a.sin_port &&
+	   !a.sin_addr.s_addr,
+	   "getsockname() before bind() gives 0.0.0.0:0 (%s)", res(ret));
+	ret = do_bind(fd, 0);
+	ok(ret == 0, "bind() to 127.0.0.1 port 0 (%s)", res(ret));
+	ret = sockname(fd, &a, 0);
+	port = ntohs(a.sin_port);
+	ok(ret == 0 && port && a.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+	   "getsockname() after bind() to port 0 gives 127.0.0.1 and a port (%d)",
+	   port);
+	ret = do_bind(fd, 0);
+	ok(ret < 0 && errno == EINVAL, "a second bind() fails with EINVAL (%s)",
+	   res(ret));
+	ret = sockname(fd, &a, 1);
+	ok(ret < 0 && errno == ENOTCONN,
+	   "getpeername() of a bound, unconnected socket fails with ENOTCONN (%s)",
+	   res(ret));
+	close(fd);
+
+	fd = sock_new(tproto);
+	a = lo_addr(0);
+	a.sin_addr.s_addr = inet_addr("198.18.255.254");
+	ret = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	ok(ret < 0 && errno == EADDRNOTAVAIL,
+	   "bind() to an address not on the host fails with EADDRNOTAVAIL (%s)",
+	   res(ret));
+	a = lo_addr(0);
+	ret = bind(fd, (struct sockaddr *)&a, sizeof(a) - 8);
+	ok(ret < 0 && errno == EINVAL,
+	   "bind() with a short address length fails with EINVAL (%s)",
+	   res(ret));
+	a.sin_family = AF_INET6;
+	ret = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	ok(ret < 0 && errno == EAFNOSUPPORT,
+	   "bind() of a non-AF_INET address fails with EAFNOSUPPORT (%s)",
+	   res(ret));
+	a = lo_addr(0);
+	a.sin_addr.s_addr = htonl(INADDR_ANY);
+	ret = bind(fd, (struct sockaddr *)&a, sizeof(a));
+	ok(ret == 0 && local_port(fd) > 0,
+	   "bind() to INADDR_ANY port 0 gives a port (%s)", res(ret));
+	close(fd);
+}
+
+static void t_addrinuse(const struct variant *v)
+{
+	int a, b, c, n, ret, port;
+
+	a = sock_new(tproto);
+	ret = bind_listen(a, 4);
+	if (!ok(ret == 0, "listen() on a bound socket (%s)", res(ret)))
+		return;
+	port = local_port(a);
+
+	b = sock_new(tproto);
+	ret = do_bind(b, port);
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "bind() to a port another %s socket listens on fails with EADDRINUSE (%s)",
+	   tname, res(ret));
+	close(b);
+
+	b = sock_new(tproto);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	ret = do_bind(b, port);
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "... and with SO_REUSEADDR too, while it listens (%s)", res(ret));
+	close(b);
+
+	b = sock_new(tproto);
+	{
+		struct sockaddr_in any = lo_addr(port);
+
+		any.sin_addr.s_addr = htonl(INADDR_ANY);
+		ret = bind(b, (struct sockaddr *)&any, sizeof(any));
+	}
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "bind() to 0.0.0.0 on a port listened on at 127.0.0.1 fails with EADDRINUSE (%s)",
+	   res(ret));
+	close(b);
+
+	n = socket(AF_INET, SOCK_STREAM, 0);
+	ret = do_bind(n, port);
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "a Linux TCP bind() to a port where %s listens fails with EADDRINUSE (%s)",
+	   tname, res(ret));
+	close(n);
+
+	close(a);
+	b = sock_new(tproto);
+	ret = do_bind(b, port);
+	ok(ret == 0,
+	   "the port of a closed listener that had no connections is free again (%s)",
+	   res(ret));
+	close(b);
+
+	n = socket(AF_INET, SOCK_STREAM, 0);
+	do_bind(n, 0);
+	listen(n, 4);
+	b = sock_new(tproto);
+	ret = do_bind(b, local_port(n));
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "bind() to a port a Linux TCP socket listens on fails with EADDRINUSE (%s)",
+	   res(ret));
+	close(b);
+	close(n);
+
+	/* SO_REUSEADDR on both: binding is shared, listening is not. */
+	b = sock_new(tproto);
+	c = sock_new(tproto);
+	set_int(b, SOL_SOCKET, SO_REUSEADDR, 1);
+	set_int(c, SOL_SOCKET, SO_REUSEADDR, 1);
+	ret = do_bind(b, 0);
+	port = local_port(b);
+	ret = ret ? ret : do_bind(c, port);
+	ok(ret == 0,
+	   "two SO_REUSEADDR sockets may bind the same port while neither listens (%s)",
+	   res(ret));
+	ret = listen(b, 4);
+	ok(ret == 0, "the first of them may listen (%s)", res(ret));
+	ret = listen(c, 4);
+	ok(ret < 0 && errno == EADDRINUSE,
+	   "listen() on the second fails with EADDRINUSE (%s)", res(ret));
+	close(b);
+	close(c);
+}
+
+static void t_listen(const struct variant *v)
+{
+	struct sockaddr_in a, srv;
+	int l, u, ret, st;
+
+	l = sock_new(tproto);
+	do_bind(l, 0);
+	ret = listen(l, 5);
+	ok(ret == 0, "listen(fd, 5) on a bound socket (%s)", res(ret));
+	st = tcp_state(l);
+	ok(st == ST_LISTEN, "TCP_INFO of a listener: tcpi_state TCP_LISTEN (%d)",
+	   st);
+	ret = listen(l, 10);
+	ok(ret == 0, "listen() again on a listener succeeds (%s)", res(ret));
+	srv = lo_addr(local_port(l));
+	ret = do_connect(l, &srv);
+	ok(ret < 0 && errno == EISCONN,
+	   "connect() on a listener fails with EISCONN (%s)", res(ret));
+	ret = sockname(l, &a, 1);
+	ok(ret < 0 && errno == ENOTCONN,
+	   "getpeername() of a listener fails with ENOTCONN (%s)", res(ret));
+	ret = inq(l);
+	ok(ret == -EINVAL, "ioctl(SIOCINQ) on a listener fails with EINVAL (%s)",
+	   ename(-ret));
+	close(l);
+
+	u = sock_new(tproto);
+	ret = listen(u, 5);
+	ok(ret == 0 && local_port(u) > 0,
+	   "listen() on an unbound socket binds an ephemeral port (%s, port %d)",
+	   res(ret), local_port(u));
+	close(u);
+
+	u = sock_new(tproto);
+	do_bind(u, 0);
+	ret = accept(u, NULL, NULL);
+	ok(ret < 0 && errno == EINVAL,
+	   "accept() on a socket that does not listen fails with EINVAL (%s)",
+	   res(ret));
+	if (ret >= 0)
+		close(ret);
+	close(u);
+
+	u = sock_new(tproto);
+	st = tcp_state(u);
+	ok(st == ST_CLOSE,
+	   "TCP_INFO of a new socket: tcpi_state TCP_CLOSE (%d)", st);
+	close(u);
+}
+
+/* The accept queue, seen through poll() and TCP_INFO, with Linux clients. */
+static void t_backlog(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	struct tcp_info ti;
+	int l, c[2], s, i, r;
+	double end;
+
+	l = listener_new(tproto, 3, &srv);
+	if (!ok(l >= 0, "listener with backlog 3 (%s)", res(l)))
+		return;
+	r = tcp_info(l, &ti);
+	ok(r == 0 && ti.tcpi_sacked == 3 && ti.tcpi_unacked == 0,
+	   "TCP_INFO of a listener: tcpi_sacked is the backlog (3), tcpi_unacked the queue (0): %u, %u",
+	   ti.tcpi_sacked, ti.tcpi_unacked);
+	r = poll1(l, POLLIN, 0);
+	ok(r == 0, "a listener with nothing to accept does not poll readable (0x%x)",
+	   r);
+	for (i = 0; i < 2; i++) {
+		c[i] = sock_new(0);
+		r = do_connect(c[i], &srv);
+		ok(r == 0, "Linux client %d connects (%s)", i + 1, res(r));
+	}
+	r = poll1(l, POLLIN, WAIT_MS);
+	ok(r == POLLIN, "the listener polls readable when a connection is pending (0x%x)",
+	   r);
+	end = now_ms() + WAIT_MS;
+	do {
+		r = tcp_info(l, &ti);
+		if (ti.tcpi_unacked == 2)
+			break;
+		sleep_ms(5);
+	} while (now_ms() < end);
+	ok(r == 0 && ti.tcpi_unacked == 2,
+	   "TCP_INFO of the listener: tcpi_unacked counts 2 queued connections (%u)",
+	   ti.tcpi_unacked);
+	s = accept(l, NULL, NULL);
+	r = tcp_info(l, &ti);
+	ok(s >= 0 && r == 0 && ti.tcpi_unacked == 1,
+	   "after one accept() tcpi_unacked is 1 (%u)", ti.tcpi_unacked);
+	if (s >= 0)
+		close(s);
+	close(c[0]);
+	close(c[1]);
+	close(l);
+}
+
+static int fd_flags_ok(int fd, int nonblock, int cloexec)
+{
+	int fl = fcntl(fd, F_GETFL), fdf = fcntl(fd, F_GETFD);
+
+	return fl >= 0 && fdf >= 0 && !!(fl & O_NONBLOCK) == nonblock &&
+	       !!(fdf & FD_CLOEXEC) == cloexec;
+}
+
+static void t_accept(const struct variant *v)
+{
+	struct sockaddr_in srv, peer, cname, sname, pname;
+	socklen_t plen = sizeof(peer);
+	int l, c, s, r;
+
+	l = sock_new(tproto);
+	set_int(l, IPPROTO_TCP, TCP_NODELAY, 1);
+	set_int(l, SOL_SOCKET, SO_KEEPALIVE, 1);
+	r = bind_listen(l, 8);
+	if (!ok(r == 0 && sockname(l, &srv, 0) == 0, "listener (%s)", res(r)))
+		return;
+
+	c = sock_new(v->cproto);
+	r = do_connect(c, &srv);
+	ok(r == 0, "client connects (%s)", res(r));
+	s = accept(l, (struct sockaddr *)&peer, &plen);
+	if (!ok(s >= 0, "accept() returns a socket (%s)", res(s)))
+		goto out;
+	sockname(c, &cname, 0);
+	ok(plen == sizeof(peer) && same_addr(&peer, &cname),
+	   "accept() reports the client's address and port (%u)",
+	   ntohs(peer.sin_port));
+	r = sockname(s, &sname, 0);
+	ok(r == 0 && same_addr(&sname, &srv),
+	   "getsockname() of the accepted socket is the listener's address (%s)",
+	   res(r));
+	r = sockname(s, &pname, 1);
+	ok(r == 0 && same_addr(&pname, &cname),
+	   "getpeername() of the accepted socket is the client (%s)", res(r));
+	ok(get_int(s, SOL_SOCKET, SO_PROTOCOL) == tproto,
+	   "the accepted socket reports SO_PROTOCOL %d (%d)", tproto,
+	   get_int(s, SOL_SOCKET, SO_PROTOCOL));
+	ok(get_int(s, IPPROTO_TCP, TCP_NODELAY) == 1,
+	   "TCP_NODELAY set on the listener is inherited (%d)",
+	   get_int(s, IPPROTO_TCP, TCP_NODELAY));
+	ok(get_int(s, SOL_SOCKET, SO_KEEPALIVE) == 1,
+	   "SO_KEEPALIVE set on the listener is inherited (%d)",
+	   get_int(s, SOL_SOCKET, SO_KEEPALIVE));
+	ok(fd_flags_ok(s, 0, 0),
+	   "accept() gives a blocking socket without FD_CLOEXEC");
+	ok(xfer_ok(c, s, "ping") && xfer_ok(s, c, "pong"),
+	   "data flows both ways on the accepted connection");
+	close(s);
+	close(c);
+
+	c = sock_new(v->cproto);
+	do_connect(c, &srv);
+	s = accept4(l, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	ok(s >= 0 && fd_flags_ok(s, 1, 1),
+	   "accept4(SOCK_NONBLOCK | SOCK_CLOEXEC) sets O_NONBLOCK and FD_CLOEXEC (%s)",
+	   res(s));
+	if (s >= 0) {
+		r = recv(s, &r, 1, 0);
+		ok(r < 0 && errno == EAGAIN,
+		   "recv() on it with nothing queued fails with EAGAIN (%s)",
+		   res(r));
+		close(s);
+	}
+	close(c);
+
+	c = sock_new(v->cproto);
+	do_connect(c, &srv);
+	s = accept4(l, NULL, NULL, 0);
+	ok(s >= 0 && fd_flags_ok(s, 0, 0),
+	   "accept4(0) sets neither flag (%s)", res(s));
+	if (s >= 0)
+		close(s);
+	close(c);
+
+	set_nonblock(l, 1);
+	s = accept(l, NULL, NULL);
+	ok(s < 0 && errno == EAGAIN,
+	   "accept() on a non-blocking listener with nothing pending fails with EAGAIN (%s)",
+	   res(s));
+	if (s >= 0)
+		close(s);
+	c = sock_new(v->cproto);
+	do_connect(c, &srv);
+	poll1(l, POLLIN, WAIT_MS);
+	s = accept(l, NULL, NULL);
+	ok(s >= 0 && fd_flags_ok(s, 0, 0),
+	   "accept() on a non-blocking listener gives a blocking socket (%s)",
+	   res(s));
+	if (s >= 0)
+		close(s);
+	close(c);
+out:
+	close(l);
+}
+
+static void t_connect(const struct variant *v)
+{
+	struct sockaddr_in srv, cname, pname, sp;
+	int l, c, s, r;
+
+	l = listener_new(v->sproto, 8, &srv);
+	if (!ok(l >= 0, "listener (%s)", res(l)))
+		return;
+	c = sock_new(tproto);
+	r = sockname(c, &pname, 1);
+	ok(r < 0 && errno == ENOTCONN,
+	   "getpeername() before connect() fails with ENOTCONN (%s)", res(r));
+	r = do_connect(c, &srv);
+	ok(r == 0, "blocking connect() succeeds (%s)", res(r));
+	r = sockname(c, &cname, 0);
+	ok(r == 0 && cname.sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
+	   cname.sin_port,
+	   "getsockname() after connect() gives 127.0.0.1 and an ephemeral port (%u)",
+	   ntohs(cname.sin_port));
+	r = sockname(c, &pname, 1);
+	ok(r == 0 && same_addr(&pname, &srv),
+	   "getpeername() after connect() gives the server (%s)", res(r));
+	r = do_connect(c, &srv);
+	ok(r < 0 && errno == EISCONN,
+	   "a second connect() fails with EISCONN (%s)", res(r));
+	s = accept(l, NULL, NULL);
+	r = sockname(s, &sp, 1);
+	ok(s >= 0 && r == 0 && same_addr(&sp, &cname),
+	   "the server sees the client's address and port (%s)", res(r));
+	ok(s >= 0 && xfer_ok(c, s, "hello") && xfer_ok(s, c, "world"),
+	   "data flows both ways");
+	if (s >= 0)
+		close(s);
+	close(c);
+
+	/* Re-using a socket that was disconnected with AF_UNSPEC. */
+	c = sock_new(tproto);
+	do_connect(c, &srv);
+	s = accept(l, NULL, NULL);
+	{
+		struct sockaddr un = { .sa_family = AF_UNSPEC };
+		char ch;
+
+		r = connect(c, &un, sizeof(un));
+		ok(r == 0, "connect(AF_UNSPEC) on a connected socket disconnects it (%s)",
+		   res(r));
+		r = sockname(c, &pname, 1);
+		ok(r < 0 && errno == ENOTCONN,
+		   "... after which getpeername() fails with ENOTCONN (%s)",
+		   res(r));
+		r = s >= 0 && poll1(s, POLLIN, WAIT_MS) > 0 ?
+			(int)recv(s, &ch, 1, 0) : -2;
+		ok(r < 0 && errno == ECONNRESET,
+		   "... and the peer sees a reset: recv() fails with ECONNRESET (%s)",
+		   r == -2 ? "no event" : res(r));
+		r = do_connect(c, &srv);
+		ok(r == 0, "... and the socket can connect() again (%s)", res(r));
+	}
+	if (s >= 0)
+		close(s);
+	close(c);
+	close(l);
+}
+
+static void t_connect_nb(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	int l, c, s, r, ev;
+
+	l = listener_new(v->sproto, 8, &srv);
+	if (!ok(l >= 0, "listener (%s)", res(l)))
+		return;
+	c = sock_new(tproto);
+	set_nonblock(c, 1);
+	r = do_connect(c, &srv);
+	ok(r < 0 && errno == EINPROGRESS,
+	   "non-blocking connect() returns EINPROGRESS (%s)", res(r));
+	ev = poll1(c, POLLOUT, WAIT_MS);
+	ok(ev == POLLOUT, "then poll() reports POLLOUT only (0x%x)", ev);
+	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	ok(r == 0, "and SO_ERROR is 0 (%s)", ename(r < 0 ? -r : r));
+	r = do_connect(c, &srv);
+	ok(r == 0,
+	   "connect() again after completion returns 0 once, as Linux does (%s)",
+	   res(r));
+	r = do_connect(c, &srv);
+	ok(r < 0 && errno == EISCONN, "and then fails with EISCONN (%s)",
+	   res(r));
+	s = accept(l, NULL, NULL);
+	set_nonblock(c, 0);
+	ok(s >= 0 && xfer_ok(c, s, "nb") && xfer_ok(s, c, "ok"),
+	   "data flows both ways");
+	if (s >= 0)
+		close(s);
+	close(c);
+	close(l);
+}
+
+/* A port nobody listens on: bound by @how (0 none, else that protocol + 1). */
+static int closed_port(int how, int *holder)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, how ? how - 1 : 0);
+	int port;
+
+	do_bind(fd, 0);
+	port = local_port(fd);
+	if (how) {
+		*holder = fd;
+	} else {
+		*holder = -1;
+		close(fd);
+	}
+	return port;
+}
+
+static void t_refused(const struct variant *v)
+{
+	static const char * const what[] = {
+		"a port nobody binds",
+		"a port Linux TCP binds without listening",
+		"a port %s binds without listening",
+	};
+	int how, holder, port, c, r, ev, l;
+	struct sockaddr_in a, srv;
+	char desc[96];
+
+	for (how = 0; how < 3; how++) {
+		port = closed_port(how == 0 ? 0 : how == 1 ? 1 : tproto + 1,
+				   &holder);
+		snprintf(desc, sizeof(desc), what[how], tname);
+		a = lo_addr(port);
+
+		c = sock_new(tproto);
+		r = do_connect(c, &a);
+		ok(r < 0 && errno == ECONNREFUSED,
+		   "blocking connect() to %s fails with ECONNREFUSED (%s)",
+		   desc, res(r));
+		if (how == 0) {
+			l = listener_new(0, 4, &srv);
+			r = do_connect(c, &srv);
+			ok(r == 0,
+			   "the same socket can then connect() to a listener (%s)",
+			   res(r));
+			close(l);
+		}
+		close(c);
+
+		c = sock_new(tproto);
+		set_nonblock(c, 1);
+		r = do_connect(c, &a);
+		ok(r < 0 && errno == EINPROGRESS,
+		   "non-blocking connect() to %s returns EINPROGRESS (%s)",
+		   desc, res(r));
+		ev = poll1(c, POLLOUT, WAIT_MS);
+		ok((ev & (POLLOUT | POLLERR | POLLHUP)) ==
+		   (POLLOUT | POLLERR | POLLHUP),
+		   "then poll() reports POLLOUT|POLLERR|POLLHUP (0x%x)", ev);
+		r = get_int(c, SOL_SOCKET, SO_ERROR);
+		ok(r == ECONNREFUSED, "and SO_ERROR is ECONNREFUSED (%s)",
+		   ename(r < 0 ? -r : r));
+		r = get_int(c, SOL_SOCKET, SO_ERROR);
+		ok(r == 0, "reading SO_ERROR cleared it (%s)",
+		   ename(r < 0 ? -r : r));
+		if (how == 0) {
+			l = listener_new(0, 4, &srv);
+			r = do_connect(c, &srv);
+			ok(r < 0 && errno == ECONNABORTED,
+			   "the next connect() fails with ECONNABORTED, as Linux does (%s)",
+			   res(r));
+			r = do_connect(c, &srv);
+			ok(r < 0 && errno == EINPROGRESS,
+			   "and the one after starts a new connection (%s)",
+			   res(r));
+			close(l);
+		}
+		close(c);
+		if (holder >= 0)
+			close(holder);
+	}
+}
+
+/*
+ * A connect() whose SYN is dropped: the Linux listener's accept queue is
+ * full (backlog 1 admits two connections), so its SYNs go unanswered until
+ * one is accepted and the SYN is retransmitted.
+ */
+static void t_syn_dropped(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	struct tcp_info ti;
+	int l, f[2], c, s, r, ev, i;
+	double end;
+
+	l = listener_new(0, 1, &srv);
+	if (!ok(l >= 0, "Linux listener with backlog 1 (%s)", res(l)))
+		return;
+	for (i = 0; i < 2; i++) {
+		f[i] = sock_new(0);
+		do_connect(f[i], &srv);
+	}
+	end = now_ms() + WAIT_MS;
+	while (tcp_info(l, &ti) == 0 && ti.tcpi_unacked < 2 && now_ms() < end)
+		sleep_ms(5);
+	ok(ti.tcpi_unacked == 2, "its accept queue is full (%u)",
+	   ti.tcpi_unacked);
+
+	c = sock_new(tproto);
+	set_nonblock(c, 1);
+	r = do_connect(c, &srv);
+	ok(r < 0 && errno == EINPROGRESS,
+	   "non-blocking connect() returns EINPROGRESS (%s)", res(r));
+	r = do_connect(c, &srv);
+	ok(r < 0 && errno == EALREADY,
+	   "connect() again while the SYN is unanswered fails with EALREADY (%s)",
+	   res(r));
+	ev = poll1(c, POLLOUT | POLLIN, 300);
+	ok(ev == 0, "poll() reports nothing while the connection is in progress (0x%x)",
+	   ev);
+	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	ok(r == 0, "SO_ERROR is 0 meanwhile (%s)", ename(r < 0 ? -r : r));
+	r = tcp_state(c);
+	ok(r == ST_SYN_SENT, "TCP_INFO: tcpi_state TCP_SYN_SENT (%d)", r);
+	r = send(c, "x", 1, MSG_NOSIGNAL);
+	ok(r < 0 && errno == EAGAIN,
+	   "send() on the non-blocking socket in SYN_SENT fails with EAGAIN (%s)",
+	   res(r));
+
+	/* Make room: the retransmitted SYN completes the connection. */
+	s = accept(l, NULL, NULL);
+	ev = poll1(c, POLLOUT, 4000);
+	ok(ev == POLLOUT,
+	   "after the listener accepts one, the retransmitted SYN connects: POLLOUT (0x%x)",
+	   ev);
+	r = get_int(c, SOL_SOCKET, SO_ERROR);
+	ok(r == 0, "and SO_ERROR is 0 (%s)", ename(r < 0 ? -r : r));
+	r = tcp_state(c);
+	ok(r == ST_ESTABLISHED, "TCP_INFO: tcpi_state TCP_ESTABLISHED (%d)", r);
+	if (s >= 0)
+		close(s);
+	close(c);
+	close(f[0]);
+	close(f[1]);
+	close(l);
+}
+
+static void t_io(const struct variant *v)
+{
+	char buf[200], big[64];
+	struct iovec iov[3];
+	struct msghdr mh;
+	struct stream st;
+	struct conn k;
+	ssize_t n;
+	int r;
+
+	if (conn_open(v, &k))
+		return;
+	n = send(k.me, "hello", 5, 0);
+	ok(n == 5 && read_full(k.peer, buf, 5) == 5 && !memcmp(buf, "hello", 5),
+	   "send() 5 bytes, the peer receives them (%zd)", n);
+	n = write_full(k.peer, "world!", 6);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 6 && !memcmp(buf, "world!", 6),
+	   "recv() gets the 6 bytes the peer sent (%zd)", n);
+	n = write(k.me, "0123456789", 10);
+	ok(n == 10 && read_full(k.peer, buf, 10) == 10 &&
+	   !memcmp(buf, "0123456789", 10), "write() 10 bytes (%zd)", n);
+	write_full(k.peer, "abcdefghij", 10);
+	wait_inq(k.me, 10, WAIT_MS);
+	n = read(k.me, buf, sizeof(buf));
+	ok(n == 10 && !memcmp(buf, "abcdefghij", 10), "read() 10 bytes (%zd)",
+	   n);
+
+	memset(big, 'z', sizeof(big));
+	iov[0] = (struct iovec){ "one-", 4 };
+	iov[1] = (struct iovec){ "two-", 4 };
+	iov[2] = (struct iovec){ big, sizeof(big) };
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 3;
+	n = sendmsg(k.me, &mh, 0);
+	r = read_full(k.peer, buf, 72);
+	ok(n == 72 && r == 72 && !memcmp(buf, "one-two-zzz", 11) &&
+	   buf[71] == 'z', "sendmsg() of three iovecs sends them in order (%zd)",
+	   n);
+
+	write_full(k.peer, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", 26);
+	wait_inq(k.me, 26, WAIT_MS);
+	memset(buf, 0, sizeof(buf));
+	iov[0] = (struct iovec){ buf, 10 };
+	iov[1] = (struct iovec){ buf + 100, 50 };
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 2;
+	n = recvmsg(k.me, &mh, 0);
+	ok(n == 26 && !memcmp(buf, "ABCDEFGHIJ", 10) &&
+	   !memcmp(buf + 100, "KLMNOPQRSTUVWXYZ", 16) && mh.msg_flags == 0,
+	   "recvmsg() scatters 26 bytes over two iovecs, msg_flags 0 (%zd, 0x%x)",
+	   n, mh.msg_flags);
+
+	/* Linux waits for data even when asked for 0 bytes. */
+	n = recv(k.me, buf, 0, MSG_DONTWAIT);
+	ok(n < 0 && errno == EAGAIN,
+	   "recv(MSG_DONTWAIT) of 0 bytes with nothing queued fails with EAGAIN, as Linux does (%s)",
+	   n < 0 ? res(-1) : "returned 0");
+
+	write_full(k.peer, "0123456789abcdef", 16);
+	r = wait_inq(k.me, 16, WAIT_MS);
+	ok(r == 16, "ioctl(SIOCINQ) counts the 16 bytes queued (%d)", r);
+	n = recv(k.me, buf, 0, MSG_DONTWAIT);
+	ok(n == 0 && inq(k.me) == 16,
+	   "recv() of 0 bytes with data queued returns 0 and consumes nothing (%zd)",
+	   n);
+	read_full(k.me, buf, 16);
+
+	/* 4 MiB each way: flow control, ordering, no loss. */
+	stream_start(&st, k.peer, 0, 4 << 20);
+	{
+		struct stream out;
+
+		stream_start(&out, k.me, 1, 4 << 20);
+		stream_join(&out);
+		ok(out.done == 4 << 20, "4 MiB sent (%zu, %s)", out.done,
+		   ename(out.err));
+	}
+	stream_join(&st);
+	ok(st.done == 4 << 20 && st.bad_at == SIZE_MAX,
+	   "the peer receives all 4 MiB intact (%zu, first bad byte %zd)",
+	   st.done, st.bad_at == SIZE_MAX ? (ssize_t)-1 : (ssize_t)st.bad_at);
+	stream_start(&st, k.me, 0, 4 << 20);
+	{
+		struct stream out;
+
+		stream_start(&out, k.peer, 1, 4 << 20);
+		stream_join(&out);
+	}
+	stream_join(&st);
+	ok(st.done == 4 << 20 && st.bad_at == SIZE_MAX,
+	   "4 MiB from the peer arrive intact (%zu, first bad byte %zd)",
+	   st.done, st.bad_at == SIZE_MAX ? (ssize_t)-1 : (ssize_t)st.bad_at);
+	r = wait_outq_empty(k.me, WAIT_MS);
+	ok(r == 0, "ioctl(SIOCOUTQ) is 0 once everything is acknowledged (%d)",
+	   r);
+
+	conn_close(&k);
+}
+
+static void t_sendfile(const struct variant *v)
+{
+	const size_t len = 300000;
+	char path[] = "/tmp/sockapi-XXXXXX";
+	unsigned char *buf;
+	struct stream st;
+	struct conn k;
+	off_t off = 0;
+	ssize_t n = 0;
+	size_t i;
+	int fd;
+
+	fd = mkstemp(path);
+	if (!ok(fd >= 0, "a file in /tmp (%s)", res(fd)))
+		return;
+	unlink(path);
+	buf = malloc(len);
+	for (i = 0; i < len; i++)
+		buf[i] = pat(i);
+	if (write(fd, buf, len) != (ssize_t)len) {
+		ok(0, "write the file");
+		goto out;
+	}
+	if (conn_open(v, &k))
+		goto out;
+	stream_start(&st, k.peer, 0, len);
+	while ((size_t)off < len) {
+		n = sendfile(k.me, fd, &off, len - off);
+		if (n <= 0)
+			break;
+	}
+	ok(off == (off_t)len, "sendfile() of a %zu-byte file to the socket (%zd, %s)",
+	   len, (ssize_t)off, n < 0 ? ename(errno) : "ok");
+	stream_join(&st);
+	ok(st.done == len && st.bad_at == SIZE_MAX,
+	   "the peer receives the file intact (%zu bytes)", st.done);
+	conn_close(&k);
+out:
+	free(buf);
+	close(fd);
+}
+
+struct pieces {
+	int fd, n, size, gap_ms;
+};
+
+static void *pieces_fn(void *arg)
+{
+	struct pieces *p = arg;
+	char buf[4096];
+	int i;
+
+	memset(buf, 'w', sizeof(buf));
+	for (i = 0; i < p->n; i++) {
+		sleep_ms(p->gap_ms);
+		write_full(p->fd, buf, p->size);
+	}
+	return NULL;
+}
+
+static void t_recv_flags(const struct variant *v)
+{
+	struct pieces pc;
+	struct conn k;
+	pthread_t th;
+	char buf[8192];
+	double t0;
+	ssize_t n;
+
+	if (conn_open(v, &k))
+		return;
+	n = recv(k.me, buf, sizeof(buf), MSG_DONTWAIT);
+	ok(n < 0 && errno == EAGAIN,
+	   "recv(MSG_DONTWAIT) with nothing queued fails with EAGAIN (%s)",
+	   res(n));
+	set_nonblock(k.me, 1);
+	n = read(k.me, buf, sizeof(buf));
+	ok(n < 0 && errno == EAGAIN,
+	   "read() on an O_NONBLOCK socket with nothing queued fails with EAGAIN (%s)",
+	   res(n));
+	set_nonblock(k.me, 0);
+
+	write_full(k.peer, "abcdef", 6);
+	wait_inq(k.me, 6, WAIT_MS);
+	n = recv(k.me, buf, 3, MSG_PEEK);
+	ok(n == 3 && !memcmp(buf, "abc", 3), "recv(MSG_PEEK) of 3 bytes (%zd)",
+	   n);
+	n = recv(k.me, buf, sizeof(buf), MSG_PEEK);
+	ok(n == 6 && !memcmp(buf, "abcdef", 6),
+	   "recv(MSG_PEEK) again sees all 6 bytes (%zd)", n);
+	ok(inq(k.me) == 6, "MSG_PEEK leaves them queued (SIOCINQ %d)",
+	   inq(k.me));
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 6 && !memcmp(buf, "abcdef", 6),
+	   "recv() then consumes the same 6 bytes (%zd)", n);
+	n = recv(k.me, buf, sizeof(buf), MSG_DONTWAIT);
+	ok(n < 0 && errno == EAGAIN, "and the queue is empty again (%s)",
+	   res(n));
+
+	pc = (struct pieces){ k.peer, 3, 1000, 100 };
+	pthread_create(&th, NULL, pieces_fn, &pc);
+	n = recv(k.me, buf, 3000, MSG_WAITALL);
+	pthread_join(th, NULL);
+	ok(n == 3000,
+	   "recv(MSG_WAITALL) waits for 3000 bytes sent in 3 pieces 100 ms apart (%zd)",
+	   n);
+
+	write_full(k.peer, buf, 100);
+	set_timeo(k.me, SO_RCVTIMEO, 300);
+	t0 = now_ms();
+	n = recv(k.me, buf, 200, MSG_WAITALL);
+	ok(n == 100,
+	   "recv(MSG_WAITALL) returns the 100 bytes it has when SO_RCVTIMEO expires (%zd after %.0f ms)",
+	   n, now_ms() - t0);
+	set_timeo(k.me, SO_RCVTIMEO, IO_TIMEOUT_MS);
+
+	write_full(k.peer, buf, 100);
+	shutdown(k.peer, SHUT_WR);
+	n = recv(k.me, buf, 200, MSG_WAITALL);
+	ok(n == 100, "recv(MSG_WAITALL) returns the 100 bytes it has at EOF (%zd)",
+	   n);
+	n = recv(k.me, buf, 200, MSG_WAITALL);
+	ok(n == 0, "and then 0 (%zd)", n);
+	conn_close(&k);
+}
+
+static void t_shut_wr(const struct variant *v)
+{
+	struct conn k;
+	char buf[16];
+	ssize_t n;
+	int r, ev;
+
+	if (conn_open(v, &k))
+		return;
+	write_full(k.me, "x", 1);
+	r = shutdown(k.me, SHUT_WR);
+	ok(r == 0, "shutdown(SHUT_WR) (%s)", res(r));
+	n = recv(k.peer, buf, sizeof(buf), 0);
+	ok(n == 1 && buf[0] == 'x', "the peer receives the data sent before (%zd)",
+	   n);
+	n = recv(k.peer, buf, sizeof(buf), 0);
+	ok(n == 0, "then the peer reads EOF (%s)", n < 0 ? res(-1) : "0");
+	ev = poll1(k.peer, POLLIN | POLLOUT | POLLRDHUP, 0);
+	ok(ev == (POLLIN | POLLOUT | POLLRDHUP),
+	   "the peer polls POLLIN|POLLOUT|POLLRDHUP, not POLLHUP (0x%x)", ev);
+	r = wait_state(k.me, ST_FIN_WAIT2, WAIT_MS);
+	ok(r == ST_FIN_WAIT2, "TCP_INFO: we are in TCP_FIN_WAIT2 (%d)", r);
+	r = tcp_state(k.peer);
+	ok(r == ST_CLOSE_WAIT, "TCP_INFO: the peer is in TCP_CLOSE_WAIT (%d)",
+	   r);
+	ok(xfer_ok(k.peer, k.me, "still open"),
+	   "we still receive what the peer sends after our SHUT_WR");
+	ev = poll1(k.me, POLLIN | POLLOUT | POLLRDHUP, 0);
+	ok(ev == POLLOUT,
+	   "poll() on our half-closed side reports POLLOUT only (0x%x)", ev);
+	r = shutdown(k.peer, SHUT_WR);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(r == 0 && n == 0, "we read EOF after the peer's SHUT_WR (%zd)", n);
+	r = wait_state(k.me, ST_CLOSE, WAIT_MS);
+	ok(r == ST_CLOSE,
+	   "TCP_INFO: our socket reports TCP_CLOSE once it is in TIME_WAIT (%d)",
+	   r);
+	r = wait_state(k.peer, ST_CLOSE, WAIT_MS);
+	ok(r == ST_CLOSE, "TCP_INFO: the peer reaches TCP_CLOSE (%d)", r);
+	ev = poll1(k.me, POLLIN | POLLOUT | POLLRDHUP, 0);
+	ok(ev == (POLLIN | POLLOUT | POLLRDHUP | POLLHUP),
+	   "poll() after both directions closed: POLLIN|POLLOUT|POLLRDHUP|POLLHUP (0x%x)",
+	   ev);
+	conn_close(&k);
+}
+
+static void t_shut_rd(const struct variant *v)
+{
+	struct conn k;
+	char buf[16];
+	double t0;
+	ssize_t n;
+	int r, ev;
+
+	if (conn_open(v, &k))
+		return;
+	r = shutdown(k.me, SHUT_RD);
+	ok(r == 0, "shutdown(SHUT_RD) (%s)", res(r));
+	t0 = now_ms();
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 0 && now_ms() - t0 < IO_TIMEOUT_MS / 2,
+	   "recv() then returns 0 at once (%zd)", n);
+	ev = poll1(k.me, POLLIN | POLLOUT | POLLRDHUP, 0);
+	ok(ev == (POLLIN | POLLOUT | POLLRDHUP),
+	   "poll() reports POLLIN|POLLOUT|POLLRDHUP (0x%x)", ev);
+	ok(xfer_ok(k.me, k.peer, "can still send"),
+	   "we can still send after SHUT_RD");
+	r = tcp_state(k.me);
+	ok(r == ST_ESTABLISHED,
+	   "TCP_INFO: still TCP_ESTABLISHED (SHUT_RD sends nothing) (%d)", r);
+	conn_close(&k);
+}
+
+static void t_shut_rdwr(const struct variant *v)
+{
+	struct conn k;
+	char buf[16];
+	ssize_t n;
+	int r;
+
+	if (conn_open(v, &k))
+		return;
+	r = shutdown(k.me, SHUT_RDWR);
+	ok(r == 0, "shutdown(SHUT_RDWR) (%s)", res(r));
+	n = recv(k.peer, buf, sizeof(buf), 0);
+	ok(n == 0, "the peer reads EOF (%s)", n < 0 ? res(-1) : "0");
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 0, "we read 0 (%s)", n < 0 ? res(-1) : "0");
+	n = send(k.me, "x", 1, MSG_NOSIGNAL);
+	ok(n < 0 && errno == EPIPE, "send() fails with EPIPE (%s)", res(n));
+	r = shutdown(k.me, SHUT_RDWR);
+	ok(r == 0, "shutdown(SHUT_RDWR) again succeeds (%s)", res(r));
+	conn_close(&k);
+}
+
+struct acceptor {
+	int fd, ret, err;
+};
+
+static void *acceptor_fn(void *arg)
+{
+	struct acceptor *a = arg;
+
+	a->ret = accept(a->fd, NULL, NULL);
+	a->err = errno;
+	return NULL;
+}
+
+static void t_shut_misc(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	struct acceptor ac;
+	pthread_t th;
+	int fd, r, l;
+
+	fd = sock_new(tproto);
+	r = shutdown(fd, SHUT_RD);
+	ok(r < 0 && errno == ENOTCONN,
+	   "shutdown(SHUT_RD) of an unconnected socket fails with ENOTCONN (%s)",
+	   res(r));
+	close(fd);
+	fd = sock_new(tproto);
+	r = shutdown(fd, SHUT_WR);
+	ok(r < 0 && errno == ENOTCONN,
+	   "shutdown(SHUT_WR) of an unconnected socket fails with ENOTCONN (%s)",
+	   res(r));
+	close(fd);
+	fd = sock_new(tproto);
+	r = shutdown(fd, SHUT_RDWR);
+	ok(r < 0 && errno == ENOTCONN,
+	   "shutdown(SHUT_RDWR) of an unconnected socket fails with ENOTCONN (%s)",
+	   res(r));
+	r = shutdown(fd, 3);
+	ok(r < 0 && errno == EINVAL, "shutdown(fd, 3) fails with EINVAL (%s)",
+	   res(r));
+	close(fd);
+
+	/* Multi-threaded servers stop a blocked accept() with shutdown(). */
+	l = listener_new(tproto, 4, &srv);
+	if (!ok(l >= 0, "listener (%s)", res(l)))
+		return;
+	ac = (struct acceptor){ .fd = l };
+	pthread_create(&th, NULL, acceptor_fn, &ac);
+	sleep_ms(200);
+	r = shutdown(l, SHUT_RDWR);
+	ok(r == 0, "shutdown(SHUT_RDWR) of a listener succeeds (%s)", res(r));
+	pthread_join(th, NULL);
+	ok(ac.ret < 0 && ac.err == EINVAL,
+	   "it wakes a thread blocked in accept() with EINVAL (%s)",
+	   ac.ret < 0 ? ename(ac.err) : "returned a socket");
+	r = tcp_state(l);
+	ok(r == ST_CLOSE, "TCP_INFO: the listener is now TCP_CLOSE (%d)", r);
+	fd = sock_new(0);
+	r = do_connect(fd, &srv);
+	ok(r < 0 && errno == ECONNREFUSED,
+	   "and its port refuses connections (%s)", res(r));
+	close(fd);
+	close(l);
+}
+
+static int epoll_events(int fd, unsigned int want, int ms)
+{
+	struct epoll_event ev = { .events = want }, out;
+	int ep = epoll_create1(EPOLL_CLOEXEC), n;
+
+	if (ep < 0 || epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -1;
+	n = epoll_wait(ep, &out, 1, ms);
+	close(ep);
+	return n > 0 ? (int)out.events : n;
+}
+
+static int select_rw(int fd, int *rd, int *wr, int ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+	fd_set r, w;
+	int n;
+
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(fd, &r);
+	FD_SET(fd, &w);
+	n = select(fd + 1, &r, &w, NULL, &tv);
+	*rd = FD_ISSET(fd, &r);
+	*wr = FD_ISSET(fd, &w);
+	return n;
+}
+
+static void t_poll(const struct variant *v)
+{
+	struct epoll_event ev, out;
+	struct conn k;
+	char buf[16];
+	int e, rd, wr, ep, n1, n2, n3;
+
+	if (conn_open(v, &k))
+		return;
+	e = poll1(k.me, POLLIN | POLLOUT | POLLRDHUP, 0);
+	ok(e == POLLOUT,
+	   "poll() of an idle connection: POLLOUT only (0x%x)", e);
+	select_rw(k.me, &rd, &wr, 0);
+	ok(!rd && wr, "select(): writable, not readable (%d, %d)", rd, wr);
+	e = epoll_events(k.me, EPOLLIN | EPOLLOUT | EPOLLRDHUP, 0);
+	ok(e == EPOLLOUT, "epoll: EPOLLOUT only (0x%x)", e);
+
+	write_full(k.peer, "data", 4);
+	e = poll1(k.me, POLLIN, WAIT_MS);
+	ok(e == POLLIN, "poll() reports POLLIN when data arrives (0x%x)", e);
+	select_rw(k.me, &rd, &wr, WAIT_MS);
+	ok(rd && wr, "select(): readable and writable (%d, %d)", rd, wr);
+	e = epoll_events(k.me, EPOLLIN | EPOLLOUT | EPOLLRDHUP, WAIT_MS);
+	ok(e == (EPOLLIN | EPOLLOUT), "epoll: EPOLLIN|EPOLLOUT (0x%x)", e);
+	read_full(k.me, buf, 4);
+	e = poll1(k.me, POLLIN, 0);
+	ok(e == 0, "no POLLIN once the data is read (0x%x)", e);
+
+	/* Edge-triggered: one event per arrival. */
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	ev = (struct epoll_event){ .events = EPOLLIN | EPOLLET };
+	epoll_ctl(ep, EPOLL_CTL_ADD, k.me, &ev);
+	write_full(k.peer, "1", 1);
+	n1 = epoll_wait(ep, &out, 1, WAIT_MS);
+	n2 = epoll_wait(ep, &out, 1, 50);
+	write_full(k.peer, "2", 1);
+	n3 = epoll_wait(ep, &out, 1, WAIT_MS);
+	ok(n1 == 1 && n2 == 0 && n3 == 1,
+	   "EPOLLET: an event on arrival, none while unread, one on the next arrival (%d %d %d)",
+	   n1, n2, n3);
+	close(ep);
+	read_full(k.me, buf, 2);
+	conn_close(&k);
+}
+
+static void t_poll_rdhup(const struct variant *v)
+{
+	struct conn k;
+	int e;
+
+	if (conn_open(v, &k))
+		return;
+	shutdown(k.peer, SHUT_WR);
+	e = epoll_events(k.me, EPOLLIN | EPOLLOUT | EPOLLRDHUP, WAIT_MS);
+	ok(e == (EPOLLIN | EPOLLOUT | EPOLLRDHUP),
+	   "epoll after the peer's SHUT_WR: EPOLLIN|EPOLLOUT|EPOLLRDHUP, no EPOLLHUP (0x%x)",
+	   e);
+	e = poll1(k.me, POLLIN | POLLRDHUP, 0);
+	ok(e == (POLLIN | POLLRDHUP), "poll(): POLLIN|POLLRDHUP (0x%x)", e);
+	shutdown(k.me, SHUT_WR);
+	e = poll1(k.me, POLLIN | POLLRDHUP, 0);
+	ok(e & POLLHUP, "POLLHUP once we shut down writing too (0x%x)", e);
+	conn_close(&k);
+}
+
+/* The peer resets the connection (close() with SO_LINGER {1, 0}). */
+static int peer_reset(struct conn *k)
+{
+	int r;
+
+	linger0(k->peer);
+	close(k->peer);
+	if (k->peer == k->cfd)
+		k->cfd = -1;
+	else
+		k->sfd = -1;
+	k->peer = -1;
+	r = poll1(k->me, POLLIN, WAIT_MS);
+	return r;
+}
+
+static void t_reset(const struct variant *v)
+{
+	struct conn k;
+	char buf[16];
+	ssize_t n;
+	int e, r;
+
+	/* poll, epoll and SO_ERROR after a reset */
+	if (conn_open(v, &k))
+		return;
+	e = peer_reset(&k);
+	ok((e & (POLLIN | POLLERR | POLLHUP)) == (POLLIN | POLLERR | POLLHUP),
+	   "poll() after the peer's RST: POLLIN|POLLERR|POLLHUP (0x%x)", e);
+	e = poll1(k.me, POLLOUT | POLLRDHUP, 0);
+	ok(e == (POLLOUT | POLLRDHUP | POLLERR | POLLHUP),
+	   "all of POLLOUT|POLLRDHUP|POLLERR|POLLHUP are set (0x%x)", e);
+	e = epoll_events(k.me, EPOLLIN | EPOLLOUT | EPOLLRDHUP, 0);
+	ok((e & (EPOLLERR | EPOLLHUP)) == (EPOLLERR | EPOLLHUP),
+	   "epoll: EPOLLERR|EPOLLHUP (0x%x)", e);
+	r = get_int(k.me, SOL_SOCKET, SO_ERROR);
+	ok(r == ECONNRESET, "SO_ERROR is ECONNRESET (%s)",
+	   ename(r < 0 ? -r : r));
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 0, "once SO_ERROR was read, recv() returns 0 (%s)",
+	   n < 0 ? res(-1) : "0");
+	r = tcp_state(k.me);
+	ok(r == ST_CLOSE, "TCP_INFO: tcpi_state TCP_CLOSE (%d)", r);
+	conn_close(&k);
+
+	/* recv() reports the reset */
+	if (conn_open(v, &k))
+		return;
+	peer_reset(&k);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n < 0 && errno == ECONNRESET,
+	   "recv() after the peer's RST fails with ECONNRESET (%s)", res(n));
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 0, "a second recv() returns 0 (%s)", n < 0 ? res(-1) : "0");
+	conn_close(&k);
+
+	/* the peer closes with unread data: RFC 2525 says reset */
+	if (conn_open(v, &k))
+		return;
+	write_full(k.me, "unread", 6);
+	wait_inq(k.peer, 6, WAIT_MS);
+	close(k.peer);
+	if (k.peer == k.cfd)
+		k.cfd = -1;
+	else
+		k.sfd = -1;
+	poll1(k.me, POLLIN, WAIT_MS);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n < 0 && errno == ECONNRESET,
+	   "the peer's close() with unread data resets: recv() fails with ECONNRESET (%s)",
+	   res(n));
+	conn_close(&k);
+
+	/* we close with unread data */
+	if (conn_open(v, &k))
+		return;
+	write_full(k.peer, "unread", 6);
+	wait_inq(k.me, 6, WAIT_MS);
+	close(k.me);
+	if (k.me == k.cfd)
+		k.cfd = -1;
+	else
+		k.sfd = -1;
+	poll1(k.peer, POLLIN, WAIT_MS);
+	n = recv(k.peer, buf, sizeof(buf), 0);
+	ok(n < 0 && errno == ECONNRESET,
+	   "our close() with unread data resets: the peer's recv() fails with ECONNRESET (%s)",
+	   res(n));
+	conn_close(&k);
+
+	/* a plain close delivers everything, then EOF */
+	if (conn_open(v, &k))
+		return;
+	{
+		struct stream st;
+
+		stream_start(&st, k.peer, 0, 1 << 20);
+		{
+			unsigned char *b = malloc(1 << 20);
+			size_t i;
+
+			for (i = 0; i < 1 << 20; i++)
+				b[i] = pat(i);
+			r = write_full(k.me, b, 1 << 20);
+			free(b);
+		}
+		close(k.me);
+		if (k.me == k.cfd)
+			k.cfd = -1;
+		else
+			k.sfd = -1;
+		stream_join(&st);
+		n = recv(k.peer, buf, sizeof(buf), 0);
+		ok(r == 1 << 20 && st.done == 1 << 20 && st.bad_at == SIZE_MAX &&
+		   n == 0,
+		   "close() right after writing 1 MiB: the peer gets all of it, then EOF (%zu, %zd)",
+		   st.done, n);
+	}
+	conn_close(&k);
+}
+
+static void t_linger(const struct variant *v)
+{
+	struct linger lg;
+	socklen_t len = sizeof(lg);
+	struct conn k;
+	char buf[16];
+	ssize_t n;
+	int r;
+
+	if (conn_open(v, &k))
+		return;
+	r = linger0(k.me);
+	memset(&lg, 0xff, sizeof(lg));
+	getsockopt(k.me, SOL_SOCKET, SO_LINGER, &lg, &len);
+	ok(r == 0 && len == sizeof(lg) && lg.l_onoff == 1 && lg.l_linger == 0,
+	   "SO_LINGER {1, 0} set and read back (%d, %d)", lg.l_onoff,
+	   lg.l_linger);
+	write_full(k.peer, "x", 1);
+	read_full(k.me, buf, 1);
+	close(k.me);
+	if (k.me == k.cfd)
+		k.cfd = -1;
+	else
+		k.sfd = -1;
+	poll1(k.peer, POLLIN, WAIT_MS);
+	n = recv(k.peer, buf, sizeof(buf), 0);
+	ok(n < 0 && errno == ECONNRESET,
+	   "close() with SO_LINGER {1, 0} sends RST: the peer's recv() fails with ECONNRESET (%s)",
+	   res(n));
+	conn_close(&k);
+}
+
+static void on_sigpipe(int sig)
+{
+	sigpipes++;
+}
+
+static void t_sigpipe(const struct variant *v)
+{
+	struct conn k;
+	int before;
+	ssize_t n;
+
+	/* after our own shutdown(SHUT_WR) */
+	if (conn_open(v, &k))
+		return;
+	shutdown(k.me, SHUT_WR);
+	before = sigpipes;
+	n = send(k.me, "x", 1, 0);
+	ok(n < 0 && errno == EPIPE && sigpipes == before + 1,
+	   "send() after our SHUT_WR: EPIPE and SIGPIPE (%s, %d signal)", res(n),
+	   sigpipes - before);
+	before = sigpipes;
+	n = write(k.me, "x", 1);
+	ok(n < 0 && errno == EPIPE && sigpipes == before + 1,
+	   "write() after our SHUT_WR: EPIPE and SIGPIPE (%s, %d signal)",
+	   res(n), sigpipes - before);
+	before = sigpipes;
+	n = send(k.me, "x", 1, MSG_NOSIGNAL);
+	ok(n < 0 && errno == EPIPE && sigpipes == before,
+	   "send(MSG_NOSIGNAL) after our SHUT_WR: EPIPE, no signal (%s, %d signal)",
+	   res(n), sigpipes - before);
+	conn_close(&k);
+
+	/* after the peer's reset */
+	if (conn_open(v, &k))
+		return;
+	peer_reset(&k);
+	before = sigpipes;
+	n = send(k.me, "x", 1, 0);
+	ok(n < 0 && errno == ECONNRESET && sigpipes == before,
+	   "the first send() after the peer's RST fails with ECONNRESET, no signal (%s, %d signal)",
+	   res(n), sigpipes - before);
+	before = sigpipes;
+	n = send(k.me, "x", 1, 0);
+	ok(n < 0 && errno == EPIPE && sigpipes == before + 1,
+	   "the next send() fails with EPIPE and raises SIGPIPE (%s, %d signal)",
+	   res(n), sigpipes - before);
+	before = sigpipes;
+	n = send(k.me, "x", 1, MSG_NOSIGNAL);
+	ok(n < 0 && errno == EPIPE && sigpipes == before,
+	   "send(MSG_NOSIGNAL) fails with EPIPE, no signal (%s, %d signal)",
+	   res(n), sigpipes - before);
+	conn_close(&k);
+
+	/* after the reset was reported by recv() */
+	if (conn_open(v, &k))
+		return;
+	peer_reset(&k);
+	{
+		char c;
+
+		n = recv(k.me, &c, 1, 0);
+	}
+	before = sigpipes;
+	n = send(k.me, "x", 1, 0);
+	ok(n < 0 && errno == EPIPE && sigpipes == before + 1,
+	   "once recv() reported ECONNRESET, send() fails with EPIPE and SIGPIPE (%s, %d signal)",
+	   res(n), sigpipes - before);
+	conn_close(&k);
+}
+
+/* The time TIME_WAIT holds a port, and SO_REUSEADDR. */
+static void t_reuseaddr(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	int l, c, s, n, r, port;
+	char ch;
+
+	l = sock_new(tproto);
+	set_int(l, SOL_SOCKET, SO_REUSEADDR, 1);
+	r = bind_listen(l, 4);
+	if (!ok(r == 0 && sockname(l, &srv, 0) == 0,
+		"SO_REUSEADDR listener (%s)", res(r)))
+		return;
+	port = ntohs(srv.sin_port);
+	c = sock_new(v->cproto);
+	do_connect(c, &srv);
+	s = accept(l, NULL, NULL);
+	if (!ok(s >= 0, "a connection (%s)", res(s)))
+		goto out;
+	/* The server closes first, so the server's side enters TIME_WAIT. */
+	close(s);
+	r = recv(c, &ch, 1, 0);
+	shutdown(c, SHUT_WR);
+	r = wait_state(c, ST_CLOSE, WAIT_MS);
+	ok(r == ST_CLOSE, "the client's LAST_ACK is acknowledged (state %d)",
+	   r);
+	close(c);
+	close(l);
+
+	n = sock_new(tproto);
+	r = do_bind(n, port);
+	ok(r < 0 && errno == EADDRINUSE,
+	   "without SO_REUSEADDR, bind() to a port in TIME_WAIT fails with EADDRINUSE (%s)",
+	   res(r));
+	close(n);
+	n = socket(AF_INET, SOCK_STREAM, 0);
+	r = do_bind(n, port);
+	ok(r < 0 && errno == EADDRINUSE,
+	   "so does a Linux TCP bind() without SO_REUSEADDR (%s)", res(r));
+	close(n);
+
+	n = sock_new(tproto);
+	set_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
+	r = do_bind(n, port);
+	ok(r == 0, "with SO_REUSEADDR, bind() to the port in TIME_WAIT succeeds (%s)",
+	   res(r));
+	r = listen(n, 4);
+	ok(r == 0, "and listen() too (%s)", res(r));
+	c = sock_new(v->cproto);
+	r = do_connect(c, &srv);
+	s = accept(n, NULL, NULL);
+	ok(r == 0 && s >= 0 && xfer_ok(c, s, "again"),
+	   "and a new connection to it works (%s)", res(r));
+	if (s >= 0)
+		close(s);
+	close(c);
+	close(n);
+	return;
+out:
+	close(c);
+	close(l);
+}
+
+static void t_bufsize(const struct variant *v)
+{
+	static const struct {
+		int name;
+		const char *str;
+	} opt[] = {
+		{ SO_RCVBUF, "SO_RCVBUF" },
+		{ SO_SNDBUF, "SO_SNDBUF" },
+	};
+	int i, t, n, tv, nv;
+
+	for (i = 0; i < 2; i++) {
+		t = sock_new(tproto);
+		n = socket(AF_INET, SOCK_STREAM, 0);
+		tv = get_int(t, SOL_SOCKET, opt[i].name);
+		nv = get_int(n, SOL_SOCKET, opt[i].name);
+		ok(tv > 0 && tv == nv,
+		   "default %s of a new socket is Linux TCP's (%d, Linux %d)",
+		   opt[i].str, tv, nv);
+		set_int(t, SOL_SOCKET, opt[i].name, 65536);
+		tv = get_int(t, SOL_SOCKET, opt[i].name);
+		ok(tv == 131072, "%s set to 65536 reads back doubled (%d)",
+		   opt[i].str, tv);
+		set_int(t, SOL_SOCKET, opt[i].name, 1);
+		set_int(n, SOL_SOCKET, opt[i].name, 1);
+		tv = get_int(t, SOL_SOCKET, opt[i].name);
+		nv = get_int(n, SOL_SOCKET, opt[i].name);
+		ok(tv > 2 && tv == nv,
+		   "%s set to 1 is clamped to Linux's minimum (%d, Linux %d)",
+		   opt[i].str, tv, nv);
+		set_int(t, SOL_SOCKET, opt[i].name, 1 << 30);
+		set_int(n, SOL_SOCKET, opt[i].name, 1 << 30);
+		tv = get_int(t, SOL_SOCKET, opt[i].name);
+		nv = get_int(n, SOL_SOCKET, opt[i].name);
+		ok(tv > 0 && tv == nv,
+		   "%s set to 1 GiB is clamped to twice the core maximum, as Linux's (%d, Linux %d)",
+		   opt[i].str, tv, nv);
+		close(t);
+		close(n);
+	}
+}
+
+static void t_rcvtimeo(const struct variant *v)
+{
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+	struct sockaddr_in srv;
+	struct conn k;
+	char buf[16];
+	double t0, el;
+	ssize_t n;
+	int l, r;
+
+	if (conn_open(v, &k))
+		return;
+	set_timeo(k.me, SO_RCVTIMEO, 300);
+	r = getsockopt(k.me, SOL_SOCKET, SO_RCVTIMEO, &tv, &len);
+	ok(r == 0 && tv.tv_sec == 0 && tv.tv_usec == 300000,
+	   "SO_RCVTIMEO 300 ms reads back (%ld.%06ld)", (long)tv.tv_sec,
+	   (long)tv.tv_usec);
+	t0 = now_ms();
+	n = recv(k.me, buf, sizeof(buf), 0);
+	el = now_ms() - t0;
+	ok(n < 0 && errno == EAGAIN && el >= 290 && el < 1500,
+	   "recv() with nothing to read fails with EAGAIN after the 300 ms timeout (%s after %.0f ms)",
+	   res(n), el);
+	conn_close(&k);
+
+	if (v->me_client)
+		return;
+	l = listener_new(tproto, 4, &srv);
+	set_timeo(l, SO_RCVTIMEO, 300);
+	t0 = now_ms();
+	r = accept(l, NULL, NULL);
+	el = now_ms() - t0;
+	ok(r < 0 && errno == EAGAIN && el >= 290 && el < 1500,
+	   "accept() on a listener with SO_RCVTIMEO 300 ms fails with EAGAIN after it (%s after %.0f ms)",
+	   res(r), el);
+	close(l);
+}
+
+static void t_sndtimeo(const struct variant *v)
+{
+	const size_t big = 4 << 20;
+	struct conn k;
+	double t0, el;
+	char *buf;
+	ssize_t n;
+	int r;
+
+	if (conn_open(v, &k))
+		return;
+	buf = calloc(1, big);
+	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 4096);
+	set_int(k.peer, SOL_SOCKET, SO_RCVBUF, 4096);
+	set_timeo(k.me, SO_SNDTIMEO, 300);
+	t0 = now_ms();
+	n = send(k.me, buf, big, MSG_NOSIGNAL);
+	el = now_ms() - t0;
+	ok(((n > 0 && (size_t)n < big) || (n < 0 && errno == EAGAIN)) &&
+	   el >= 290 && el < 1500,
+	   "send() of 4 MiB to a peer that does not read returns a short count after the 300 ms SO_SNDTIMEO (%zd after %.0f ms)",
+	   n, el);
+	t0 = now_ms();
+	n = send(k.me, buf, big, MSG_NOSIGNAL);
+	el = now_ms() - t0;
+	/*
+	 * Known difference: atcp's send buffer has room again by now (it
+	 * frees and grows it differently), so it returns a short count.
+	 */
+	r = n < 0 && errno == EAGAIN && el >= 290 && el < 1500;
+	report(tproto == IPPROTO_TCP ? r : (r ? 3 : 2), __LINE__,
+	       "the next send() fails with EAGAIN after the timeout (%s after %.0f ms)",
+	   res(n), el);
+	n = send(k.me, buf, 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+	ok(n < 0 && errno == EAGAIN,
+	   "send(MSG_DONTWAIT) with the send buffer full fails with EAGAIN (%s)",
+	   res(n));
+	free(buf);
+	conn_close(&k);
+}
+
+static void t_tcpopts(const struct variant *v)
+{
+	struct conn k;
+	int fd, r;
+
+	fd = sock_new(tproto);
+	ok(get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 0,
+	   "TCP_NODELAY is 0 on a new socket (%d)",
+	   get_int(fd, IPPROTO_TCP, TCP_NODELAY));
+	r = set_int(fd, IPPROTO_TCP, TCP_NODELAY, 5);
+	ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 1,
+	   "TCP_NODELAY set to 5 reads back as 1 (%d)",
+	   get_int(fd, IPPROTO_TCP, TCP_NODELAY));
+	r = set_int(fd, IPPROTO_TCP, TCP_NODELAY, 0);
+	ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_NODELAY) == 0,
+	   "TCP_NODELAY set to 0 reads back as 0 (%d)",
+	   get_int(fd, IPPROTO_TCP, TCP_NODELAY));
+	r = set_int(fd, IPPROTO_TCP, TCP_CORK, 1);
+	ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_CORK) == 1,
+	   "TCP_CORK set and read back (%d)", get_int(fd, IPPROTO_TCP, TCP_CORK));
+	r = get_int(fd, SOL_SOCKET, SO_KEEPALIVE);
+	ok(r == 0, "SO_KEEPALIVE is 0 on a new socket (%d)", r);
+	ok(get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE) == 7200 &&
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL) == 75 &&
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPCNT) == 9,
+	   "TCP_KEEPIDLE/INTVL/CNT default to 7200/75/9 (%d/%d/%d)",
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE),
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPINTVL),
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPCNT));
+	r = set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 60);
+	ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE) == 60,
+	   "TCP_KEEPIDLE set to 60 reads back (%d)",
+	   get_int(fd, IPPROTO_TCP, TCP_KEEPIDLE));
+	r = set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 0);
+	ok(r < 0 && errno == EINVAL, "TCP_KEEPIDLE 0 fails with EINVAL (%s)",
+	   res(r));
+	r = set_int(fd, IPPROTO_TCP, TCP_KEEPIDLE, 32768);
+	ok(r < 0 && errno == EINVAL,
+	   "TCP_KEEPIDLE 32768 fails with EINVAL (%s)", res(r));
+	r = get_int(fd, IPPROTO_TCP, 9999);
+	ok(r == -ENOPROTOOPT,
+	   "getsockopt() of an unknown TCP option fails with ENOPROTOOPT (%s)",
+	   ename(-r));
+	r = set_int(fd, IPPROTO_TCP, 9999, 1);
+	ok(r < 0 && errno == ENOPROTOOPT,
+	   "setsockopt() of an unknown TCP option fails with ENOPROTOOPT (%s)",
+	   res(r));
+	close(fd);
+
+	if (conn_open(v, &k))
+		return;
+	r = set_int(k.me, IPPROTO_TCP, TCP_NODELAY, 1);
+	ok(r == 0 && get_int(k.me, IPPROTO_TCP, TCP_NODELAY) == 1,
+	   "TCP_NODELAY on a connected socket (%s)", res(r));
+	ok(xfer_ok(k.me, k.peer, "nodelay"), "data flows with TCP_NODELAY");
+	conn_close(&k);
+}
+
+static void t_maxseg(const struct variant *v)
+{
+	struct tcp_info ti;
+	struct stream st;
+	struct conn k;
+	unsigned char *buf;
+	int fd, r, m, pm;
+	size_t i;
+
+	if (v->me_client) {
+		fd = sock_new(tproto);
+		r = get_int(fd, IPPROTO_TCP, TCP_MAXSEG);
+		ok(r == 536,
+		   "TCP_MAXSEG of an unconnected socket is 536 (TCP_MSS_DEFAULT) (%d)",
+		   r);
+		r = set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 10);
+		ok(r < 0 && errno == EINVAL,
+		   "TCP_MAXSEG 10 (below TCP_MIN_MSS) fails with EINVAL (%s)",
+		   res(r));
+		r = set_int(fd, IPPROTO_TCP, TCP_MAXSEG, 1000);
+		ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_MAXSEG) == 1000,
+		   "TCP_MAXSEG 1000 reads back before connect() (%d)",
+		   get_int(fd, IPPROTO_TCP, TCP_MAXSEG));
+		close(fd);
+	}
+
+	if (conn_open(v, &k))
+		return;
+	m = get_int(k.me, IPPROTO_TCP, TCP_MAXSEG);
+	ok(m > 1000, "without TCP_MAXSEG the MSS in use over lo is large (%d)",
+	   m);
+	conn_close(&k);
+
+	if (conn_open_mss(v, &k, 1000))
+		return;
+	m = get_int(k.me, IPPROTO_TCP, TCP_MAXSEG);
+	pm = get_int(k.peer, IPPROTO_TCP, TCP_MAXSEG);
+	ok(m > 900 && m <= 1000,
+	   "TCP_MAXSEG 1000 set before %s: the MSS in use is <= 1000 (%d)",
+	   v->me_client ? "connect()" : "listen()", m);
+	ok(pm > 900 && pm <= 1000,
+	   "the peer honours the MSS option we sent: its MSS is <= 1000 (%d)",
+	   pm);
+	r = tcp_info(k.me, &ti);
+	ok(r == 0 && (int)ti.tcpi_snd_mss == m,
+	   "TCP_INFO tcpi_snd_mss equals TCP_MAXSEG (%u)", ti.tcpi_snd_mss);
+	buf = malloc(200000);
+	for (i = 0; i < 200000; i++)
+		buf[i] = pat(i);
+	stream_start(&st, k.peer, 0, 200000);
+	write_full(k.me, buf, 200000);
+	stream_join(&st);
+	free(buf);
+	wait_outq_empty(k.me, WAIT_MS);
+	r = tcp_info(k.me, &ti);
+	ok(r == 0 && st.done == 200000 && st.bad_at == SIZE_MAX &&
+	   ti.tcpi_data_segs_out >= 200000 / 1000,
+	   "200000 bytes go out in at least 200 segments (tcpi_data_segs_out %u)",
+	   ti.tcpi_data_segs_out);
+	conn_close(&k);
+}
+
+static void t_tcpinfo(const struct variant *v)
+{
+	const size_t out = 100000, in = 50000;
+	struct tcp_info ti, pti;
+	unsigned char *buf, small[8];
+	socklen_t len;
+	struct stream st;
+	struct conn k;
+	int r, i;
+
+	if (conn_open(v, &k))
+		return;
+	r = tcp_info(k.me, &ti);
+	ok(r == 0 && ti.tcpi_state == ST_ESTABLISHED,
+	   "tcpi_state TCP_ESTABLISHED on a connected socket (%u)", ti.tcpi_state);
+	ok(ti.tcpi_snd_mss > 0 && ti.tcpi_rcv_mss > 0,
+	   "tcpi_snd_mss and tcpi_rcv_mss are set (%u, %u)", ti.tcpi_snd_mss,
+	   ti.tcpi_rcv_mss);
+
+	buf = malloc(out);
+	for (i = 0; i < (int)out; i++)
+		buf[i] = pat(i);
+	stream_start(&st, k.peer, 0, out);
+	write_full(k.me, buf, out);
+	stream_join(&st);
+	stream_start(&st, k.me, 0, in);
+	write_full(k.peer, buf, in);
+	stream_join(&st);
+	for (i = 0; i < 10; i++) {
+		xfer_ok(k.me, k.peer, "p");
+		xfer_ok(k.peer, k.me, "q");
+	}
+	free(buf);
+	wait_outq_empty(k.me, WAIT_MS);
+	wait_outq_empty(k.peer, WAIT_MS);
+	r = tcp_info(k.me, &ti);
+	tcp_info(k.peer, &pti);
+	diag("acked %llu received %llu sent %llu rtt %u us; peer acked %llu received %llu",
+	     (unsigned long long)ti.tcpi_bytes_acked,
+	     (unsigned long long)ti.tcpi_bytes_received,
+	     (unsigned long long)ti.tcpi_bytes_sent, ti.tcpi_rtt,
+	     (unsigned long long)pti.tcpi_bytes_acked,
+	     (unsigned long long)pti.tcpi_bytes_received);
+	ok(r == 0 && ti.tcpi_rtt > 0, "tcpi_rtt > 0 after traffic (%u us)",
+	   ti.tcpi_rtt);
+	ok(ti.tcpi_bytes_acked == out + 10 + !!v->me_client,
+	   "tcpi_bytes_acked counts the %zu bytes sent%s (%llu)", out + 10,
+	   v->me_client ? ", plus 1 for the SYN" : "",
+	   (unsigned long long)ti.tcpi_bytes_acked);
+	ok(ti.tcpi_bytes_received == in + 10,
+	   "tcpi_bytes_received counts the %zu bytes received (%llu)", in + 10,
+	   (unsigned long long)ti.tcpi_bytes_received);
+	ok(ti.tcpi_bytes_sent >= out + 10,
+	   "tcpi_bytes_sent >= the bytes sent (%llu)",
+	   (unsigned long long)ti.tcpi_bytes_sent);
+	ok(ti.tcpi_segs_out > 0 && ti.tcpi_segs_in > 0 &&
+	   ti.tcpi_data_segs_out > 0 && ti.tcpi_data_segs_in > 0,
+	   "segment counters are counting (out %u in %u data out %u data in %u)",
+	   ti.tcpi_segs_out, ti.tcpi_segs_in, ti.tcpi_data_segs_out,
+	   ti.tcpi_data_segs_in);
+
+	len = sizeof(small);
+	memset(small, 0xee, sizeof(small));
+	r = getsockopt(k.me, IPPROTO_TCP, TCP_INFO, small, &len);
+	ok(r == 0 && len == sizeof(small) && small[0] == ST_ESTABLISHED,
+	   "TCP_INFO into an 8-byte buffer returns the first 8 bytes (%s, len %u)",
+	   res(r), len);
+	conn_close(&k);
+}
+
+/* ---- the runner ------------------------------------------------------------ */
+
+struct check {
+	const char *name;
+	void (*fn)(const struct variant *v);
+	unsigned int variants;	/* V_* bits; 0: run once, no peer */
+};
+
+static const struct check checks[] = {
+	{ "bind", t_bind, 0 },
+	{ "EADDRINUSE", t_addrinuse, 0 },
+	{ "listen", t_listen, 0 },
+	{ "accept queue", t_backlog, 0 },
+	{ "accept", t_accept, V_SRV },
+	{ "connect", t_connect, V_CLI },
+	{ "non-blocking connect", t_connect_nb, V_CLI },
+	{ "ECONNREFUSED", t_refused, 0 },
+	{ "unanswered SYN", t_syn_dropped, 0 },
+	{ "send/recv", t_io, V_ALL },
+	{ "sendfile", t_sendfile, V_DATA },
+	{ "recv flags", t_recv_flags, V_DATA },
+	{ "SHUT_WR", t_shut_wr, V_DATA },
+	{ "SHUT_RD", t_shut_rd, V_DATA },
+	{ "SHUT_RDWR", t_shut_rdwr, V_DATA },
+	{ "shutdown", t_shut_misc, 0 },
+	{ "poll", t_poll, V_DATA },
+	{ "EPOLLRDHUP", t_poll_rdhup, V_DATA },
+	{ "reset", t_reset, V_DATA },
+	{ "SO_LINGER", t_linger, V_DATA },
+	{ "SIGPIPE", t_sigpipe, V_DATA },
+	{ "SO_REUSEADDR", t_reuseaddr, V_SRV },
+	{ "SO_RCVBUF/SO_SNDBUF", t_bufsize, 0 },
+	{ "SO_RCVTIMEO", t_rcvtimeo, V_CN | V_SN },
+	{ "SO_SNDTIMEO", t_sndtimeo, V_DATA },
+	{ "TCP options", t_tcpopts, V_CN },
+	{ "TCP_MAXSEG", t_maxseg, V_ALL },
+	{ "TCP_INFO", t_tcpinfo, V_ALL },
+};
+
+static void child_main(const struct check *c, const struct variant *v,
+		       int fd)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+
+	rep_fd = fd;
+	set_label(v);
+	sigaction(SIGPIPE, &sa, NULL);
+	alarm(CHECK_TIMEOUT);
+	c->fn(v);
+	_exit(0);
+}
+
+/* Run one check in a child; relay its points; fail it if it dies or hangs. */
+static void run_check(const struct check *c, const struct variant *v)
+{
+	char buf[8192], desc[200];
+	size_t used = 0;
+	int pfd[2], st, points = 0, killed = 0;
+	double deadline, t0 = now_ms();
+	pid_t pid;
+
+	set_label(v);
+	snprintf(desc, sizeof(desc), "%s [%s]", c->name, label);
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		tap_ok(0, "%s: pipe2: %s", desc, strerror(errno));
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		tap_ok(0, "%s: fork: %s", desc, strerror(errno));
+		return;
+	}
+	if (!pid) {
+		close(pfd[0]);
+		child_main(c, v, pfd[1]);
+	}
+	close(pfd[1]);
+	tap_diag("%s", desc);
+	deadline = now_ms() + (CHECK_TIMEOUT + 5) * 1000.0;
+	for (;;) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		int left = deadline - now_ms();
+		ssize_t n;
+		char *nl;
+
+		if (left <= 0 || poll(&p, 1, left) == 0) {
+			kill(pid, SIGKILL);
+			killed = 1;
+			break;
+		}
+		n = read(pfd[0], buf + used, sizeof(buf) - 1 - used);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		used += n;
+		buf[used] = 0;
+		while ((nl = strchr(buf, '\n'))) {
+			int line, cond, off = 0;
+
+			*nl = 0;
+			if (buf[0] == 'R' &&
+			    sscanf(buf, "R %d %d %n", &line, &cond, &off) == 2 &&
+			    off) {
+				if (cond >= 2)
+					tap_todo(cond == 3,
+						 "known atcp difference, see the issue",
+						 "%s", buf + off);
+				else
+					tap_ok_at(cond, __FILE__, line, "%s",
+						  buf + off);
+				points++;
+			} else if (buf[0] == 'D') {
+				tap_diag("%s", buf + 2);
+			}
+			used -= nl + 1 - buf;
+			memmove(buf, nl + 1, used + 1);
+		}
+		if (used == sizeof(buf) - 1)
+			used = 0;
+	}
+	close(pfd[0]);
+	waitpid(pid, &st, 0);
+	if (killed)
+		tap_ok(0, "%s: did not finish within %d s", desc,
+		       CHECK_TIMEOUT + 5);
+	else if (WIFSIGNALED(st))
+		tap_ok(0, "%s: %s", desc, WTERMSIG(st) == SIGALRM ?
+		       "timed out (alarm)" : strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) || !points)
+		tap_ok(0, "%s: check exited with status %d after %d points",
+		       desc, WEXITSTATUS(st), points);
+	if (now_ms() - t0 > 1000)
+		tap_diag("%s took %.1f s", desc, (now_ms() - t0) / 1000);
+}
+
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), r;
+
+	if (fd < 0)
+		return -1;
+	r = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!r) {
+		ifr.ifr_flags |= IFF_UP;
+		r = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return r;
+}
+
+int main(void)
+{
+	const char *p = getenv("ATCP_PROTO");
+	const char *b = getenv("ATCP_SOCKAPI_BUDGET");
+	double start = now_ms(), budget;
+	static char namebuf[32];
+	size_t i;
+	int j, fd;
+
+	tproto = p && *p ? atoi(p) : IPPROTO_ATCP;
+	budget = (b && *b ? atoi(b) : 240) * 1000.0;
+	if (tproto == IPPROTO_ATCP) {
+		tname = "atcp";
+	} else {
+		snprintf(namebuf, sizeof(namebuf), "proto %d", tproto);
+		tname = namebuf;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0) {
+		tap_skip("needs a network namespace of its own (root): %s",
+			 strerror(errno));
+		return tap_finish();
+	}
+	tap_header();
+	tap_diag("protocol under test: %d (%s); peers: Linux TCP and itself",
+		 tproto, tname);
+	fd = socket(AF_INET, SOCK_STREAM, tproto);
+	if (!tap_ok(fd >= 0, "socket(AF_INET, SOCK_STREAM, %d) (%s)", tproto,
+		    fd < 0 ? strerror(errno) : "ok"))
+		return tap_finish();
+	close(fd);
+	variants_init();
+
+	for (i = 0; i < ARRAY_SIZE(checks); i++) {
+		const struct check *c = &checks[i];
+
+		for (j = 0; j < 4; j++) {
+			const struct variant *v = c->variants ? &variants[j] :
+							       NULL;
+
+			if (c->variants && !(c->variants & (1u << j)))
+				continue;
+			if (now_ms() - start > budget) {
+				set_label(v);
+				tap_ok(0, "%s [%s]: not run, the %.0f s budget is used up",
+				       c->name, label, budget / 1000);
+			} else {
+				run_check(c, v);
+			}
+			if (!c->variants)
+				break;
+		}
+	}
+	tap_diag("%.1f s", (now_ms() - start) / 1000);
+	return tap_finish();
+}

@@ -1,0 +1,655 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tool_sockctl - drive one stream connection (and one listener) step by step
+ * from a script: commands on stdin, one reply line per command on stdout.
+ * The shell selftests hold sockets open between steps with it and look at
+ * the peer with ss(8) in between.
+ *
+ *	tool_sockctl [-p PROTO] [-t TIMEOUT]
+ *
+ * PROTO is the socket() protocol (default 0, Linux TCP); TIMEOUT (default 10
+ * s) limits every blocking call.  Several commands may share a line,
+ * separated by " ; ", and then give one reply line each.  Replies are
+ * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
+ * and for recv-eof "data N" (N bytes instead of EOF).
+ *
+ *	listen A:P             listener socket, SO_REUSEADDR, bind, listen
+ *	accept                 accept a connection from the listener
+ *	bind A:P               connection socket bound to A:P (for connect)
+ *	connect A:P            blocking connect
+ *	connect-nb A:P         non-blocking connect: ok or err EINPROGRESS
+ *	wait-connect           after connect-nb: poll for POLLOUT, SO_ERROR
+ *	send N                 send N bytes of the test pattern
+ *	recv N                 receive exactly N bytes, checking the pattern
+ *	recv-eof               the next read must return 0
+ *	shutdown wr|rd|rdwr
+ *	linger0                SO_LINGER on, 0 s: close() will reset
+ *	close                  close the connection
+ *	close-listener
+ *	state                  TCP_INFO tcpi_state: ok ESTABLISHED, ...
+ *	trace-states MS        sample tcpi_state every 0.5 ms for MS ms or until
+ *	                       CLOSE: ok STATE STATE ... (distinct in sequence)
+ *	sockerr                SO_ERROR: ok 0, ok ECONNRESET, ...
+ *	sleep MS
+ *	at MS CMD...           wait until CLOCK_REALTIME is MS ms since the
+ *	                       epoch (a barrier across processes), then CMD
+ *	quit
+ *
+ * The test pattern is byte i = (i * 7 + i / 251) & 0xff in each direction,
+ * counted from the start of the connection.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static int proto;
+static int timeout_s = 10;
+static int lfd = -1, cfd = -1;
+static uint64_t sent, rcvd;
+
+static const char *const state_names[] = {
+	[0] = "NONE",
+	[TCP_ESTABLISHED] = "ESTABLISHED",
+	[TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV",
+	[TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2",
+	[TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE",
+	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK",
+	[TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING",
+};
+
+static const char *errname(int e)
+{
+	static char buf[32];
+
+	switch (e) {
+	case 0: return "0";
+	case EAGAIN: return "EAGAIN";
+	case EINPROGRESS: return "EINPROGRESS";
+	case ECONNREFUSED: return "ECONNREFUSED";
+	case ECONNRESET: return "ECONNRESET";
+	case ECONNABORTED: return "ECONNABORTED";
+	case EPIPE: return "EPIPE";
+	case ETIMEDOUT: return "ETIMEDOUT";
+	case ENOTCONN: return "ENOTCONN";
+	case EISCONN: return "EISCONN";
+	case EALREADY: return "EALREADY";
+	case EADDRINUSE: return "EADDRINUSE";
+	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case EBADF: return "EBADF";
+	case EINVAL: return "EINVAL";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOPROTOOPT: return "ENOPROTOOPT";
+	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
+	case EHOSTUNREACH: return "EHOSTUNREACH";
+	case ENETUNREACH: return "ENETUNREACH";
+	}
+	snprintf(buf, sizeof(buf), "E%d", e);
+	return buf;
+}
+
+static uint8_t pattern(uint64_t i)
+{
+	return (i * 7 + i / 251) & 0xff;
+}
+
+__attribute__((format(printf, 1, 2)))
+static void reply(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static void reply_err(int e, const char *what)
+{
+	reply("err %s %s", errname(e), what);
+}
+
+/* A blocking call that ignores SO_*TIMEO still cannot hang the script. */
+static void on_alarm(int sig)
+{
+	static const char m[] = "err WATCHDOG blocking call did not return\n";
+
+	if (write(1, m, sizeof(m) - 1) < 0)
+		_exit(3);
+	_exit(3);
+}
+
+static void arm(void)
+{
+	alarm(timeout_s + 2);
+}
+
+static void disarm(void)
+{
+	alarm(0);
+}
+
+static int parse_addr(const char *s, struct sockaddr_storage *ss,
+		      socklen_t *len)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	char host[INET6_ADDRSTRLEN + 2];
+	const char *colon;
+	bool v6 = false;
+	char *end;
+	long port;
+	size_t n;
+
+	memset(ss, 0, sizeof(*ss));
+	if (!s)
+		return -1;
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (!rb || rb[1] != ':')
+			return -1;
+		n = rb - s - 1;
+		colon = rb + 1;
+		s++;
+		v6 = true;
+	} else {
+		colon = strrchr(s, ':');
+		if (!colon)
+			return -1;
+		n = colon - s;
+	}
+	if (n >= sizeof(host))
+		return -1;
+	memcpy(host, s, n);
+	host[n] = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		return -1;
+	if (!v6) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		*len = sizeof(*s4);
+		return inet_pton(AF_INET, host, &s4->sin_addr) == 1 ? AF_INET : -1;
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons(port);
+	*len = sizeof(*s6);
+	return inet_pton(AF_INET6, host, &s6->sin6_addr) == 1 ? AF_INET6 : -1;
+}
+
+static void set_timeouts(int fd)
+{
+	struct timeval tv = { .tv_sec = timeout_s };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static int new_socket(int family)
+{
+	int one = 1;
+	int fd = socket(family, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -1;
+	set_timeouts(fd);
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	return fd;
+}
+
+static void addr_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		inet_ntop(AF_INET, &s4->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(s4->sin_port));
+	} else {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &s6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(s6->sin6_port));
+	}
+}
+
+static int tcp_state(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -errno;
+	return ti.tcpi_state;
+}
+
+static const char *state_name(int st)
+{
+	if (st < 0 || st >= (int)ARRAY_SIZE(state_names) ||
+	    !state_names[st])
+		return "UNKNOWN";
+	return state_names[st];
+}
+
+static void cmd_listen(const char *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family = parse_addr(arg, &ss, &len);
+
+	if (family < 0)
+		return reply("err EINVAL bad address");
+	if (lfd >= 0)
+		close(lfd);
+	lfd = new_socket(family);
+	if (lfd < 0)
+		return reply_err(errno, "socket");
+	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
+		return reply_err(errno, "bind");
+	if (listen(lfd, 16) < 0)
+		return reply_err(errno, "listen");
+	reply("ok");
+}
+
+static void cmd_accept(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	char buf[64];
+	int fd;
+
+	arm();
+	fd = accept(lfd, (struct sockaddr *)&ss, &len);
+	disarm();
+	if (fd < 0)
+		return reply_err(errno, "accept");
+	if (cfd >= 0)
+		close(cfd);
+	cfd = fd;
+	set_timeouts(cfd);
+	sent = 0;
+	rcvd = 0;
+	addr_str(&ss, buf, sizeof(buf));
+	reply("ok %s", buf);
+}
+
+static void cmd_bind(const char *arg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family = parse_addr(arg, &ss, &len);
+
+	if (family < 0)
+		return reply("err EINVAL bad address");
+	if (cfd >= 0)
+		close(cfd);
+	cfd = new_socket(family);
+	if (cfd < 0)
+		return reply_err(errno, "socket");
+	sent = 0;
+	rcvd = 0;
+	if (bind(cfd, (struct sockaddr *)&ss, len) < 0)
+		return reply_err(errno, "bind");
+	reply("ok");
+}
+
+static void cmd_connect(const char *arg, bool nb)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int family = parse_addr(arg, &ss, &len), r;
+
+	if (family < 0)
+		return reply("err EINVAL bad address");
+	if (cfd < 0) {
+		cfd = new_socket(family);
+		if (cfd < 0)
+			return reply_err(errno, "socket");
+		sent = 0;
+		rcvd = 0;
+	}
+	if (nb && fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK) < 0)
+		return reply_err(errno, "fcntl");
+	arm();
+	r = connect(cfd, (struct sockaddr *)&ss, len);
+	disarm();
+	if (r < 0)
+		return reply_err(errno, "connect");
+	reply("ok");
+}
+
+static void cmd_wait_connect(void)
+{
+	struct pollfd pfd = { .fd = cfd, .events = POLLOUT };
+	socklen_t len = sizeof(int);
+	int r, e = 0;
+
+	r = poll(&pfd, 1, timeout_s * 1000);
+	if (r < 0)
+		return reply_err(errno, "poll");
+	if (r == 0)
+		return reply("err ETIMEDOUT poll");
+	if (getsockopt(cfd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return reply_err(errno, "getsockopt SO_ERROR");
+	fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) & ~O_NONBLOCK);
+	if (e)
+		return reply_err(e, "SO_ERROR");
+	reply("ok");
+}
+
+static void cmd_send(const char *arg)
+{
+	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
+	uint8_t buf[16384];
+
+	while (done < n) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		ssize_t r;
+		size_t i;
+
+		for (i = 0; i < k; i++)
+			buf[i] = pattern(sent + i);
+		arm();
+		r = send(cfd, buf, k, MSG_NOSIGNAL);
+		disarm();
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return reply("err %s send after %llu bytes",
+				     r ? errname(errno) : "0",
+				     (unsigned long long)done);
+		sent += r;
+		done += r;
+	}
+	reply("ok %llu", (unsigned long long)done);
+}
+
+static void cmd_recv(const char *arg)
+{
+	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
+	uint8_t buf[16384];
+
+	while (done < n) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		ssize_t r, i;
+
+		arm();
+		r = recv(cfd, buf, k, 0);
+		disarm();
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return reply("err %s recv after %llu bytes",
+				     errname(errno), (unsigned long long)done);
+		if (r == 0)
+			return reply("eof %llu", (unsigned long long)done);
+		for (i = 0; i < r; i++) {
+			if (buf[i] != pattern(rcvd + i))
+				return reply("err EBADMSG data mismatch at offset %llu",
+					     (unsigned long long)(rcvd + i));
+		}
+		rcvd += r;
+		done += r;
+	}
+	reply("ok %llu", (unsigned long long)done);
+}
+
+static void cmd_recv_eof(void)
+{
+	uint8_t buf[4096];
+	ssize_t r;
+
+	arm();
+	r = recv(cfd, buf, sizeof(buf), 0);
+	disarm();
+	if (r < 0)
+		return reply_err(errno, "recv");
+	if (r > 0)
+		return reply("data %zd", r);
+	reply("ok");
+}
+
+static void cmd_shutdown(const char *arg)
+{
+	int how;
+
+	if (!arg)
+		return reply("err EINVAL usage");
+	if (!strcmp(arg, "wr"))
+		how = SHUT_WR;
+	else if (!strcmp(arg, "rd"))
+		how = SHUT_RD;
+	else if (!strcmp(arg, "rdwr"))
+		how = SHUT_RDWR;
+	else
+		return reply("err EINVAL usage");
+	if (shutdown(cfd, how) < 0)
+		return reply_err(errno, "shutdown");
+	reply("ok");
+}
+
+static void cmd_linger0(void)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(cfd, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) < 0)
+		return reply_err(errno, "SO_LINGER");
+	reply("ok");
+}
+
+static void cmd_close(int *fd)
+{
+	int r;
+
+	if (*fd < 0)
+		return reply_err(EBADF, "close");
+	arm();
+	r = close(*fd);
+	disarm();
+	*fd = -1;
+	if (r < 0)
+		return reply_err(errno, "close");
+	reply("ok");
+}
+
+static void cmd_state(void)
+{
+	int st = tcp_state(cfd);
+
+	if (st < 0)
+		return reply_err(-st, "TCP_INFO");
+	reply("ok %s", state_name(st));
+}
+
+static double now_ms(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void cmd_trace_states(const char *arg)
+{
+	double end = now_ms(CLOCK_MONOTONIC) + (arg ? atof(arg) : 1000);
+	char out[512] = "ok";
+	int last = -1000;
+
+	for (;;) {
+		int st = tcp_state(cfd);
+
+		if (st < 0)
+			return reply_err(-st, "TCP_INFO");
+		if (st != last) {
+			size_t l = strlen(out);
+
+			snprintf(out + l, sizeof(out) - l, " %s", state_name(st));
+			last = st;
+		}
+		if (st == TCP_CLOSE || now_ms(CLOCK_MONOTONIC) > end)
+			break;
+		usleep(500);
+	}
+	reply("%s", out);
+}
+
+static void cmd_sockerr(void)
+{
+	socklen_t len = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(cfd, SOL_SOCKET, SO_ERROR, &e, &len) < 0)
+		return reply_err(errno, "SO_ERROR");
+	reply("ok %s", errname(e));
+}
+
+static void cmd_sleep(const char *arg)
+{
+	long ms = arg ? atol(arg) : 0;
+	struct timespec ts = { .tv_sec = ms / 1000,
+			       .tv_nsec = (ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+	reply("ok");
+}
+
+static void run(char *line);
+
+static void cmd_at(char *arg)
+{
+	char *rest = NULL;
+	double ms = arg ? strtod(arg, &rest) : 0;
+	struct timespec ts;
+
+	if (!rest || (*rest && *rest != ' '))
+		return reply("err EINVAL usage: at MS CMD");
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)((ms - ts.tv_sec * 1000.0) * 1e6);
+	if (ts.tv_nsec < 0)
+		ts.tv_nsec = 0;
+	if (ts.tv_nsec > 999999999)
+		ts.tv_nsec = 999999999;
+	while (clock_nanosleep(CLOCK_REALTIME, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+	while (*rest == ' ')
+		rest++;
+	run(rest);
+}
+
+static void run(char *line)
+{
+	char *cmd = line, *arg;
+
+	while (*cmd == ' ')
+		cmd++;
+	arg = strchr(cmd, ' ');
+	if (arg) {
+		*arg++ = 0;
+		while (*arg == ' ')
+			arg++;
+		if (!*arg)
+			arg = NULL;
+	}
+	if (!strcmp(cmd, "listen"))
+		cmd_listen(arg);
+	else if (!strcmp(cmd, "accept"))
+		cmd_accept();
+	else if (!strcmp(cmd, "bind"))
+		cmd_bind(arg);
+	else if (!strcmp(cmd, "connect"))
+		cmd_connect(arg, false);
+	else if (!strcmp(cmd, "connect-nb"))
+		cmd_connect(arg, true);
+	else if (!strcmp(cmd, "wait-connect"))
+		cmd_wait_connect();
+	else if (!strcmp(cmd, "send"))
+		cmd_send(arg);
+	else if (!strcmp(cmd, "recv"))
+		cmd_recv(arg);
+	else if (!strcmp(cmd, "recv-eof"))
+		cmd_recv_eof();
+	else if (!strcmp(cmd, "shutdown"))
+		cmd_shutdown(arg);
+	else if (!strcmp(cmd, "linger0"))
+		cmd_linger0();
+	else if (!strcmp(cmd, "close"))
+		cmd_close(&cfd);
+	else if (!strcmp(cmd, "close-listener"))
+		cmd_close(&lfd);
+	else if (!strcmp(cmd, "state"))
+		cmd_state();
+	else if (!strcmp(cmd, "trace-states"))
+		cmd_trace_states(arg);
+	else if (!strcmp(cmd, "sockerr"))
+		cmd_sockerr();
+	else if (!strcmp(cmd, "sleep"))
+		cmd_sleep(arg);
+	else if (!strcmp(cmd, "at"))
+		cmd_at(arg);
+	else if (!strcmp(cmd, "quit"))
+		exit(0);
+	else
+		reply("err EINVAL unknown command '%s'", cmd);
+}
+
+int main(int argc, char **argv)
+{
+	char line[1024];
+	int c;
+
+	while ((c = getopt(argc, argv, "p:t:")) != -1) {
+		switch (c) {
+		case 'p':
+			proto = atoi(optarg);
+			break;
+		case 't':
+			timeout_s = atoi(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: tool_sockctl [-p PROTO] [-t TIMEOUT]\n");
+			return 2;
+		}
+	}
+	signal(SIGALRM, on_alarm);
+	signal(SIGPIPE, SIG_IGN);
+	while (fgets(line, sizeof(line), stdin)) {
+		char *p = line, *sep;
+
+		line[strcspn(line, "\n")] = 0;
+		do {
+			sep = strstr(p, " ; ");
+			if (sep)
+				*sep = 0;
+			if (*p)
+				run(p);
+			if (sep)
+				p = sep + 3;
+		} while (sep);
+	}
+	return 0;
+}
