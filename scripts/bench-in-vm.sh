@@ -1,0 +1,194 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-in-vm.sh - what `scripts/bench` runs inside the VM: atcp and Linux
+# TCP side by side over the same veth pair, one table.
+#
+#   ATCP_PROTO       protocol number of atcp (default 253)
+#   ATCP_BENCH_RUNS  runs per figure, the median is shown (default 3)
+#   ATCP_BENCH_SECS  seconds per run (default 5)
+#   ATCP_BENCH_ACCEL TCG or KVM (set by scripts/bench)
+#
+# Each run gets a fresh pair of namespaces, so TIME_WAIT left by one run
+# never slows the next.  A figure atcp cannot produce (no engine yet, a
+# failure, a timeout) is shown as n/a; every step is bounded by timeout(1).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+tool=$top/selftests/vm/build/tool_bench
+proto=${ATCP_PROTO:-253}
+runs=${ATCP_BENCH_RUNS:-3}
+secs=${ATCP_BENCH_SECS:-5}
+accel=${ATCP_BENCH_ACCEL:-unknown}
+port=5201
+NS_A=bench-a-$$
+NS_B=bench-b-$$
+ADDR_B=198.18.0.2
+ready=/tmp/bench-ready.$$
+log=/tmp/bench-log.$$
+
+# Placement, the same for every run: ATCP_BENCH_PIN=same (client and
+# server on CPU 0; the default under TCG, where a wake-up across vCPUs waits
+# for the host to schedule another vCPU thread and the figures scatter
+# widely), split (client on CPU 0, server on CPU 1; the default otherwise)
+# or none.
+if [ "$accel" = TCG ]; then
+	pin=${ATCP_BENCH_PIN:-same}
+else
+	pin=${ATCP_BENCH_PIN:-split}
+fi
+[ "$(nproc)" -ge 2 ] || [ "$pin" != split ] || pin=same
+command -v taskset > /dev/null || pin=none
+case $pin in
+split) pin_client=(taskset -c 0) pin_server=(taskset -c 1)
+       pin_desc="client on CPU 0, server on CPU 1" ;;
+same) pin_client=(taskset -c 0) pin_server=(taskset -c 0)
+      pin_desc="client and server on CPU 0" ;;
+*) pin_client=() pin_server=() pin_desc="not pinned" ;;
+esac
+
+[ -x "$tool" ] || { echo "bench: $tool is not built (run make)" >&2; exit 2; }
+
+topo_down()
+{
+	ip netns del "$NS_A" 2>/dev/null
+	ip netns del "$NS_B" 2>/dev/null
+	return 0
+}
+
+# The topology of selftests/vm/lib.sh's topo_pair, IPv4 only.
+topo_up()
+{
+	topo_down
+	modprobe veth 2>/dev/null
+	ip netns add "$NS_A" && ip netns add "$NS_B" &&
+	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B" &&
+	ip -n "$NS_A" link set lo up &&
+	ip -n "$NS_B" link set lo up &&
+	ip -n "$NS_A" addr add 198.18.0.1/24 dev veth0 &&
+	ip -n "$NS_B" addr add "$ADDR_B/24" dev veth0 &&
+	ip -n "$NS_A" link set veth0 up &&
+	ip -n "$NS_B" link set veth0 up
+}
+trap 'topo_down; rm -f "$ready" "$log"' EXIT
+
+# run_once PROTO MODE: one measurement; prints the "result ..." line.
+run_once()
+{
+	local p=$1 mode=$2 spid i out rc
+	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
+	rm -f "$ready"
+	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
+		"${pin_server[@]}" "$tool" server -p "$p" -l "$ADDR_B:$port" -R "$ready" \
+		> /dev/null 2>> "$log" &
+	spid=$!
+	for i in $(seq 100); do
+		[ -e "$ready" ] && break
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.1
+	done
+	rc=1
+	if [ -e "$ready" ]; then
+		out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
+			"${pin_client[@]}" "$tool" client -p "$p" -c "$ADDR_B:$port" -m "$mode" \
+			-d "$secs" -n 4 2>> "$log")
+		rc=$?
+	fi
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	topo_down
+	[ $rc = 0 ] || return 1
+	printf '%s\n' "$out" | grep '^result '
+}
+
+# field LINE KEY: the value of KEY=... in a result line.
+field()
+{
+	printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+median()
+{
+	sort -g | awk '{ v[NR] = $1 } END {
+		if (NR == 0) print "n/a";
+		else if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# record STACK MODE LINE: keep the figures of one run.
+record()
+{
+	local v
+	case $2 in
+	bulk) v=$(field "$3" mbps); eval "$1_bulk+=(\"\$v\")" ;;
+	crr) v=$(field "$3" cps); eval "$1_cps+=(\"\$v\")" ;;
+	rr) v=$(field "$3" p50_us); eval "$1_p50+=(\"\$v\")"
+	    v=$(field "$3" p99_us); eval "$1_p99+=(\"\$v\")" ;;
+	esac
+}
+
+# result NAME: the median of the runs kept in array NAME, or n/a when a
+# run failed.
+result()
+{
+	local -n arr=$1
+	if [ ${#arr[@]} = "$runs" ]; then
+		printf '%s\n' "${arr[@]}" | median
+	else
+		echo n/a
+	fi
+}
+ratio()
+{
+	case "$1$2" in
+	*n/a*) echo n/a ;;
+	*) awk -v a="$1" -v b="$2" 'BEGIN {
+		if (b == 0) print "n/a"; else printf "%.2f\n", a / b }' ;;
+	esac
+}
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
+echo "bench: $runs runs of ${secs}s per figure; atcp = protocol $proto, Linux TCP = protocol 0" >&2
+
+# Runs alternate between the two stacks, so that drift in the machine's
+# speed (TCG shares the host's CPUs) is spread over both columns alike.  A
+# stack that fails a run is not run again for that figure.
+a_bulk=() a_cps=() a_p50=() a_p99=()
+n_bulk=() n_cps=() n_p50=() n_p99=()
+for mode in bulk crr rr; do
+	a_ok=1 n_ok=1
+	for r in $(seq "$runs"); do
+		for stack in a n; do
+			if [ $stack = a ]; then
+				[ $a_ok = 1 ] || continue
+				p=$proto
+			else
+				[ $n_ok = 1 ] || continue
+				p=0
+			fi
+			if line=$(run_once "$p" "$mode"); then
+				echo "bench: protocol $p, $mode run $r: ${line#result }" >&2
+				record $stack $mode "$line"
+			else
+				echo "bench: protocol $p, $mode run $r failed:" \
+					"$(tail -n 1 "$log" 2>/dev/null)" >&2
+				eval "${stack}_ok=0"
+			fi
+		done
+	done
+done
+for v in bulk cps p50 p99; do
+	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
+done
+
+echo
+echo "atcp bench: median of $runs runs of ${secs} s, over veth between two network namespaces"
+echo "machine: $(nproc) vCPUs ($accel; $pin_desc), CPU ${cpu:-unknown}${ATCP_BENCH_HOST_CPU:+, host CPU $ATCP_BENCH_HOST_CPU}, kernel $(uname -r), $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
+[ "$proto" = 6 ] && echo "note: ATCP_PROTO=6, so the atcp column is Linux TCP too (native-vs-native baseline)"
+fmt='%-34s | %12s | %12s | %11s\n'
+printf "$fmt" metric "atcp ($proto)" "Linux TCP" atcp/native
+printf '%s\n' "-----------------------------------+--------------+--------------+------------"
+printf "$fmt" "bulk throughput, 1 conn (Mbit/s)" "$a_bulk" "$n_bulk" "$(ratio "$a_bulk" "$n_bulk")"
+printf "$fmt" "connection rate, 4 thr (conn/s)" "$a_cps" "$n_cps" "$(ratio "$a_cps" "$n_cps")"
+printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "$n_p50")"
+printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
+exit 0

@@ -1,0 +1,452 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tool_bench - load generator of `make bench`: bulk throughput, connection
+ * rate and request/response latency over one stream protocol.
+ *
+ *	tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]
+ *	tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr
+ *			  [-d SECS] [-n CLIENTS] [-b BYTES]
+ *
+ *	-p N	socket(AF_INET, SOCK_STREAM, N); default 0 (Linux TCP)
+ *	-l A:P	server: listen on A:P
+ *	-R FILE	server: create FILE once listening
+ *	-w N	server: N threads blocked in accept() (default 16)
+ *	-c A:P	client: connect to A:P
+ *	-m M	client: what to measure
+ *		bulk  one connection, writes of -b bytes (default 128K) for
+ *		      -d seconds, then SHUT_WR; the server answers with the
+ *		      byte count it read.  Prints mbps= (receiver's count over
+ *		      the time from the first write to the server's answer).
+ *		crr   -n threads (default 4), each in a loop: connect, send
+ *		      1 byte, read the 1-byte answer, read EOF (the server
+ *		      closes first, so TIME_WAIT stays on the server), close.
+ *		      Prints cps= (completed connections per second).
+ *		rr    one connection with TCP_NODELAY, 1-byte ping-pong for
+ *		      -d seconds after 200 warm-up rounds.  Prints p50_us=,
+ *		      p99_us= of the round-trip times.
+ *	-d S	client: duration in seconds (default 5)
+ *
+ * The first byte a client sends picks the server's behaviour ('B' bulk,
+ * 'C' crr, 'R' rr).  Every blocking call is bounded (SO_RCVTIMEO and
+ * SO_SNDTIMEO of 5 s, alarm() on the whole client), so a broken stack makes
+ * the client fail, never hang.  Exit status 0 with one "result ..." line on
+ * stdout, 1 on error.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define IO_TIMEOUT_S	5
+
+static int proto;
+static struct sockaddr_in addr;
+static double duration = 5;
+static int nclients = 4;
+static size_t wsize = 128 << 10;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int parse_addr(const char *s, struct sockaddr_in *a)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+
+	if (!colon || colon - s >= (int)sizeof(host))
+		return -1;
+	memcpy(host, s, colon - s);
+	host[colon - s] = 0;
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(atoi(colon + 1));
+	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
+}
+
+static void bound_io(int fd)
+{
+	struct timeval tv = { IO_TIMEOUT_S, 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+}
+
+static void nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+static int read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = recv(fd, (char *)buf + got, len - got, 0);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		got += n;
+	}
+	return 0;
+}
+
+static int write_full(int fd, const void *buf, size_t len)
+{
+	size_t put = 0;
+
+	while (put < len) {
+		ssize_t n = send(fd, (const char *)buf + put, len - put,
+				 MSG_NOSIGNAL);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		put += n;
+	}
+	return 0;
+}
+
+/* ---- server ---------------------------------------------------------------- */
+
+static void serve(int fd)
+{
+	static __thread char *buf;
+	uint64_t count = 0;
+	char c;
+	ssize_t n;
+
+	if (!buf)
+		buf = malloc(256 << 10);
+	if (read_full(fd, &c, 1))
+		return;
+	switch (c) {
+	case 'B':
+		while ((n = recv(fd, buf, 256 << 10, 0)) > 0)
+			count += n;
+		if (n == 0)
+			write_full(fd, &count, sizeof(count));
+		break;
+	case 'C':
+		write_full(fd, "c", 1);
+		break;
+	case 'R':
+		nodelay(fd);
+		do {
+			if (write_full(fd, &c, 1))
+				break;
+		} while (read_full(fd, &c, 1) == 0);
+		break;
+	}
+}
+
+static void *server_thread(void *arg)
+{
+	int lfd = (long)arg;
+
+	for (;;) {
+		int fd = accept(lfd, NULL, NULL);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED ||
+			    errno == EAGAIN)
+				continue;
+			perror("accept");
+			exit(1);
+		}
+		bound_io(fd);
+		serve(fd);
+		close(fd);
+	}
+	return NULL;
+}
+
+static int server(const char *ready, int threads)
+{
+	int lfd = socket(AF_INET, SOCK_STREAM, proto), one = 1, i;
+	pthread_t th;
+
+	if (lfd < 0) {
+		perror("socket");
+		return 1;
+	}
+	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	    listen(lfd, 1024) < 0) {
+		perror("bind/listen");
+		return 1;
+	}
+	for (i = 0; i < threads; i++)
+		if (pthread_create(&th, NULL, server_thread, (void *)(long)lfd)) {
+			perror("pthread_create");
+			return 1;
+		}
+	if (ready) {
+		FILE *f = fopen(ready, "w");
+
+		if (f)
+			fclose(f);
+	}
+	for (;;)
+		pause();
+	return 0;
+}
+
+/* ---- client ---------------------------------------------------------------- */
+
+static int client_socket(void)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, proto);
+
+	if (fd < 0)
+		return -1;
+	bound_io(fd);
+	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static int bulk(void)
+{
+	uint64_t count = 0, sent = 0;
+	double t0, t1;
+	char *buf;
+	int fd;
+
+	fd = client_socket();
+	if (fd < 0) {
+		perror("connect");
+		return 1;
+	}
+	buf = malloc(wsize);
+	memset(buf, 'b', wsize);
+	buf[0] = 'B';
+	t0 = now();
+	do {
+		if (write_full(fd, buf, wsize)) {
+			perror("send");
+			return 1;
+		}
+		sent += wsize;
+		buf[0] = 'b';
+	} while (now() - t0 < duration);
+	shutdown(fd, SHUT_WR);
+	if (read_full(fd, &count, sizeof(count))) {
+		perror("recv count");
+		return 1;
+	}
+	t1 = now();
+	close(fd);
+	if (count + 1 != sent) {
+		fprintf(stderr, "server read %llu bytes of %llu\n",
+			(unsigned long long)count + 1,
+			(unsigned long long)sent);
+		return 1;
+	}
+	printf("result mbps=%.1f bytes=%llu secs=%.3f\n",
+	       (count + 1) * 8 / (t1 - t0) / 1e6,
+	       (unsigned long long)sent, t1 - t0);
+	return 0;
+}
+
+struct crr {
+	pthread_t th;
+	double end;
+	unsigned long conns, errors;
+	int first_err;
+};
+
+static void *crr_thread(void *arg)
+{
+	struct crr *c = arg;
+	char ch;
+
+	while (now() < c->end) {
+		int fd = client_socket();
+		ssize_t n;
+
+		if (fd < 0)
+			goto err;
+		if (write_full(fd, "C", 1) || read_full(fd, &ch, 1)) {
+			close(fd);
+			goto err;
+		}
+		n = recv(fd, &ch, 1, 0);
+		close(fd);
+		if (n != 0)
+			goto err;
+		c->conns++;
+		continue;
+err:
+		if (!c->errors++)
+			c->first_err = errno;
+		if (c->errors > 100 && c->errors > c->conns)
+			break;
+	}
+	return NULL;
+}
+
+static int crr(void)
+{
+	struct crr *c = calloc(nclients, sizeof(*c));
+	unsigned long conns = 0, errors = 0;
+	double t0 = now(), t1;
+	int i, first_err = 0;
+
+	for (i = 0; i < nclients; i++) {
+		c[i].end = t0 + duration;
+		pthread_create(&c[i].th, NULL, crr_thread, &c[i]);
+	}
+	for (i = 0; i < nclients; i++) {
+		pthread_join(c[i].th, NULL);
+		conns += c[i].conns;
+		errors += c[i].errors;
+		if (!first_err)
+			first_err = c[i].first_err;
+	}
+	t1 = now();
+	if (errors)
+		fprintf(stderr, "%lu failed connections, the first: %s\n",
+			errors, strerror(first_err));
+	if (!conns || errors * 100 > conns)
+		return 1;
+	printf("result cps=%.1f conns=%lu errors=%lu secs=%.3f\n",
+	       conns / (t1 - t0), conns, errors, t1 - t0);
+	return 0;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int rr(void)
+{
+	size_t n = 0, cap = 1 << 16;
+	double *rtt = malloc(cap * sizeof(*rtt)), t0, end;
+	char c = 'R';
+	int fd, i;
+
+	fd = client_socket();
+	if (fd < 0) {
+		perror("connect");
+		return 1;
+	}
+	nodelay(fd);
+	for (i = 0; i < 200; i++) {
+		if (write_full(fd, &c, 1) || read_full(fd, &c, 1)) {
+			perror("ping-pong warm-up");
+			return 1;
+		}
+	}
+	end = now() + duration;
+	do {
+		t0 = now();
+		if (write_full(fd, &c, 1) || read_full(fd, &c, 1)) {
+			perror("ping-pong");
+			return 1;
+		}
+		if (n == cap) {
+			cap *= 2;
+			rtt = realloc(rtt, cap * sizeof(*rtt));
+		}
+		rtt[n++] = (now() - t0) * 1e6;
+	} while (t0 < end);
+	close(fd);
+	qsort(rtt, n, sizeof(*rtt), cmp_double);
+	printf("result p50_us=%.1f p99_us=%.1f n=%zu\n", rtt[n / 2],
+	       rtt[(size_t)(n * 0.99)], n);
+	return 0;
+}
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"Usage: tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]\n"
+		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr [-d SECS] [-n CLIENTS] [-b BYTES]\n");
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *mode = NULL, *ready = NULL, *a = NULL;
+	int is_server, opt, threads = 16;
+
+	if (argc < 2)
+		return usage();
+	is_server = !strcmp(argv[1], "server");
+	if (!is_server && strcmp(argv[1], "client"))
+		return usage();
+	optind = 2;
+	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:")) != -1) {
+		switch (opt) {
+		case 'p':
+			proto = atoi(optarg);
+			break;
+		case 'l':
+		case 'c':
+			a = optarg;
+			break;
+		case 'R':
+			ready = optarg;
+			break;
+		case 'w':
+			threads = atoi(optarg);
+			break;
+		case 'm':
+			mode = optarg;
+			break;
+		case 'd':
+			duration = atof(optarg);
+			break;
+		case 'n':
+			nclients = atoi(optarg);
+			break;
+		case 'b':
+			wsize = strtoul(optarg, NULL, 0);
+			break;
+		default:
+			return usage();
+		}
+	}
+	if (!a || parse_addr(a, &addr) || threads < 1 || nclients < 1 ||
+	    wsize < 1)
+		return usage();
+	signal(SIGPIPE, SIG_IGN);
+	if (is_server)
+		return server(ready, threads);
+	alarm((unsigned int)duration + 30);
+	if (mode && !strcmp(mode, "bulk"))
+		return bulk();
+	if (mode && !strcmp(mode, "crr"))
+		return crr();
+	if (mode && !strcmp(mode, "rr"))
+		return rr();
+	return usage();
+}
