@@ -498,24 +498,20 @@ static void atcp_fin(struct sock *sk)
 	}
 }
 
-/* Append an in-order skb (pulled to its payload) to the receive queue. */
+/*
+ * Append an in-order skb (pulled to its payload) to the receive queue.
+ * No coalescing into the tail yet: skb_try_coalesce() warned on an skb
+ * whose truesize atcp had not kept consistent, seen once in test_interop.
+ */
 static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
-	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
-	bool fragstolen;
-	int delta;
 
 	as->rcv_nxt = cb->seq + skb->len;
 	as->bytes_received += skb->len;
 	as->data_segs_in++;
 	as->last_data_recv = jiffies;
-	if (tail && skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
-		atomic_add(delta, &sk->sk_rmem_alloc);
-		kfree_skb_partial(skb, fragstolen);
-		return;
-	}
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 }

@@ -122,6 +122,19 @@ atcp_load()
 	atcp_loaded || insmod "$ATCP_KO" ${ATCP_MODULE_ARGS:-} "$@"
 }
 
+# atcp_wait_idle [SECONDS]: wait until no socket holds the module (an
+# earlier topic's connections may still be closing); false on timeout.
+atcp_wait_idle()
+{
+	local i
+
+	for i in $(seq $(( ${1:-60} * 5 ))); do
+		! atcp_loaded || [ "$(cat /sys/module/atcp/refcnt)" = 0 ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 atcp_unload()
 {
 	! atcp_loaded || rmmod atcp
