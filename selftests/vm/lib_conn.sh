@@ -130,7 +130,16 @@ states()
 		return
 	fi
 	case $P in 0|6) file=/proc/net/tcp ;; esac
-	ip netns exec "$ns" cat "$file" | awk -v p="$(printf '%04X' "$port")" '
+	ip netns exec "$ns" cat "$file" | port_states "$port"
+}
+
+# port_states PORT: the states, by name, of the sockets on PORT (local or
+# remote) in /proc/net/tcp-format text on stdin, sorted, on one line.
+port_states()
+{
+	local port=$1
+
+	awk -v p="$(printf '%04X' "$port")" '
 		BEGIN {
 			n = split("01 ESTAB 02 SYN-SENT 03 SYN-RECV 04 FIN-WAIT-1 " \
 				  "05 FIN-WAIT-2 06 TIME-WAIT 07 CLOSE " \

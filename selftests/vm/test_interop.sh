@@ -41,19 +41,7 @@ conn_states()
 	*) files=(/proc/net/atcp /proc/net/atcp6) ;;
 	esac
 	ip netns exec "$ns" sh -c 'cat "$@" 2>/dev/null' sh "${files[@]}" |
-	awk -v p="$(printf '%04X' "$port")" '
-		BEGIN {
-			n = split("01 ESTAB 02 SYN-SENT 03 SYN-RECV 04 FIN-WAIT-1 " \
-				  "05 FIN-WAIT-2 06 TIME-WAIT 07 CLOSE " \
-				  "08 CLOSE-WAIT 09 LAST-ACK 0A LISTEN 0B CLOSING", a, " ")
-			for (i = 1; i < n; i += 2)
-				name[a[i]] = a[i + 1]
-		}
-		$1 ~ /^[0-9]+:$/ {
-			split($2, l, ":"); split($3, r, ":")
-			if (l[2] == p || r[2] == p)
-				print (($4 in name) ? name[$4] : "st" $4)
-		}' | sort | tr '\n' ' ' | sed 's/ $//'
+		port_states "$port"
 }
 
 # xfer_case DESC SRV_NS SRV_PROTO CLI_NS CLI_PROTO ADDR SRV_ARGS CLI_ARGS:
