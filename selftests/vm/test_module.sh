@@ -15,8 +15,8 @@ py_socket()
 	"$ATCP_TOP/selftests/vm/build/tool_socket" "$1"
 }
 
-tap_ok "no atcp socket is left from earlier topics (within 90 s)" \
-	atcp_wait_idle 90
+tap_ok "no atcp socket is left from earlier topics (within 180 s)" \
+	atcp_wait_idle 180
 atcp_unload
 tap_is "without atcp, socket(..., $ATCP_PROTO) fails with EPROTONOSUPPORT" \
 	"$(py_socket $ATCP_PROTO)" EPROTONOSUPPORT
