@@ -49,5 +49,6 @@ void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us);
 void atcp_rto_backoff(struct atcp_rto *r);
 void atcp_rto_reset_backoff(struct atcp_rto *r);
 u32 atcp_rto_current(const struct atcp_rto *r);
+u64 atcp_rto_give_up_us(u32 boundary, u32 rto_base_us, u32 rto_max_us);
 
 #endif /* _ATCP_RTO_H */

@@ -101,26 +101,51 @@ void atcp_schedule_ack(struct sock *sk)
 			       jiffies + ATCP_DELACK_MIN);
 }
 
-/* How many retransmissions before giving up in this state. */
-static int atcp_retry_limit(struct sock *sk)
+/*
+ * Has the retransmission timer run out of tries?  As in Linux, SYN
+ * states count their retransmissions, and a synchronized connection gives
+ * up when the time since the first transmission reaches the time that
+ * tcp_retries2 (tcp_orphan_retries for an orphan, 0 meaning 8) doublings
+ * from 200 ms would take, or TCP_USER_TIMEOUT when it is set.
+ */
+static bool atcp_retransmits_timed_out(struct sock *sk)
 {
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 	struct atcp_sock *as = atcp_sk(sk);
-	int limit;
+	unsigned long timeout;
+	int boundary;
 
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
-		return as->opts.syn_retries ? : READ_ONCE(s->syn_retries);
+		return as->retransmits >=
+		       (as->opts.syn_retries ? : READ_ONCE(s->syn_retries));
 	case TCP_SYN_RECV:
-		return READ_ONCE(s->synack_retries);
+		return as->retransmits >= READ_ONCE(s->synack_retries);
 	}
-	limit = READ_ONCE(s->retries2);
-	if (sock_flag(sk, SOCK_DEAD)) {
-		/* Linux: orphan_retries 0 means 8. */
-		int orphan = READ_ONCE(s->orphan_retries) ? : 8;
+	if (!as->retransmits)
+		return false;
+	if (as->opts.user_timeout) {
+		timeout = msecs_to_jiffies(as->opts.user_timeout);
+	} else {
+		boundary = READ_ONCE(s->retries2);
+		if (sock_flag(sk, SOCK_DEAD))
+			boundary = min(boundary,
+				       READ_ONCE(s->orphan_retries) ? : 8);
+		timeout = usecs_to_jiffies(atcp_rto_give_up_us(boundary,
+							       ATCP_RTO_MIN_US,
+							       ATCP_RTO_MAX_US));
+	}
+	return (u32)jiffies - as->retrans_start >= timeout;
+}
 
-		limit = min(limit, orphan);
-	}
+/* Zero window probes the peer may leave unanswered (Linux: tcp_probe_timer). */
+static int atcp_probe_limit(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	int limit = READ_ONCE(s->retries2);
+
+	if (sock_flag(sk, SOCK_DEAD))
+		limit = min(limit, READ_ONCE(s->orphan_retries) ? : 8);
 	return limit;
 }
 
@@ -132,12 +157,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (as->opts.user_timeout && as->retrans_start &&
-	    jiffies - as->retrans_start >= msecs_to_jiffies(as->opts.user_timeout)) {
-		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
-		return;
-	}
-	if (as->retransmits >= atcp_retry_limit(sk)) {
+	if (atcp_retransmits_timed_out(sk)) {
 		if (sk->sk_state == TCP_SYN_SENT)
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
@@ -150,7 +170,8 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	if (!as->retransmits) {
 		as->ssthresh = max_t(u32, (as->snd_max - as->snd_una) /
 					  as->mss_cache / 2, 2);
-		as->retrans_start = jiffies ? : 1;
+		/* the oldest segment went out about one RTO ago */
+		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));
 	}
 	as->cwnd = 1;
 	as->cwnd_cnt = 0;
@@ -189,7 +210,7 @@ static void atcp_probe_timeout(struct sock *sk)
 			atcp_reset_rtx_timer(sk);
 		return;
 	}
-	if (as->probes_out >= atcp_retry_limit(sk)) {
+	if (as->probes_out >= atcp_probe_limit(sk)) {
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
 		return;
 	}

@@ -162,11 +162,32 @@ static void test_backoff(void)
 	       "1 us RTO backs off to a 2^32-1 cap without overflow");
 }
 
+/* the give-up times Linux's tcp_model_timeout() gives for its defaults */
+static void test_give_up(void)
+{
+	tap_ok(atcp_rto_give_up_us(8, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US) ==
+	       102200000ULL, "8 retries from 200 ms: 102.2 s (orphan_retries)");
+	tap_ok(atcp_rto_give_up_us(15, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US) ==
+	       924600000ULL, "15 retries from 200 ms: 924.6 s (retries2)");
+	tap_ok(atcp_rto_give_up_us(9, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US) ==
+	       204600000ULL, "9 retries: the last doubling below 120 s");
+	tap_ok(atcp_rto_give_up_us(10, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US) ==
+	       324600000ULL, "10 retries: then 120 s each");
+	tap_ok(atcp_rto_give_up_us(0, ATCP_RTO_MIN_US, ATCP_RTO_MAX_US) ==
+	       200000, "0 retries: one RTO");
+	tap_ok(atcp_rto_give_up_us(3, 1000000, 1000000) == 4000000,
+	       "base equal to the maximum: linear from the start");
+	tap_ok(atcp_rto_give_up_us(255, 1, 0xffffffffU) > 0 &&
+	       atcp_rto_give_up_us(255, 0, 1) == 255ULL * 1 + 1,
+	       "extreme arguments do not overflow or divide by zero");
+}
+
 int main(void)
 {
 	test_samples();
 	test_convergence();
 	test_clamps();
 	test_backoff();
+	test_give_up();
 	return tap_finish();
 }

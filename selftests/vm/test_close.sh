@@ -450,6 +450,10 @@ for pairing in "$P 0" "$P $P"; do
 	sc s "close"
 	r3=$R
 	expect "$tag: orderly close afterwards" "ok" "$r1" "$r2" "$r3"
+	# Before the delay goes: removing netem drops what it holds.
+	wait_states "$tag: the end that closed first is in TIME-WAIT" \
+		"$NS_A" "$cp" $pa TIME-WAIT 5
+	wait_states "$tag: the other end is gone" "$NS_B" "$sp" $pb "" 5
 	sc_stop c
 	sc_stop s
 	port=$((port + 2))

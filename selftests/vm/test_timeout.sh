@@ -1,0 +1,184 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_timeout - the retransmission timer gives up when the sysctls say so,
+# for atcp and, side by side, for Linux TCP with the same settings:
+#
+#  - syn_retries: a connect() whose SYNs all go unanswered fails with
+#    ETIMEDOUT after the first SYN and syn_retries retransmissions
+#    (1 s + 2 s for syn_retries 1);
+#  - retries2: an established connection whose peer stops answering fails
+#    the blocked recv() with ETIMEDOUT.  The limit is a time, as in Linux:
+#    what retries2 doublings from 200 ms take (3 s for 3), not retries2
+#    retransmissions of whatever the RTO is, so with 300 ms of delay each
+#    way (RTO near 2 s) the connection ends after about 5.4 s, where
+#    counting would take 27 s (the bound is 9 s: Linux's timer may just
+#    miss the 3 s mark and give up one doubling later, at 6.2 s);
+#  - orphan_retries: a closed socket whose FIN is never acknowledged is
+#    dropped after orphan_retries' worth of time (0.6 s for 1), so an
+#    orphan does not keep the module busy for minutes.
+#
+# The peer stops answering through netem loss 100% on its egress.  The
+# "atcp" protocol is $ATCP_PROTO (default 253).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+P=$ATCP_PROTO
+BUILD=$ATCP_TOP/selftests/vm/build
+SOCKCTL=$BUILD/tool_sockctl
+T=20				# limit of every blocking call in tool_sockctl
+TMP=$(mktemp -d /tmp/atcp-timeout.XXXXXX)
+PIDS=()
+declare -A SC_IN SC_OUT SC_PID
+ALIVE=1
+R=""
+
+trap cleanup EXIT
+
+if [ ! -x "$SOCKCTL" ]; then
+	tap_skip "tool_sockctl is not built"
+	tap_finish
+fi
+topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+
+# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
+knob()
+{
+	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
+
+	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
+	ip netns exec "$ns" sh -c "echo $value > $path"
+}
+
+# netem NS [ARGS...]: netem ARGS on NS's veth0 egress, none without ARGS.
+netem()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
+	[ $# = 0 ] && return 0
+	ip netns exec "$ns" tc qdisc add dev veth0 root netem "$@"
+}
+
+# timed NAME LINE: one command; the reply in $R, its duration in $MS.
+timed()
+{
+	local start
+
+	start=$(now_ms)
+	sc "$@"
+	MS=$(( $(now_ms) - start ))
+}
+
+# between DESC MS LO HI: MS lies in [LO, HI] milliseconds.
+between()
+{
+	tap_diag "$1: took $2 ms (want $3..$4 ms)"
+	tap_result "$([ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && echo 0 || echo 1)" \
+		"$1"
+}
+
+connect_pair()
+{
+	local cp=$1 sp=$2 port=$3 r1 r2 r3
+
+	sc_start c "$NS_A" "$cp"
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port"
+	r1=$R
+	sc c "connect $ADDR_B:$port"
+	r2=$R
+	sc s "accept"
+	r3=$R
+	sc s "close-listener"
+	[ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == "ok $ADDR_A:"* ]] &&
+		return 0
+	tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
+	return 1
+}
+
+port=23000
+
+# ---- syn_retries ---------------------------------------------------------
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") connect() with syn_retries 1 and no answer"
+	knob "$NS_A" "$cp" syn_retries 1
+	netem "$NS_B" loss 100%
+	sc_start c "$NS_A" "$cp"
+	timed c "connect $ADDR_B:$port"
+	expect "$tag: ETIMEDOUT" "err ETIMEDOUT*" "$R"
+	between "$tag: after 1 s + 2 s" "$MS" 2500 6000
+	sc_stop c
+	netem "$NS_B"
+	knob "$NS_A" "$cp" syn_retries 6
+	port=$((port + 1))
+done
+
+# ---- retries2 --------------------------------------------------------------
+
+for cp in "$P" 0; do
+	for delay in 0 300; do
+		tag="$(proto_name "$cp") client, retries2 3, peer silent"
+		if [ "$delay" != 0 ]; then
+			tag="$tag, ${delay} ms delay each way"
+			netem "$NS_A" delay ${delay}ms
+			netem "$NS_B" delay ${delay}ms
+		fi
+		knob "$NS_A" "$cp" retries2 3
+		if connect_pair "$cp" "$cp" $port; then
+			tap_result 0 "$tag: connection established"
+			sc c "send 1000"
+			sc s "recv 1000"
+			netem "$NS_B" loss 100%
+			sc c "send 1000"
+			expect "$tag: the data is queued" "ok 1000" "$R"
+			timed c "recv 1"
+			expect "$tag: recv() fails with ETIMEDOUT" \
+				"err ETIMEDOUT*" "$R"
+			between "$tag: within the time retries2 allows" \
+				"$MS" 2000 9000
+			sc c "sockerr"
+			expect "$tag: then SO_ERROR is clear" "ok 0" "$R"
+		else
+			tap_result 1 "$tag: connection established"
+			for d in "the data is queued" "recv() fails with ETIMEDOUT" \
+				 "within the time retries2 allows" \
+				 "then SO_ERROR is clear"; do
+				tap_result 1 "$tag: $d (no connection)"
+			done
+		fi
+		sc_stop c
+		sc_stop s
+		netem "$NS_A"
+		netem "$NS_B"
+		knob "$NS_A" "$cp" retries2 15
+		port=$((port + 1))
+	done
+done
+
+# ---- orphan_retries --------------------------------------------------------
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") orphan with orphan_retries 1, peer silent"
+	knob "$NS_A" "$cp" orphan_retries 1
+	if connect_pair "$cp" "$cp" $port; then
+		netem "$NS_B" loss 100%
+		sc c "send 1000"
+		sc c "close"
+		expect "$tag: close() returns at once" "ok" "$R"
+		ALIVE=1
+		wait_states "$tag: the orphan is dropped" "$NS_A" "$cp" $port "" 8
+	else
+		tap_result 1 "$tag: close() returns at once (no connection)"
+		tap_result 1 "$tag: the orphan is dropped (no connection)"
+	fi
+	sc_stop c
+	sc_stop s
+	netem "$NS_B"
+	knob "$NS_A" "$cp" orphan_retries 0
+	port=$((port + 1))
+done
+
+tap_finish
