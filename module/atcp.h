@@ -131,6 +131,9 @@ struct atcp_sock {
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 advmss;		/* MSS we advertise */
 	u16 peer_mss;		/* MSS the peer advertised */
+	u32 pmtu_cookie;	/* the path MTU mss_cache was sized for */
+	u32 mtu_info;		/* MTU of the last ICMP fragmentation-needed */
+	unsigned long deferred;	/* ATCP_DEFER_*: work for release_sock() */
 	u8 snd_wscale;
 	u8 rcv_wscale;
 	u8 ts_ok:1,
@@ -278,6 +281,11 @@ struct atcp_walker {
 	int n;
 };
 
+/* as->deferred: softirq work left for release_sock() (atcp_release_cb) */
+enum {
+	ATCP_DEFER_MTU_REDUCED,
+};
+
 /* Which table an atcp socket's sk_node is in. */
 enum {
 	ATCP_HASH_NONE,
@@ -292,8 +300,6 @@ enum {
 #define ATCP_DEFAULT_MSS	536
 #define ATCP_DELACK_MIN		(HZ / 25)	/* 40 ms, like Linux */
 #define ATCP_TIMEOUT_INIT	HZ		/* RFC 6298 initial RTO */
-#define ATCP_RTO_MIN_US		200000U
-#define ATCP_RTO_MAX_US		120000000U
 #define ATCP_PROBE_MAX		(120 * HZ)
 #define ATCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
 
@@ -393,6 +399,10 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      const u32 *tsopt);
 void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
+void atcp_mtu_reduced(struct sock *sk);
+struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
+void atcp_resend_all(struct sock *sk);
+unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
 u32 atcp_select_window(struct sock *sk);
 void atcp_maybe_send_window_update(struct sock *sk);
 unsigned int atcp_size_goal(struct sock *sk);

@@ -79,7 +79,7 @@ enum atcp_event {
 	/* Timers. */
 	ATCP_EV_TIMEOUT_2MSL,	/* TIME-WAIT is over */
 	ATCP_EV_TIMEOUT_FIN_WAIT2, /* orphan fin_timeout */
-	ATCP_EV_TIMEOUT_GIVE_UP, /* retries, keepalive or user timeout */
+	ATCP_EV_TIMEOUT_GIVE_UP, /* retries, keepalive, user timeout, ICMP */
 
 	ATCP_NR_EVENTS
 };

@@ -1050,7 +1050,11 @@ static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
 	struct sock *sk;
 
 	iph = ip_hdr(skb);
-	if (iph->protocol != IPPROTO_TCP || skb->pkt_type != PACKET_HOST)
+	if (skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	if (iph->protocol == IPPROTO_ICMP)
+		return atcp_v4_icmp_rcv(net, skb);
+	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
 	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
 		return NF_ACCEPT;

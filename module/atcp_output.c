@@ -88,6 +88,22 @@ static struct dst_entry *atcp_sk_dst(struct sock *sk)
 	return &rt->dst;
 }
 
+/*
+ * Lower the path MTU of the socket's route to @mtu (the route keeps it as
+ * an exception for this destination, shared with every socket using it)
+ * and return the route to use from now on, or NULL without one.
+ */
+struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu)
+{
+	struct dst_entry *dst = atcp_sk_dst(sk);
+
+	if (!dst)
+		return NULL;
+	dst->ops->update_pmtu(dst, sk, NULL, mtu, true);
+	/* The update may have made the cached route obsolete. */
+	return atcp_sk_dst(sk);
+}
+
 /* Put the IP header on a TCP segment of @sk and send it. */
 static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 {
@@ -164,6 +180,7 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
 	if (mss < ATCP_MIN_MSS)
 		mss = ATCP_MIN_MSS;
 	as->mss_cache = mss;
+	as->pmtu_cookie = pmtu;
 }
 
 /* How much data one write-queue skb collects before a new one starts. */
@@ -650,6 +667,25 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	as->total_retrans++;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
 	return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
+}
+
+/*
+ * Send everything in flight again, from snd_una, in segments of the current
+ * MSS (Linux: tcp_simple_retransmit()).  After the path MTU dropped, every
+ * segment larger than the new MSS was lost at a router; this is not
+ * congestion, so the congestion window stays.
+ */
+void atcp_resend_all(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
+		return;
+	as->snd_nxt = as->snd_una;
+	as->send_head = skb_peek(&sk->sk_write_queue);
+	as->dupacks = 0;
+	atcp_push(sk, 1);
+	atcp_reset_rtx_timer(sk);
 }
 
 void atcp_write_queue_purge(struct sock *sk)

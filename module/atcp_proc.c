@@ -109,6 +109,8 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_CHALLENGEACKS]	= "ChallengeACKs",
 	[ATCP_MIB_PAWSDROPS]		= "PAWSEstab",
 	[ATCP_MIB_OFOQUEUE]		= "OFOQueue",
+	[ATCP_MIB_INICMPS]		= "InIcmps",
+	[ATCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

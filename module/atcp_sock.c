@@ -1129,6 +1129,20 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	return 0;
 }
 
+/*
+ * release_sock() runs this, still owning the socket, after the backlog:
+ * the work a softirq found the socket busy for.
+ */
+static void atcp_release_cb(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (likely(!READ_ONCE(as->deferred)))
+		return;
+	if (test_and_clear_bit(ATCP_DEFER_MTU_REDUCED, &as->deferred))
+		atcp_mtu_reduced(sk);
+}
+
 struct proto atcp_prot = {
 	.name		= "ATCP",
 	.owner		= THIS_MODULE,
@@ -1144,6 +1158,7 @@ struct proto atcp_prot = {
 	.sendmsg	= atcp_sendmsg,
 	.recvmsg	= atcp_recvmsg,
 	.backlog_rcv	= atcp_backlog_rcv,
+	.release_cb	= atcp_release_cb,
 	.hash		= atcp_hash,
 	.unhash		= atcp_unhash,
 	.get_port	= atcp_get_port,

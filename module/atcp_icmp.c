@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ICMP errors about atcp connections (Linux: tcp_v4_err()).
+ *
+ * An ICMP error quotes the IP header and the first eight bytes of the
+ * segment that caused it: enough for the ports and the sequence number.
+ * Linux's ICMP layer hands such errors to the TCP of the quoted protocol
+ * number, which knows nothing of atcp's connections; so atcp's LOCAL_IN
+ * hook looks at ICMP too and claims the errors that quote a segment of an
+ * atcp connection.  Everything else goes on to Linux.
+ *
+ *  - Fragmentation needed (RFC 1191): the route's path MTU is lowered and,
+ *    if that is below what the connection sends, the MSS with it, and what
+ *    is in flight is sent again in smaller segments.
+ *  - Other unreachables, time exceeded, parameter problem: while the
+ *    connection is being set up, the error ends it (connect() fails with
+ *    EHOSTUNREACH, ECONNREFUSED, ...), as in Linux.  Later it is a soft
+ *    error, reported if the connection times out, or at once with
+ *    IP_RECVERR.
+ *  - Source quench is claimed and ignored (RFC 6633).
+ *
+ * The quoted sequence number must lie in the window of unacknowledged
+ * data, so a blind attacker cannot end a connection (RFC 5927 4.1).
+ */
+#include <linux/icmp.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_mib.h"
+
+/*
+ * The path MTU dropped to as->mtu_info.  Runs with the socket locked (from
+ * softirq, or from release_sock() when the user held it).
+ */
+void atcp_mtu_reduced(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct atcp_sock *as = atcp_sk(sk);
+	struct dst_entry *dst;
+	u32 mtu;
+
+	if ((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))
+		return;
+	mtu = READ_ONCE(as->mtu_info);
+	dst = atcp_update_pmtu(sk, mtu);
+	if (!dst)
+		return;
+	/* The route keeps a floor (min_pmtu): below it we must fragment. */
+	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
+		sk->sk_err_soft = EMSGSIZE;
+	mtu = dst_mtu(dst);
+	if (inet->pmtudisc == IP_PMTUDISC_DONT || !ip_sk_accept_pmtu(sk) ||
+	    as->pmtu_cookie <= mtu)
+		return;
+	atcp_sync_mss(sk, mtu);
+	atcp_resend_all(sk);
+}
+
+/* What an ICMP error means for the connection (-errno); 0: nothing. */
+static int atcp_icmp_errno(u8 type, u8 code)
+{
+	switch (type) {
+	case ICMP_DEST_UNREACH:
+		if (code > NR_ICMP_UNREACH)
+			return 0;
+		return -icmp_err_convert[code].errno;
+	case ICMP_TIME_EXCEEDED:
+		return -EHOSTUNREACH;
+	case ICMP_PARAMETERPROB:
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/*
+ * A passive child is only a SYN-ACK so far: like Linux's request socks it
+ * goes away on errors that say the peer cannot be reached, and only if
+ * they quote the SYN-ACK itself.
+ */
+static bool atcp_icmp_aborts_child(u8 type, u8 code)
+{
+	return type == ICMP_PARAMETERPROB || type == ICMP_TIME_EXCEEDED ||
+	       (type == ICMP_DEST_UNREACH &&
+		(code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH));
+}
+
+static void atcp_icmp_err(struct sock *sk, u8 type, u8 code, u32 info,
+			  u32 seq)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct net *net = sock_net(sk);
+	int err;
+
+	if (atcp_seq_before(seq, as->snd_una) ||
+	    atcp_seq_after(seq, as->snd_max)) {
+		ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
+		return;
+	}
+	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+		/* We only send DF segments; an MTU below 68 is bogus. */
+		if (info < 68)
+			return;
+		WRITE_ONCE(as->mtu_info, info);
+		if (!sock_owned_by_user(sk))
+			atcp_mtu_reduced(sk);
+		else
+			set_bit(ATCP_DEFER_MTU_REDUCED, &as->deferred);
+		return;
+	}
+	err = -atcp_icmp_errno(type, code);
+	if (!err)
+		return;
+
+	switch (sk->sk_state) {
+	case TCP_SYN_SENT:
+	case TCP_SYN_RECV:
+		if (as->passive) {
+			if (seq == as->iss && atcp_icmp_aborts_child(type, code) &&
+			    !sock_owned_by_user(sk))
+				atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+			return;
+		}
+		/* The soft error is what giving up reports. */
+		sk->sk_err_soft = err;
+		if (!sock_owned_by_user(sk)) {
+			ATCP_INC_STATS(net, ATCP_MIB_ATTEMPTFAILS);
+			atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+		}
+		return;
+	}
+	if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+		WRITE_ONCE(sk->sk_err, err);
+		sk_error_report(sk);
+	} else {
+		sk->sk_err_soft = err;
+	}
+}
+
+/*
+ * The LOCAL_IN hook's part for IPPROTO_ICMP: NF_STOLEN when the error was
+ * about an atcp connection, NF_ACCEPT to leave it to Linux.
+ */
+unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
+{
+	unsigned int off = ip_hdrlen(skb), len, ihl;
+	const struct icmphdr *icmph;
+	const struct iphdr *inner;
+	const struct tcphdr *th;
+	struct sock *sk;
+	u8 type, code;
+
+	if (!pskb_may_pull(skb, off + sizeof(*icmph) + sizeof(*inner)))
+		return NF_ACCEPT;
+	icmph = (const struct icmphdr *)(skb_network_header(skb) + off);
+	type = icmph->type;
+	if (type != ICMP_DEST_UNREACH && type != ICMP_TIME_EXCEEDED &&
+	    type != ICMP_PARAMETERPROB && type != ICMP_SOURCE_QUENCH)
+		return NF_ACCEPT;
+	inner = (const struct iphdr *)(icmph + 1);
+	if (inner->version != 4 || inner->ihl < 5 ||
+	    inner->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	/* The quoted header and the ports and sequence number after it. */
+	ihl = inner->ihl * 4;
+	if (!pskb_may_pull(skb, off + sizeof(*icmph) + ihl + 8))
+		return NF_ACCEPT;
+	icmph = (const struct icmphdr *)(skb_network_header(skb) + off);
+	inner = (const struct iphdr *)(icmph + 1);
+	th = (const struct tcphdr *)((const u8 *)inner + ihl);
+
+	sk = atcp_lookup_established(net, inner->daddr, th->dest,
+				     inner->saddr, th->source,
+				     inet_iif(skb), inet_sdif(skb));
+	if (!sk)
+		return NF_ACCEPT;
+
+	/* Ours: a corrupt message is counted and dropped, as icmp_rcv() does. */
+	len = skb->len - off;
+	if (csum_fold(skb_checksum(skb, off, len, 0))) {
+		ATCP_INC_STATS(net, ATCP_MIB_INERRS);
+		ATCP_INC_STATS(net, ATCP_MIB_INCSUMERRORS);
+		goto out;
+	}
+	ATCP_INC_STATS(net, ATCP_MIB_INICMPS);
+	code = icmph->code;
+	if (type != ICMP_SOURCE_QUENCH) {
+		bh_lock_sock(sk);
+		atcp_icmp_err(sk, type, code, ntohs(icmph->un.frag.mtu),
+			      ntohl(th->seq));
+		bh_unlock_sock(sk);
+	}
+out:
+	sock_put(sk);
+	consume_skb(skb);
+	return NF_STOLEN;
+}

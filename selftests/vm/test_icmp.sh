@@ -1,0 +1,215 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_icmp - ICMP errors about atcp connections, each case for atcp and,
+# as the reference, for Linux TCP:
+#
+#  - connect() to an address the router has an "unreachable" route for:
+#    the router's ICMP host unreachable fails it with EHOSTUNREACH at once;
+#  - connect() whose SYN draws an ICMP port unreachable (forged with scapy
+#    by the router, which blackholes the SYN): ECONNREFUSED;
+#  - the same error quoting a sequence number outside the window is
+#    ignored: the connect() times out (syn_retries 1) instead, and atcp
+#    counts it in OutOfWindowIcmps;
+#  - path MTU discovery (RFC 1191): 1 MiB sent through a router whose next
+#    link has an MTU of 1280 (the receiver, on 1500, advertises MSS 1460)
+#    arrives intact, and the route learns the MTU from the router's
+#    fragmentation-needed errors.
+#
+# Topology: A (198.18.0.1) -- B (198.18.0.2, router; 198.18.1.1, MTU 1280
+# towards C) -- C (198.18.1.2).  B routes 198.18.9.5 to "unreachable" and
+# blackholes 198.18.9.7.  The "atcp" protocol is $ATCP_PROTO.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+P=$ATCP_PROTO
+BUILD=$ATCP_TOP/selftests/vm/build
+SOCKCTL=$BUILD/tool_sockctl
+ICMPTOOL=$ATCP_TOP/selftests/vm/tool_icmp.py
+PY=/usr/bin/python3
+T=20				# limit of every blocking call in tool_sockctl
+TMP=$(mktemp -d /tmp/atcp-icmp.XXXXXX)
+PIDS=()
+declare -A SC_IN SC_OUT SC_PID
+ALIVE=1
+R=""
+NS_C=atcp-c-$$
+ADDR_C=198.18.1.2
+UNREACH=198.18.9.5
+BLACKHOLE=198.18.9.7
+
+icmp_cleanup()
+{
+	cleanup
+	ip netns del "$NS_C" 2>/dev/null
+}
+trap icmp_cleanup EXIT
+
+if [ ! -x "$SOCKCTL" ]; then
+	tap_skip "tool_sockctl is not built"
+	tap_finish
+fi
+
+topology()
+{
+	topo_pair || return 1
+	ip netns add "$NS_C" || return 1
+	ip -n "$NS_B" link add veth1 mtu 1280 type veth peer name veth0 \
+		netns "$NS_C" || return 1
+	ip -n "$NS_C" link set lo up
+	ip -n "$NS_B" addr add 198.18.1.1/24 dev veth1
+	ip -n "$NS_C" addr add "$ADDR_C/24" dev veth0
+	ip -n "$NS_B" link set veth1 up
+	ip -n "$NS_C" link set veth0 up
+	ip netns exec "$NS_B" sysctl -qw net.ipv4.ip_forward=1
+	ip -n "$NS_A" route add 198.18.1.0/24 via "$ADDR_B"
+	ip -n "$NS_A" route add 198.18.9.0/24 via "$ADDR_B"
+	ip -n "$NS_C" route add default via 198.18.1.1
+	ip -n "$NS_B" route add unreachable "$UNREACH/32"
+	ip -n "$NS_B" route add blackhole "$BLACKHOLE/32"
+}
+topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
+
+# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
+knob()
+{
+	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
+
+	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
+	ip netns exec "$ns" sh -c "echo $value > $path"
+}
+
+# atcp_stat NS NAME: a counter of /proc/net/atcp_stat in NS.
+atcp_stat()
+{
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' \
+		/proc/net/atcp_stat
+}
+
+# forge_start TYPE CODE PORT [ARGS...]: B answers the first SYN to
+# $BLACKHOLE:PORT with that ICMP error; its output goes to $TMP/forge.
+forge_start()
+{
+	local type=$1 code=$2 port=$3 i
+
+	shift 3
+	rm -f "$TMP/forge.ready"
+	ip netns exec "$NS_B" "$PY" "$ICMPTOOL" veth0 \
+		"tcp dst port $port and tcp[tcpflags] & tcp-syn != 0" \
+		"$type" "$code" --ready "$TMP/forge.ready" "$@" \
+		> "$TMP/forge" 2>&1 &
+	FORGE=$!
+	PIDS+=("$FORGE")
+	for i in $(seq 300); do
+		[ -e "$TMP/forge.ready" ] && return 0
+		kill -0 "$FORGE" 2>/dev/null || break
+		sleep 0.1
+	done
+	tap_diag "tool_icmp did not start: $(cat "$TMP/forge")"
+	return 1
+}
+
+forge_wait()
+{
+	wait "$FORGE"
+	tap_diag "tool_icmp: $(cat "$TMP/forge")"
+}
+
+port=24000
+
+for cp in "$P" 0; do
+	name=$(proto_name "$cp")
+
+	# ---- host unreachable from a router ----------------------------
+	tag="$name connect() to a host the router cannot reach"
+	sc_start c "$NS_A" "$cp"
+	sc c "connect $UNREACH:$port"
+	expect "$tag: EHOSTUNREACH" "err EHOSTUNREACH*" "$R"
+	sc_stop c
+	port=$((port + 1))
+
+	# ---- port unreachable ------------------------------------------
+	tag="$name connect() answered by ICMP port unreachable"
+	sc_start c "$NS_A" "$cp"
+	if forge_start 3 3 $port; then
+		sc c "connect $BLACKHOLE:$port"
+		forge_wait
+		expect "$tag: ECONNREFUSED" "err ECONNREFUSED*" "$R"
+	else
+		tap_result 1 "$tag: ECONNREFUSED (no ICMP forger)"
+	fi
+	sc_stop c
+	port=$((port + 1))
+
+	# ---- an error outside the window ------------------------------
+	tag="$name connect(), ICMP unreachable quoting a foreign sequence number"
+	knob "$NS_A" "$cp" syn_retries 1
+	[ "$cp" != 0 ] && before=$(atcp_stat "$NS_A" OutOfWindowIcmps)
+	sc_start c "$NS_A" "$cp"
+	if forge_start 3 1 $port --seq-delta 100000; then
+		sc c "connect $BLACKHOLE:$port"
+		forge_wait
+		expect "$tag: ignored, connect() times out" "err ETIMEDOUT*" "$R"
+		if [ "$cp" != 0 ]; then
+			after=$(atcp_stat "$NS_A" OutOfWindowIcmps)
+			tap_is "$tag: counted in OutOfWindowIcmps" \
+				"$((after - before))" 1
+		fi
+	else
+		tap_result 1 "$tag: ignored, connect() times out (no ICMP forger)"
+		[ "$cp" != 0 ] &&
+			tap_result 1 "$tag: counted in OutOfWindowIcmps (no ICMP forger)"
+	fi
+	sc_stop c
+	knob "$NS_A" "$cp" syn_retries 6
+	port=$((port + 1))
+done
+
+# ---- path MTU discovery ----------------------------------------------------
+
+for pairing in "$P 0" "$P $P" "0 0"; do
+	read -r cp sp <<< "$pairing"
+	tag="$(proto_name "$cp") client, $(proto_name "$sp") server behind an MTU 1280 link"
+	# forget what the previous pairing taught the route
+	ip -n "$NS_A" route flush cache
+	[ "$cp" != 0 ] && before=$(atcp_stat "$NS_A" InIcmps)
+	sc_start c "$NS_A" "$cp"
+	sc_start s "$NS_C" "$sp"
+	sc s "listen $ADDR_C:$port"
+	r1=$R
+	sc c "connect $ADDR_C:$port"
+	r2=$R
+	sc s "accept"
+	r3=$R
+	if [ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == ok* ]]; then
+		sc_send c "send 1048576"
+		sc s "recv 1048576"
+		r1=$R
+		sc_get c
+		r2=$R
+		expect "$tag: 1 MiB arrives intact" "ok 1048576" "$r1" "$r2"
+		route=$(ip -n "$NS_A" route get "$ADDR_C")
+		tap_diag "route: $(echo "$route" | tr -s ' \n' ' ')"
+		tap_result "$(echo "$route" | grep -q 'mtu 1280' && echo 0 || echo 1)" \
+			"$tag: the route learned MTU 1280"
+		if [ "$cp" != 0 ]; then
+			after=$(atcp_stat "$NS_A" InIcmps)
+			tap_diag "InIcmps went from $before to $after"
+			tap_result "$([ "$after" -gt "$before" ] && echo 0 || echo 1)" \
+				"$tag: atcp took the ICMP errors (InIcmps)"
+		fi
+	else
+		tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
+		tap_result 1 "$tag: 1 MiB arrives intact (no connection)"
+		tap_result 1 "$tag: the route learned MTU 1280 (no connection)"
+		[ "$cp" != 0 ] &&
+			tap_result 1 "$tag: atcp took the ICMP errors (no connection)"
+	fi
+	sc c "close"
+	sc s "close"
+	sc_stop c
+	sc_stop s
+	port=$((port + 1))
+done
+
+tap_finish
