@@ -656,6 +656,13 @@ new_segment:
 			sk_wmem_queued_add(sk, skb->truesize);
 			if (!as->send_head)
 				as->send_head = skb;
+		} else if (!sk_stream_memory_free(sk)) {
+			/*
+			 * A full send buffer takes nothing more, not even into
+			 * an unsent tail that a window-limited transmission
+			 * split off: send() waits, or fails with EAGAIN.
+			 */
+			goto wait_for_space;
 		}
 
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
