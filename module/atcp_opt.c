@@ -116,6 +116,20 @@ unsigned int atcp_opt_max_sacks(bool ts_ok)
 	return ts_ok ? 3 : ATCP_MAX_SACKS;
 }
 
+/*
+ * How many SACK blocks fit in @room bytes of header left over beyond the
+ * timestamps: a full-sized data segment has none to spare, since the MSS
+ * was sized for the timestamps alone, and a larger header would exceed
+ * the path MTU (and be dropped, as every segment is sent with DF).
+ */
+unsigned int atcp_opt_sacks_fit(bool ts_ok, int room)
+{
+	/* NOP, NOP, kind, length, then 8 bytes per block */
+	if (room < 4 + 8)
+		return 0;
+	return min_t(unsigned int, (room - 4) / 8, atcp_opt_max_sacks(ts_ok));
+}
+
 static unsigned int atcp_opt_nsacks(const struct atcp_opts *o)
 {
 	return min_t(unsigned int, o->num_sacks, atcp_opt_max_sacks(o->ts_ok));

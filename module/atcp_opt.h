@@ -74,6 +74,7 @@ int atcp_opt_parse(const u8 *opt, unsigned int len, bool syn,
 		   struct atcp_opts *out);
 
 unsigned int atcp_opt_max_sacks(bool ts_ok);
+unsigned int atcp_opt_sacks_fit(bool ts_ok, int room);
 unsigned int atcp_opt_len(const struct atcp_opts *o, bool syn);
 unsigned int atcp_opt_build_syn(u8 *buf, const struct atcp_opts *o);
 unsigned int atcp_opt_build(u8 *buf, const struct atcp_opts *o);

@@ -203,9 +203,10 @@ unsigned int atcp_size_goal(struct sock *sk)
  * SACK blocks (RFC 2018) for the out-of-order queue: contiguous ranges,
  * the one holding the latest segment first, then the others in order.
  */
-static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts)
+static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
+			     unsigned int max)
 {
-	unsigned int max = atcp_opt_max_sacks(opts->ts_ok), n = 0, i, first = 0;
+	unsigned int n = 0, i, first = 0;
 	struct atcp_sack_block blk[ATCP_MAX_SACKS + 1];
 	struct sk_buff *skb;
 
@@ -235,7 +236,12 @@ static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts)
 			opts->sacks[opts->num_sacks++] = blk[i];
 }
 
-static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf)
+/*
+ * The options of a segment carrying @seg_payload bytes per (GSO) segment;
+ * SACK blocks only as far as they fit within the path MTU.
+ */
+static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf,
+				       unsigned int seg_payload)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct atcp_opts opts = {};
@@ -255,8 +261,18 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf)
 		opts.sack_ok = as->sack_ok;
 		return atcp_opt_build_syn(buf, &opts);
 	}
-	if (as->sack_ok && !skb_queue_empty(&as->ooo_queue))
-		atcp_build_sacks(as, &opts);
+	if (as->sack_ok && !skb_queue_empty(&as->ooo_queue)) {
+		int room = as->pmtu_cookie ?
+			   (int)as->pmtu_cookie - (int)sizeof(struct iphdr) -
+			   (int)sizeof(struct tcphdr) -
+			   (as->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) :
+			   as->mss_cache;
+		unsigned int max = atcp_opt_sacks_fit(as->ts_ok,
+						      room - (int)seg_payload);
+
+		if (max)
+			atcp_build_sacks(as, &opts, max);
+	}
 	return atcp_opt_build(buf, &opts);
 }
 
@@ -289,7 +305,8 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	}
 	payload = skb->len;
 
-	optlen = atcp_build_options(sk, flags, optbuf);
+	optlen = atcp_build_options(sk, flags, optbuf,
+				    min_t(unsigned int, payload, as->mss_cache));
 	hlen = sizeof(*th) + optlen;
 
 	skb_push(skb, hlen);

@@ -161,6 +161,17 @@ static void test_ack_layout(void)
 	       "non-SYN builder never emits MSS, WS or SACK-permitted");
 	tap_ok(atcp_opt_max_sacks(true) == 3 && atcp_opt_max_sacks(false) == 4,
 	       "SACK block budget 3 with TS, 4 without");
+	tap_ok(atcp_opt_sacks_fit(true, 0) == 0 &&
+	       atcp_opt_sacks_fit(true, -500) == 0 &&
+	       atcp_opt_sacks_fit(true, 11) == 0,
+	       "no SACK block fits in less than 12 spare bytes");
+	tap_ok(atcp_opt_sacks_fit(true, 12) == 1 &&
+	       atcp_opt_sacks_fit(true, 19) == 1 &&
+	       atcp_opt_sacks_fit(true, 20) == 2,
+	       "each further block needs 8 more bytes");
+	tap_ok(atcp_opt_sacks_fit(true, 1460) == 3 &&
+	       atcp_opt_sacks_fit(false, 1460) == 4,
+	       "never more than the option space holds");
 }
 
 static void test_malformed(void)
