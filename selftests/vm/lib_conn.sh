@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lib_conn.sh - helpers shared by the connection topics (test_close,
-# test_ss_states, test_interop, test_netem): process clean-up, timing,
+# test_ss_states, test_interop, test_netem, ...): process clean-up, timing,
 # waiting for a server, and driving tool_sockctl, a socket held open by a
 # helper process that takes commands on a FIFO.
 #
@@ -197,4 +197,99 @@ expect()
 	done
 	[ $status = 0 ] || tap_diag "replies: $(printf "'%s' " "$@"), want '$want'"
 	tap_result $status "$desc"
+}
+
+# xfer_case DESC SRV_NS SRV_PROTO CLI_NS CLI_PROTO ADDR SRV_ARGS CLI_ARGS:
+# one verified transfer with tool_xfer ($XFER; $T limits every blocking
+# call, $LIMIT each process), one test point; counts successes in xfers_ok.
+xfer_case()
+{
+	local desc=$1 sns=$2 sproto=$3 cns=$4 cproto=$5 addr=$6
+	local sa ca spid srv_rc cli_rc ready t0 status=0
+
+	read -ra sa <<< "$7"
+	read -ra ca <<< "$8"
+	ready=$TMP/ready.$RANDOM$RANDOM
+	t0=$(now_ms)
+	timeout -k 2 "$LIMIT" ip netns exec "$sns" "$XFER" server \
+		-p "$sproto" -l "$addr" -1 -R "$ready" -t "$T" "${sa[@]}" \
+		> "$TMP/srv" 2>&1 &
+	spid=$!
+	PIDS+=("$spid")
+	if ! wait_ready "$ready" "$spid"; then
+		kill "$spid" 2>/dev/null
+		wait "$spid"
+		srv_rc=$?
+		cli_rc=-
+		echo "server did not start listening (status $srv_rc)" > "$TMP/cli"
+	else
+		timeout -k 2 "$LIMIT" ip netns exec "$cns" "$XFER" client \
+			-p "$cproto" -c "$addr" -t "$T" "${ca[@]}" > "$TMP/cli" 2>&1
+		cli_rc=$?
+		if [ "$cli_rc" != 0 ]; then
+			# the server may wait for a connection that never came
+			sleep 0.5
+			kill "$spid" 2>/dev/null
+		fi
+		wait "$spid"
+		srv_rc=$?
+	fi
+	[ "$srv_rc" = 0 ] && [ "$cli_rc" = 0 ] || status=1
+	if [ $status = 0 ]; then
+		grep -h ' OK ' "$TMP/cli" "$TMP/srv" | sed 's/^/# /'
+	else
+		sed 's/^/# /' "$TMP/cli" "$TMP/srv"
+		echo "# client status $cli_rc, server status $srv_rc"
+	fi
+	[ $status = 0 ] && xfers_ok=$((xfers_ok + 1))
+	tap_result $status "$desc ($(( $(now_ms) - t0 )) ms)"
+}
+
+# cap_start NS FILE FILTER: tcpdump on veth0 of NS into FILE, capturing
+cap_start()
+{
+	timeout -k 1 60 ip netns exec "$1" tcpdump -Z root -i veth0 -n -U \
+		--immediate-mode -w "$2" "$3" 2> "$2.err" &
+	CAP_PID=$!
+	PIDS+=("$CAP_PID")
+	for _ in $(seq 200); do
+		grep -q 'listening on' "$2.err" && return 0
+		kill -0 "$CAP_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	sed 's/^/# tcpdump: /' "$2.err"
+	return 1
+}
+
+cap_stop()
+{
+	sleep 0.5
+	kill "$CAP_PID" 2>/dev/null
+	wait "$CAP_PID" 2>/dev/null
+}
+
+# cap_count FILE REGEX: packets of the capture whose tcpdump line matches
+cap_count()
+{
+	tcpdump -n -r "$1" 2>/dev/null | grep -cE -- "$2"
+}
+
+# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
+knob()
+{
+	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
+
+	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
+	ip netns exec "$ns" sh -c "echo $value > $path"
+}
+
+# netem_egress NS [ARGS...]: netem ARGS on NS's veth0 egress, none without ARGS.
+netem_egress()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
+	[ $# = 0 ] && return 0
+	ip netns exec "$ns" tc qdisc add dev veth0 root netem "$@"
 }

@@ -55,35 +55,6 @@ netem_delay()
 	done
 }
 
-# cap_start NS FILE FILTER: tcpdump on veth0 of NS into FILE, capturing
-cap_start()
-{
-	timeout -k 1 60 ip netns exec "$1" tcpdump -Z root -i veth0 -n -U \
-		--immediate-mode -w "$2" "$3" 2> "$2.err" &
-	CAP_PID=$!
-	PIDS+=("$CAP_PID")
-	for _ in $(seq 200); do
-		grep -q 'listening on' "$2.err" && return 0
-		kill -0 "$CAP_PID" 2>/dev/null || break
-		sleep 0.05
-	done
-	sed 's/^/# tcpdump: /' "$2.err"
-	return 1
-}
-
-cap_stop()
-{
-	sleep 0.5
-	kill "$CAP_PID" 2>/dev/null
-	wait "$CAP_PID" 2>/dev/null
-}
-
-# cap_count FILE REGEX: packets of the capture whose tcpdump line matches
-cap_count()
-{
-	tcpdump -n -r "$1" 2>/dev/null | grep -cE -- "$2"
-}
-
 # counter NS NAME: a /proc/net/snmp or /proc/net/netstat counter, named as
 # nstat names it.
 counter()

@@ -70,15 +70,6 @@ topology()
 }
 topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
 
-# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
-knob()
-{
-	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
-
-	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
-	ip netns exec "$ns" sh -c "echo $value > $path"
-}
-
 # atcp_stat NS NAME: a counter of /proc/net/atcp_stat in NS.
 atcp_stat()
 {

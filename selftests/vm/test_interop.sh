@@ -44,51 +44,6 @@ conn_states()
 		port_states "$port"
 }
 
-# xfer_case DESC SRV_NS SRV_PROTO CLI_NS CLI_PROTO ADDR SRV_ARGS CLI_ARGS:
-# one verified transfer, one test point.
-xfer_case()
-{
-	local desc=$1 sns=$2 sproto=$3 cns=$4 cproto=$5 addr=$6
-	local sa ca spid srv_rc cli_rc ready t0 status=0
-
-	read -ra sa <<< "$7"
-	read -ra ca <<< "$8"
-	ready=$TMP/ready.$RANDOM$RANDOM
-	t0=$(now_ms)
-	timeout -k 2 "$LIMIT" ip netns exec "$sns" "$XFER" server \
-		-p "$sproto" -l "$addr" -1 -R "$ready" -t "$T" "${sa[@]}" \
-		> "$TMP/srv" 2>&1 &
-	spid=$!
-	PIDS+=("$spid")
-	if ! wait_ready "$ready" "$spid"; then
-		kill "$spid" 2>/dev/null
-		wait "$spid"
-		srv_rc=$?
-		cli_rc=-
-		echo "server did not start listening (status $srv_rc)" > "$TMP/cli"
-	else
-		timeout -k 2 "$LIMIT" ip netns exec "$cns" "$XFER" client \
-			-p "$cproto" -c "$addr" -t "$T" "${ca[@]}" > "$TMP/cli" 2>&1
-		cli_rc=$?
-		if [ "$cli_rc" != 0 ]; then
-			# the server may wait for a connection that never came
-			sleep 0.5
-			kill "$spid" 2>/dev/null
-		fi
-		wait "$spid"
-		srv_rc=$?
-	fi
-	[ "$srv_rc" = 0 ] && [ "$cli_rc" = 0 ] || status=1
-	if [ $status = 0 ]; then
-		grep -h ' OK ' "$TMP/cli" "$TMP/srv" | sed 's/^/# /'
-	else
-		sed 's/^/# /' "$TMP/cli" "$TMP/srv"
-		echo "# client status $cli_rc, server status $srv_rc"
-	fi
-	[ $status = 0 ] && xfers_ok=$((xfers_ok + 1))
-	tap_result $status "$desc ($(( $(now_ms) - t0 )) ms)"
-}
-
 # leftover DESC NS PROTO PORT...: within 3 s, the connections on PORTs are
 # all gone or in TIME-WAIT (fails when no transfer of the pairing worked:
 # then there was nothing to clean up).

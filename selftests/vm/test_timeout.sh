@@ -41,26 +41,6 @@ if [ ! -x "$SOCKCTL" ]; then
 fi
 topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
 
-# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
-knob()
-{
-	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
-
-	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
-	ip netns exec "$ns" sh -c "echo $value > $path"
-}
-
-# netem NS [ARGS...]: netem ARGS on NS's veth0 egress, none without ARGS.
-netem()
-{
-	local ns=$1
-
-	shift
-	ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
-	[ $# = 0 ] && return 0
-	ip netns exec "$ns" tc qdisc add dev veth0 root netem "$@"
-}
-
 # timed NAME LINE: one command; the reply in $R, its duration in $MS.
 timed()
 {
@@ -105,13 +85,13 @@ port=23000
 for cp in "$P" 0; do
 	tag="$(proto_name "$cp") connect() with syn_retries 1 and no answer"
 	knob "$NS_A" "$cp" syn_retries 1
-	netem "$NS_B" loss 100%
+	netem_egress "$NS_B" loss 100%
 	sc_start c "$NS_A" "$cp"
 	timed c "connect $ADDR_B:$port"
 	expect "$tag: ETIMEDOUT" "err ETIMEDOUT*" "$R"
 	between "$tag: after 1 s + 2 s" "$MS" 2500 6000
 	sc_stop c
-	netem "$NS_B"
+	netem_egress "$NS_B"
 	knob "$NS_A" "$cp" syn_retries 6
 	port=$((port + 1))
 done
@@ -123,15 +103,15 @@ for cp in "$P" 0; do
 		tag="$(proto_name "$cp") client, retries2 3, peer silent"
 		if [ "$delay" != 0 ]; then
 			tag="$tag, ${delay} ms delay each way"
-			netem "$NS_A" delay ${delay}ms
-			netem "$NS_B" delay ${delay}ms
+			netem_egress "$NS_A" delay ${delay}ms
+			netem_egress "$NS_B" delay ${delay}ms
 		fi
 		knob "$NS_A" "$cp" retries2 3
 		if connect_pair "$cp" "$cp" $port; then
 			tap_result 0 "$tag: connection established"
 			sc c "send 1000"
 			sc s "recv 1000"
-			netem "$NS_B" loss 100%
+			netem_egress "$NS_B" loss 100%
 			sc c "send 1000"
 			expect "$tag: the data is queued" "ok 1000" "$R"
 			timed c "recv 1"
@@ -151,8 +131,8 @@ for cp in "$P" 0; do
 		fi
 		sc_stop c
 		sc_stop s
-		netem "$NS_A"
-		netem "$NS_B"
+		netem_egress "$NS_A"
+		netem_egress "$NS_B"
 		knob "$NS_A" "$cp" retries2 15
 		port=$((port + 1))
 	done
@@ -164,7 +144,7 @@ for cp in "$P" 0; do
 	tag="$(proto_name "$cp") orphan with orphan_retries 1, peer silent"
 	knob "$NS_A" "$cp" orphan_retries 1
 	if connect_pair "$cp" "$cp" $port; then
-		netem "$NS_B" loss 100%
+		netem_egress "$NS_B" loss 100%
 		sc c "send 1000"
 		sc c "close"
 		expect "$tag: close() returns at once" "ok" "$R"
@@ -176,7 +156,7 @@ for cp in "$P" 0; do
 	fi
 	sc_stop c
 	sc_stop s
-	netem "$NS_B"
+	netem_egress "$NS_B"
 	knob "$NS_A" "$cp" orphan_retries 0
 	port=$((port + 1))
 done
