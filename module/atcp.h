@@ -165,6 +165,7 @@ struct atcp_sock {
 	u8 rtx_timer_kind;
 	u8 retransmits;		/* consecutive timeouts */
 	u8 probes_out;
+	u8 ka_probes_out;	/* keepalive probes the peer left unanswered */
 	u32 retrans_start;	/* jiffies of the first unanswered rtx */
 	struct timer_list rtx_timer;
 
@@ -418,6 +419,7 @@ void atcp_stop_rtx_timer(struct sock *sk);
 void atcp_arm_probe_timer(struct sock *sk);
 void atcp_schedule_ack(struct sock *sk);
 void atcp_reset_keepalive(struct sock *sk);
+void atcp_set_keepalive(struct sock *sk, int val);
 
 /* atcp_minisocks.c */
 int atcp_tw_net_init(struct net *net);

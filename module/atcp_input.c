@@ -400,6 +400,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	u32 acked, sacked = 0;
 
 	as->last_ack_recv = jiffies;
+	as->ka_probes_out = 0;		/* the peer is alive */
 	if (as->sack_ok && seg->opts.num_sacks)
 		sacked = atcp_sack_mark(sk, seg);
 	if (ack == as->snd_una) {

@@ -214,6 +214,9 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 			sk_error_report(sk);
 	}
 	if (act & ATCP_ACT_CONNECTED) {
+		/* keepalive's idle clock starts now */
+		as->last_ack_recv = jiffies;
+		as->last_data_recv = as->last_ack_recv;
 		if (as->passive) {
 			atcp_child_established(sk);
 		} else {
@@ -230,8 +233,13 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 		atcp_time_wait(sk);
 		return 0;
 	}
-	if (act & ATCP_ACT_DELETE_TCB)
+	if (act & ATCP_ACT_DELETE_TCB) {
 		atcp_done(sk);
+		return 0;
+	}
+	/* keepalive, or the FIN-WAIT-2 timeout of an orphan */
+	if (t.next != old)
+		atcp_reset_keepalive(sk);
 	return 0;
 }
 
@@ -972,10 +980,14 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		as->opts.user_mss = val;
 		break;
 	case TCP_KEEPIDLE:
-		if (val < 1 || val > MAX_TCP_KEEPIDLE)
+		if (val < 1 || val > MAX_TCP_KEEPIDLE) {
 			err = -EINVAL;
-		else
-			as->opts.keepalive_time = val;
+			break;
+		}
+		as->opts.keepalive_time = val;
+		/* the idle time already passed counts, as in Linux */
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			atcp_reset_keepalive(sk);
 		break;
 	case TCP_KEEPINTVL:
 		if (val < 1 || val > MAX_TCP_KEEPINTVL)
@@ -1166,6 +1178,7 @@ struct proto atcp_prot = {
 	.recvmsg	= atcp_recvmsg,
 	.backlog_rcv	= atcp_backlog_rcv,
 	.release_cb	= atcp_release_cb,
+	.keepalive	= atcp_set_keepalive,
 	.hash		= atcp_hash,
 	.unhash		= atcp_unhash,
 	.get_port	= atcp_get_port,

@@ -256,7 +256,87 @@ static void atcp_delack_timer_fn(struct timer_list *t)
 	sock_put(sk);
 }
 
-/* sk->sk_timer: the FIN-WAIT-2 timeout of an orphan. */
+/* ---- sk->sk_timer: keepalive and the orphan FIN-WAIT-2 timeout ---------- */
+
+static unsigned long atcp_ka_time(const struct sock *sk)
+{
+	int v = atcp_sk(sk)->opts.keepalive_time ? :
+		READ_ONCE(atcp_net(sock_net(sk))->sysctl.keepalive_time);
+
+	return (unsigned long)v * HZ;
+}
+
+static unsigned long atcp_ka_intvl(const struct sock *sk)
+{
+	int v = atcp_sk(sk)->opts.keepalive_intvl ? :
+		READ_ONCE(atcp_net(sock_net(sk))->sysctl.keepalive_intvl);
+
+	return (unsigned long)v * HZ;
+}
+
+static int atcp_ka_probes(const struct sock *sk)
+{
+	return atcp_sk(sk)->opts.keepalive_probes ? :
+	       READ_ONCE(atcp_net(sock_net(sk))->sysctl.keepalive_probes);
+}
+
+/* Jiffies since the peer last sent us anything (Linux: keepalive_time_elapsed()). */
+static unsigned long atcp_idle_time(const struct atcp_sock *as)
+{
+	u32 last = as->last_ack_recv;
+
+	if ((s32)(as->last_data_recv - last) > 0)
+		last = as->last_data_recv;
+	return (u32)jiffies - last;
+}
+
+/* States in which an idle connection is probed, as in Linux. */
+static bool atcp_keepalive_state(const struct sock *sk)
+{
+	return !((1 << sk->sk_state) &
+		 (TCPF_CLOSE | TCPF_LISTEN | TCPF_SYN_SENT | TCPF_TIME_WAIT));
+}
+
+/*
+ * The peer has been silent for the keepalive time: probe it with an ACK
+ * one below snd_una, which any live TCP answers, every keepalive
+ * interval; give up (RST, ETIMEDOUT) when keepalive_probes went
+ * unanswered, or when TCP_USER_TIMEOUT has passed since the peer last
+ * spoke and a probe was sent.
+ */
+static void atcp_keepalive_timeout(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long time = atcp_ka_time(sk), idle;
+	u32 user_timeout = as->opts.user_timeout;
+
+	/* Data in flight or waiting: the retransmission timer watches. */
+	if (as->snd_una != as->snd_max || as->send_head) {
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + time);
+		return;
+	}
+	/*
+	 * Every ACK clears ka_probes_out: a peer that answers each probe is
+	 * probed every interval for as long as it stays otherwise silent.
+	 */
+	idle = atcp_idle_time(as);
+	if (idle < time) {
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + time - idle);
+		return;
+	}
+	if ((user_timeout && as->ka_probes_out &&
+	     idle >= msecs_to_jiffies(user_timeout)) ||
+	    (!user_timeout && as->ka_probes_out >= atcp_ka_probes(sk))) {
+		atcp_send_active_reset(sk, GFP_ATOMIC);
+		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
+		return;
+	}
+	atcp_send_probe(sk);
+	as->ka_probes_out++;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_KEEPALIVEPROBES);
+	sk_reset_timer(sk, &sk->sk_timer, jiffies + atcp_ka_intvl(sk));
+}
+
 static void atcp_misc_timer_fn(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
@@ -266,6 +346,8 @@ static void atcp_misc_timer_fn(struct timer_list *t)
 		sk_reset_timer(sk, &sk->sk_timer, jiffies + ATCP_TIMER_RETRY);
 	else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
 		atcp_event(sk, ATCP_EV_TIMEOUT_FIN_WAIT2);
+	else if (sock_flag(sk, SOCK_KEEPOPEN) && atcp_keepalive_state(sk))
+		atcp_keepalive_timeout(sk);
 	bh_unlock_sock(sk);
 	sock_put(sk);
 }
@@ -289,18 +371,42 @@ void atcp_clear_timers(struct sock *sk)
 	as->ack_pending = 0;
 }
 
-/* Arm the misc timer for the state the socket just entered. */
+/*
+ * Arm sk->sk_timer for the state the socket is in: the FIN-WAIT-2 timeout
+ * of an orphan, or keepalive for the rest of the keepalive time (counted
+ * from when the peer last spoke), or nothing.
+ */
 void atcp_reset_keepalive(struct sock *sk)
 {
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	unsigned long time, idle;
 
-	switch (sk->sk_state) {
-	case TCP_FIN_WAIT2:
-		if (sock_flag(sk, SOCK_DEAD))
-			sk_reset_timer(sk, &sk->sk_timer,
-				       jiffies + READ_ONCE(s->fin_timeout) * HZ);
-		break;
-	default:
-		break;
+	if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
+		sk_reset_timer(sk, &sk->sk_timer,
+			       jiffies + READ_ONCE(s->fin_timeout) * HZ);
+		return;
+	}
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !atcp_keepalive_state(sk)) {
+		sk_stop_timer(sk, &sk->sk_timer);
+		return;
+	}
+	time = atcp_ka_time(sk);
+	idle = atcp_idle_time(atcp_sk(sk));
+	sk_reset_timer(sk, &sk->sk_timer,
+		       jiffies + (idle < time ? time - idle : 0));
+}
+
+/* SO_KEEPALIVE (proto->keepalive), before the socket flag changes. */
+void atcp_set_keepalive(struct sock *sk, int val)
+{
+	if ((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))
+		return;
+	if (val && !sock_flag(sk, SOCK_KEEPOPEN)) {
+		atcp_sk(sk)->ka_probes_out = 0;
+		sock_set_flag(sk, SOCK_KEEPOPEN);
+		atcp_reset_keepalive(sk);
+	} else if (!val && !(sk->sk_state == TCP_FIN_WAIT2 &&
+			     sock_flag(sk, SOCK_DEAD))) {
+		sk_stop_timer(sk, &sk->sk_timer);
 	}
 }

@@ -24,6 +24,9 @@
  *	recv-eof               the next read must return 0
  *	shutdown wr|rd|rdwr
  *	linger0                SO_LINGER on, 0 s: close() will reset
+ *	sockopt NAME V         set an int option of the connection socket:
+ *	                       keepalive (SO_KEEPALIVE), keepidle, keepintvl,
+ *	                       keepcnt, user_timeout (TCP_*)
  *	close                  close the connection
  *	close-listener
  *	state                  TCP_INFO tcpi_state: ok ESTABLISHED, ...
@@ -461,6 +464,37 @@ static void cmd_linger0(void)
 	reply("ok");
 }
 
+static void cmd_sockopt(char *arg)
+{
+	static const struct {
+		const char *name;
+		int level, opt;
+	} opts[] = {
+		{ "keepalive", SOL_SOCKET, SO_KEEPALIVE },
+		{ "keepidle", IPPROTO_TCP, TCP_KEEPIDLE },
+		{ "keepintvl", IPPROTO_TCP, TCP_KEEPINTVL },
+		{ "keepcnt", IPPROTO_TCP, TCP_KEEPCNT },
+		{ "user_timeout", IPPROTO_TCP, TCP_USER_TIMEOUT },
+	};
+	char *val = arg ? strchr(arg, ' ') : NULL;
+	size_t i;
+	int v;
+
+	if (!val)
+		return reply("err EINVAL usage: sockopt NAME VALUE");
+	*val++ = 0;
+	v = atoi(val);
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (strcmp(arg, opts[i].name))
+			continue;
+		if (setsockopt(cfd, opts[i].level, opts[i].opt, &v,
+			       sizeof(v)) < 0)
+			return reply_err(errno, arg);
+		return reply("ok");
+	}
+	reply("err EINVAL unknown option '%s'", arg);
+}
+
 static void cmd_close(int *fd)
 {
 	int r;
@@ -597,6 +631,8 @@ static void run(char *line)
 		cmd_shutdown(arg);
 	else if (!strcmp(cmd, "linger0"))
 		cmd_linger0();
+	else if (!strcmp(cmd, "sockopt"))
+		cmd_sockopt(arg);
 	else if (!strcmp(cmd, "close"))
 		cmd_close(&cfd);
 	else if (!strcmp(cmd, "close-listener"))

@@ -1,0 +1,253 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_keepalive - keepalive, TCP_USER_TIMEOUT and the orphan FIN-WAIT-2
+# timeout, with short values, for atcp and, as the reference, Linux TCP:
+#
+#  - a silent peer (netem loss 100% on its egress): with keepalive_time 2,
+#    keepalive_intvl 1, keepalive_probes 3 from the sysctls, the idle
+#    connection sends three probes one second apart, then fails the
+#    blocked recv() with ETIMEDOUT about 5 s after it went idle; the
+#    probes are counted on the wire;
+#  - the same with the sysctls at their defaults and TCP_KEEPIDLE 1,
+#    TCP_KEEPINTVL 1, TCP_KEEPCNT 2 on the socket: ETIMEDOUT after ~3 s;
+#  - a live idle peer: the connection survives many probe rounds and
+#    still carries data;
+#  - a peer that lost its state (its RST on close was dropped): the next
+#    probe draws a RST, recv() fails with ECONNRESET;
+#  - TCP_USER_TIMEOUT 2000 ms aborts a connection whose data the silent
+#    peer never acknowledges (ETIMEDOUT after ~2 s, not retries2);
+#  - fin_timeout 2: an orphan in FIN-WAIT-2, whose peer never closes, is
+#    gone a few seconds later.
+#
+# The "atcp" protocol is $ATCP_PROTO (default 253).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+P=$ATCP_PROTO
+BUILD=$ATCP_TOP/selftests/vm/build
+SOCKCTL=$BUILD/tool_sockctl
+T=20				# limit of every blocking call in tool_sockctl
+TMP=$(mktemp -d /tmp/atcp-keepalive.XXXXXX)
+PIDS=()
+declare -A SC_IN SC_OUT SC_PID
+ALIVE=1
+R=""
+
+trap cleanup EXIT
+
+if [ ! -x "$SOCKCTL" ]; then
+	tap_skip "tool_sockctl is not built"
+	tap_finish
+fi
+topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+
+# timed NAME LINE: one command; the reply in $R, its duration in $MS.
+timed()
+{
+	local start
+
+	start=$(now_ms)
+	sc "$@"
+	MS=$(( $(now_ms) - start ))
+}
+
+# between DESC MS LO HI: MS lies in [LO, HI] milliseconds.
+between()
+{
+	tap_diag "$1: took $2 ms (want $3..$4 ms)"
+	tap_result "$([ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && echo 0 || echo 1)" \
+		"$1"
+}
+
+# pair CP SP PORT DESC: client in A, server in B, connected; ALIVE says.
+pair()
+{
+	local cp=$1 sp=$2 port=$3 r1 r2 r3
+
+	sc_start c "$NS_A" "$cp"
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port"
+	r1=$R
+	sc c "connect $ADDR_B:$port"
+	r2=$R
+	sc s "accept"
+	r3=$R
+	sc s "close-listener"
+	ALIVE=0
+	[ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == "ok $ADDR_A:"* ]] && ALIVE=1
+	[ $ALIVE = 1 ] || tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
+	tap_result $((1 - ALIVE)) "$4: connection established"
+}
+
+unpair()
+{
+	sc_stop c
+	sc_stop s
+	netem_egress "$NS_B"
+}
+
+# probes FILE: keepalive probes in a capture of A's segments: pure ACKs.
+probes()
+{
+	cap_count "$1" 'Flags \[\.\], ack [0-9]+, win [0-9]+(, options \[[^]]*\])?, length 0'
+}
+
+# ka_sysctls NS PROTO TIME INTVL PROBES
+ka_sysctls()
+{
+	knob "$1" "$2" keepalive_time "$3"
+	knob "$1" "$2" keepalive_intvl "$4"
+	knob "$1" "$2" keepalive_probes "$5"
+}
+
+port=25000
+
+for cp in "$P" 0; do
+	name=$(proto_name "$cp")
+
+	# ---- silent peer, sysctls ----------------------------------------
+	tag="$name keepalive 2/1/3 (sysctls), silent peer"
+	ka_sysctls "$NS_A" "$cp" 2 1 3
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		sc c "sockopt keepalive 1"
+		expect "$tag: SO_KEEPALIVE" "ok" "$R"
+		netem_egress "$NS_B" loss 100%
+		cap=$TMP/ka.$port.pcap
+		cap_start "$NS_B" "$cap" "tcp and src host $ADDR_A and dst port $port"
+		timed c "recv 1"
+		cap_stop
+		expect "$tag: recv() fails with ETIMEDOUT" "err ETIMEDOUT*" "$R"
+		between "$tag: after 2 s idle and 3 probes 1 s apart" "$MS" 3000 8000
+		tcpdump -n -r "$cap" 2>/dev/null | sed 's/^/# /'
+		tap_is "$tag: three probes on the wire" "$(probes "$cap")" 3
+		tap_is "$tag: then a RST" "$(cap_count "$cap" 'Flags \[R')" 1
+	else
+		for d in "SO_KEEPALIVE" "recv() fails with ETIMEDOUT" \
+			 "after 2 s idle and 3 probes 1 s apart" \
+			 "three probes on the wire" "then a RST"; do
+			tap_result 1 "$tag: $d (no connection)"
+		done
+	fi
+	unpair
+	ka_sysctls "$NS_A" "$cp" 7200 75 9
+	port=$((port + 1))
+
+	# ---- silent peer, socket options -----------------------------------
+	tag="$name TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, TCP_KEEPCNT 2, silent peer"
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		sc c "sockopt keepidle 1 ; sockopt keepintvl 1 ; sockopt keepcnt 2 ; sockopt keepalive 1"
+		r1=$R
+		sc_get c
+		r2=$R
+		sc_get c
+		r3=$R
+		sc_get c
+		expect "$tag: options set" "ok" "$r1" "$r2" "$r3" "$R"
+		netem_egress "$NS_B" loss 100%
+		timed c "recv 1"
+		expect "$tag: recv() fails with ETIMEDOUT" "err ETIMEDOUT*" "$R"
+		between "$tag: the socket's values override the sysctls" \
+			"$MS" 1000 6000
+	else
+		for d in "options set" "recv() fails with ETIMEDOUT" \
+			 "the socket's values override the sysctls"; do
+			tap_result 1 "$tag: $d (no connection)"
+		done
+	fi
+	unpair
+	port=$((port + 1))
+
+	# ---- live idle peer -------------------------------------------------
+	tag="$name keepalive 1/1/2, live idle peer"
+	ka_sysctls "$NS_A" "$cp" 1 1 2
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		cap=$TMP/ka.$port.pcap
+		cap_start "$NS_B" "$cap" "tcp and src host $ADDR_A and dst port $port"
+		sc c "sockopt keepalive 1"
+		sc c "sleep 6000"
+		cap_stop
+		n=$(probes "$cap")
+		tap_diag "$tag: $n probes in 6 s"
+		tap_result "$([ "$n" -ge 4 ] && echo 0 || echo 1)" \
+			"$tag: probed every second (at least 4 probes in 6 s)"
+		sc c "sockerr"
+		expect "$tag: no error after six idle seconds" "ok 0" "$R"
+		sc_send c "send 1000"
+		sc s "recv 1000"
+		r1=$R
+		sc_get c
+		expect "$tag: the connection still carries data" "ok 1000" "$r1" "$R"
+	else
+		for d in "probed every second (at least 4 probes in 6 s)" \
+			 "no error after six idle seconds" \
+			 "the connection still carries data"; do
+			tap_result 1 "$tag: $d (no connection)"
+		done
+	fi
+	unpair
+	port=$((port + 1))
+
+	# ---- peer without state ------------------------------------------
+	tag="$name keepalive 1/1/2, peer lost its state"
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		sc c "sockopt keepalive 1"
+		netem_egress "$NS_B" loss 100%
+		sc s "linger0 ; close"	# the RST is lost: the client never knows
+		sc_get s
+		netem_egress "$NS_B"
+		timed c "recv 1"
+		expect "$tag: recv() fails with ECONNRESET" "err ECONNRESET*" "$R"
+		between "$tag: at the first probe" "$MS" 0 4000
+	else
+		tap_result 1 "$tag: recv() fails with ECONNRESET (no connection)"
+		tap_result 1 "$tag: at the first probe (no connection)"
+	fi
+	unpair
+	ka_sysctls "$NS_A" "$cp" 7200 75 9
+	port=$((port + 1))
+
+	# ---- TCP_USER_TIMEOUT ----------------------------------------------
+	tag="$name TCP_USER_TIMEOUT 2000 ms, silent peer"
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		sc c "sockopt user_timeout 2000"
+		expect "$tag: option set" "ok" "$R"
+		netem_egress "$NS_B" loss 100%
+		sc c "send 1000"
+		timed c "recv 1"
+		expect "$tag: recv() fails with ETIMEDOUT" "err ETIMEDOUT*" "$R"
+		between "$tag: after the user timeout" "$MS" 1500 5000
+	else
+		for d in "option set" "recv() fails with ETIMEDOUT" \
+			 "after the user timeout"; do
+			tap_result 1 "$tag: $d (no connection)"
+		done
+	fi
+	unpair
+	port=$((port + 1))
+
+	# ---- fin_timeout ---------------------------------------------------
+	tag="$name fin_timeout 2, orphan in FIN-WAIT-2"
+	knob "$NS_A" "$cp" fin_timeout 2
+	pair "$cp" "$cp" $port "$tag"
+	if [ $ALIVE = 1 ]; then
+		sc c "close"
+		wait_states "$tag: the closed end waits in FIN-WAIT-2" \
+			"$NS_A" "$cp" $port FIN-WAIT-2 2
+		wait_states "$tag: and is gone after fin_timeout" \
+			"$NS_A" "$cp" $port "" 6
+	else
+		tap_result 1 "$tag: the closed end waits in FIN-WAIT-2 (no connection)"
+		tap_result 1 "$tag: and is gone after fin_timeout (no connection)"
+	fi
+	unpair
+	knob "$NS_A" "$cp" fin_timeout 60
+	port=$((port + 1))
+done
+
+tap_finish
