@@ -204,8 +204,13 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 
 		if (atcp_seq_after(cb->end_seq, ack))
 			break;
-		/* Sent since the last timeout rewound snd_nxt? */
-		if (skb != as->send_head && !cb->retrans)
+		/*
+		 * Karn: never a retransmitted skb, nor one sent since the
+		 * last timeout rewound snd_nxt.  Nor one SACKed earlier: it
+		 * waited in the peer's out-of-order queue for the hole to
+		 * fill, and its RTT was taken when the SACK came.
+		 */
+		if (skb != as->send_head && !cb->retrans && !cb->sacked)
 			rtt = atcp_clock_us() - cb->sent_us;
 		acked += cb->end_seq - cb->seq;
 		if (cb->sacked)
@@ -268,6 +273,7 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 newly = 0;
+	s32 rtt = -1;
 	int i;
 
 	for (i = 0; i < seg->opts.num_sacks; i++) {
@@ -302,6 +308,8 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 			    atcp_fragment(sk, skb, end - cb->seq))
 				break;
 			cb->sacked = 1;
+			if (!cb->retrans)
+				rtt = atcp_clock_us() - cb->sent_us;
 			newly += cb->end_seq - cb->seq;
 			if (atcp_seq_after(cb->end_seq, as->high_sacked))
 				as->high_sacked = cb->end_seq;
@@ -311,6 +319,8 @@ next:
 		}
 	}
 	as->sacked_out += newly;
+	if (rtt >= 0)
+		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
 	return newly;
 }
 
