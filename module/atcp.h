@@ -38,6 +38,7 @@ struct atcp_sysctl {
 	int retries2;
 	int fin_timeout;
 	int orphan_retries;
+	int max_orphans;
 	int keepalive_time;
 	int keepalive_intvl;
 	int keepalive_probes;

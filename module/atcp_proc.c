@@ -112,6 +112,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_INICMPS]		= "InIcmps",
 	[ATCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[ATCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
+	[ATCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

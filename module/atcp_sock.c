@@ -288,7 +288,9 @@ void atcp_start_tcb(struct sock *sk)
 	atcp_cookie_tuple_v4(&t, inet->inet_daddr, inet->inet_rcv_saddr,
 			     inet->inet_dport, inet->inet_sport);
 	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
-	as->ts_offset = (u32)siphash(&t, sizeof(t), &atcp_secret.ts);
+	/* timestamps = 2: timestamps without the random offset, as Linux */
+	as->ts_offset = READ_ONCE(atcp_net(sock_net(sk))->sysctl.timestamps) == 2 ?
+			0 : (u32)siphash(&t, sizeof(t), &atcp_secret.ts);
 	as->snd_una = as->iss;
 	as->snd_nxt = as->iss;
 	as->snd_max = as->iss;
@@ -598,9 +600,19 @@ adjudge:
 	if (sk->sk_state == TCP_CLOSE) {
 		atcp_destroy_sock(sk);
 	} else {
-		atomic_inc(&atcp_net(sock_net(sk))->orphans);
+		struct atcp_net *an = atcp_net(sock_net(sk));
+
+		atomic_inc(&an->orphans);
 		as->counted_orphan = 1;
-		atcp_reset_keepalive(sk);
+		if (atomic_read(&an->orphans) > READ_ONCE(an->sysctl.max_orphans)) {
+			/* Linux: tcp_check_oom(); the orphan is reset at once. */
+			net_info_ratelimited("atcp: too many orphaned sockets\n");
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ABORTONMEMORY);
+			if (atcp_event(sk, ATCP_EV_ABORT))
+				atcp_done(sk);
+		} else {
+			atcp_reset_keepalive(sk);
+		}
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();

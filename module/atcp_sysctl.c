@@ -99,6 +99,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(retries1, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(retries2, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(orphan_retries, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(max_orphans, &atcp_zero, &atcp_int_max),
 	ATCP_SYSCTL(fin_timeout, &atcp_zero, &atcp_secs_max),
 	ATCP_SYSCTL(keepalive_time, &atcp_zero, &atcp_secs_max),
 	ATCP_SYSCTL(keepalive_intvl, &atcp_zero, &atcp_secs_max),
@@ -141,6 +142,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->retries1 = 3;
 	s->retries2 = 15;
 	s->orphan_retries = 0;
+	/* Linux: half the established hash table's buckets. */
+	s->max_orphans = atcp_ehash_size() / 2;
 	s->fin_timeout = 60;
 	s->keepalive_time = 7200;
 	s->keepalive_intvl = 75;

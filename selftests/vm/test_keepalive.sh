@@ -93,6 +93,27 @@ probes()
 	cap_count "$1" 'Flags \[\.\], ack [0-9]+, win [0-9]+(, options \[[^]]*\])?, length 0'
 }
 
+# probe_gaps FILE: milliseconds between A's successive segments (the
+# probes, then the RST) in a capture.
+probe_gaps()
+{
+	tcpdump -n -tt -r "$1" 2>/dev/null |
+		awk '{ t = $1 * 1000; if (NR > 1) printf "%d ", t - last; last = t }'
+}
+
+# gaps_near GAPS MS: every gap within 30% of MS, and at least one gap.
+gaps_near()
+{
+	local g n=0
+
+	for g in $1; do
+		[ "$g" -ge $(( $2 * 7 / 10 )) ] && [ "$g" -le $(( $2 * 13 / 10 )) ] ||
+			return 1
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
+}
+
 # ka_sysctls NS PROTO TIME INTVL PROBES
 ka_sysctls()
 {
@@ -122,11 +143,16 @@ for cp in "$P" 0; do
 		between "$tag: after 2 s idle and 3 probes 1 s apart" "$MS" 3000 8000
 		tcpdump -n -r "$cap" 2>/dev/null | sed 's/^/# /'
 		tap_is "$tag: three probes on the wire" "$(probes "$cap")" 3
+		gaps=$(probe_gaps "$cap")
+		tap_diag "$tag: gaps between the probes and the RST (ms): $gaps"
+		tap_result "$(gaps_near "$gaps" 1000 && echo 0 || echo 1)" \
+			"$tag: one keepalive_intvl (1 s) apart"
 		tap_is "$tag: then a RST" "$(cap_count "$cap" 'Flags \[R')" 1
 	else
 		for d in "SO_KEEPALIVE" "recv() fails with ETIMEDOUT" \
 			 "after 2 s idle and 3 probes 1 s apart" \
-			 "three probes on the wire" "then a RST"; do
+			 "three probes on the wire" "then a RST" \
+			 "one keepalive_intvl (1 s) apart"; do
 			tap_result 1 "$tag: $d (no connection)"
 		done
 	fi

@@ -16,7 +16,9 @@
 #    miss the 3 s mark and give up one doubling later, at 6.2 s);
 #  - orphan_retries: a closed socket whose FIN is never acknowledged is
 #    dropped after orphan_retries' worth of time (0.6 s for 1), so an
-#    orphan does not keep the module busy for minutes.
+#    orphan does not keep the module busy for minutes;
+#  - max_orphans 0: a close() that would leave an orphan resets the
+#    connection at once instead.
 #
 # The peer stops answering through netem loss 100% on its egress.  The
 # "atcp" protocol is $ATCP_PROTO (default 253).
@@ -37,7 +39,49 @@ trap cleanup EXIT
 
 if [ ! -x "$SOCKCTL" ]; then
 	tap_skip "tool_sockctl is not built"
-	tap_finish
+	# ---- max_orphans -------------------------------------------------------------
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") close() with max_orphans 0, peer silent"
+	# Linux's tcp_max_orphans is global: set it in the initial namespace
+	if [ "$cp" = 0 ]; then
+		old_max=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
+		echo 0 > /proc/sys/net/ipv4/tcp_max_orphans
+	else
+		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_orphans)
+		knob "$NS_A" "$cp" max_orphans 0
+		before=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
+			 /proc/net/atcp_stat)
+	fi
+	if connect_pair "$cp" "$cp" $port; then
+		netem_egress "$NS_B" loss 100%
+		sc c "send 1000"
+		sc c "close"
+		ALIVE=1
+		wait_states "$tag: the would-be orphan is reset at once" \
+			"$NS_A" "$cp" $port "" 1
+		if [ "$cp" != 0 ]; then
+			after=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
+				/proc/net/atcp_stat)
+			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
+		fi
+	else
+		tap_result 1 "$tag: the would-be orphan is reset at once (no connection)"
+		[ "$cp" != 0 ] &&
+			tap_result 1 "$tag: counted in AbortOnMemory (no connection)"
+	fi
+	sc_stop c
+	sc_stop s
+	netem_egress "$NS_B"
+	if [ "$cp" = 0 ]; then
+		echo "$old_max" > /proc/sys/net/ipv4/tcp_max_orphans
+	else
+		knob "$NS_A" "$cp" max_orphans "$old_max"
+	fi
+	port=$((port + 1))
+done
+
+tap_finish
 fi
 topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
 
@@ -158,6 +202,48 @@ for cp in "$P" 0; do
 	sc_stop s
 	netem_egress "$NS_B"
 	knob "$NS_A" "$cp" orphan_retries 0
+	port=$((port + 1))
+done
+
+# ---- max_orphans -------------------------------------------------------------
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") close() with max_orphans 0, peer silent"
+	# Linux's tcp_max_orphans is global: set it in the initial namespace
+	if [ "$cp" = 0 ]; then
+		old_max=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
+		echo 0 > /proc/sys/net/ipv4/tcp_max_orphans
+	else
+		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_orphans)
+		knob "$NS_A" "$cp" max_orphans 0
+		before=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
+			 /proc/net/atcp_stat)
+	fi
+	if connect_pair "$cp" "$cp" $port; then
+		netem_egress "$NS_B" loss 100%
+		sc c "send 1000"
+		sc c "close"
+		ALIVE=1
+		wait_states "$tag: the would-be orphan is reset at once" \
+			"$NS_A" "$cp" $port "" 1
+		if [ "$cp" != 0 ]; then
+			after=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
+				/proc/net/atcp_stat)
+			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
+		fi
+	else
+		tap_result 1 "$tag: the would-be orphan is reset at once (no connection)"
+		[ "$cp" != 0 ] &&
+			tap_result 1 "$tag: counted in AbortOnMemory (no connection)"
+	fi
+	sc_stop c
+	sc_stop s
+	netem_egress "$NS_B"
+	if [ "$cp" = 0 ]; then
+		echo "$old_max" > /proc/sys/net/ipv4/tcp_max_orphans
+	else
+		knob "$NS_A" "$cp" max_orphans "$old_max"
+	fi
 	port=$((port + 1))
 done
 

@@ -1,0 +1,100 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_sysctl - the whole /proc/sys/net/atcp/ tree, knob by knob, in a
+# fresh network namespace: every knob is in the table below (and in
+# Documentation/sysctl.rst), starts at its default, takes a new value in
+# range and reads it back, refuses values out of range with EINVAL and
+# keeps the old value, and changes nothing in another namespace.  What
+# each knob does is tested by the topics that use it (test_timeout,
+# test_keepalive, test_close, ...).
+. "$(dirname "$0")/lib.sh"
+
+DOC=$ATCP_TOP/Documentation/sysctl.rst
+NS=atcp-sysctl-$$
+NS2=atcp-sysctl2-$$
+
+cleanup()
+{
+	ip netns del "$NS" 2>/dev/null
+	ip netns del "$NS2" 2>/dev/null
+}
+trap cleanup EXIT
+
+# knob default good bad...   ("*": any default; vectors use '_' for blanks)
+TABLE="
+syn_retries       6                 3                 0 128 -1
+synack_retries    5                 2                 256 -1
+retries1          3                 5                 256 -1
+retries2          15                8                 256 -1
+orphan_retries    0                 4                 256 -1
+max_orphans       *                 100               -1
+fin_timeout       60                30                -1
+tw_timeout        60                30                0 -1
+keepalive_time    7200              600               -1
+keepalive_intvl   75                10                -1
+keepalive_probes  9                 3                 256 -1
+timestamps        1                 2                 3 -1
+window_scaling    1                 0                 2 -1
+rfc1337           0                 1                 2 -1
+sack              1                 0                 2 -1
+max_syn_backlog   *                 256               0 -1
+local_port_range  61000_65535       50000_50010       2000_1000 0_10 10_65536
+rmem              4096_131072_6291456 1000_2000_3000  3000_2000_1000 0_1_2
+wmem              4096_16384_4194304  1000_2000_3000  3000_2000_1000 0_1_2
+"
+
+# value NS KNOB: the knob's value, blanks squeezed to '_'
+value()
+{
+	ip netns exec "$1" cat "/proc/sys/net/atcp/$2" 2>/dev/null |
+		tr -s ' \t' '__'
+}
+
+# put NS KNOB VALUE ('_' for blanks): the write's error, or "ok"
+put()
+{
+	local err
+
+	if err=$(ip netns exec "$1" bash -c "echo '${3//_/ }' > /proc/sys/net/atcp/$2" 2>&1); then
+		echo ok
+	else
+		case $err in
+		*"Invalid argument"*) echo EINVAL ;;
+		*) echo "error: $err" ;;
+		esac
+	fi
+}
+
+ip netns add "$NS" && ip netns add "$NS2" ||
+	{ tap_result 1 "create two namespaces"; tap_finish; }
+
+have=$(ip netns exec "$NS" ls /proc/sys/net/atcp | sort)
+listed=$(echo "$TABLE" | awk 'NF { print $1 }' | sort)
+tap_is "every knob of /proc/sys/net/atcp is in this test's table" \
+	"$(echo $have)" "$(echo $listed)"
+
+while read -r knob def good bad; do
+	[ -n "$knob" ] || continue
+	grep -q "^$knob - " "$DOC"
+	tap_result $? "$knob: documented in Documentation/sysctl.rst"
+	cur=$(value "$NS" "$knob")
+	if [ "$def" = "*" ]; then
+		tap_result "$([[ $cur =~ ^[0-9]+$ ]] && [ "$cur" -gt 0 ] && echo 0 || echo 1)" \
+			"$knob: readable, a positive default ($cur)"
+	else
+		tap_is "$knob: readable, default $def" "$cur" "$def"
+	fi
+	tap_is "$knob: $good is accepted" "$(put "$NS" "$knob" "$good")" ok
+	tap_is "$knob: and reads back" "$(value "$NS" "$knob")" "$good"
+	for b in $bad; do
+		tap_is "$knob: $b is refused with EINVAL" \
+			"$(put "$NS" "$knob" "$b")" EINVAL
+		tap_is "$knob: and the value stays $good" \
+			"$(value "$NS" "$knob")" "$good"
+	done
+	tap_is "$knob: another namespace keeps its own value" \
+		"$(value "$NS2" "$knob")" "$cur"
+done <<< "$TABLE"
+
+tap_finish
