@@ -26,9 +26,21 @@ static unsigned long atcp_rto_jiffies(const struct atcp_sock *as)
 void atcp_reset_rtx_timer(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long when = atcp_rto_jiffies(as);
 
+	/*
+	 * Once retransmitting, TCP_USER_TIMEOUT ends the connection when it
+	 * runs out, not at the next backed-off RTO after it (Linux:
+	 * tcp_clamp_rto_to_user_timeout()).
+	 */
+	if (as->opts.user_timeout && as->retransmits) {
+		unsigned long limit = msecs_to_jiffies(as->opts.user_timeout);
+		u32 elapsed = (u32)jiffies - as->retrans_start;
+
+		when = elapsed >= limit ? 1 : min(when, limit - elapsed);
+	}
 	as->rtx_timer_kind = ATCP_TIMER_RTX;
-	sk_reset_timer(sk, &as->rtx_timer, jiffies + atcp_rto_jiffies(as));
+	sk_reset_timer(sk, &as->rtx_timer, jiffies + when);
 }
 
 /*
