@@ -47,6 +47,7 @@ struct atcp_sysctl {
 	int rfc1337;
 	int sack;
 	int tw_timeout;
+	int max_tw_buckets;
 	int max_syn_backlog;
 	int local_port_range[2];
 	int rmem[3];		/* min, default, max receive buffer */
@@ -269,11 +270,21 @@ struct atcp_tw {
 	u32 ts_recent;
 	u32 ts_recent_stamp;
 	u32 ts_offset;
-	unsigned long expires;
+	u32 start;		/* jiffies when its 2MSL (re)started */
 	u16 rcv_wnd;
 	u8 ts_ok;
 	u8 rcv_wscale;
 };
+
+/*
+ * Jiffies until a TIME_WAIT entry expires, <= 0 once it has: tw_timeout
+ * counts from the entry's start with the namespace's current value, so
+ * entries stay in expiry order on their FIFO list when tw_timeout changes.
+ */
+static inline s32 atcp_tw_left(const struct atcp_tw *tw, int tw_timeout)
+{
+	return (s32)(tw->start + (u32)tw_timeout * HZ - (u32)jiffies);
+}
 
 /* A walk over a namespace's sockets and TIME_WAIT entries (procfs). */
 struct atcp_walker {
@@ -425,6 +436,7 @@ void atcp_set_keepalive(struct sock *sk, int val);
 /* atcp_minisocks.c */
 int atcp_tw_net_init(struct net *net);
 void atcp_tw_net_exit(struct net *net);
+void atcp_tw_timeout_changed(struct atcp_net *an);
 void atcp_time_wait(struct sock *sk);
 bool atcp_tw_claim(struct net *net, struct sk_buff *skb);
 void atcp_tw_walk(struct net *net, struct atcp_walker *w);

@@ -5,10 +5,12 @@
  * When a connection enters TIME-WAIT its full socket is released and a
  * small entry takes its place: the 4-tuple, the sequence numbers and
  * the last timestamp, for 2MSL (sysctl tw_timeout, 60 s like Linux).  The
- * entries of a namespace sit on one list in expiry order, since they all
- * wait the same time; one timer per namespace expires the head of the
- * list, so there is no timer per entry.  Entries are looked up on the
- * receive path between the connections and the listeners.
+ * entries of a namespace sit on one list in the order their 2MSL started
+ * and all wait the namespace's current tw_timeout from then, so the list
+ * is in expiry order even when tw_timeout changes; one timer per
+ * namespace expires the head of the list, so there is no timer per entry.
+ * Entries are looked up on the receive path between the connections and
+ * the listeners.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,7 +45,7 @@ void atcp_tw_cache_exit(void)
 static void atcp_tw_kill(struct atcp_net *an, struct atcp_tw *tw)
 {
 	list_del(&tw->expire);
-	an->tw_count--;
+	WRITE_ONCE(an->tw_count, an->tw_count - 1);
 	atcp_tw_unhash(tw);
 	atcp_bind_bucket_tw_put(tw->tb);
 	kmem_cache_free(atcp_tw_cachep, tw);
@@ -51,21 +53,32 @@ static void atcp_tw_kill(struct atcp_net *an, struct atcp_tw *tw)
 
 static void atcp_tw_arm(struct atcp_net *an)
 {
+	int timeout = READ_ONCE(an->sysctl.tw_timeout);
 	struct atcp_tw *tw;
 
 	tw = list_first_entry_or_null(&an->tw_list, struct atcp_tw, expire);
 	if (tw && !an->exiting)
-		mod_timer(&an->tw_timer, tw->expires);
+		mod_timer(&an->tw_timer,
+			  jiffies + max_t(s32, atcp_tw_left(tw, timeout), 0));
+}
+
+/* tw_timeout was written: every entry's expiry moved with it. */
+void atcp_tw_timeout_changed(struct atcp_net *an)
+{
+	spin_lock_bh(&an->tw_lock);
+	atcp_tw_arm(an);
+	spin_unlock_bh(&an->tw_lock);
 }
 
 static void atcp_tw_timer_fn(struct timer_list *t)
 {
 	struct atcp_net *an = from_timer(an, t, tw_timer);
+	int timeout = READ_ONCE(an->sysctl.tw_timeout);
 	struct atcp_tw *tw, *tmp;
 
 	spin_lock(&an->tw_lock);
 	list_for_each_entry_safe(tw, tmp, &an->tw_list, expire) {
-		if (time_before(jiffies, tw->expires))
+		if (atcp_tw_left(tw, timeout) > 0)
 			break;
 		atcp_tw_kill(an, tw);
 	}
@@ -102,7 +115,7 @@ void atcp_tw_net_exit(struct net *net)
 /* (Re)start an entry's 2MSL: it moves to the tail, the newest end. */
 static void atcp_tw_schedule(struct atcp_net *an, struct atcp_tw *tw)
 {
-	tw->expires = jiffies + READ_ONCE(an->sysctl.tw_timeout) * HZ;
+	tw->start = jiffies;
 	list_move_tail(&tw->expire, &an->tw_list);
 	if (list_is_first(&tw->expire, &an->tw_list) ||
 	    !timer_pending(&an->tw_timer))
@@ -111,8 +124,8 @@ static void atcp_tw_schedule(struct atcp_net *an, struct atcp_tw *tw)
 
 /*
  * A socket entered TIME-WAIT: replace it by an entry.  The caller then
- * releases the socket.  Without memory the connection simply skips
- * TIME-WAIT, as Linux does.
+ * releases the socket.  Beyond max_tw_buckets, or without memory, the
+ * connection simply skips TIME-WAIT, as Linux does.
  */
 static void atcp_tw_from_sock(struct sock *sk)
 {
@@ -123,6 +136,12 @@ static void atcp_tw_from_sock(struct sock *sk)
 
 	if (!as->bind_bucket)
 		return;
+	/* Linux: the TCPTimeWaitOverflow of inet_twsk_alloc(). */
+	if (READ_ONCE(an->tw_count) >= READ_ONCE(an->sysctl.max_tw_buckets)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TWOVERFLOW);
+		net_info_ratelimited("atcp: TIME_WAIT bucket table overflow\n");
+		return;
+	}
 	tw = kmem_cache_alloc(atcp_tw_cachep, GFP_ATOMIC);
 	if (!tw)
 		return;
@@ -144,7 +163,7 @@ static void atcp_tw_from_sock(struct sock *sk)
 
 	spin_lock_bh(&an->tw_lock);
 	INIT_LIST_HEAD(&tw->expire);
-	an->tw_count++;
+	WRITE_ONCE(an->tw_count, an->tw_count + 1);
 	atcp_tw_hash(tw);
 	atcp_tw_schedule(an, tw);
 	spin_unlock_bh(&an->tw_lock);

@@ -59,7 +59,8 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 
 static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 {
-	long delta = tw->expires - jiffies;
+	const struct atcp_net *an = atcp_net(read_pnet(&tw->net));
+	long delta = atcp_tw_left(tw, READ_ONCE(an->sysctl.tw_timeout));
 
 	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
 	seq_printf(w->seq,
@@ -113,6 +114,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[ATCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
 	[ATCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
+	[ATCP_MIB_TWOVERFLOW]		= "TWOverflow",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

@@ -49,6 +49,19 @@ static int atcp_port_range_handler(struct ctl_table *table, int write,
 	return err;
 }
 
+/* tw_timeout: existing TIME_WAIT entries follow a new value at once. */
+static int atcp_tw_timeout_handler(struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct atcp_net *an = container_of(table->data, struct atcp_net,
+					   sysctl.tw_timeout);
+	int err = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (write && !err)
+		atcp_tw_timeout_changed(an);
+	return err;
+}
+
 /*
  * .data holds the offset of the knob inside struct atcp_sysctl; each
  * namespace gets a copy of this table rebased onto its own struct.
@@ -108,7 +121,16 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(window_scaling, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(rfc1337, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(sack, &atcp_zero, &atcp_one),
-	ATCP_SYSCTL(tw_timeout, &atcp_one, &atcp_secs_max),
+	{
+		.procname	= "tw_timeout",
+		.data		= (void *)offsetof(struct atcp_sysctl, tw_timeout),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= atcp_tw_timeout_handler,
+		.extra1		= &atcp_one,
+		.extra2		= &atcp_secs_max,
+	},
+	ATCP_SYSCTL(max_tw_buckets, &atcp_zero, &atcp_int_max),
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
 	{
 		.procname	= "local_port_range",
@@ -153,6 +175,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->rfc1337 = 0;
 	s->sack = 1;
 	s->tw_timeout = 60;
+	/* Linux: half the established hash table's buckets. */
+	s->max_tw_buckets = atcp_ehash_size() / 2;
 	/* Linux: max(128, ehash buckets / 128). */
 	s->max_syn_backlog = max_t(int, 128, atcp_ehash_size() / 128);
 	/*

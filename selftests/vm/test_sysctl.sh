@@ -31,6 +31,7 @@ orphan_retries    0                 4                 256 -1
 max_orphans       *                 100               -1
 fin_timeout       60                30                -1
 tw_timeout        60                30                0 -1
+max_tw_buckets    *                 100               -1
 keepalive_time    7200              600               -1
 keepalive_intvl   75                10                -1
 keepalive_probes  9                 3                 256 -1

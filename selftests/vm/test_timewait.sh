@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_timewait - TIME-WAIT entries, for atcp and, where Linux has the
+# same knob, for Linux TCP beside it:
+#
+#  - max_tw_buckets 2: of four connections the client closes first, two
+#    leave a TIME-WAIT entry and two skip TIME-WAIT, counted in
+#    TWOverflow (Linux: TCPTimeWaitOverflow);
+#  - tw_timeout 2 (atcp's own knob; Linux's TIME-WAIT lasts 60 s): older
+#    entries go at once, a new entry is there after 1 s and gone within
+#    one timer granularity after 2 s.
+#
+# The "atcp" protocol is $ATCP_PROTO (default 253).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+P=$ATCP_PROTO
+BUILD=$ATCP_TOP/selftests/vm/build
+SOCKCTL=$BUILD/tool_sockctl
+T=10
+TMP=$(mktemp -d /tmp/atcp-timewait.XXXXXX)
+PIDS=()
+declare -A SC_IN SC_OUT SC_PID
+ALIVE=1
+R=""
+
+trap cleanup EXIT
+
+if [ ! -x "$SOCKCTL" ]; then
+	tap_skip "tool_sockctl is not built"
+	tap_finish
+fi
+topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+
+# tw_count NS PROTO PORT: TIME-WAIT entries towards server PORT
+tw_count()
+{
+	states "$1" "$2" "$3" | tr ' ' '\n' | grep -c '^TIME-WAIT$'
+}
+
+# overflows NS PROTO: atcp's TWOverflow or Linux's TCPTimeWaitOverflow
+overflows()
+{
+	if [ "$2" = 0 ]; then
+		ip netns exec "$1" awk '
+			$1 == "TcpExt:" && !n { for (i = 2; i <= NF; i++) h[i] = $i; n = 1; next }
+			$1 == "TcpExt:" { for (i = 2; i <= NF; i++)
+					  if (h[i] == "TCPTimeWaitOverflow") print $i }' \
+			/proc/net/netstat
+	else
+		ip netns exec "$1" awk '$1 == "TWOverflow" { print $2 }' \
+			/proc/net/atcp_stat
+	fi
+}
+
+# cycle PROTO PORT N: N connections to a Linux server on PORT, each closed
+# by the client first, the server closing after it; CYCLE says "ok" or
+# what failed.  Leaves the tool_sockctl processes c and s running.
+cycle()
+{
+	local proto=$1 port=$2 n=$3 i
+
+	sc_start c "$NS_A" "$proto"
+	sc_start s "$NS_B" 0
+	sc s "listen $ADDR_B:$port"
+	[ "$R" = ok ] || { CYCLE="listen: $R"; return; }
+	for i in $(seq "$n"); do
+		sc c "connect $ADDR_B:$port"
+		[ "$R" = ok ] || { CYCLE="connect $i: $R"; return; }
+		sc s "accept"
+		[[ $R == ok* ]] || { CYCLE="accept $i: $R"; return; }
+		sc c "close"
+		sc s "recv-eof ; close"
+		sc_get s
+		[ "$R" = ok ] || { CYCLE="server close $i: $R"; return; }
+	done
+	CYCLE=ok
+}
+
+port=26000
+
+# ---- max_tw_buckets ------------------------------------------------------------
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") max_tw_buckets 2, four actively closed connections"
+	if [ "$cp" = 0 ]; then
+		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/ipv4/tcp_max_tw_buckets)
+	else
+		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_tw_buckets)
+	fi
+	knob "$NS_A" "$cp" max_tw_buckets 2
+	before=$(overflows "$NS_A" "$cp")
+	cycle "$cp" $port 4
+	expect "$tag: connect, accept and close four times" ok "$CYCLE"
+	sleep 0.5
+	tap_is "$tag: two TIME-WAIT entries" "$(tw_count "$NS_A" "$cp" $port)" 2
+	tap_is "$tag: two overflows counted" \
+		"$(( $(overflows "$NS_A" "$cp") - before ))" 2
+	sc_stop c
+	sc_stop s
+	knob "$NS_A" "$cp" max_tw_buckets "$old_max"
+	port=$((port + 1))
+done
+
+# ---- tw_timeout ------------------------------------------------------------------
+
+tag="atcp tw_timeout 2"
+old_port=26000		# the max_tw_buckets case left two entries there
+tap_is "$tag: the earlier entries are there before" \
+	"$(tw_count "$NS_A" "$P" $old_port)" 2
+knob "$NS_A" "$P" tw_timeout 2
+sleep 0.3
+tap_is "$tag: they are older than 2 s and go at once" \
+	"$(tw_count "$NS_A" "$P" $old_port)" 0
+cycle "$P" $port 1
+expect "$tag: connect, accept and close" ok "$CYCLE"
+start=$(now_ms)
+sleep 1
+tap_is "$tag: the entry is there after 1 s" "$(tw_count "$NS_A" "$P" $port)" 1
+while [ "$(tw_count "$NS_A" "$P" $port)" != 0 ] && [ $(( $(now_ms) - start )) -lt 5000 ]; do
+	sleep 0.05
+done
+gone=$(( $(now_ms) - start ))
+tap_diag "$tag: the entry went after $gone ms"
+tap_result "$([ "$gone" -ge 1800 ] && [ "$gone" -le 2800 ] && echo 0 || echo 1)" \
+	"$tag: and gone 2 s after the close, within a timer tick and the polling"
+sc_stop c
+sc_stop s
+
+tap_finish
