@@ -1840,6 +1840,64 @@ static void t_linger(const struct variant *v)
 	conn_close(&k);
 }
 
+static int linger_secs(int fd, int secs)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = secs };
+
+	return setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+}
+
+/* close() with SO_LINGER {1, N}: it waits for the peer's ACK, N s at most. */
+static void t_linger_wait(const struct variant *v)
+{
+	const size_t big = 4 << 20;
+	struct conn k;
+	double t0, el;
+	char *buf;
+	int r;
+
+	/* The peer acknowledges at once, without reading: close() is quick. */
+	if (conn_open(v, &k))
+		return;
+	buf = calloc(1, big);
+	write_full(k.me, buf, 1000);
+	linger_secs(k.me, 5);
+	t0 = now_ms();
+	r = close(k.me);
+	el = now_ms() - t0;
+	ok(r == 0 && el < 1000,
+	   "close() with SO_LINGER {1, 5} returns once the FIN is acknowledged (%s after %.0f ms)",
+	   res(r), el);
+	if (k.me == k.cfd)
+		k.cfd = -1;
+	else
+		k.sfd = -1;
+	conn_close(&k);
+
+	/* The peer reads nothing and its window closes: close() waits 1 s. */
+	if (conn_open(v, &k)) {
+		free(buf);
+		return;
+	}
+	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 4096);
+	set_int(k.peer, SOL_SOCKET, SO_RCVBUF, 4096);
+	while (send(k.me, buf, big, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		;
+	linger_secs(k.me, 1);
+	t0 = now_ms();
+	r = close(k.me);
+	el = now_ms() - t0;
+	ok(r == 0 && el >= 900 && el < 3000,
+	   "with data the peer never takes, close() with SO_LINGER {1, 1} returns after the 1 s (%s after %.0f ms)",
+	   res(r), el);
+	if (k.me == k.cfd)
+		k.cfd = -1;
+	else
+		k.sfd = -1;
+	free(buf);
+	conn_close(&k);
+}
+
 static void on_sigpipe(int sig)
 {
 	sigpipes++;
@@ -2308,6 +2366,7 @@ static const struct check checks[] = {
 	{ "EPOLLRDHUP", t_poll_rdhup, V_DATA },
 	{ "reset", t_reset, V_DATA },
 	{ "SO_LINGER", t_linger, V_DATA },
+	{ "SO_LINGER wait", t_linger_wait, V_DATA },
 	{ "SIGPIPE", t_sigpipe, V_DATA },
 	{ "SO_REUSEADDR", t_reuseaddr, V_SRV },
 	{ "SO_RCVBUF/SO_SNDBUF", t_bufsize, 0 },
