@@ -1,0 +1,74 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tool_twprobe - send crafted segments to a TIME-WAIT entry, print replies.
+
+    tool_twprobe.py IFACE PCAP TW_ADDR KIND
+
+PCAP holds the close of the connection, captured on IFACE of the peer
+that closed second.  The last pure ACK from TW_ADDR, the end in
+TIME-WAIT, gives the 4-tuple and the sequence numbers: SEQ = that end's SND.NXT, ACK = its
+RCV.NXT.  KIND is what to send, from the peer's address and port:
+
+    fin     the peer's FIN again (SEQ.. RCV.NXT - 1, FIN+ACK)
+    olddata 100 bytes ending at RCV.NXT - 1 (an old duplicate)
+    rst     a RST at RCV.NXT
+
+Prints "reply FLAGS seq S ack A" for each segment the TIME-WAIT end sends
+back within a second (S and A relative to its SND.NXT and RCV.NXT), or
+"reply none".
+"""
+import sys
+import time
+
+from scapy.all import IP, TCP, AsyncSniffer, Raw, conf, rdpcap, send
+
+
+def main():
+    iface, pcap, tw_ip, kind = sys.argv[1:5]
+    conf.verb = 0
+    segs = [p for p in rdpcap(pcap) if IP in p and TCP in p]
+    last = [p for p in segs if p[IP].src == tw_ip and p[TCP].flags == "A"]
+    if not last:
+        print("err no final ACK from %s in the capture" % tw_ip)
+        return 1
+    a = last[-1]
+    peer, tw_port = a[IP].dst, a[TCP].sport
+    peer_port = a[TCP].dport
+    snd_nxt, rcv_nxt = a[TCP].seq, a[TCP].ack
+
+    base = IP(src=peer, dst=tw_ip) / TCP(sport=peer_port, dport=tw_port)
+    if kind == "fin":
+        seg = base
+        seg[TCP].flags, seg[TCP].seq, seg[TCP].ack = "FA", rcv_nxt - 1, snd_nxt
+    elif kind == "olddata":
+        seg = base / Raw(b"x" * 100)
+        seg[TCP].flags, seg[TCP].seq, seg[TCP].ack = "PA", rcv_nxt - 101, snd_nxt
+    elif kind == "rst":
+        seg = base
+        seg[TCP].flags, seg[TCP].seq = "R", rcv_nxt
+    else:
+        print("err unknown kind %s" % kind)
+        return 2
+
+    started = []
+    sniffer = AsyncSniffer(iface=iface, timeout=1.5,
+                           filter="tcp and src host %s and src port %d"
+                           % (tw_ip, tw_port),
+                           started_callback=lambda: started.append(1))
+    sniffer.start()
+    while not started:
+        time.sleep(0.01)
+    send(seg, iface=iface)
+    sniffer.join()
+    replies = [p for p in (sniffer.results or []) if TCP in p]
+    if not replies:
+        print("reply none")
+    for p in replies:
+        print("reply %s seq %d ack %d" % (p[TCP].flags,
+                                          (p[TCP].seq - snd_nxt) % (1 << 32),
+                                          (p[TCP].ack - rcv_nxt) % (1 << 32)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
