@@ -293,3 +293,49 @@ netem_egress()
 	[ $# = 0 ] && return 0
 	ip netns exec "$ns" tc qdisc add dev veth0 root netem "$@"
 }
+
+# timed NAME LINE: one command; the reply in $R, its duration in $MS.
+timed()
+{
+	local start
+
+	start=$(now_ms)
+	sc "$@"
+	MS=$(( $(now_ms) - start ))
+}
+
+# between DESC MS LO HI: MS lies in [LO, HI] milliseconds.
+between()
+{
+	tap_diag "$1: took $2 ms (want $3..$4 ms)"
+	tap_result "$([ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && echo 0 || echo 1)" \
+		"$1"
+}
+
+# atcp_stat NS NAME: a counter of /proc/net/atcp_stat in NS.
+atcp_stat()
+{
+	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' \
+		/proc/net/atcp_stat
+}
+
+# sc_pair CP SP PORT: tool_sockctl c in $NS_A (protocol CP) connected to
+# s in $NS_B (SP), listening on PORT; true and ALIVE=1 when connected.
+sc_pair()
+{
+	local cp=$1 sp=$2 port=$3 r1 r2 r3
+
+	sc_start c "$NS_A" "$cp"
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port"
+	r1=$R
+	sc c "connect $ADDR_B:$port"
+	r2=$R
+	sc s "accept"
+	r3=$R
+	sc s "close-listener"
+	ALIVE=0
+	[ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == "ok $ADDR_A:"* ]] && ALIVE=1
+	[ $ALIVE = 1 ] || tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
+	[ $ALIVE = 1 ]
+}

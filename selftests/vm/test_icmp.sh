@@ -70,13 +70,6 @@ topology()
 }
 topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
 
-# atcp_stat NS NAME: a counter of /proc/net/atcp_stat in NS.
-atcp_stat()
-{
-	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' \
-		/proc/net/atcp_stat
-}
-
 # forge_start TYPE CODE PORT [ARGS...]: B answers the first SYN to
 # $BLACKHOLE:PORT with that ICMP error; its output goes to $TMP/forge.
 forge_start()

@@ -43,44 +43,6 @@ if [ ! -x "$SOCKCTL" ]; then
 fi
 topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
 
-# timed NAME LINE: one command; the reply in $R, its duration in $MS.
-timed()
-{
-	local start
-
-	start=$(now_ms)
-	sc "$@"
-	MS=$(( $(now_ms) - start ))
-}
-
-# between DESC MS LO HI: MS lies in [LO, HI] milliseconds.
-between()
-{
-	tap_diag "$1: took $2 ms (want $3..$4 ms)"
-	tap_result "$([ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && echo 0 || echo 1)" \
-		"$1"
-}
-
-# pair CP SP PORT DESC: client in A, server in B, connected; ALIVE says.
-pair()
-{
-	local cp=$1 sp=$2 port=$3 r1 r2 r3
-
-	sc_start c "$NS_A" "$cp"
-	sc_start s "$NS_B" "$sp"
-	sc s "listen $ADDR_B:$port"
-	r1=$R
-	sc c "connect $ADDR_B:$port"
-	r2=$R
-	sc s "accept"
-	r3=$R
-	sc s "close-listener"
-	ALIVE=0
-	[ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == "ok $ADDR_A:"* ]] && ALIVE=1
-	[ $ALIVE = 1 ] || tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
-	tap_result $((1 - ALIVE)) "$4: connection established"
-}
-
 unpair()
 {
 	sc_stop c
@@ -131,7 +93,8 @@ for cp in "$P" 0; do
 	# ---- silent peer, sysctls ----------------------------------------
 	tag="$name keepalive 2/1/3 (sysctls), silent peer"
 	ka_sysctls "$NS_A" "$cp" 2 1 3
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		sc c "sockopt keepalive 1"
 		expect "$tag: SO_KEEPALIVE" "ok" "$R"
@@ -163,7 +126,8 @@ for cp in "$P" 0; do
 
 	# ---- silent peer, socket options -----------------------------------
 	tag="$name TCP_KEEPIDLE 1, TCP_KEEPINTVL 1, TCP_KEEPCNT 2, silent peer"
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		sc c "sockopt keepidle 1 ; sockopt keepintvl 1 ; sockopt keepcnt 2 ; sockopt keepalive 1"
 		r1=$R
@@ -190,7 +154,8 @@ for cp in "$P" 0; do
 	# ---- live idle peer -------------------------------------------------
 	tag="$name keepalive 1/1/2, live idle peer"
 	ka_sysctls "$NS_A" "$cp" 1 1 2
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		cap=$TMP/ka.$port.pcap
 		cap_start "$NS_B" "$cap" "tcp and src host $ADDR_A and dst port $port"
@@ -220,7 +185,8 @@ for cp in "$P" 0; do
 
 	# ---- peer without state ------------------------------------------
 	tag="$name keepalive 1/1/2, peer lost its state"
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		sc c "sockopt keepalive 1"
 		netem_egress "$NS_B" loss 100%
@@ -240,7 +206,8 @@ for cp in "$P" 0; do
 
 	# ---- TCP_USER_TIMEOUT ----------------------------------------------
 	tag="$name TCP_USER_TIMEOUT 2000 ms, silent peer"
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		sc c "sockopt user_timeout 2000"
 		expect "$tag: option set" "ok" "$R"
@@ -262,7 +229,8 @@ for cp in "$P" 0; do
 	# ---- fin_timeout ---------------------------------------------------
 	tag="$name fin_timeout 2, orphan in FIN-WAIT-2"
 	knob "$NS_A" "$cp" fin_timeout 2
-	pair "$cp" "$cp" $port "$tag"
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
 	if [ $ALIVE = 1 ]; then
 		sc c "close"
 		wait_states "$tag: the closed end waits in FIN-WAIT-2" \

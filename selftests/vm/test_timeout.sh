@@ -39,88 +39,9 @@ trap cleanup EXIT
 
 if [ ! -x "$SOCKCTL" ]; then
 	tap_skip "tool_sockctl is not built"
-	# ---- max_orphans -------------------------------------------------------------
-
-for cp in "$P" 0; do
-	tag="$(proto_name "$cp") close() with max_orphans 0, peer silent"
-	# Linux's tcp_max_orphans is global: set it in the initial namespace
-	if [ "$cp" = 0 ]; then
-		old_max=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
-		echo 0 > /proc/sys/net/ipv4/tcp_max_orphans
-	else
-		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_orphans)
-		knob "$NS_A" "$cp" max_orphans 0
-		before=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
-			 /proc/net/atcp_stat)
-	fi
-	if connect_pair "$cp" "$cp" $port; then
-		netem_egress "$NS_B" loss 100%
-		sc c "send 1000"
-		sc c "close"
-		ALIVE=1
-		wait_states "$tag: the would-be orphan is reset at once" \
-			"$NS_A" "$cp" $port "" 1
-		if [ "$cp" != 0 ]; then
-			after=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
-				/proc/net/atcp_stat)
-			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
-		fi
-	else
-		tap_result 1 "$tag: the would-be orphan is reset at once (no connection)"
-		[ "$cp" != 0 ] &&
-			tap_result 1 "$tag: counted in AbortOnMemory (no connection)"
-	fi
-	sc_stop c
-	sc_stop s
-	netem_egress "$NS_B"
-	if [ "$cp" = 0 ]; then
-		echo "$old_max" > /proc/sys/net/ipv4/tcp_max_orphans
-	else
-		knob "$NS_A" "$cp" max_orphans "$old_max"
-	fi
-	port=$((port + 1))
-done
-
-tap_finish
+	tap_finish
 fi
 topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
-
-# timed NAME LINE: one command; the reply in $R, its duration in $MS.
-timed()
-{
-	local start
-
-	start=$(now_ms)
-	sc "$@"
-	MS=$(( $(now_ms) - start ))
-}
-
-# between DESC MS LO HI: MS lies in [LO, HI] milliseconds.
-between()
-{
-	tap_diag "$1: took $2 ms (want $3..$4 ms)"
-	tap_result "$([ "$2" -ge "$3" ] && [ "$2" -le "$4" ] && echo 0 || echo 1)" \
-		"$1"
-}
-
-connect_pair()
-{
-	local cp=$1 sp=$2 port=$3 r1 r2 r3
-
-	sc_start c "$NS_A" "$cp"
-	sc_start s "$NS_B" "$sp"
-	sc s "listen $ADDR_B:$port"
-	r1=$R
-	sc c "connect $ADDR_B:$port"
-	r2=$R
-	sc s "accept"
-	r3=$R
-	sc s "close-listener"
-	[ "$r1" = ok ] && [ "$r2" = ok ] && [[ $r3 == "ok $ADDR_A:"* ]] &&
-		return 0
-	tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
-	return 1
-}
 
 port=23000
 
@@ -151,7 +72,7 @@ for cp in "$P" 0; do
 			netem_egress "$NS_B" delay ${delay}ms
 		fi
 		knob "$NS_A" "$cp" retries2 3
-		if connect_pair "$cp" "$cp" $port; then
+		if sc_pair "$cp" "$cp" $port; then
 			tap_result 0 "$tag: connection established"
 			sc c "send 1000"
 			sc s "recv 1000"
@@ -187,7 +108,7 @@ done
 for cp in "$P" 0; do
 	tag="$(proto_name "$cp") orphan with orphan_retries 1, peer silent"
 	knob "$NS_A" "$cp" orphan_retries 1
-	if connect_pair "$cp" "$cp" $port; then
+	if sc_pair "$cp" "$cp" $port; then
 		netem_egress "$NS_B" loss 100%
 		sc c "send 1000"
 		sc c "close"
@@ -216,10 +137,9 @@ for cp in "$P" 0; do
 	else
 		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_orphans)
 		knob "$NS_A" "$cp" max_orphans 0
-		before=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
-			 /proc/net/atcp_stat)
+		before=$(atcp_stat "$NS_A" AbortOnMemory)
 	fi
-	if connect_pair "$cp" "$cp" $port; then
+	if sc_pair "$cp" "$cp" $port; then
 		netem_egress "$NS_B" loss 100%
 		sc c "send 1000"
 		sc c "close"
@@ -227,8 +147,7 @@ for cp in "$P" 0; do
 		wait_states "$tag: the would-be orphan is reset at once" \
 			"$NS_A" "$cp" $port "" 1
 		if [ "$cp" != 0 ]; then
-			after=$(ip netns exec "$NS_A" awk '$1 == "AbortOnMemory" { print $2 }' \
-				/proc/net/atcp_stat)
+			after=$(atcp_stat "$NS_A" AbortOnMemory)
 			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
 		fi
 	else

@@ -53,8 +53,7 @@ overflows()
 					  if (h[i] == "TCPTimeWaitOverflow") print $i }' \
 			/proc/net/netstat
 	else
-		ip netns exec "$1" awk '$1 == "TWOverflow" { print $2 }' \
-			/proc/net/atcp_stat
+		atcp_stat "$1" TWOverflow
 	fi
 }
 
