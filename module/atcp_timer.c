@@ -114,6 +114,21 @@ void atcp_schedule_ack(struct sock *sk)
 }
 
 /*
+ * Retries of a synchronized connection: retries2, or for an orphan at most
+ * orphan_retries, whose 0 means 8 (Linux: tcp_orphan_retries()).  Counts
+ * the zero window probes; the retransmission timer turns it into a time.
+ */
+static int atcp_retries_limit(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	int limit = READ_ONCE(s->retries2);
+
+	if (sock_flag(sk, SOCK_DEAD))
+		limit = min(limit, READ_ONCE(s->orphan_retries) ? : 8);
+	return limit;
+}
+
+/*
  * Has the retransmission timer run out of tries?  As in Linux, SYN
  * states count their retransmissions, and a synchronized connection gives
  * up when the time since the first transmission reaches the time that
@@ -125,7 +140,7 @@ static bool atcp_retransmits_timed_out(struct sock *sk)
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 	struct atcp_sock *as = atcp_sk(sk);
 	unsigned long timeout;
-	int boundary;
+	u64 give_up_us;
 
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
@@ -139,26 +154,12 @@ static bool atcp_retransmits_timed_out(struct sock *sk)
 	if (as->opts.user_timeout) {
 		timeout = msecs_to_jiffies(as->opts.user_timeout);
 	} else {
-		boundary = READ_ONCE(s->retries2);
-		if (sock_flag(sk, SOCK_DEAD))
-			boundary = min(boundary,
-				       READ_ONCE(s->orphan_retries) ? : 8);
-		timeout = usecs_to_jiffies(atcp_rto_give_up_us(boundary,
-							       ATCP_RTO_MIN_US,
-							       ATCP_RTO_MAX_US));
+		give_up_us = atcp_rto_give_up_us(atcp_retries_limit(sk),
+						 ATCP_RTO_MIN_US,
+						 ATCP_RTO_MAX_US);
+		timeout = usecs_to_jiffies(give_up_us);
 	}
 	return (u32)jiffies - as->retrans_start >= timeout;
-}
-
-/* Zero window probes the peer may leave unanswered (Linux: tcp_probe_timer). */
-static int atcp_probe_limit(struct sock *sk)
-{
-	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
-	int limit = READ_ONCE(s->retries2);
-
-	if (sock_flag(sk, SOCK_DEAD))
-		limit = min(limit, READ_ONCE(s->orphan_retries) ? : 8);
-	return limit;
 }
 
 static void atcp_retransmit_timeout(struct sock *sk)
@@ -222,7 +223,7 @@ static void atcp_probe_timeout(struct sock *sk)
 			atcp_reset_rtx_timer(sk);
 		return;
 	}
-	if (as->probes_out >= atcp_probe_limit(sk)) {
+	if (as->probes_out >= atcp_retries_limit(sk)) {
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
 		return;
 	}
