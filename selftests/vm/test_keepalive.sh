@@ -19,7 +19,9 @@
 #    peer never acknowledges: ETIMEDOUT when the 2 s run out, not at the
 #    next backed-off RTO (3 s), nor after retries2;
 #  - fin_timeout 2: an orphan in FIN-WAIT-2, whose peer never closes, is
-#    gone a few seconds later.
+#    gone a few seconds later;
+#  - a peer whose namespace is deleted (with its link): the probes find
+#    no route, and the idle connection fails with ETIMEDOUT.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
@@ -243,6 +245,56 @@ for cp in "$P" 0; do
 	fi
 	unpair
 	knob "$NS_A" "$cp" fin_timeout 60
+	port=$((port + 1))
+done
+
+# ---- the peer's namespace goes away ----------------------------------------
+
+# peer_ns: a new $NS_B joined to $NS_A, as topo_pair made it
+peer_ns()
+{
+	ip netns add "$NS_B" || return 1
+	ip -n "$NS_A" link add veth0 type veth peer name veth0 netns "$NS_B" ||
+		return 1
+	ip -n "$NS_B" link set lo up
+	ip -n "$NS_A" addr add "$ADDR_A/24" dev veth0
+	ip -n "$NS_B" addr add "$ADDR_B/24" dev veth0
+	ip -n "$NS_A" link set veth0 up
+	ip -n "$NS_B" link set veth0 up
+}
+
+for cp in "$P" 0; do
+	tag="$(proto_name "$cp") keepalive 1/1/2, the peer's namespace is deleted"
+	ka_sysctls "$NS_A" "$cp" 1 1 2
+	sc_pair "$cp" "$cp" $port
+	tap_result $((1 - ALIVE)) "$tag: connection established"
+	if [ $ALIVE = 1 ]; then
+		sc c "sockopt keepalive 1"
+		# the peer's socket goes without a word (its RST is dropped), so
+		# nothing holds its namespace: deleting it takes the link too
+		netem_egress "$NS_B" loss 100%
+		sc s "linger0"
+		sc_stop s
+		ip netns del "$NS_B"
+		# the namespace is dismantled by a kernel worker, soon after
+		for _ in $(seq 30); do
+			ip -n "$NS_A" link show veth0 >/dev/null 2>&1 || break
+			sleep 0.1
+		done
+		tap_result "$(ip -n "$NS_A" link show veth0 >/dev/null 2>&1 && echo 1 || echo 0)" \
+			"$tag: the link is gone with the namespace"
+		timed c "recv 1"
+		expect "$tag: recv() fails with ETIMEDOUT" "err ETIMEDOUT*" "$R"
+		between "$tag: after the idle time and two probes" "$MS" 0 6000
+	else
+		tap_result 1 "$tag: the link is gone with the namespace (no connection)"
+		tap_result 1 "$tag: recv() fails with ETIMEDOUT (no connection)"
+		tap_result 1 "$tag: after the idle time and two probes (no connection)"
+	fi
+	sc_stop c
+	ip netns del "$NS_B" 2>/dev/null
+	peer_ns || tap_diag "could not rebuild $NS_B"
+	ka_sysctls "$NS_A" "$cp" 7200 75 9
 	port=$((port + 1))
 done
 
