@@ -339,3 +339,39 @@ sc_pair()
 	[ $ALIVE = 1 ] || tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
 	[ $ALIVE = 1 ]
 }
+
+# sc_topic NAME SECS: set up a topic that drives tool_sockctl between
+# $NS_A and $NS_B: the globals the sc_* helpers use (T = SECS, the limit
+# of every blocking call), topo_pair, and the clean-up on exit, armed
+# after topo_pair, whose own EXIT trap it replaces.  Without tool_sockctl
+# the topic is skipped.
+sc_topic()
+{
+	P=$ATCP_PROTO
+	SOCKCTL=$ATCP_TOP/selftests/vm/build/tool_sockctl
+	T=$2
+	TMP=$(mktemp -d "/tmp/atcp-$1.XXXXXX")
+	PIDS=()
+	declare -gA SC_IN SC_OUT SC_PID
+	ALIVE=1
+	R=""
+	if [ ! -x "$SOCKCTL" ]; then
+		rm -rf "$TMP"
+		tap_skip "tool_sockctl is not built"
+		tap_finish
+	fi
+	topo_pair || { topo_cleanup; tap_result 1 "set up the namespaces"; tap_finish; }
+	trap cleanup EXIT
+}
+
+# no_connection TAG DESC...: the points a case could not check because
+# its connection was never set up, each failed.
+no_connection()
+{
+	local tag=$1 d
+
+	shift
+	for d in "$@"; do
+		tap_result 1 "$tag: $d (no connection)"
+	done
+}

@@ -22,17 +22,8 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
-P=$ATCP_PROTO
-BUILD=$ATCP_TOP/selftests/vm/build
-SOCKCTL=$BUILD/tool_sockctl
 ICMPTOOL=$ATCP_TOP/selftests/vm/tool_icmp.py
 PY=/usr/bin/python3
-T=20				# limit of every blocking call in tool_sockctl
-TMP=$(mktemp -d /tmp/atcp-icmp.XXXXXX)
-PIDS=()
-declare -A SC_IN SC_OUT SC_PID
-ALIVE=1
-R=""
 NS_C=atcp-c-$$
 ADDR_C=198.18.1.2
 UNREACH=198.18.9.5
@@ -43,16 +34,13 @@ icmp_cleanup()
 	cleanup
 	ip netns del "$NS_C" 2>/dev/null
 }
+
+sc_topic icmp 20
 trap icmp_cleanup EXIT
 
-if [ ! -x "$SOCKCTL" ]; then
-	tap_skip "tool_sockctl is not built"
-	tap_finish
-fi
-
+# C, a third namespace behind B, which routes.
 topology()
 {
-	topo_pair || return 1
 	ip netns add "$NS_C" || return 1
 	ip -n "$NS_B" link add veth1 mtu 1280 type veth peer name veth0 \
 		netns "$NS_C" || return 1
@@ -184,10 +172,11 @@ for pairing in "$P 0" "$P $P" "0 0"; do
 		fi
 	else
 		tap_diag "listen: '$r1', connect: '$r2', accept: '$r3'"
-		tap_result 1 "$tag: 1 MiB arrives intact (no connection)"
-		tap_result 1 "$tag: the route learned MTU 1280 (no connection)"
+		no_connection "$tag" \
+			"1 MiB arrives intact" \
+			"the route learned MTU 1280"
 		[ "$cp" != 0 ] &&
-			tap_result 1 "$tag: atcp took the ICMP errors (no connection)"
+			no_connection "$tag" "atcp took the ICMP errors"
 	fi
 	sc c "close"
 	sc s "close"

@@ -27,23 +27,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
-P=$ATCP_PROTO
-BUILD=$ATCP_TOP/selftests/vm/build
-SOCKCTL=$BUILD/tool_sockctl
-T=20				# limit of every blocking call in tool_sockctl
-TMP=$(mktemp -d /tmp/atcp-keepalive.XXXXXX)
-PIDS=()
-declare -A SC_IN SC_OUT SC_PID
-ALIVE=1
-R=""
-
-trap cleanup EXIT
-
-if [ ! -x "$SOCKCTL" ]; then
-	tap_skip "tool_sockctl is not built"
-	tap_finish
-fi
-topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+sc_topic keepalive 20
 
 unpair()
 {
@@ -115,12 +99,10 @@ for cp in "$P" 0; do
 			"$tag: one keepalive_intvl (1 s) apart"
 		tap_is "$tag: then a RST" "$(cap_count "$cap" 'Flags \[R')" 1
 	else
-		for d in "SO_KEEPALIVE" "recv() fails with ETIMEDOUT" \
+		no_connection "$tag" "SO_KEEPALIVE" "recv() fails with ETIMEDOUT" \
 			 "after 2 s idle and 3 probes 1 s apart" \
 			 "three probes on the wire" "then a RST" \
-			 "one keepalive_intvl (1 s) apart"; do
-			tap_result 1 "$tag: $d (no connection)"
-		done
+			 "one keepalive_intvl (1 s) apart"
 	fi
 	unpair
 	ka_sysctls "$NS_A" "$cp" 7200 75 9
@@ -145,10 +127,8 @@ for cp in "$P" 0; do
 		between "$tag: the socket's values override the sysctls" \
 			"$MS" 1000 6000
 	else
-		for d in "options set" "recv() fails with ETIMEDOUT" \
-			 "the socket's values override the sysctls"; do
-			tap_result 1 "$tag: $d (no connection)"
-		done
+		no_connection "$tag" "options set" "recv() fails with ETIMEDOUT" \
+			 "the socket's values override the sysctls"
 	fi
 	unpair
 	port=$((port + 1))
@@ -176,11 +156,9 @@ for cp in "$P" 0; do
 		sc_get c
 		expect "$tag: the connection still carries data" "ok 1000" "$r1" "$R"
 	else
-		for d in "probed every second (at least 4 probes in 6 s)" \
+		no_connection "$tag" "probed every second (at least 4 probes in 6 s)" \
 			 "no error after six idle seconds" \
-			 "the connection still carries data"; do
-			tap_result 1 "$tag: $d (no connection)"
-		done
+			 "the connection still carries data"
 	fi
 	unpair
 	port=$((port + 1))
@@ -199,8 +177,9 @@ for cp in "$P" 0; do
 		expect "$tag: recv() fails with ECONNRESET" "err ECONNRESET*" "$R"
 		between "$tag: at the first probe" "$MS" 0 4000
 	else
-		tap_result 1 "$tag: recv() fails with ECONNRESET (no connection)"
-		tap_result 1 "$tag: at the first probe (no connection)"
+		no_connection "$tag" \
+			"recv() fails with ECONNRESET" \
+			"at the first probe"
 	fi
 	unpair
 	ka_sysctls "$NS_A" "$cp" 7200 75 9
@@ -220,10 +199,8 @@ for cp in "$P" 0; do
 		# 2 s, not the 3 s of the next backed-off RTO after it
 		between "$tag: when the user timeout runs out" "$MS" 1500 2900
 	else
-		for d in "option set" "recv() fails with ETIMEDOUT" \
-			 "when the user timeout runs out"; do
-			tap_result 1 "$tag: $d (no connection)"
-		done
+		no_connection "$tag" "option set" "recv() fails with ETIMEDOUT" \
+			 "when the user timeout runs out"
 	fi
 	unpair
 	port=$((port + 1))
@@ -240,8 +217,9 @@ for cp in "$P" 0; do
 		wait_states "$tag: and is gone after fin_timeout" \
 			"$NS_A" "$cp" $port "" 6
 	else
-		tap_result 1 "$tag: the closed end waits in FIN-WAIT-2 (no connection)"
-		tap_result 1 "$tag: and is gone after fin_timeout (no connection)"
+		no_connection "$tag" \
+			"the closed end waits in FIN-WAIT-2" \
+			"and is gone after fin_timeout"
 	fi
 	unpair
 	knob "$NS_A" "$cp" fin_timeout 60
@@ -287,9 +265,10 @@ for cp in "$P" 0; do
 		expect "$tag: recv() fails with ETIMEDOUT" "err ETIMEDOUT*" "$R"
 		between "$tag: after the idle time and two probes" "$MS" 0 6000
 	else
-		tap_result 1 "$tag: the link is gone with the namespace (no connection)"
-		tap_result 1 "$tag: recv() fails with ETIMEDOUT (no connection)"
-		tap_result 1 "$tag: after the idle time and two probes (no connection)"
+		no_connection "$tag" \
+			"the link is gone with the namespace" \
+			"recv() fails with ETIMEDOUT" \
+			"after the idle time and two probes"
 	fi
 	sc_stop c
 	ip netns del "$NS_B" 2>/dev/null

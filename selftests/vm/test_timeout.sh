@@ -25,23 +25,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
-P=$ATCP_PROTO
-BUILD=$ATCP_TOP/selftests/vm/build
-SOCKCTL=$BUILD/tool_sockctl
-T=20				# limit of every blocking call in tool_sockctl
-TMP=$(mktemp -d /tmp/atcp-timeout.XXXXXX)
-PIDS=()
-declare -A SC_IN SC_OUT SC_PID
-ALIVE=1
-R=""
-
-trap cleanup EXIT
-
-if [ ! -x "$SOCKCTL" ]; then
-	tap_skip "tool_sockctl is not built"
-	tap_finish
-fi
-topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+sc_topic timeout 20
 
 port=23000
 
@@ -88,11 +72,9 @@ for cp in "$P" 0; do
 			expect "$tag: then SO_ERROR is clear" "ok 0" "$R"
 		else
 			tap_result 1 "$tag: connection established"
-			for d in "the data is queued" "recv() fails with ETIMEDOUT" \
+			no_connection "$tag" "the data is queued" "recv() fails with ETIMEDOUT" \
 				 "within the time retries2 allows" \
-				 "then SO_ERROR is clear"; do
-				tap_result 1 "$tag: $d (no connection)"
-			done
+				 "then SO_ERROR is clear"
 		fi
 		sc_stop c
 		sc_stop s
@@ -116,8 +98,9 @@ for cp in "$P" 0; do
 		ALIVE=1
 		wait_states "$tag: the orphan is dropped" "$NS_A" "$cp" $port "" 8
 	else
-		tap_result 1 "$tag: close() returns at once (no connection)"
-		tap_result 1 "$tag: the orphan is dropped (no connection)"
+		no_connection "$tag" \
+			"close() returns at once" \
+			"the orphan is dropped"
 	fi
 	sc_stop c
 	sc_stop s
@@ -151,9 +134,9 @@ for cp in "$P" 0; do
 			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
 		fi
 	else
-		tap_result 1 "$tag: the would-be orphan is reset at once (no connection)"
+		no_connection "$tag" "the would-be orphan is reset at once"
 		[ "$cp" != 0 ] &&
-			tap_result 1 "$tag: counted in AbortOnMemory (no connection)"
+			no_connection "$tag" "counted in AbortOnMemory"
 	fi
 	sc_stop c
 	sc_stop s

@@ -19,23 +19,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
-P=$ATCP_PROTO
-BUILD=$ATCP_TOP/selftests/vm/build
-SOCKCTL=$BUILD/tool_sockctl
-T=10
-TMP=$(mktemp -d /tmp/atcp-timewait.XXXXXX)
-PIDS=()
-declare -A SC_IN SC_OUT SC_PID
-ALIVE=1
-R=""
-
-trap cleanup EXIT
-
-if [ ! -x "$SOCKCTL" ]; then
-	tap_skip "tool_sockctl is not built"
-	tap_finish
-fi
-topo_pair || { tap_result 1 "set up the namespaces"; tap_finish; }
+sc_topic timewait 10
 
 # tw_count NS PROTO PORT: TIME-WAIT entries towards server PORT
 tw_count()
