@@ -575,6 +575,18 @@ static void conn_close(struct conn *k)
 			    .peer = -1 };
 }
 
+/* close() this side's connected socket, before the rest of the pair. */
+static int conn_close_me(struct conn *k)
+{
+	int r = close(k->me);
+
+	if (k->me == k->cfd)
+		k->cfd = -1;
+	else
+		k->sfd = -1;
+	return r;
+}
+
 /*
  * A connected pair for @v: a listener of v->sproto, a client of v->cproto.
  * @mss, when non-zero, is set with TCP_MAXSEG on the socket under test
@@ -1765,11 +1777,7 @@ static void t_reset(const struct variant *v)
 		return;
 	write_full(k.peer, "unread", 6);
 	wait_inq(k.me, 6, WAIT_MS);
-	close(k.me);
-	if (k.me == k.cfd)
-		k.cfd = -1;
-	else
-		k.sfd = -1;
+	conn_close_me(&k);
 	poll1(k.peer, POLLIN, WAIT_MS);
 	n = recv(k.peer, buf, sizeof(buf), 0);
 	ok(n < 0 && errno == ECONNRESET,
@@ -1793,11 +1801,7 @@ static void t_reset(const struct variant *v)
 			r = write_full(k.me, b, 1 << 20);
 			free(b);
 		}
-		close(k.me);
-		if (k.me == k.cfd)
-			k.cfd = -1;
-		else
-			k.sfd = -1;
+		conn_close_me(&k);
 		stream_join(&st);
 		n = recv(k.peer, buf, sizeof(buf), 0);
 		ok(r == 1 << 20 && st.done == 1 << 20 && st.bad_at == SIZE_MAX &&
@@ -1827,11 +1831,7 @@ static void t_linger(const struct variant *v)
 	   lg.l_linger);
 	write_full(k.peer, "x", 1);
 	read_full(k.me, buf, 1);
-	close(k.me);
-	if (k.me == k.cfd)
-		k.cfd = -1;
-	else
-		k.sfd = -1;
+	conn_close_me(&k);
 	poll1(k.peer, POLLIN, WAIT_MS);
 	n = recv(k.peer, buf, sizeof(buf), 0);
 	ok(n < 0 && errno == ECONNRESET,
@@ -1863,15 +1863,11 @@ static void t_linger_wait(const struct variant *v)
 	write_full(k.me, buf, 1000);
 	linger_secs(k.me, 5);
 	t0 = now_ms();
-	r = close(k.me);
+	r = conn_close_me(&k);
 	el = now_ms() - t0;
 	ok(r == 0 && el < 1000,
 	   "close() with SO_LINGER {1, 5} returns once the FIN is acknowledged (%s after %.0f ms)",
 	   res(r), el);
-	if (k.me == k.cfd)
-		k.cfd = -1;
-	else
-		k.sfd = -1;
 	conn_close(&k);
 
 	/* The peer reads nothing and its window closes: close() waits 1 s. */
@@ -1885,15 +1881,11 @@ static void t_linger_wait(const struct variant *v)
 		;
 	linger_secs(k.me, 1);
 	t0 = now_ms();
-	r = close(k.me);
+	r = conn_close_me(&k);
 	el = now_ms() - t0;
 	ok(r == 0 && el >= 900 && el < 3000,
 	   "with data the peer never takes, close() with SO_LINGER {1, 1} returns after the 1 s (%s after %.0f ms)",
 	   res(r), el);
-	if (k.me == k.cfd)
-		k.cfd = -1;
-	else
-		k.sfd = -1;
 	free(buf);
 	conn_close(&k);
 }
