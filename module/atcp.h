@@ -48,6 +48,7 @@ struct atcp_sysctl {
 	int sack;
 	int tw_timeout;
 	int max_tw_buckets;
+	int tw_reuse_mode;	/* "tw_reuse": <net/inet_timewait_sock.h> owns the name */
 	int max_syn_backlog;
 	int local_port_range[2];
 	int rmem[3];		/* min, default, max receive buffer */
@@ -254,13 +255,15 @@ struct atcp_bind_bucket {
 
 /*
  * A TIME_WAIT entry: what RFC 9293 needs for 2MSL after the full socket is
- * gone.  See atcp_minisocks.c.
+ * gone, in 64 bytes (Linux's TIME_WAIT sock takes 272).  The namespace is
+ * the port's, the timestamp offset a hash of the 4-tuple that
+ * atcp_ts_offset_v4() recomputes, and "when the peer's last timestamp
+ * came" is @start.  See atcp_minisocks.c.
  */
 struct atcp_tw {
-	struct hlist_node hash;
-	struct list_head expire;
-	possible_net_t net;
-	struct atcp_bind_bucket *tb;
+	struct atcp_tw *next;		/* hash chain */
+	struct list_head expire;	/* the namespace's 2MSL list */
+	struct atcp_bind_bucket *tb;	/* the port, held */
 	__be32 saddr;		/* local */
 	__be32 daddr;		/* remote */
 	__be16 sport;
@@ -268,13 +271,18 @@ struct atcp_tw {
 	u32 snd_nxt;
 	u32 rcv_nxt;
 	u32 ts_recent;
-	u32 ts_recent_stamp;
-	u32 ts_offset;
 	u32 start;		/* jiffies when its 2MSL (re)started */
-	u16 rcv_wnd;
-	u8 ts_ok;
-	u8 rcv_wscale;
+	u16 rcv_wnd;		/* unscaled */
+	u8 flags;		/* ATCP_TW_* */
 };
+
+enum {
+	ATCP_TW_HASHED = 1 << 0,	/* on its chain; under the chain's lock */
+	ATCP_TW_TS = 1 << 1,		/* the connection used timestamps */
+	ATCP_TW_TS_OFFSET = 1 << 2,	/* its TSvals carried the offset */
+};
+
+static_assert(sizeof(struct atcp_tw) <= 64);
 
 /*
  * Jiffies until a TIME_WAIT entry expires, <= 0 once it has: tw_timeout
@@ -358,6 +366,8 @@ void atcp_set_state(struct sock *sk, int state);
 void atcp_done(struct sock *sk);
 void atcp_init_tcb(struct sock *sk);
 void atcp_start_tcb(struct sock *sk);
+u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport,
+		      __be16 lport);
 void atcp_destroy_sock(struct sock *sk);
 void atcp_write_space(struct sock *sk);
 int atcp_event(struct sock *sk, enum atcp_event ev);
@@ -370,7 +380,7 @@ int atcp_get_port(struct sock *sk, unsigned short snum);
 void atcp_put_port(struct sock *sk);
 int atcp_hash(struct sock *sk);
 void atcp_unhash(struct sock *sk);
-int atcp_connect_hash(struct sock *sk);
+int atcp_connect_hash(struct sock *sk, struct atcp_tw **reuse);
 struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport,
 				     int dif, int sdif);
@@ -380,15 +390,9 @@ int atcp_inherit_port(struct sock *sk, struct sock *child);
 bool atcp_listen_conflict(struct sock *sk);
 unsigned int atcp_ehash_size(void);
 void atcp_walk_socks(struct net *net, struct atcp_walker *w);
-struct atcp_tw *atcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
-			       __be32 daddr, __be16 dport);
 bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport);
-void atcp_tw_hash(struct atcp_tw *tw);
-void atcp_tw_unhash(struct atcp_tw *tw);
 void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb);
 void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb);
-bool atcp_tuple_in_use(struct net *net, __be32 saddr, __be16 sport,
-		       __be32 daddr, __be16 dport);
 
 /* atcp_input.c */
 int atcp_hooks_net_init(struct net *net);
@@ -440,8 +444,11 @@ void atcp_tw_timeout_changed(struct atcp_net *an);
 void atcp_time_wait(struct sock *sk);
 bool atcp_tw_claim(struct net *net, struct sk_buff *skb);
 void atcp_tw_walk(struct net *net, struct atcp_walker *w);
-int atcp_tw_cache_init(void);
-void atcp_tw_cache_exit(void);
+bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
+			 __be32 faddr, __be16 fport, struct atcp_tw **reuse);
+void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw);
+int atcp_tw_init(unsigned int buckets);
+void atcp_tw_exit(void);
 
 /* atcp_sysctl.c */
 void atcp_sysctl_defaults(struct atcp_sysctl *s);

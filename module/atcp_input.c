@@ -744,7 +744,7 @@ static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	as = atcp_sk(child);
 	err = atcp_inherit_port(sk, child);
 	if (!err)
-		err = atcp_connect_hash(child);
+		err = atcp_connect_hash(child, NULL);
 	if (!err)
 		err = atcp_route_connect(child);
 	if (err) {

@@ -138,7 +138,7 @@ static int __init atcp_init(void)
 	err = atcp_table_init();
 	if (err)
 		return err;
-	err = atcp_tw_cache_init();
+	err = atcp_tw_init(atcp_ehash_size());
 	if (err)
 		goto out_table;
 	err = proto_register(&atcp_prot, 1);
@@ -167,7 +167,7 @@ out_pernet:
 out_proto:
 	proto_unregister(&atcp_prot);
 out_tw:
-	atcp_tw_cache_exit();
+	atcp_tw_exit();
 out_table:
 	atcp_table_exit();
 	return err;
@@ -182,7 +182,7 @@ static void __exit atcp_exit(void)
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
 	proto_unregister(&atcp_prot);
-	atcp_tw_cache_exit();
+	atcp_tw_exit();
 	atcp_table_exit();
 }
 

@@ -59,7 +59,7 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 
 static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 {
-	const struct atcp_net *an = atcp_net(read_pnet(&tw->net));
+	const struct atcp_net *an = atcp_net(seq_file_single_net(w->seq));
 	long delta = atcp_tw_left(tw, READ_ONCE(an->sysctl.tw_timeout));
 
 	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
@@ -104,6 +104,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_LISTENDROPS]		= "ListenDrops",
 	[ATCP_MIB_TW]			= "TW",
 	[ATCP_MIB_TWKILLED]		= "TWKilled",
+	[ATCP_MIB_TWRECYCLED]		= "TWRecycled",
 	[ATCP_MIB_DELAYEDACKS]		= "DelayedACKs",
 	[ATCP_MIB_FASTRETRANS]		= "FastRetrans",
 	[ATCP_MIB_TIMEOUTS]		= "Timeouts",

@@ -274,6 +274,26 @@ void atcp_init_tcb(struct sock *sk)
 	sk->sk_gso_type = SKB_GSO_TCPV4;
 }
 
+/*
+ * The TSval offset of a 4-tuple (RFC 7323 5.4): keyed, so the clock of one
+ * connection tells nothing of another's, and the same for every
+ * incarnation of the 4-tuple, so that a new one's TSvals are newer than
+ * the old one's and TIME-WAIT entries need not store it.
+ */
+static u32 atcp_ts_offset(const struct atcp_cookie_tuple *t)
+{
+	return (u32)siphash(t, sizeof(*t), &atcp_secret.ts);
+}
+
+u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport)
+{
+	struct atcp_cookie_tuple t;
+
+	net_get_random_once(&atcp_secret, sizeof(atcp_secret));
+	atcp_cookie_tuple_v4(&t, faddr, laddr, fport, lport);
+	return atcp_ts_offset(&t);
+}
+
 /* Initial sequence numbers, timestamps offset, windows and MSS. */
 void atcp_start_tcb(struct sock *sk)
 {
@@ -290,7 +310,7 @@ void atcp_start_tcb(struct sock *sk)
 	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
 	/* timestamps = 2: timestamps without the random offset, as Linux */
 	as->ts_offset = READ_ONCE(atcp_net(sock_net(sk))->sysctl.timestamps) == 2 ?
-			0 : (u32)siphash(&t, sizeof(t), &atcp_secret.ts);
+			0 : atcp_ts_offset(&t);
 	as->snd_una = as->iss;
 	as->snd_nxt = as->iss;
 	as->snd_max = as->iss;
@@ -353,6 +373,7 @@ static int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 {
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
+	struct atcp_tw *tw = NULL;
 	int err;
 
 	if (addr_len < sizeof(*usin))
@@ -365,10 +386,12 @@ static int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
 	err = atcp_route_connect(sk);
 	if (err)
 		goto failure;
-	err = atcp_connect_hash(sk);
+	err = atcp_connect_hash(sk, &tw);
 	if (err)
 		goto failure;
 	atcp_start_tcb(sk);
+	if (tw)
+		atcp_tw_reused(sk, tw);
 	err = atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
 	if (err)
 		goto failure;

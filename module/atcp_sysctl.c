@@ -131,6 +131,16 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		.extra2		= &atcp_secs_max,
 	},
 	ATCP_SYSCTL(max_tw_buckets, &atcp_zero, &atcp_int_max),
+	{
+		.procname	= "tw_reuse",
+		.data		= (void *)offsetof(struct atcp_sysctl,
+						   tw_reuse_mode),
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &atcp_zero,
+		.extra2		= &atcp_two,
+	},
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
 	{
 		.procname	= "local_port_range",
@@ -177,6 +187,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->tw_timeout = 60;
 	/* Linux: half the established hash table's buckets. */
 	s->max_tw_buckets = atcp_ehash_size() / 2;
+	s->tw_reuse_mode = 2;	/* loopback only */
 	/* Linux: max(128, ehash buckets / 128). */
 	s->max_syn_backlog = max_t(int, 128, atcp_ehash_size() / 128);
 	/*

@@ -32,7 +32,6 @@ struct atcp_table {
 };
 
 static struct atcp_table atcp_ehash;	/* connections: sk->sk_node */
-static struct atcp_table atcp_twhash;	/* TIME_WAIT: tw->hash */
 static struct atcp_table atcp_lhash;	/* listeners by port: sk->sk_node */
 static struct atcp_table atcp_bhash;	/* bind buckets by port */
 static struct kmem_cache *atcp_bucket_cache;
@@ -100,8 +99,6 @@ int atcp_table_init(void)
 		return -ENOMEM;
 	err = atcp_table_alloc(&atcp_ehash, entries);
 	if (!err)
-		err = atcp_table_alloc(&atcp_twhash, entries);
-	if (!err)
 		err = atcp_table_alloc(&atcp_lhash, 1024);
 	if (!err)
 		err = atcp_table_alloc(&atcp_bhash, 65536);
@@ -121,7 +118,6 @@ void atcp_table_exit(void)
 	atcp_table_flush();
 	atcp_table_free(&atcp_bhash);
 	atcp_table_free(&atcp_lhash);
-	atcp_table_free(&atcp_twhash);
 	atcp_table_free(&atcp_ehash);
 	kmem_cache_destroy(atcp_bucket_cache);
 	atcp_bucket_cache = NULL;
@@ -614,39 +610,26 @@ void atcp_unhash(struct sock *sk)
 	spin_unlock_bh(&slot->lock);
 }
 
+/*
+ * Is (local saddr:sport, remote daddr:dport) taken by an atcp connection
+ * or TIME-WAIT entry?  @reuse: see atcp_tw_check_tuple().
+ */
 static bool atcp_tuple_in_use_locked(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport,
-				     struct atcp_hslot *eslot)
+				     struct atcp_hslot *eslot,
+				     struct atcp_tw **reuse)
 {
 	u16 hnum = ntohs(sport);
 	struct sock *sk2;
-	bool used;
 
 	sk_for_each(sk2, &eslot->head)
 		if (atcp_ehash_match(sk2, net, daddr, dport, saddr, hnum, 0, 0))
 			return true;
-	rcu_read_lock();
-	used = !!atcp_tw_lookup(net, daddr, dport, saddr, sport);
-	rcu_read_unlock();
-	return used;
+	return atcp_tw_check_tuple(net, saddr, sport, daddr, dport, reuse);
 }
 
-/* Is (local saddr:sport, remote daddr:dport) taken by atcp? */
-bool atcp_tuple_in_use(struct net *net, __be32 saddr, __be16 sport,
-		       __be32 daddr, __be16 dport)
-{
-	struct atcp_hslot *eslot;
-	bool used;
-
-	eslot = atcp_ehash_slot(net, saddr, ntohs(sport), daddr, dport);
-	spin_lock_bh(&eslot->lock);
-	used = atcp_tuple_in_use_locked(net, saddr, sport, daddr, dport, eslot);
-	spin_unlock_bh(&eslot->lock);
-	return used;
-}
-
-/* Insert a connection whose 4-tuple is known unique into the table. */
-static int atcp_ehash_insert(struct sock *sk)
+/* Insert a connection into the table unless its 4-tuple is taken. */
+static int atcp_ehash_insert(struct sock *sk, struct atcp_tw **reuse)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
@@ -657,7 +640,7 @@ static int atcp_ehash_insert(struct sock *sk)
 	spin_lock_bh(&eslot->lock);
 	if (atcp_tuple_in_use_locked(net, inet->inet_rcv_saddr,
 				     inet->inet_sport, inet->inet_daddr,
-				     inet->inet_dport, eslot)) {
+				     inet->inet_dport, eslot, reuse)) {
 		spin_unlock_bh(&eslot->lock);
 		return -EADDRNOTAVAIL;
 	}
@@ -671,9 +654,11 @@ static int atcp_ehash_insert(struct sock *sk)
  * Hash a connecting (or newly accepted) socket by its 4-tuple.  An
  * unbound connecting socket gets a local port from atcp's range such that
  * its 4-tuple is unique; several connections to different peers may share
- * a port, as with Linux's connect().
+ * a port, as with Linux's connect().  connect() passes @reuse: a
+ * TIME-WAIT entry it may take over (tw_reuse) does not make a 4-tuple
+ * taken, and comes back there for atcp_tw_reused().
  */
-int atcp_connect_hash(struct sock *sk)
+int atcp_connect_hash(struct sock *sk, struct atcp_tw **reuse)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
@@ -683,7 +668,7 @@ int atcp_connect_hash(struct sock *sk)
 	u16 port;
 
 	if (inet->inet_num)
-		return atcp_ehash_insert(sk);
+		return atcp_ehash_insert(sk, reuse);
 
 	atcp_port_range(net, &lo, &hi);
 	n = hi - lo + 1;
@@ -719,7 +704,7 @@ int atcp_connect_hash(struct sock *sk)
 		}
 		inet->inet_num = port;
 		inet->inet_sport = htons(port);
-		err = atcp_ehash_insert(sk);
+		err = atcp_ehash_insert(sk, reuse);
 		if (err) {
 			inet->inet_num = 0;
 			inet->inet_sport = 0;
@@ -732,56 +717,6 @@ int atcp_connect_hash(struct sock *sk)
 		return 0;
 	}
 	return -EADDRNOTAVAIL;
-}
-
-/* ---- TIME_WAIT entries ------------------------------------------------- */
-
-static struct atcp_hslot *atcp_tw_slot(const struct net *net, __be32 laddr,
-				       __be16 lport, __be32 faddr,
-				       __be16 fport)
-{
-	return &atcp_twhash.slots[atcp_ehashfn(net, laddr, ntohs(lport),
-					       faddr, fport) &
-				  atcp_twhash.mask];
-}
-
-/* Callers hold rcu_read_lock() or the slot lock. */
-struct atcp_tw *atcp_tw_lookup(struct net *net, __be32 saddr, __be16 sport,
-			       __be32 daddr, __be16 dport)
-{
-	struct atcp_hslot *slot = atcp_tw_slot(net, daddr, dport, saddr, sport);
-	struct atcp_tw *tw;
-
-	hlist_for_each_entry_rcu(tw, &slot->head, hash,
-				 lockdep_is_held(&slot->lock)) {
-		if (tw->daddr == saddr && tw->saddr == daddr &&
-		    tw->dport == sport && tw->sport == dport &&
-		    net_eq(read_pnet(&tw->net), net))
-			return tw;
-	}
-	return NULL;
-}
-
-void atcp_tw_hash(struct atcp_tw *tw)
-{
-	struct atcp_hslot *slot = atcp_tw_slot(read_pnet(&tw->net), tw->saddr,
-					       tw->sport, tw->daddr,
-					       tw->dport);
-
-	spin_lock_bh(&slot->lock);
-	hlist_add_head_rcu(&tw->hash, &slot->head);
-	spin_unlock_bh(&slot->lock);
-}
-
-void atcp_tw_unhash(struct atcp_tw *tw)
-{
-	struct atcp_hslot *slot = atcp_tw_slot(read_pnet(&tw->net), tw->saddr,
-					       tw->sport, tw->daddr,
-					       tw->dport);
-
-	spin_lock_bh(&slot->lock);
-	hlist_del_rcu(&tw->hash);
-	spin_unlock_bh(&slot->lock);
 }
 
 /* ---- walking the tables (procfs) ------------------------------------------ */

@@ -133,6 +133,12 @@ states()
 	ip netns exec "$ns" cat "$file" | port_states "$port"
 }
 
+# tw_count NS PROTO PORT: the TIME-WAIT entries on local or remote PORT
+tw_count()
+{
+	states "$1" "$2" "$3" | tr ' ' '\n' | grep -c '^TIME-WAIT$'
+}
+
 # port_states PORT: the states, by name, of the sockets on PORT (local or
 # remote) in /proc/net/tcp-format text on stdin, sorted, on one line.
 port_states()
@@ -317,6 +323,15 @@ atcp_stat()
 {
 	ip netns exec "$1" awk -v n="$2" '$1 == n { print $2 }' \
 		/proc/net/atcp_stat
+}
+
+# linux_tcpext NS NAME: a TcpExt counter of Linux TCP in NS (nstat names).
+linux_tcpext()
+{
+	ip netns exec "$1" awk -v n="$2" '
+		$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) c[i] = $i; h = 1; next }
+		$1 == "TcpExt:" { for (i = 2; i <= NF; i++) if (c[i] == n) print $i }' \
+		/proc/net/netstat
 }
 
 # sc_pair CP SP PORT: tool_sockctl c in $NS_A (protocol CP) connected to

@@ -32,6 +32,7 @@ max_orphans       *                 100               -1
 fin_timeout       60                30                -1
 tw_timeout        60                30                0 -1
 max_tw_buckets    *                 100               -1
+tw_reuse          2                 1                 3 -1
 keepalive_time    7200              600               -1
 keepalive_intvl   75                10                -1
 keepalive_probes  9                 3                 256 -1

@@ -12,9 +12,15 @@ RCV.NXT.  KIND is what to send, from the peer's address and port:
     fin     the peer's FIN again (SEQ.. RCV.NXT - 1, FIN+ACK)
     olddata 100 bytes ending at RCV.NXT - 1 (an old duplicate)
     rst     a RST at RCV.NXT
+    syn-above         a SYN at RCV.NXT + 100000, no timestamp
+    syn-below         a SYN at RCV.NXT - 100000, no timestamp
+    syn-below-newts   a SYN at RCV.NXT - 100000, TSval 1000 above the
+                      peer's last one
+    syn-above-oldts   a SYN at RCV.NXT + 100000, TSval 1000 below it
 
 Prints "reply FLAGS seq S ack A" for each segment the TIME-WAIT end sends
 back within a second (S and A relative to its SND.NXT and RCV.NXT), or
+"reply SA acks the SYN" for a SYN-ACK to the crafted SYN, or
 "reply none".
 """
 import sys
@@ -35,6 +41,9 @@ def main():
     peer, tw_port = a[IP].dst, a[TCP].sport
     peer_port = a[TCP].dport
     snd_nxt, rcv_nxt = a[TCP].seq, a[TCP].ack
+    peer_ts = [dict(p[TCP].options).get("Timestamp", (None,))[0]
+               for p in segs if p[IP].src == peer and p[TCP].sport == peer_port]
+    peer_ts = [t for t in peer_ts if t is not None]
 
     base = IP(src=peer, dst=tw_ip) / TCP(sport=peer_port, dport=tw_port)
     if kind == "fin":
@@ -46,6 +55,19 @@ def main():
     elif kind == "rst":
         seg = base
         seg[TCP].flags, seg[TCP].seq = "R", rcv_nxt
+    elif kind.startswith("syn-"):
+        seg = base
+        above = kind.startswith("syn-above")
+        seg[TCP].flags = "S"
+        seg[TCP].seq = (rcv_nxt + (100000 if above else -100000)) % (1 << 32)
+        opts = [("MSS", 1460)]
+        if kind.endswith("ts"):
+            if not peer_ts:
+                print("err no timestamps from the peer in the capture")
+                return 1
+            step = 1000 if kind.endswith("newts") else -1000
+            opts.append(("Timestamp", ((max(peer_ts) + step) % (1 << 32), 0)))
+        seg[TCP].options = opts
     else:
         print("err unknown kind %s" % kind)
         return 2
@@ -64,6 +86,11 @@ def main():
     if not replies:
         print("reply none")
     for p in replies:
+        if kind.startswith("syn-") and p[TCP].flags == "SA":
+            print("reply SA %s" % ("acks the SYN"
+                                   if p[TCP].ack == (seg[TCP].seq + 1) % (1 << 32)
+                                   else "with a wrong ack"))
+            continue
         print("reply %s seq %d ack %d" % (p[TCP].flags,
                                           (p[TCP].seq - snd_nxt) % (1 << 32),
                                           (p[TCP].ack - rcv_nxt) % (1 << 32)))
