@@ -8,6 +8,7 @@
 #   ATCP_BENCH_RUNS  runs per figure, the median is shown (default 3)
 #   ATCP_BENCH_SECS  seconds per run (default 5)
 #   ATCP_BENCH_ACCEL TCG or KVM (set by scripts/bench)
+#   ATCP_BENCH_TW    TIME-WAIT entries to create (default 1000000; 0: none)
 #
 # Each run gets a fresh pair of namespaces, so TIME_WAIT left by one run
 # never slows the next.  A figure atcp cannot produce (no engine yet, a
@@ -15,6 +16,8 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tool=$top/selftests/vm/build/tool_bench
+loop=$top/selftests/vm/build/tool_connloop
+tw_want=${ATCP_BENCH_TW:-1000000}
 proto=${ATCP_PROTO:-253}
 runs=${ATCP_BENCH_RUNS:-3}
 secs=${ATCP_BENCH_SECS:-5}
@@ -46,7 +49,8 @@ same) pin_client=(taskset -c 0) pin_server=(taskset -c 0)
 *) pin_client=() pin_server=() pin_desc="not pinned" ;;
 esac
 
-[ -x "$tool" ] || { echo "bench: $tool is not built (run make)" >&2; exit 2; }
+[ -x "$tool" ] && [ -x "$loop" ] ||
+	{ echo "bench: $tool or $loop is not built (run make)" >&2; exit 2; }
 
 topo_down()
 {
@@ -180,6 +184,73 @@ for v in bulk cps p50 p99; do
 	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
 done
 
+# ---- TIME-WAIT entries ---------------------------------------------------------
+#
+# tw_run PROTO N: in a fresh pair of namespaces, N connections from NS_A to
+# 32 ports of a Linux TCP server in NS_B, each closed by the client first
+# (tool_connloop), so NS_A keeps a TIME-WAIT entry per connection.  Before
+# and after, 2000 more connections to a 33rd port time connect-to-close
+# with an empty table and with the entries in place: Linux keeps its
+# TIME_WAIT socks in the established hash, so every lookup walks past
+# them; atcp keeps its own table.  Sets TW_* for the table.
+tw_run()
+{
+	local p=$1 n=$2 slab out t0 t1 line
+
+	TW_N=n/a TW_B=n/a TW_SECS=n/a TW_EMPTY=n/a TW_FULL=n/a
+	topo_up || return 1
+	rm -f "$ready"
+	ip netns exec "$NS_B" "$loop" server -l "$ADDR_B:20000-20032" -R "$ready" \
+		> /dev/null 2>> "$log" &
+	local spid=$!
+	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	if [ "$p" = 0 ]; then
+		slab=tw_sock_TCP
+		ip netns exec "$NS_A" sh -c 'echo 1024 65535 > /proc/sys/net/ipv4/ip_local_port_range;
+			echo 2000000 > /proc/sys/net/ipv4/tcp_max_tw_buckets'
+	else
+		slab=atcp_tw
+		ip netns exec "$NS_A" sh -c 'cd /proc/sys/net/atcp; echo 1024 65535 > local_port_range;
+			echo 2000000 > max_tw_buckets; echo 3600 > tw_timeout'
+	fi
+	# conn_us: microseconds per connection of 2000 to port 20032
+	conn_us()
+	{
+		ip netns exec "$NS_A" timeout -k 5 300 "${pin_client[@]}" "$loop" client -q \
+			-p "$p" -c "$ADDR_B:20032" -n 2000 2>> "$log" |
+			sed -n 's/.*cps=\([0-9]*\).*/\1/p' | awk '$1 > 0 { printf "%.0f\n", 1e6 / $1 }'
+	}
+	TW_EMPTY=$(conn_us)
+	t0=$(date +%s.%N)
+	out=$(ip netns exec "$NS_A" timeout -k 5 $((n / 100 + 300)) "$loop" client -q \
+		-p "$p" -c "$ADDR_B:20000-20031" -n "$n" -j 2 2>> "$log")
+	t1=$(date +%s.%N)
+	echo "bench: protocol $p, $n TIME-WAIT connections: $out" >&2
+	TW_SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')
+	# entries, and bytes of slab pages per entry, from the cache's line
+	line=$(awk -v c="$slab" '$1 == c' /proc/slabinfo)
+	if [ -n "$line" ]; then
+		TW_N=$(echo "$line" | awk '{ print $2 }')
+		TW_B=$(echo "$line" | awk '{ if ($2 > 0) printf "%.1f\n", $15 * $6 * 4096 / $2 }')
+	fi
+	[ "$p" = 0 ] && TW_N=$(ip netns exec "$NS_A" awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat)
+	TW_FULL=$(conn_us)
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	topo_down
+	[ "$out" != "${out#ok}" ]
+}
+
+if [ "$tw_want" -gt 0 ]; then
+	tw_run "$proto" "$tw_want"
+	a_twn=$TW_N a_twb=$TW_B a_tws=$TW_SECS a_twe=$TW_EMPTY a_twf=$TW_FULL
+	# Linux TCP keeps TIME-WAIT 60 s, so it holds what it makes in the
+	# last minute whatever the total: 100,000 are enough to fill that
+	tw_linux=$(( tw_want < 100000 ? tw_want : 100000 ))
+	tw_run 0 "$tw_linux"
+	n_twn=$TW_N n_twb=$TW_B n_tws=$TW_SECS n_twe=$TW_EMPTY n_twf=$TW_FULL
+fi
+
 echo
 echo "atcp bench: median of $runs runs of ${secs} s, over veth between two network namespaces"
 echo "machine: $(nproc) vCPUs ($accel; $pin_desc), CPU ${cpu:-unknown}${ATCP_BENCH_HOST_CPU:+, host CPU $ATCP_BENCH_HOST_CPU}, kernel $(uname -r), $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
@@ -191,4 +262,15 @@ printf "$fmt" "bulk throughput, 1 conn (Mbit/s)" "$a_bulk" "$n_bulk" "$(ratio "$
 printf "$fmt" "connection rate, 4 thr (conn/s)" "$a_cps" "$n_cps" "$(ratio "$a_cps" "$n_cps")"
 printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "$n_p50")"
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
+if [ "$tw_want" -gt 0 ]; then
+	echo
+	echo "TIME-WAIT: atcp $tw_want connections, Linux TCP $tw_linux, each closed by the client"
+	echo "first; Linux keeps an entry 60 s, so it holds only those of its last minute"
+	echo "(atcp's tw_timeout is 3600 here).  Connection: connect to close, 2000 in a row."
+	printf "$fmt" "entries held (with 2000 more)" "$a_twn" "$n_twn" "$(ratio "$a_twn" "$n_twn")"
+	printf "$fmt" "memory per entry (slab bytes)" "$a_twb" "$n_twb" "$(ratio "$a_twb" "$n_twb")"
+	printf "$fmt" "time to make them (s)" "$a_tws" "$n_tws" "n/a"
+	printf "$fmt" "connection, table empty (us)" "$a_twe" "$n_twe" "$(ratio "$a_twe" "$n_twe")"
+	printf "$fmt" "connection, entries held (us)" "$a_twf" "$n_twf" "$(ratio "$a_twf" "$n_twf")"
+fi
 exit 0
