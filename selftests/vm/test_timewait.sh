@@ -191,33 +191,34 @@ server_tw()
 	cap_stop
 }
 
+# syn_case PROTO KIND WANT DESC: a fresh server entry, and one crafted SYN
+# of KIND whose reply must be WANT.  Leaves c and s running.
+syn_case()
+{
+	port=$((port + 1))
+	server_tw "$1" $port
+	tap_is "$tag: the server is in TIME-WAIT" "$(tw_count "$NS_A" "$1" $port)" 1
+	tap_is "$tag: $4" "$(probe "$2")" "$3"
+}
+
 for cp in "$P" 0; do
 	tag="$(proto_name "$cp") server TIME-WAIT entry, crafted SYNs"
 	# our ACKs draw RSTs from the peer's kernel: rfc1337 keeps the entry
 	knob "$NS_A" "$cp" rfc1337 1
-	port=$((port + 1))
-	server_tw "$cp" $port
-	tap_is "$tag: the server is in TIME-WAIT" "$(tw_count "$NS_A" "$cp" $port)" 1
-	tap_is "$tag: a SYN below RCV.NXT is answered with an ACK" \
-		"$(probe syn-below)" "reply A seq 0 ack 0"
+	syn_case "$cp" syn-below "reply A seq 0 ack 0" \
+		"a SYN below RCV.NXT is answered with an ACK"
 	tap_is "$tag: a SYN beyond RCV.NXT with an older timestamp, the same" \
 		"$(probe syn-above-oldts)" "reply A seq 0 ack 0"
 	tap_is "$tag: and the entry stays" "$(tw_count "$NS_A" "$cp" $port)" 1
 	sc_stop c
 	sc_stop s
-
-	port=$((port + 1))
-	server_tw "$cp" $port
-	tap_is "$tag: a SYN beyond RCV.NXT opens a new incarnation" \
-		"$(probe syn-above)" "reply SA acks the SYN"
+	syn_case "$cp" syn-above "reply SA acks the SYN" \
+		"a SYN beyond RCV.NXT opens a new incarnation"
 	tap_is "$tag: and the entry is gone" "$(tw_count "$NS_A" "$cp" $port)" 0
 	sc_stop c
 	sc_stop s
-
-	port=$((port + 1))
-	server_tw "$cp" $port
-	tap_is "$tag: a SYN below RCV.NXT with a newer timestamp, the same" \
-		"$(probe syn-below-newts)" "reply SA acks the SYN"
+	syn_case "$cp" syn-below-newts "reply SA acks the SYN" \
+		"a SYN below RCV.NXT with a newer timestamp, the same"
 	sc_stop c
 	sc_stop s
 	knob "$NS_A" "$cp" rfc1337 0
