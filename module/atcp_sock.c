@@ -19,6 +19,9 @@
 #include <net/ip.h>
 #include <net/tcp.h>
 
+#define CREATE_TRACE_POINTS
+#include "atcp_trace.h"
+
 #include "atcp.h"
 #include "atcp_cookie.h"
 #include "atcp_mib.h"
@@ -57,6 +60,7 @@ void atcp_set_state(struct sock *sk, int state)
 		atomic_inc(&an->curr_estab);
 	else if (!atcp_state_established(state) && atcp_state_established(old))
 		atomic_dec(&an->curr_estab);
+	trace_atcp_set_state(sk, old, state);
 	/* Pairs with inet_sk_state_load() in poll and procfs. */
 	smp_store_release(&sk->sk_state, state);
 }

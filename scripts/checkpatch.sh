@@ -21,5 +21,21 @@ cd "$top"
 if [ $# = 0 ]; then
 	set -- $(ls module/*.[ch] selftests/kmod/*.c | grep -v "\.mod\.c$") module/include/uapi/linux/*.h
 fi
-exec "$dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
-	--ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f "$@"
+ignore=SPDX_LICENSE_TAG,FILE_PATH_CHANGES
+rc=0
+plain=() trace=()
+for f in "$@"; do
+	case $f in
+	*_trace.h) trace+=("$f") ;;
+	*) plain+=("$f") ;;
+	esac
+done
+check()
+{
+	"$dir/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+		--ignore "$1" -f "${@:2}" || rc=1
+}
+[ ${#plain[@]} = 0 ] || check "$ignore" "${plain[@]}"
+# TRACE_EVENT() is laid out as in the kernel's include/trace/events/
+[ ${#trace[@]} = 0 ] || check "$ignore,OPEN_ENDED_LINE,PARENTHESIS_ALIGNMENT" "${trace[@]}"
+exit $rc

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_trace - the atcp:atcp_set_state tracepoint: an atcp client and an
+# atcp server open a connection and close it, the client first, with the
+# event enabled through tracefs; the trace must hold the exact sequence of
+# states of each socket:
+#
+#   client:   CLOSE -> SYN_SENT -> ESTABLISHED -> FIN_WAIT1 -> FIN_WAIT2
+#             -> TIME_WAIT -> CLOSE (the socket goes, an entry stays)
+#   server:   LISTEN -> SYN_RECV -> ESTABLISHED -> CLOSE_WAIT -> LAST_ACK
+#             -> CLOSE
+#   listener: CLOSE -> LISTEN -> CLOSE
+#
+# and perf counts the same event.  The "atcp" protocol is $ATCP_PROTO.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+sc_topic trace 10
+if [ "$P" = 6 ] || [ "$P" = 0 ]; then
+	tap_skip "ATCP_PROTO=$P is Linux TCP: no atcp tracepoint"
+	tap_finish
+fi
+tracing=/sys/kernel/tracing
+[ -d $tracing/events ] || mount -t tracefs nodev $tracing 2>/dev/null
+ev=$tracing/events/atcp/atcp_set_state
+tap_ok "tracefs has events/atcp/atcp_set_state" test -d "$ev"
+port=29000
+
+# states SEL: the oldstate>newstate pairs of the trace lines matching the
+# awk condition SEL (on saddr, sport, dport), in order, on one line
+states_of()
+{
+	awk "/atcp_set_state:/ {
+		for (i = 1; i <= NF; i++) { split(\$i, kv, \"=\"); f[kv[1]] = kv[2] }
+		if ($1) printf \"%s>%s \", substr(f[\"oldstate\"], 5), substr(f[\"newstate\"], 5)
+	}" "$TMP/trace" | sed 's/ $//'
+}
+
+echo 0 > "$ev/enable" 2>/dev/null
+echo > $tracing/trace
+echo "sport == $port || dport == $port" > "$ev/filter"
+echo 1 > "$ev/enable"
+sc_start c "$NS_A" "$P"
+sc_start s "$NS_B" "$P"
+sc s "listen $ADDR_B:$port"
+sc c "connect $ADDR_B:$port"
+sc s "accept"
+sc c "close"
+sc s "recv-eof ; close ; close-listener"
+sc_get s
+sc_get s
+expect "the connection opens and closes" ok "$R"
+wait_states "the client's end is in TIME-WAIT" "$NS_A" "$P" $port TIME-WAIT 5
+echo 0 > "$ev/enable"
+cp $tracing/trace "$TMP/trace"
+echo 0 > "$ev/filter"
+grep 'atcp_set_state:' "$TMP/trace" | sed 's/^ */# /'
+
+tap_is "client: the states of an active open and close" \
+	"$(states_of "f[\"saddr\"] == \"$ADDR_A\"")" \
+	"CLOSE>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>TIME_WAIT TIME_WAIT>CLOSE"
+tap_is "server: the states of a passive open and close" \
+	"$(states_of "f[\"saddr\"] == \"$ADDR_B\" && f[\"dport\"] != 0")" \
+	"LISTEN>SYN_RECV SYN_RECV>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSE"
+tap_is "listener: listen and close" \
+	"$(states_of "f[\"dport\"] == 0")" "CLOSE>LISTEN LISTEN>CLOSE"
+sc_stop c
+sc_stop s
+
+# perf counts the same event for a connection in a namespace of its own.
+if command -v perf > /dev/null; then
+	port=$((port + 1))
+	sc_start s "$NS_B" "$P"
+	sc s "listen $ADDR_B:$port"
+	out=$(perf stat -x, -e atcp:atcp_set_state -a -- \
+		ip netns exec "$NS_A" "$SOCKCTL" -p "$P" -t 5 \
+		<<< "connect $ADDR_B:$port" 2>&1 >/dev/null)
+	tap_diag "perf: $out"
+	n=$(printf '%s\n' "$out" | awk -F, '/atcp:atcp_set_state/ { print $1 }')
+	# connect: CLOSE>SYN_SENT>ESTABLISHED; exit: ESTABLISHED>FIN_WAIT1;
+	# the server's child: LISTEN>SYN_RECV>ESTABLISHED; more may follow
+	tap_result "$([[ $n =~ ^[0-9]+$ ]] && [ "$n" -ge 5 ] && echo 0 || echo 1)" \
+		"perf stat -e atcp:atcp_set_state counts the changes of a connection (${n:-none})"
+	sc_stop s
+else
+	tap_skip "perf is not installed"
+fi
+
+tap_finish
