@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * atcp's connection table: established connections by 4-tuple, listeners
- * by local port, bound ports, and TIME_WAIT entries by 4-tuple.
+ * by local port and bound ports.  TIME_WAIT entries have buckets of their
+ * own (atcp_minisocks.c), which connect() consults through
+ * atcp_tw_check_tuple().
  *
  * The tables are shared by all network namespaces, with the namespace in
  * every key, and sized from memory at load time.  The receive path looks
