@@ -10,6 +10,8 @@
 #   make deps       install what building and testing need (Debian packages)
 #   make install    install the module, its uapi header and tools
 #   make bench      benchmarks (not part of the test suite)
+#   make docs       the state diagram, from the engine's own table
+#                   (Documentation/atcp-states.{dot,svg,png}; needs graphviz)
 #   make sparse     build with sparse (C=1)
 #   make checkpatch run checkpatch.pl --strict over module/
 #   make clean
@@ -47,6 +49,19 @@ sparse:
 checkpatch:
 	scripts/checkpatch.sh
 
+# The generator links the engine itself (module/atcp_fsm.c, built for user
+# space as the unit tests build it), so the picture cannot drift from it;
+# selftests/host/test_docs.sh regenerates the DOT text and compares.
+FSM_DOT_SRCS := scripts/atcp-fsm-dot.c module/atcp_fsm.c
+scripts/atcp-fsm-dot: $(FSM_DOT_SRCS) $(wildcard module/atcp_fsm.h module/atcp_compat.h selftests/unit/atcp_user.h)
+	$(CC) -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
+		-Imodule -Iselftests/unit -o $@ $(FSM_DOT_SRCS)
+
+docs: scripts/atcp-fsm-dot
+	scripts/atcp-fsm-dot > Documentation/atcp-states.dot
+	dot -Tsvg Documentation/atcp-states.dot > Documentation/atcp-states.svg
+	dot -Tpng -Gdpi=96 Documentation/atcp-states.dot > Documentation/atcp-states.png
+
 deps:
 	scripts/setup.sh
 
@@ -64,7 +79,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ATCP_TEST_MODULES=m clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean
-	rm -rf .vm
+	rm -rf .vm scripts/atcp-fsm-dot
 
 .PHONY: all modules tools unit check vmtest sparse checkpatch deps install \
-	bench clean
+	bench docs clean
