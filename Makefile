@@ -71,6 +71,7 @@ install: modules
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0644 module/include/uapi/linux/atcp.h \
 		$(DESTDIR)$(PREFIX)/include/linux/atcp.h
+	install -D -m 0755 scripts/atcp-ss $(DESTDIR)$(PREFIX)/bin/atcp-ss
 
 bench: all
 	scripts/bench
