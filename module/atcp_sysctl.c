@@ -66,16 +66,18 @@ static int atcp_tw_timeout_handler(struct ctl_table *table, int write,
  * .data holds the offset of the knob inside struct atcp_sysctl; each
  * namespace gets a copy of this table rebased onto its own struct.
  */
-#define ATCP_SYSCTL(field, lo, hi)				\
+#define ATCP_SYSCTL_INT(name, field, handler, lo, hi)		\
 	{							\
-		.procname	= #field,			\
+		.procname	= (name),			\
 		.data		= (void *)offsetof(struct atcp_sysctl, field), \
 		.maxlen		= sizeof(int),			\
 		.mode		= 0644,				\
-		.proc_handler	= proc_dointvec_minmax,		\
+		.proc_handler	= (handler),			\
 		.extra1		= (lo),				\
 		.extra2		= (hi),				\
 	}
+#define ATCP_SYSCTL(field, lo, hi)				\
+	ATCP_SYSCTL_INT(#field, field, proc_dointvec_minmax, lo, hi)
 
 /*
  * rmem, wmem: "min default max" in bytes, like tcp_rmem and tcp_wmem;
@@ -121,26 +123,12 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(window_scaling, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(rfc1337, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(sack, &atcp_zero, &atcp_one),
-	{
-		.procname	= "tw_timeout",
-		.data		= (void *)offsetof(struct atcp_sysctl, tw_timeout),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= atcp_tw_timeout_handler,
-		.extra1		= &atcp_one,
-		.extra2		= &atcp_secs_max,
-	},
+	ATCP_SYSCTL_INT("tw_timeout", tw_timeout, atcp_tw_timeout_handler,
+			&atcp_one, &atcp_secs_max),
 	ATCP_SYSCTL(max_tw_buckets, &atcp_zero, &atcp_int_max),
-	{
-		.procname	= "tw_reuse",
-		.data		= (void *)offsetof(struct atcp_sysctl,
-						   tw_reuse_mode),
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= proc_dointvec_minmax,
-		.extra1		= &atcp_zero,
-		.extra2		= &atcp_two,
-	},
+	/* the field is not named tw_reuse: <net/inet_timewait_sock.h> is */
+	ATCP_SYSCTL_INT("tw_reuse", tw_reuse_mode, proc_dointvec_minmax,
+			&atcp_zero, &atcp_two),
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
 	{
 		.procname	= "local_port_range",

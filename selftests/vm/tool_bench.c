@@ -47,6 +47,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool_inet.h"
+
 #define IO_TIMEOUT_S	5
 
 static int proto;
@@ -65,17 +67,14 @@ static double now(void)
 
 static int parse_addr(const char *s, struct sockaddr_in *a)
 {
-	char host[64];
-	const char *colon = strrchr(s, ':');
+	const char *port;
 
-	if (!colon || colon - s >= (int)sizeof(host))
-		return -1;
-	memcpy(host, s, colon - s);
-	host[colon - s] = 0;
 	memset(a, 0, sizeof(*a));
 	a->sin_family = AF_INET;
-	a->sin_port = htons(atoi(colon + 1));
-	return inet_pton(AF_INET, host, &a->sin_addr) == 1 ? 0 : -1;
+	if (tool_parse_ipv4(s, &a->sin_addr, &port))
+		return -1;
+	a->sin_port = htons(atoi(port));
+	return 0;
 }
 
 static void bound_io(int fd)

@@ -44,6 +44,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tool_inet.h"
+
 #define MAX_PORTS	256
 
 static int proto;
@@ -85,16 +87,11 @@ static const char *errname(int e)
 
 static int parse_target(const char *s)
 {
-	char host[64];
-	const char *colon = strrchr(s, ':');
+	const char *ports;
 
-	if (!colon || colon - s >= (int)sizeof(host))
+	if (tool_parse_ipv4(s, &addr, &ports))
 		return -1;
-	memcpy(host, s, colon - s);
-	host[colon - s] = 0;
-	if (inet_pton(AF_INET, host, &addr) != 1)
-		return -1;
-	if (sscanf(colon + 1, "%d-%d", &port_lo, &port_hi) < 2)
+	if (sscanf(ports, "%d-%d", &port_lo, &port_hi) < 2)
 		port_hi = port_lo;
 	if (port_lo < 1 || port_hi > 65535 || port_hi < port_lo ||
 	    port_hi - port_lo >= MAX_PORTS)
