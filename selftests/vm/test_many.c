@@ -266,8 +266,11 @@ static void state_hist(int nsfd, int proto, int port, bool local)
 static void show_counters(const char *ns)
 {
 	run("ip netns exec %s nstat -asz | "
-	    "grep -E 'TW|TimeWait|Abort|Rst|Reset|Orphan|Opens' | "
+	    "grep -E 'TW|TimeWait|Abort|Rst|Reset|Orphan|Opens|Retrans|Timeouts|Drop' | "
 	    "sed 's/^/# %s: /'", ns, ns);
+	run("ip netns exec %s sh -c 'cat /proc/net/atcp_stat 2>/dev/null' | "
+	    "grep -E '^(TW|InSegs|OutSegs|RetransSegs|OutRsts|InErrs)' | "
+	    "sed 's/^/# %s atcp: /'", ns, ns);
 }
 
 /* ---- the echo server ---------------------------------------------------- */
@@ -700,8 +703,11 @@ static void variant(int sproto, int cproto, int port)
 	n = nconn ? wait_states(nsfd_b, sproto, port, true,
 				0, 0, 10) : -1;
 	if (!tap_ok(n == 0, "%s: the server side keeps nothing but its listener (%s: %d)",
-		    tag, sfile, n))
+		    tag, sfile, n)) {
 		state_hist(nsfd_b, sproto, port, true);
+		show_counters(ns_a);
+		show_counters(ns_b);
+	}
 
 	atomic_store(&srv.stop, true);
 	pthread_join(srv.th, NULL);
