@@ -20,6 +20,7 @@
 #include <uapi/linux/atcp.h>
 
 #include "atcp_fsm.h"
+#include "atcp_opt.h"
 #include "atcp_rto.h"
 #include "atcp_seq.h"
 
@@ -50,6 +51,8 @@ struct atcp_sysctl {
 	int max_tw_buckets;
 	int tw_reuse_mode;	/* "tw_reuse": <net/inet_timewait_sock.h> owns the name */
 	int max_syn_backlog;
+	int syncookies;		/* 0 off, 1 when the SYN queue is full, 2 always */
+	int abort_on_overflow;
 	int local_port_range[2];
 	int rmem[3];		/* min, default, max receive buffer */
 	int wmem[3];		/* min, default, max send buffer */
@@ -189,12 +192,18 @@ struct atcp_sock {
 	struct sk_buff_head ooo_queue;
 	u32 ooo_last_seq;	/* the latest one: first SACK block */
 
-	/* Listener: embryonic children and the accept queue. */
+	/*
+	 * Listener: the SYN queue (request entries hashed by 4-tuple, see
+	 * atcp_reqsk.c) and the accept queue, both under accept_lock.
+	 */
 	spinlock_t accept_lock;
 	struct list_head accept_queue;	/* established, not accepted */
-	struct list_head syn_queue;	/* SYN-RECEIVED children */
+	struct atcp_req **syn_table;
+	u32 syn_mask;
 	unsigned int accept_len;
 	unsigned int syn_len;
+	unsigned long last_cookie;	/* jiffies of the last cookie sent */
+	u8 synflood_warned;
 	/* Child: its place on the listener's queues. */
 	struct list_head accept_node;
 	struct sock *listener;
@@ -294,9 +303,62 @@ static inline s32 atcp_tw_left(const struct atcp_tw *tw, int tw_timeout)
 	return (s32)(tw->start + (u32)tw_timeout * HZ - (u32)jiffies);
 }
 
+/*
+ * A request entry: a SYN a listener answered and whose third ACK has not
+ * come yet (SYN-RECEIVED without a socket), in at most 128 bytes where
+ * Linux's request sock takes 312.  It lives on its listener's hash table
+ * and holds the listener; its timer retransmits the SYN-ACK.  See
+ * atcp_reqsk.c.  SYN cookies build one on the stack from the ACK.
+ */
+struct atcp_req {
+	struct atcp_req *next;		/* the listener's hash chain */
+	struct sock *listener;		/* held */
+	struct timer_list timer;	/* SYN-ACK retransmission */
+	refcount_t refcnt;		/* the chain's and the timer's */
+	__be32 laddr;
+	__be32 raddr;
+	__be16 lport;
+	__be16 rport;
+	u32 iss;
+	u32 irs;
+	u32 ts_recent;		/* the SYN's TSval */
+	u32 sent_us;		/* the first SYN-ACK, for an RTT sample */
+	u16 peer_mss;
+	u16 snd_wnd;		/* the SYN's window (never scaled) */
+	u8 snd_wscale;		/* the peer's shift */
+	u8 rcv_wscale;		/* ours, as the SYN-ACK announced it */
+	u8 flags;		/* ATCP_REQ_* */
+	u8 retransmits;		/* SYN-ACK timeouts so far */
+};
+
+enum {
+	ATCP_REQ_HASHED = 1 << 0,	/* on the chain: under accept_lock */
+	ATCP_REQ_TS = 1 << 1,		/* negotiated timestamps */
+	ATCP_REQ_WS = 1 << 2,		/* negotiated window scaling */
+	ATCP_REQ_SACK = 1 << 3,		/* negotiated SACK */
+};
+
+static_assert(sizeof(struct atcp_req) <= 128);
+
+/* What the receive path learnt from a segment's header. */
+struct atcp_seg {
+	u32 seq;		/* SEG.SEQ */
+	u32 ack;		/* SEG.ACK */
+	u32 len;		/* payload bytes */
+	u32 wnd;		/* SEG.WND, unscaled */
+	u8 flags;
+	struct atcp_opts opts;
+};
+
+static inline bool atcp_seg_has(const struct atcp_seg *seg, u8 flag)
+{
+	return seg->flags & flag;
+}
+
 /* A walk over a namespace's sockets and TIME_WAIT entries (procfs). */
 struct atcp_walker {
 	void (*sock)(struct atcp_walker *w, struct sock *sk);
+	void (*req)(struct atcp_walker *w, const struct atcp_req *req);
 	void (*tw)(struct atcp_walker *w, const struct atcp_tw *tw);
 	struct seq_file *seq;
 	int n;
@@ -368,6 +430,10 @@ void atcp_init_tcb(struct sock *sk);
 void atcp_start_tcb(struct sock *sk);
 u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport,
 		      __be16 lport);
+u32 atcp_conn_ts_offset(struct net *net, __be32 faddr, __be32 laddr,
+			__be16 fport, __be16 lport);
+u32 atcp_isn_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport);
+u8 atcp_rcv_wscale(const struct sock *sk);
 void atcp_destroy_sock(struct sock *sk);
 void atcp_write_space(struct sock *sk);
 int atcp_event(struct sock *sk, enum atcp_event ev);
@@ -415,6 +481,8 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win,
 		      const u32 *tsopt);
 void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
+int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
+			u32 tsval);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
 void atcp_mtu_reduced(struct sock *sk);
 struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
@@ -449,6 +517,29 @@ bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
 void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw);
 int atcp_tw_init(unsigned int buckets);
 void atcp_tw_exit(void);
+
+/* atcp_reqsk.c */
+int atcp_reqsk_init(void);
+void atcp_reqsk_exit(void);
+int atcp_synq_alloc(struct sock *sk);
+void atcp_synq_purge(struct sock *sk);
+struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
+				__be32 laddr, __be16 lport);
+struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb);
+int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl);
+void atcp_synq_drop(struct sock *sk, struct atcp_req *req);
+void atcp_req_put(struct atcp_req *req);
+void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
+		       const struct atcp_seg *seg, struct atcp_req *req);
+u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req);
+int atcp_req_child(struct sock *sk, struct sock *child,
+		   const struct atcp_req *req);
+void atcp_synq_walk(struct sock *sk, struct atcp_walker *w);
+
+/* atcp_syncookies.c */
+int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req);
+bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
+			   const struct atcp_seg *seg, struct atcp_req *req);
 
 /* atcp_sysctl.c */
 void atcp_sysctl_defaults(struct atcp_sysctl *s);

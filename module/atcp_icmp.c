@@ -76,11 +76,11 @@ static int atcp_icmp_errno(u8 type, u8 code)
 }
 
 /*
- * A passive child is only a SYN-ACK so far: like Linux's request socks it
+ * A request entry is only a SYN-ACK so far: like Linux's request socks it
  * goes away on errors that say the peer cannot be reached, and only if
  * they quote the SYN-ACK itself.
  */
-static bool atcp_icmp_aborts_child(u8 type, u8 code)
+static bool atcp_icmp_aborts_req(u8 type, u8 code)
 {
 	return type == ICMP_PARAMETERPROB || type == ICMP_TIME_EXCEEDED ||
 	       (type == ICMP_DEST_UNREACH &&
@@ -116,13 +116,7 @@ static void atcp_icmp_err(struct sock *sk, u8 type, u8 code, u32 info,
 
 	switch (sk->sk_state) {
 	case TCP_SYN_SENT:
-	case TCP_SYN_RECV:
-		if (as->passive) {
-			if (seq == as->iss && atcp_icmp_aborts_child(type, code) &&
-			    !sock_owned_by_user(sk))
-				atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
-			return;
-		}
+	case TCP_SYN_RECV:	/* simultaneous open */
 		/* The soft error is what giving up reports. */
 		sk->sk_err_soft = err;
 		if (!sock_owned_by_user(sk)) {
@@ -148,6 +142,7 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	unsigned int off = ip_hdrlen(skb), len, ihl;
 	const struct icmphdr *icmph;
 	const struct iphdr *inner;
+	struct atcp_req *req = NULL;
 	const struct tcphdr *th;
 	struct sock *sk;
 	u8 type, code;
@@ -174,8 +169,18 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	sk = atcp_lookup_established(net, inner->daddr, th->dest,
 				     inner->saddr, th->source,
 				     inet_iif(skb), inet_sdif(skb));
-	if (!sk)
-		return NF_ACCEPT;
+	if (!sk) {
+		sk = atcp_lookup_listener(net, inner->saddr, th->source,
+					  inet_iif(skb), inet_sdif(skb));
+		if (!sk)
+			return NF_ACCEPT;
+		req = atcp_synq_find(sk, inner->daddr, th->dest, inner->saddr,
+				     th->source);
+		if (!req) {
+			sock_put(sk);
+			return NF_ACCEPT;
+		}
+	}
 
 	/* Ours: a corrupt message is counted and dropped, as icmp_rcv() does. */
 	len = skb->len - off;
@@ -186,13 +191,22 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	}
 	ATCP_INC_STATS(net, ATCP_MIB_INICMPS);
 	code = icmph->code;
-	if (type != ICMP_SOURCE_QUENCH) {
+	if (req) {
+		if (ntohl(th->seq) != req->iss) {
+			ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
+		} else if (atcp_icmp_aborts_req(type, code)) {
+			atcp_synq_drop(sk, req);
+			ATCP_INC_STATS(net, ATCP_MIB_LISTENDROPS);
+		}
+	} else if (type != ICMP_SOURCE_QUENCH) {
 		bh_lock_sock(sk);
 		atcp_icmp_err(sk, type, code, ntohs(icmph->un.frag.mtu),
 			      ntohl(th->seq));
 		bh_unlock_sock(sk);
 	}
 out:
+	if (req)
+		atcp_req_put(req);
 	sock_put(sk);
 	consume_skb(skb);
 	return NF_STOLEN;

@@ -25,21 +25,6 @@
 #include "atcp_mib.h"
 #include "atcp_opt.h"
 
-/* What the receive path learnt from a segment's header. */
-struct atcp_seg {
-	u32 seq;		/* SEG.SEQ */
-	u32 ack;		/* SEG.ACK */
-	u32 len;		/* payload bytes */
-	u32 wnd;		/* SEG.WND, unscaled */
-	u8 flags;
-	struct atcp_opts opts;
-};
-
-static bool atcp_seg_has(const struct atcp_seg *seg, u8 flag)
-{
-	return seg->flags & flag;
-}
-
 /* ---- validation ----------------------------------------------------------- */
 
 /*
@@ -670,105 +655,204 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 
 /* ---- per-state processing ------------------------------------------------------ */
 
-/* A child of @listener for the SYN in @skb, or NULL. */
-static struct sock *atcp_create_child(struct sock *listener,
-				      struct sk_buff *skb,
-				      const struct atcp_seg *seg)
+/* ---- the listener: SYN queue, syncookies, accept queue ------------------------ */
+
+static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
+				  const struct atcp_seg *seg);
+
+/* Linux's sk_acceptq_is_full(): a backlog of N holds N + 1. */
+static bool atcp_acceptq_full(struct sock *sk)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
-	struct inet_sock *newinet;
-	struct atcp_sock *as;
+	return READ_ONCE(atcp_sk(sk)->accept_len) >
+	       READ_ONCE(sk->sk_max_ack_backlog);
+}
+
+static void atcp_listen_drop(struct sock *sk)
+{
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
+}
+
+/* The SYN queue is full: answer with a cookie, or drop the SYN. */
+static bool atcp_syn_flood(struct sock *sk)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool cookies = READ_ONCE(atcp_net(net)->sysctl.syncookies);
+
+	if (cookies) {
+		ATCP_INC_STATS(net, ATCP_MIB_REQQFULLDOCOOKIES);
+		if (!las->synflood_warned) {
+			las->synflood_warned = 1;
+			net_info_ratelimited("Possible SYN flooding on port %pI4:%u. Sending cookies.\n",
+					     &inet_sk(sk)->inet_rcv_saddr,
+					     inet_sk(sk)->inet_num);
+		}
+	} else {
+		ATCP_INC_STATS(net, ATCP_MIB_REQQFULLDROP);
+	}
+	return cookies;
+}
+
+/* A SYN for listener @sk (RFC 9293 3.10.7.2, third check). */
+static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
+			      const struct atcp_seg *seg)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.syncookies);
+	bool cookie = mode == 2;
+	struct atcp_req req;
+
+	if (!cookie &&
+	    READ_ONCE(las->syn_len) >= atcp_max_syn_backlog(sk)) {
+		cookie = atcp_syn_flood(sk);
+		if (!cookie)
+			goto drop;
+	}
+	if (atcp_acceptq_full(sk)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENOVERFLOWS);
+		goto drop;
+	}
+	atcp_req_from_syn(sk, skb, seg, &req);
+	if (cookie) {
+		if (atcp_cookie_send_synack(sk, &req))
+			goto drop;
+		return;
+	}
+	if (atcp_synq_add(sk, &req))
+		goto drop;
+	return;
+drop:
+	atcp_listen_drop(sk);
+}
+
+/*
+ * The third ACK of a handshake (or the first data after a lost one):
+ * make the connection's socket from @req and let it process the segment
+ * in SYN-RECEIVED.  @queued is @req when it is a SYN queue entry (not a
+ * cookie's): it goes once the connection is made, or reset.
+ */
+static void atcp_req_complete(struct sock *sk, struct atcp_req *req,
+			      bool queued, struct sk_buff *skb,
+			      const struct atcp_seg *seg)
+{
+	struct net *net = sock_net(sk);
 	struct sock *child;
 
-	child = sk_clone_lock(listener, GFP_ATOMIC);
-	if (!child)
-		return NULL;
-	/* sk_clone_lock() gives two references; the listener keeps one. */
-	sock_put(child);
+	if (atcp_acceptq_full(sk)) {
+		ATCP_INC_STATS(net, ATCP_MIB_LISTENOVERFLOWS);
+		atcp_listen_drop(sk);
+		/*
+		 * abort_on_overflow: tell the client now.  Otherwise forget
+		 * the ACK; the SYN-ACK retransmission brings it back later,
+		 * when the application may have made room.
+		 */
+		if (READ_ONCE(atcp_net(net)->sysctl.abort_on_overflow)) {
+			atcp_send_reset_for(sk, skb);
+			if (queued)
+				atcp_synq_drop(sk, req);
+		}
+		kfree_skb(skb);
+		return;
+	}
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child) {
+		atcp_listen_drop(sk);
+		kfree_skb(skb);
+		return;
+	}
+	/* sk_clone_lock() returned the child locked; tell sparse. */
+	__acquire(&child->sk_lock.slock);
+	if (atcp_req_child(sk, child, req)) {
+		bh_unlock_sock(child);
+		atcp_listen_drop(sk);
+		kfree_skb(skb);
+		return;
+	}
+	sock_hold(sk);
+	atcp_sk(child)->listener = sk;
+	atcp_sk(child)->segs_in++;
+	atcp_rcv_synchronized(child, skb, seg);
+	if (child->sk_state == TCP_SYN_RECV) {
+		/* refused in SYN-RECEIVED (PAWS): the request stays */
+		sock_set_flag(child, SOCK_DEAD);
+		atcp_done(child);
+		bh_unlock_sock(child);
+		return;
+	}
+	bh_unlock_sock(child);
+	if (queued)
+		atcp_synq_drop(sk, req);
+}
 
-	atcp_init_tcb(child);
-	as = atcp_sk(child);
-	newinet = inet_sk(child);
-	newinet->inet_daddr = iph->saddr;
-	newinet->inet_rcv_saddr = iph->daddr;
-	newinet->inet_saddr = iph->daddr;
-	newinet->inet_dport = th->source;
-	newinet->inet_sport = th->dest;
-	newinet->inet_num = ntohs(th->dest);
-	atomic_set(&newinet->inet_id, get_random_u16());
-	newinet->mc_list = NULL;
-	newinet->inet_opt = NULL;
-	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
-	child->sk_bound_dev_if = listener->sk_bound_dev_if;
-	child->sk_rx_dst = NULL;
+/* A segment for a pending request: RFC 9293 3.10.7.4 in SYN-RECEIVED. */
+static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
+			 struct sk_buff *skb, const struct atcp_seg *seg)
+{
+	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
+		      !!atcp_seg_has(seg, TCPHDR_FIN);
+	u32 win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	u32 rcv_nxt = req->irs + 1;
 
-	as->passive = 1;
-	as->snd_wnd = seg->wnd;
-	as->max_window = seg->wnd;
-	as->snd_wl1 = seg->seq;
-	return child;
+	/* A retransmitted SYN: the SYN-ACK got lost, send it again. */
+	if ((seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
+	    TCPHDR_SYN && seg->seq == req->irs) {
+		atcp_v4_send_synack(sk, req, req->iss,
+				    atcp_req_tsval(sk, req));
+		goto drop;
+	}
+	if (!atcp_seq_acceptable(seg->seq, seg_len, rcv_nxt, win)) {
+		if (!atcp_seg_has(seg, TCPHDR_RST)) {
+			u32 ts[2] = { atcp_req_tsval(sk, req), req->ts_recent };
+
+			atcp_v4_send_ctl(sock_net(sk), skb, req->iss + 1,
+					 rcv_nxt, TCPHDR_ACK, win,
+					 req->flags & ATCP_REQ_TS ? ts : NULL);
+		}
+		goto drop;
+	}
+	/* A RST, or a new SYN, in the window ends the attempt (as Linux). */
+	if (atcp_seg_has(seg, TCPHDR_RST | TCPHDR_SYN)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
+		if (!atcp_seg_has(seg, TCPHDR_RST))
+			atcp_send_reset_for(sk, skb);
+		atcp_synq_drop(sk, req);
+		goto drop;
+	}
+	if (!atcp_seg_has(seg, TCPHDR_ACK))
+		goto drop;
+	if (seg->ack != req->iss + 1) {
+		atcp_send_reset_for(sk, skb);	/* <SEQ=SEG.ACK><CTL=RST> */
+		goto drop;
+	}
+	atcp_req_complete(sk, req, true, skb, seg);
+	return;
+drop:
+	kfree_skb(skb);
 }
 
 static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 			    const struct atcp_seg *seg)
 {
-	struct atcp_sock *las = atcp_sk(sk);
-	struct atcp_sock *as;
-	struct sock *child;
-	int err;
+	struct atcp_req *req = atcp_synq_lookup(sk, skb);
+	struct atcp_req cookie;
 
+	if (req) {
+		atcp_req_rcv(sk, req, skb, seg);
+		atcp_req_put(req);
+		return;
+	}
 	if (atcp_seg_has(seg, TCPHDR_RST))
 		goto drop;
 	if (atcp_seg_has(seg, TCPHDR_ACK)) {
+		if (atcp_cookie_check_ack(sk, skb, seg, &cookie)) {
+			atcp_req_complete(sk, &cookie, false, skb, seg);
+			return;
+		}
 		atcp_send_reset_for(sk, skb);	/* RFC 9293: <SEQ=SEG.ACK> */
 		goto drop;
 	}
-	if (!atcp_seg_has(seg, TCPHDR_SYN))
-		goto drop;
-
-	if (READ_ONCE(las->accept_len) >= READ_ONCE(sk->sk_max_ack_backlog) ||
-	    READ_ONCE(las->syn_len) >= atcp_max_syn_backlog(sk)) {
-		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENOVERFLOWS);
-		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
-		goto drop;
-	}
-
-	child = atcp_create_child(sk, skb, seg);
-	if (!child) {
-		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
-		goto drop;
-	}
-	/* sk_clone_lock() returned the child locked; tell sparse. */
-	__acquire(&child->sk_lock.slock);
-	as = atcp_sk(child);
-	err = atcp_inherit_port(sk, child);
-	if (!err)
-		err = atcp_connect_hash(child, NULL);
-	if (!err)
-		err = atcp_route_connect(child);
-	if (err) {
-		sock_set_flag(child, SOCK_DEAD);
-		atcp_done(child);
-		bh_unlock_sock(child);
-		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENDROPS);
-		goto drop;
-	}
-	atcp_start_tcb(child);
-	atcp_init_rcv(child, seg);
-	atcp_apply_syn_options(child, seg);
-	atcp_path_mss(child);
-
-	spin_lock(&las->accept_lock);
-	sock_hold(sk);
-	as->listener = sk;
-	list_add_tail(&as->accept_node, &las->syn_queue);
-	las->syn_len++;
-	spin_unlock(&las->accept_lock);
-
-	atcp_set_state(child, TCP_SYN_RECV);
-	atcp_send_synack(child);
-	bh_unlock_sock(child);
+	if (atcp_seg_has(seg, TCPHDR_SYN))
+		atcp_conn_request(sk, skb, seg);
 drop:
 	kfree_skb(skb);
 }

@@ -141,9 +141,12 @@ static int __init atcp_init(void)
 	err = atcp_tw_init(atcp_ehash_size());
 	if (err)
 		goto out_table;
-	err = proto_register(&atcp_prot, 1);
+	err = atcp_reqsk_init();
 	if (err)
 		goto out_tw;
+	err = proto_register(&atcp_prot, 1);
+	if (err)
+		goto out_reqsk;
 
 	err = register_pernet_subsys(&atcp_net_ops);
 	if (err)
@@ -166,6 +169,8 @@ out_pernet:
 	unregister_pernet_subsys(&atcp_net_ops);
 out_proto:
 	proto_unregister(&atcp_prot);
+out_reqsk:
+	atcp_reqsk_exit();
 out_tw:
 	atcp_tw_exit();
 out_table:
@@ -182,6 +187,7 @@ static void __exit atcp_exit(void)
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
 	proto_unregister(&atcp_prot);
+	atcp_reqsk_exit();
 	atcp_tw_exit();
 	atcp_table_exit();
 }

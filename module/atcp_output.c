@@ -735,30 +735,30 @@ void atcp_maybe_send_window_update(struct sock *sk)
 /* ---- segments without a socket ------------------------------------------ */
 
 /*
- * Answer @in_skb (pulled to its TCP header) with a bare control segment:
- * a RST to a segment no socket wants, or a TIME_WAIT entry's ACK.
- * @tsopt, if set, is {tsval, tsecr}.
+ * A segment no socket sends: a reply (RST, ACK) to a received segment, or
+ * a listener's SYN-ACK for a request entry.  @rt is consumed.
  */
-void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+struct atcp_v4_ctl {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+	u32 seq;
+	u32 ack;
+	u8 flags;
+	u16 win;
+	u32 mark;
+	const u8 *opt;
+	unsigned int optlen;	/* a multiple of 4 */
+};
+
+static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
+			     const struct atcp_v4_ctl *c)
 {
-	const struct iphdr *in_iph = ip_hdr(in_skb);
-	const struct tcphdr *in_th = tcp_hdr(in_skb);
-	unsigned int hlen = sizeof(struct tcphdr) +
-			    (tsopt ? TCPOLEN_TSTAMP_ALIGNED : 0);
-	struct flowi4 fl4;
+	unsigned int hlen = sizeof(struct tcphdr) + c->optlen;
 	struct sk_buff *skb;
 	struct tcphdr *th;
 	struct iphdr *iph;
-	struct rtable *rt;
-
-	flowi4_init_output(&fl4, inet_iif(in_skb), in_skb->mark, 0,
-			   RT_SCOPE_UNIVERSE, IPPROTO_TCP, 0, in_iph->saddr,
-			   in_iph->daddr, in_th->source, in_th->dest,
-			   sock_net_uid(net, NULL));
-	rt = ip_route_output_key(net, &fl4);
-	if (IS_ERR(rt))
-		return;
 
 	skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb) {
@@ -768,22 +768,15 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	skb_reserve(skb, ATCP_MAX_HEADER);
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
-	memset(th, 0, hlen);
-	th->source = in_th->dest;
-	th->dest = in_th->source;
-	th->seq = htonl(seq);
-	th->ack_seq = htonl(ack);
-	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | flags);
-	th->window = htons(win);
-	if (tsopt) {
-		__be32 *p = (__be32 *)(th + 1);
-
-		*p++ = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
-			     (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
-		*p++ = htonl(tsopt[0]);
-		*p = htonl(tsopt[1]);
-	}
-	th->check = tcp_v4_check(hlen, fl4.saddr, fl4.daddr,
+	memset(th, 0, sizeof(*th));
+	th->source = c->sport;
+	th->dest = c->dport;
+	th->seq = htonl(c->seq);
+	th->ack_seq = htonl(c->ack);
+	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | c->flags);
+	th->window = htons(c->win);
+	memcpy(th + 1, c->opt, c->optlen);
+	th->check = tcp_v4_check(hlen, c->saddr, c->daddr,
 				 csum_partial(th, hlen, 0));
 	skb->ip_summed = CHECKSUM_NONE;
 
@@ -793,19 +786,115 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	memset(iph, 0, sizeof(*iph));
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->ttl = READ_ONCE(net->ipv4.sysctl_ip_default_ttl);
+	iph->ttl = ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
 	iph->frag_off = htons(IP_DF);
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
+	iph->saddr = c->saddr;
+	iph->daddr = c->daddr;
+	__ip_select_ident(net, iph, 1);
 	skb->protocol = htons(ETH_P_IP);
-	skb->mark = in_skb->mark;
+	skb->mark = c->mark;
 	skb_dst_set(skb, &rt->dst);
 
 	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
-	if (flags & TCPHDR_RST)
+	if (c->flags & TCPHDR_RST)
 		ATCP_INC_STATS(net, ATCP_MIB_OUTRSTS);
 	ip_local_out(net, NULL, skb);
+}
+
+/* Reply to @in_skb with a bare control segment, echoing @tsopt if given. */
+void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+{
+	const struct iphdr *in_iph = ip_hdr(in_skb);
+	const struct tcphdr *in_th = tcp_hdr(in_skb);
+	__be32 opt[TCPOLEN_TSTAMP_ALIGNED / 4];
+	struct atcp_v4_ctl c = {
+		.sport = in_th->dest,
+		.dport = in_th->source,
+		.seq = seq,
+		.ack = ack,
+		.flags = flags,
+		.win = win,
+		.mark = in_skb->mark,
+	};
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+	flowi4_init_output(&fl4, inet_iif(in_skb), in_skb->mark, 0,
+			   RT_SCOPE_UNIVERSE, IPPROTO_TCP, 0, in_iph->saddr,
+			   in_iph->daddr, in_th->source, in_th->dest,
+			   sock_net_uid(net, NULL));
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return;
+	if (tsopt) {
+		opt[0] = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+			       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+		opt[1] = htonl(tsopt[0]);
+		opt[2] = htonl(tsopt[1]);
+		c.opt = (const u8 *)opt;
+		c.optlen = sizeof(opt);
+	}
+	c.saddr = fl4.saddr;
+	c.daddr = fl4.daddr;
+	atcp_v4_xmit_ctl(net, rt, &c);
+}
+
+/*
+ * A listener's SYN-ACK for @req, with @iss (the request's, or a cookie)
+ * and @tsval.  Its MSS and window are the listener's for this route.
+ */
+int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
+			u32 tsval)
+{
+	const struct atcp_sock *las = atcp_sk(sk);
+	struct net *net = sock_net(sk);
+	u8 opt[ATCP_MAX_OPT_LEN];
+	struct atcp_opts o = {};
+	struct atcp_v4_ctl c = {
+		.saddr = req->laddr,
+		.daddr = req->raddr,
+		.sport = req->lport,
+		.dport = req->rport,
+		.seq = iss,
+		.ack = req->irs + 1,
+		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.mark = READ_ONCE(sk->sk_mark),
+		.opt = opt,
+	};
+	struct flowi4 fl4;
+	struct rtable *rt;
+	u32 mss;
+
+	flowi4_init_output(&fl4, sk->sk_bound_dev_if, c.mark,
+			   RT_TOS(inet_sk(sk)->tos), RT_SCOPE_UNIVERSE,
+			   IPPROTO_TCP, 0, req->raddr, req->laddr, req->rport,
+			   req->lport, sock_i_uid(sk));
+	rt = ip_route_output_flow(net, &fl4, sk);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+
+	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	if (las->opts.user_mss && mss > las->opts.user_mss)
+		mss = las->opts.user_mss;
+	o.mss_ok = true;
+	o.mss = min_t(u32, mss, 65535);
+	if (req->flags & ATCP_REQ_WS) {
+		o.ws_ok = true;
+		o.wscale = req->rcv_wscale;
+	}
+	o.sack_ok = req->flags & ATCP_REQ_SACK;
+	if (req->flags & ATCP_REQ_TS) {
+		o.ts_ok = true;
+		o.tsval = tsval;
+		o.tsecr = req->ts_recent;
+	}
+	c.optlen = atcp_opt_build_syn(opt, &o);
+	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
+	c.win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	atcp_v4_xmit_ctl(net, rt, &c);
+	return 0;
 }
 
 /* RFC 9293 3.10.7.1: the reset for a segment that matches no connection. */

@@ -71,10 +71,28 @@ static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 	seq_pad(w->seq, '\n');
 }
 
+/* A request entry, as Linux prints a request sock (get_openreq4()). */
+static void atcp_proc_req(struct atcp_walker *w, const struct atcp_req *req)
+{
+	long delta = req->timer.expires - jiffies;
+
+	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
+	seq_printf(w->seq,
+		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %pK",
+		   w->n++, req->laddr, ntohs(req->lport), req->raddr,
+		   ntohs(req->rport), TCP_SYN_RECV, 0, 0, 1,
+		   jiffies_delta_to_clock_t(delta), req->retransmits,
+		   from_kuid_munged(seq_user_ns(w->seq),
+				    sock_i_uid(req->listener)),
+		   0, 0, 0, req);
+	seq_pad(w->seq, '\n');
+}
+
 static int atcp_proc_show(struct seq_file *seq, void *v)
 {
 	struct atcp_walker w = {
 		.sock = atcp_proc_sock,
+		.req = atcp_proc_req,
 		.tw = atcp_proc_tw,
 		.seq = seq,
 	};
@@ -116,6 +134,11 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
 	[ATCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
 	[ATCP_MIB_TWOVERFLOW]		= "TWOverflow",
+	[ATCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
+	[ATCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",
+	[ATCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
+	[ATCP_MIB_REQQFULLDOCOOKIES]	= "ReqQFullDoCookies",
+	[ATCP_MIB_REQQFULLDROP]		= "ReqQFullDrop",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */
@@ -137,6 +160,36 @@ static int atcp_stat_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/*
+ * /proc/net/atcp_listen: each listener's queues, which /proc/net/tcp's
+ * layout has no room for.  syn_queue is the number of request entries,
+ * bounded by max_syn_backlog; accept_queue waits for accept() and is
+ * bounded by backlog + 1, as in Linux.
+ */
+static void atcp_proc_listener(struct atcp_walker *w, struct sock *sk)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	if (inet_sk_state_load(sk) != TCP_LISTEN)
+		return;
+	seq_printf(w->seq, "%08X:%04X %7u %12u %9u\n", inet->inet_rcv_saddr,
+		   inet->inet_num, READ_ONCE(sk->sk_max_ack_backlog),
+		   READ_ONCE(las->accept_len), READ_ONCE(las->syn_len));
+}
+
+static int atcp_listen_show(struct seq_file *seq, void *v)
+{
+	struct atcp_walker w = {
+		.sock = atcp_proc_listener,
+		.seq = seq,
+	};
+
+	seq_puts(seq, "local_address backlog accept_queue syn_queue\n");
+	atcp_walk_socks(seq_file_single_net(seq), &w);
+	return 0;
+}
+
 int atcp_proc_net_init(struct net *net)
 {
 	if (!proc_create_net_single("atcp", 0444, net->proc_net,
@@ -147,11 +200,18 @@ int atcp_proc_net_init(struct net *net)
 		remove_proc_entry("atcp", net->proc_net);
 		return -ENOMEM;
 	}
+	if (!proc_create_net_single("atcp_listen", 0444, net->proc_net,
+				    atcp_listen_show, NULL)) {
+		remove_proc_entry("atcp_stat", net->proc_net);
+		remove_proc_entry("atcp", net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void atcp_proc_net_exit(struct net *net)
 {
+	remove_proc_entry("atcp_listen", net->proc_net);
 	remove_proc_entry("atcp_stat", net->proc_net);
 	remove_proc_entry("atcp", net->proc_net);
 }

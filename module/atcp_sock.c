@@ -31,6 +31,15 @@ static struct {
 	siphash_key_t ts;
 } atcp_secret __read_mostly;
 
+/*
+ * The one place that draws atcp_secret: net_get_random_once() keeps its
+ * "done" flag per call site, so a second site would draw it again.
+ */
+static void atcp_secret_init(void)
+{
+	net_get_random_once(&atcp_secret, sizeof(atcp_secret));
+}
+
 /* ---- state ------------------------------------------------------------------- */
 
 /* Bytes received and not yet read; a received FIN takes a sequence number. */
@@ -78,9 +87,8 @@ static bool atcp_child_unlink(struct sock *child)
 	las = atcp_sk(listener);
 	spin_lock_bh(&las->accept_lock);
 	if (as->listener == listener) {
-		if (child->sk_state == TCP_SYN_RECV && !as->was_accepted_q)
-			las->syn_len--;
-		else
+		/* a child still in SYN-RECEIVED is on no queue yet */
+		if (as->was_accepted_q)
 			las->accept_len--;
 		list_del_init(&as->accept_node);
 		as->listener = NULL;
@@ -105,9 +113,8 @@ static void atcp_child_established(struct sock *child)
 	las = atcp_sk(listener);
 	spin_lock_bh(&las->accept_lock);
 	if (as->listener == listener && !as->was_accepted_q) {
-		list_move_tail(&as->accept_node, &las->accept_queue);
+		list_add_tail(&as->accept_node, &las->accept_queue);
 		as->was_accepted_q = 1;
-		las->syn_len--;
 		las->accept_len++;
 	}
 	spin_unlock_bh(&las->accept_lock);
@@ -122,6 +129,8 @@ void atcp_destroy_sock(struct sock *sk)
 		return;
 	as->destroyed = 1;
 	atcp_clear_timers(sk);
+	if (as->syn_table)
+		atcp_synq_purge(sk);	/* listen() that failed after it */
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&as->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
@@ -260,7 +269,6 @@ void atcp_init_tcb(struct sock *sk)
 	skb_queue_head_init(&as->ooo_queue);
 	spin_lock_init(&as->accept_lock);
 	INIT_LIST_HEAD(&as->accept_queue);
-	INIT_LIST_HEAD(&as->syn_queue);
 	INIT_LIST_HEAD(&as->accept_node);
 	atcp_init_timers(sk);
 	atcp_rto_init(&as->rto, ATCP_RTO_INIT_US, ATCP_RTO_MIN_US,
@@ -293,9 +301,41 @@ u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport)
 {
 	struct atcp_cookie_tuple t;
 
-	net_get_random_once(&atcp_secret, sizeof(atcp_secret));
+	atcp_secret_init();
 	atcp_cookie_tuple_v4(&t, faddr, laddr, fport, lport);
 	return atcp_ts_offset(&t);
+}
+
+/* The offset a connection of @net uses: none under timestamps = 2. */
+u32 atcp_conn_ts_offset(struct net *net, __be32 faddr, __be32 laddr,
+			__be16 fport, __be16 lport)
+{
+	if (READ_ONCE(atcp_net(net)->sysctl.timestamps) == 2)
+		return 0;
+	return atcp_ts_offset_v4(faddr, laddr, fport, lport);
+}
+
+u32 atcp_isn_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport)
+{
+	struct atcp_cookie_tuple t;
+
+	atcp_secret_init();
+	atcp_cookie_tuple_v4(&t, faddr, laddr, fport, lport);
+	return atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
+}
+
+/* Our window scale: enough for the largest buffer the socket may use. */
+u8 atcp_rcv_wscale(const struct sock *sk)
+{
+	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
+			  READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]));
+	u8 ws = 0;
+
+	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
+		space = READ_ONCE(sk->sk_rcvbuf);
+	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
+		ws++;
+	return ws;
 }
 
 /* Initial sequence numbers, timestamps offset, windows and MSS. */
@@ -305,10 +345,9 @@ void atcp_start_tcb(struct sock *sk)
 	struct inet_sock *inet = inet_sk(sk);
 	struct atcp_cookie_tuple t;
 	struct dst_entry *dst;
-	u32 space, mtu;
-	u8 ws = 0;
+	u32 mtu;
 
-	net_get_random_once(&atcp_secret, sizeof(atcp_secret));
+	atcp_secret_init();
 	atcp_cookie_tuple_v4(&t, inet->inet_daddr, inet->inet_rcv_saddr,
 			     inet->inet_dport, inet->inet_sport);
 	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
@@ -321,16 +360,9 @@ void atcp_start_tcb(struct sock *sk)
 	as->write_seq = as->iss;
 	as->high_sacked = as->iss;
 
-	/* Window scale from the largest buffer the socket may use. */
-	space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
-		      READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]));
-	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
-		space = READ_ONCE(sk->sk_rcvbuf);
-	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
-		ws++;
-	as->rcv_wscale = as->ws_ok ? ws : 0;
-	space = READ_ONCE(sk->sk_rcvbuf);
-	as->rcv_wnd = min_t(u32, space / 2, 65535U << as->rcv_wscale);
+	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
+	as->rcv_wnd = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,
+			    65535U << as->rcv_wscale);
 	as->rcv_wup = as->rcv_nxt;
 
 	dst = __sk_dst_get(sk);
@@ -431,6 +463,9 @@ static int atcp_listen(struct socket *sock, int backlog)
 	}
 	if (sk->sk_state != TCP_CLOSE)
 		goto out;
+	err = atcp_synq_alloc(sk);
+	if (err)
+		goto out;
 	if (!inet->inet_num) {
 		err = atcp_get_port(sk, 0);
 		if (err)
@@ -454,15 +489,13 @@ static void atcp_listen_stop(struct sock *sk)
 {
 	struct atcp_sock *las = atcp_sk(sk);
 
+	atcp_synq_purge(sk);
 	for (;;) {
 		struct atcp_sock *as = NULL;
 		struct sock *child;
 
 		spin_lock_bh(&las->accept_lock);
-		if (!list_empty(&las->syn_queue))
-			as = list_first_entry(&las->syn_queue,
-					      struct atcp_sock, accept_node);
-		else if (!list_empty(&las->accept_queue))
+		if (!list_empty(&las->accept_queue))
 			as = list_first_entry(&las->accept_queue,
 					      struct atcp_sock, accept_node);
 		if (as)

@@ -130,6 +130,8 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL_INT("tw_reuse", tw_reuse_mode, proc_dointvec_minmax,
 			&atcp_zero, &atcp_two),
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
+	ATCP_SYSCTL(syncookies, &atcp_zero, &atcp_two),
+	ATCP_SYSCTL(abort_on_overflow, &atcp_zero, &atcp_one),
 	{
 		.procname	= "local_port_range",
 		.data		= (void *)offsetof(struct atcp_sysctl,
@@ -178,6 +180,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->tw_reuse_mode = 2;	/* loopback only */
 	/* Linux: max(128, ehash buckets / 128). */
 	s->max_syn_backlog = max_t(int, 128, atcp_ehash_size() / 128);
+	s->syncookies = 1;
+	s->abort_on_overflow = 0;
 	/*
 	 * atcp's ephemeral ports sit above Linux's default range
 	 * (32768-60999), so the two stacks never pick the same port.

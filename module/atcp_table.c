@@ -735,9 +735,13 @@ static void atcp_walk_table(struct atcp_table *t, struct net *net,
 		if (hlist_empty(&slot->head))
 			continue;
 		spin_lock_bh(&slot->lock);
-		sk_for_each(sk, &slot->head)
-			if (net_eq(sock_net(sk), net))
-				w->sock(w, sk);
+		sk_for_each(sk, &slot->head) {
+			if (!net_eq(sock_net(sk), net))
+				continue;
+			w->sock(w, sk);
+			if (sk->sk_state == TCP_LISTEN)
+				atcp_synq_walk(sk, w);
+		}
 		spin_unlock_bh(&slot->lock);
 	}
 }

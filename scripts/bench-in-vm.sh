@@ -9,6 +9,7 @@
 #   ATCP_BENCH_SECS  seconds per run (default 5)
 #   ATCP_BENCH_ACCEL TCG or KVM (set by scripts/bench)
 #   ATCP_BENCH_TW    TIME-WAIT entries to create (default 1000000; 0: none)
+#   ATCP_BENCH_FLOOD 0 skips the SYN flood figures (default 1)
 #
 # Each run gets a fresh pair of namespaces, so TIME_WAIT left by one run
 # never slows the next.  A figure atcp cannot produce (no engine yet, a
@@ -17,6 +18,7 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tool=$top/selftests/vm/build/tool_bench
 loop=$top/selftests/vm/build/tool_connloop
+flood=$top/selftests/vm/build/tool_synflood
 tw_want=${ATCP_BENCH_TW:-1000000}
 proto=${ATCP_PROTO:-253}
 runs=${ATCP_BENCH_RUNS:-3}
@@ -25,6 +27,7 @@ accel=${ATCP_BENCH_ACCEL:-unknown}
 port=5201
 NS_A=bench-a-$$
 NS_B=bench-b-$$
+NS_F=bench-f-$$
 ADDR_B=198.18.0.2
 ready=/tmp/bench-ready.$$
 log=/tmp/bench-log.$$
@@ -73,7 +76,7 @@ topo_up()
 	ip -n "$NS_A" link set veth0 up &&
 	ip -n "$NS_B" link set veth0 up
 }
-trap 'topo_down; rm -f "$ready" "$log"' EXIT
+trap 'topo_down; ip netns del "$NS_F" 2>/dev/null; rm -f "$ready" "$log"' EXIT
 
 # run_once PROTO MODE: one measurement; prints the "result ..." line.
 run_once()
@@ -251,6 +254,59 @@ if [ "$tw_want" -gt 0 ]; then
 	n_twn=$TW_N n_twb=$TW_B n_tws=$TW_SECS n_twe=$TW_EMPTY n_twf=$TW_FULL
 fi
 
+# ---- a SYN flood ---------------------------------------------------------------
+#
+# flood_run PROTO: a server of PROTO with the default syncookies (1) and
+# max_syn_backlog, flooded from a third namespace at 3000 spoofed SYNs/s
+# (tool_synflood, sources in 198.19.0.0/16, whose SYN-ACKs go to a host
+# that drops them); meanwhile 1000 connections from clients of the same
+# stack, each with a 1-byte request and answer (tool_bench -m conn).  Sets
+# FL_OK (% that succeeded), FL_P50 and FL_P99 (ms, socket() to answer) and
+# FL_REQ (slab bytes of one SYN-queue entry: the cache's object size).
+flood_run()
+{
+	local p=$1 spid fpid out line cache=request_sock_TCP
+
+	FL_OK=n/a FL_P50=n/a FL_P99=n/a FL_REQ=n/a
+	[ "$p" = 0 ] || cache=atcp_request
+	topo_up || return 1
+	ip netns add "$NS_F" &&
+	ip -n "$NS_B" link add veth1 type veth peer name veth1 netns "$NS_F" &&
+	ip -n "$NS_B" addr add 198.18.2.2/24 dev veth1 &&
+	ip -n "$NS_F" addr add 198.18.2.1/24 dev veth1 &&
+	ip -n "$NS_B" link set veth1 up && ip -n "$NS_F" link set veth1 up &&
+	ip -n "$NS_F" route add 198.18.0.0/24 via 198.18.2.2 &&
+	ip -n "$NS_B" route add 198.19.0.0/16 via 198.18.2.1 || return 1
+	rm -f "$ready"
+	ip netns exec "$NS_B" timeout -k 5 300 "${pin_server[@]}" "$tool" server \
+		-p "$p" -l "$ADDR_B:$port" -R "$ready" > /dev/null 2>> "$log" &
+	spid=$!
+	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	ip netns exec "$NS_F" timeout -k 5 300 "$flood" -s 198.19.0.0/16 \
+		-d "$ADDR_B:$port" -t 240 -n 100000000 -r 3000 > /dev/null 2>> "$log" &
+	fpid=$!
+	sleep 5		# the SYN queue fills
+	out=$(ip netns exec "$NS_A" timeout -k 5 280 "${pin_client[@]}" "$tool" client \
+		-p "$p" -c "$ADDR_B:$port" -m conn -N 1000 -n 4 2>> "$log")
+	echo "bench: protocol $p under a SYN flood: ${out#result }" >&2
+	line=$(awk -v c="$cache" '$1 == c' /proc/slabinfo)
+	[ -n "$line" ] && FL_REQ=$(echo "$line" | awk '{ print $4 }')
+	kill "$fpid" "$spid" 2>/dev/null
+	wait "$fpid" "$spid" 2>/dev/null
+	ip netns del "$NS_F" 2>/dev/null
+	topo_down
+	FL_OK=$(field "$out" ok | awk '{ printf "%.1f\n", $1 / 10 }')
+	FL_P50=$(field "$out" p50_ms)
+	FL_P99=$(field "$out" p99_ms)
+}
+
+if [ "${ATCP_BENCH_FLOOD:-1}" = 1 ] && [ -x "$flood" ]; then
+	flood_run "$proto"
+	a_flok=$FL_OK a_fl50=$FL_P50 a_fl99=$FL_P99 a_flreq=$FL_REQ
+	flood_run 0
+	n_flok=$FL_OK n_fl50=$FL_P50 n_fl99=$FL_P99 n_flreq=$FL_REQ
+fi
+
 echo
 echo "atcp bench: median of $runs runs of ${secs} s, over veth between two network namespaces"
 echo "machine: $(nproc) vCPUs ($accel; $pin_desc), CPU ${cpu:-unknown}${ATCP_BENCH_HOST_CPU:+, host CPU $ATCP_BENCH_HOST_CPU}, kernel $(uname -r), $(awk '/MemTotal/ { printf "%d MiB", $2 / 1024 }' /proc/meminfo)"
@@ -272,5 +328,14 @@ if [ "$tw_want" -gt 0 ]; then
 	printf "$fmt" "time to make them (s)" "$a_tws" "$n_tws" "n/a"
 	printf "$fmt" "connection, table empty (us)" "$a_twe" "$n_twe" "$(ratio "$a_twe" "$n_twe")"
 	printf "$fmt" "connection, entries held (us)" "$a_twf" "$n_twf" "$(ratio "$a_twf" "$n_twf")"
+fi
+if [ -n "${a_flok:-}" ]; then
+	echo
+	echo "SYN flood: 3000 spoofed SYNs/s at the server (syncookies 1, default"
+	echo "max_syn_backlog); 1000 connections meanwhile, 1-byte request and answer."
+	printf "$fmt" "connections that succeed (%)" "$a_flok" "$n_flok" "$(ratio "$a_flok" "$n_flok")"
+	printf "$fmt" "connection latency p50 (ms)" "$a_fl50" "$n_fl50" "$(ratio "$a_fl50" "$n_fl50")"
+	printf "$fmt" "connection latency p99 (ms)" "$a_fl99" "$n_fl99" "$(ratio "$a_fl99" "$n_fl99")"
+	printf "$fmt" "memory per SYN-queue entry (B)" "$a_flreq" "$n_flreq" "$(ratio "$a_flreq" "$n_flreq")"
 fi
 exit 0

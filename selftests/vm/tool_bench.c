@@ -4,8 +4,8 @@
  * rate and request/response latency over one stream protocol.
  *
  *	tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]
- *	tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr
- *			  [-d SECS] [-n CLIENTS] [-b BYTES]
+ *	tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn
+ *			  [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS]
  *
  *	-p N	socket(AF_INET, SOCK_STREAM, N); default 0 (Linux TCP)
  *	-l A:P	server: listen on A:P
@@ -24,7 +24,14 @@
  *		rr    one connection with TCP_NODELAY, 1-byte ping-pong for
  *		      -d seconds after 200 warm-up rounds.  Prints p50_us=,
  *		      p99_us= of the round-trip times.
+ *		conn  -N connections in all, shared by -n threads: each is
+ *		      connect, a 1-byte request, the 1-byte answer, EOF,
+ *		      close, as in crr, but a failure does not stop the run.
+ *		      Prints ok=, fail=, and p50_ms=, p99_ms= of the time
+ *		      from socket() to the answer of the connections that
+ *		      succeeded.  Exit status 0 whenever the run completed.
  *	-d S	client: duration in seconds (default 5)
+ *	-N N	client: connections of -m conn (default 1000)
  *
  * The first byte a client sends picks the server's behaviour ('B' bulk,
  * 'C' crr, 'R' rr).  Every blocking call is bounded (SO_RCVTIMEO and
@@ -39,6 +46,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -345,6 +353,80 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static long conn_total = 1000;
+static atomic_long conn_next;
+
+struct conn {
+	pthread_t th;
+	double *ms;		/* latencies of the successes */
+	long ok, fail;
+	int first_err;
+};
+
+/* One connection of -m conn: 0 with its latency in *ms, or -1. */
+static int conn_once(double *ms)
+{
+	double t0 = now();
+	int fd = client_socket();
+	char ch;
+
+	if (fd < 0)
+		return -1;
+	if (write_full(fd, "C", 1) || read_full(fd, &ch, 1)) {
+		close(fd);
+		return -1;
+	}
+	*ms = (now() - t0) * 1e3;
+	if (recv(fd, &ch, 1, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static void *conn_thread(void *arg)
+{
+	struct conn *c = arg;
+
+	c->ms = malloc(conn_total * sizeof(*c->ms));
+	while (atomic_fetch_add(&conn_next, 1) < conn_total) {
+		if (!conn_once(&c->ms[c->ok])) {
+			c->ok++;
+		} else if (!c->fail++) {
+			c->first_err = errno;
+		}
+	}
+	return NULL;
+}
+
+static int conn(void)
+{
+	struct conn *c = calloc(nclients, sizeof(*c));
+	double *ms = malloc(conn_total * sizeof(*ms)), t0 = now();
+	long ok = 0, fail = 0;
+	int i, first_err = 0;
+
+	for (i = 0; i < nclients; i++)
+		pthread_create(&c[i].th, NULL, conn_thread, &c[i]);
+	for (i = 0; i < nclients; i++) {
+		pthread_join(c[i].th, NULL);
+		memcpy(ms + ok, c[i].ms, c[i].ok * sizeof(*ms));
+		ok += c[i].ok;
+		fail += c[i].fail;
+		if (!first_err)
+			first_err = c[i].first_err;
+	}
+	if (fail)
+		fprintf(stderr, "%ld failed connections, the first: %s\n",
+			fail, strerror(first_err));
+	qsort(ms, ok, sizeof(*ms), cmp_double);
+	printf("result ok=%ld fail=%ld p50_ms=%.2f p99_ms=%.2f secs=%.3f\n",
+	       ok, fail, ok ? ms[ok / 2] : 0, ok ? ms[(size_t)(ok * 0.99)] : 0,
+	       now() - t0);
+	return 0;
+}
+
 static int rr(void)
 {
 	size_t n = 0, cap = 1 << 16;
@@ -388,7 +470,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]\n"
-		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr [-d SECS] [-n CLIENTS] [-b BYTES]\n");
+		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS]\n");
 	return 2;
 }
 
@@ -403,7 +485,7 @@ int main(int argc, char **argv)
 	if (!is_server && strcmp(argv[1], "client"))
 		return usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:N:")) != -1) {
 		switch (opt) {
 		case 'p':
 			proto = atoi(optarg);
@@ -430,6 +512,9 @@ int main(int argc, char **argv)
 		case 'b':
 			wsize = strtoul(optarg, NULL, 0);
 			break;
+		case 'N':
+			conn_total = atol(optarg);
+			break;
 		default:
 			return usage();
 		}
@@ -440,6 +525,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (is_server)
 		return server(ready, threads);
+	if (mode && !strcmp(mode, "conn")) {
+		/* each connection is bounded by IO_TIMEOUT_S per call */
+		alarm(600);
+		return conn_total > 0 ? conn() : usage();
+	}
 	alarm((unsigned int)duration + 30);
 	if (mode && !strcmp(mode, "bulk"))
 		return bulk();

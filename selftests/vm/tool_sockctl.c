@@ -13,7 +13,8 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P             listener socket, SO_REUSEADDR, bind, listen
+ *	listen A:P [BACKLOG]   listener socket, SO_REUSEADDR, bind, listen
+ *	                       (backlog 16 by default)
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P            blocking connect
@@ -261,8 +262,17 @@ static const char *state_name(int st)
 static void cmd_listen(const char *arg)
 {
 	struct sockaddr_storage ss;
+	char addr[128], *sp;
 	socklen_t len;
-	int family = parse_addr(arg, &ss, &len);
+	int family, backlog = 16;
+
+	snprintf(addr, sizeof(addr), "%s", arg);
+	sp = strchr(addr, ' ');
+	if (sp) {
+		*sp = 0;
+		backlog = atoi(sp + 1);
+	}
+	family = parse_addr(addr, &ss, &len);
 
 	if (family < 0)
 		return reply("err EINVAL bad address");
@@ -273,7 +283,7 @@ static void cmd_listen(const char *arg)
 		return reply_err(errno, "socket");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
-	if (listen(lfd, 16) < 0)
+	if (listen(lfd, backlog) < 0)
 		return reply_err(errno, "listen");
 	reply("ok");
 }

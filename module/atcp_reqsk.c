@@ -1,0 +1,432 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp request entries: a listener's SYN queue.
+ *
+ * A SYN to a listener creates no socket.  It creates a request entry
+ * (struct atcp_req, at most 128 bytes) that remembers what the SYN-ACK
+ * promised: both initial sequence numbers, the negotiated options and
+ * the peer's timestamp.  Entries sit in a hash table of their listener,
+ * sized when listen() is called, so that the third ACK finds its entry
+ * in O(1); the socket is made only then (atcp_req_child()).
+ *
+ * Each entry has a timer that retransmits the SYN-ACK after 1, 2, 4, 8
+ * and 16 s (synack_retries, 5 by default) and drops the entry 32 s after
+ * the last one, 63 s after the SYN, as Linux does.
+ *
+ * Locking and lifetime.  The listener's accept_lock covers its table,
+ * syn_len and ATCP_REQ_HASHED.  An entry is counted by the chain (while
+ * hashed) and by its timer (while pending); whoever unhashes it drops
+ * the chain's count, whoever stops or ends the timer drops the timer's.
+ * The entry holds its listener, which therefore outlives every timer
+ * run of its entries.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/log2.h>
+#include <linux/siphash.h>
+#include <linux/slab.h>
+#include <net/ip.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_mib.h"
+
+static struct kmem_cache *atcp_req_cachep __read_mostly;
+static siphash_key_t atcp_synq_secret __read_mostly;
+
+/* table size limits: 16 slots at least, 128 KiB of pointers at most */
+#define ATCP_SYNQ_MIN_SLOTS	16U
+#define ATCP_SYNQ_MAX_SLOTS	16384U
+
+static u32 atcp_synq_slot(const struct atcp_sock *las, __be32 raddr,
+			  __be16 rport, __be32 laddr)
+{
+	return siphash_3u32((__force u32)raddr, (__force u32)rport,
+			    (__force u32)laddr, &atcp_synq_secret) &
+	       las->syn_mask;
+}
+
+/* The table of a new listener: one slot per max_syn_backlog entry. */
+int atcp_synq_alloc(struct sock *sk)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	u32 slots = clamp_t(u32, atcp_max_syn_backlog(sk), ATCP_SYNQ_MIN_SLOTS,
+			    ATCP_SYNQ_MAX_SLOTS);
+	struct atcp_req **table;
+
+	if (las->syn_table)
+		return 0;
+	slots = roundup_pow_of_two(slots);
+	table = kvcalloc(slots, sizeof(*table), GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	net_get_random_once(&atcp_synq_secret, sizeof(atcp_synq_secret));
+	spin_lock_bh(&las->accept_lock);
+	las->syn_mask = slots - 1;
+	las->syn_table = table;
+	spin_unlock_bh(&las->accept_lock);
+	return 0;
+}
+
+void atcp_req_put(struct atcp_req *req)
+{
+	if (refcount_dec_and_test(&req->refcnt)) {
+		sock_put(req->listener);
+		kmem_cache_free(atcp_req_cachep, req);
+	}
+}
+
+/* Take @req off its chain; the caller then owns the chain's count. */
+static void atcp_synq_unlink(struct atcp_sock *las, struct atcp_req *req)
+{
+	struct atcp_req **pp;
+
+	lockdep_assert_held(&las->accept_lock);
+	pp = &las->syn_table[atcp_synq_slot(las, req->raddr, req->rport,
+					    req->laddr)];
+	for (; *pp; pp = &(*pp)->next) {
+		if (*pp == req) {
+			*pp = req->next;
+			req->next = NULL;
+			req->flags &= ~ATCP_REQ_HASHED;
+			las->syn_len--;
+			return;
+		}
+	}
+}
+
+/* Drop the counts of an entry that is no longer hashed. */
+static void atcp_req_release(struct atcp_req *req)
+{
+	if (del_timer(&req->timer))
+		atcp_req_put(req);
+	atcp_req_put(req);
+}
+
+/* Forget @req (RST, a new SYN, the connection made): if still hashed. */
+void atcp_synq_drop(struct sock *sk, struct atcp_req *req)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	bool hashed;
+
+	spin_lock_bh(&las->accept_lock);
+	hashed = req->flags & ATCP_REQ_HASHED;
+	if (hashed)
+		atcp_synq_unlink(las, req);
+	spin_unlock_bh(&las->accept_lock);
+	if (hashed)
+		atcp_req_release(req);
+}
+
+/*
+ * A listener stops listening: drop every entry and the table.  Runs with
+ * the socket owned by the user, so no segment reaches the table meanwhile;
+ * a timer already running finds its entry unhashed and only lets go.
+ */
+void atcp_synq_purge(struct sock *sk)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req *list = NULL, *req;
+	struct atcp_req **table;
+	u32 i;
+
+	spin_lock_bh(&las->accept_lock);
+	table = las->syn_table;
+	las->syn_table = NULL;
+	for (i = 0; table && i <= las->syn_mask; i++) {
+		while ((req = table[i])) {
+			table[i] = req->next;
+			req->flags &= ~ATCP_REQ_HASHED;
+			req->next = list;
+			list = req;
+		}
+	}
+	las->syn_len = 0;
+	las->syn_mask = 0;
+	spin_unlock_bh(&las->accept_lock);
+
+	while ((req = list)) {
+		list = req->next;
+		req->next = NULL;
+		atcp_req_release(req);
+	}
+	kvfree(table);
+}
+
+/* The entry of listener @sk for a 4-tuple, held; BHs are off. */
+struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
+				__be32 laddr, __be16 lport)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req *req = NULL;
+
+	if (!READ_ONCE(las->syn_len))
+		return NULL;
+	spin_lock(&las->accept_lock);
+	if (las->syn_table) {
+		req = las->syn_table[atcp_synq_slot(las, raddr, rport, laddr)];
+		for (; req; req = req->next) {
+			if (req->raddr == raddr && req->rport == rport &&
+			    req->laddr == laddr && req->lport == lport) {
+				refcount_inc(&req->refcnt);
+				break;
+			}
+		}
+	}
+	spin_unlock(&las->accept_lock);
+	return req;
+}
+
+/* The entry for the segment in @skb (pulled to its TCP header), held. */
+struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	return atcp_synq_find(sk, iph->saddr, th->source, iph->daddr,
+			      th->dest);
+}
+
+/* TSval for our segments of @req's connection: the child's clock. */
+u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req)
+{
+	return atcp_clock_ms() +
+	       atcp_conn_ts_offset(sock_net(sk), req->raddr, req->laddr,
+				   req->rport, req->lport);
+}
+
+/* What the SYN in @skb asks for and what we answer: the entry's fields. */
+void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
+		       const struct atcp_seg *seg, struct atcp_req *req)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	const struct atcp_opts *o = &seg->opts;
+
+	memset(req, 0, sizeof(*req));
+	req->laddr = iph->daddr;
+	req->raddr = iph->saddr;
+	req->lport = th->dest;
+	req->rport = th->source;
+	req->irs = seg->seq;
+	req->snd_wnd = seg->wnd;
+	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
+	if (o->ws_ok && READ_ONCE(s->window_scaling)) {
+		req->flags |= ATCP_REQ_WS;
+		req->snd_wscale = o->wscale;
+		req->rcv_wscale = atcp_rcv_wscale(sk);
+	}
+	if (o->ts_ok && READ_ONCE(s->timestamps)) {
+		req->flags |= ATCP_REQ_TS;
+		req->ts_recent = o->tsval;
+	}
+	if (o->sack_ok && READ_ONCE(s->sack))
+		req->flags |= ATCP_REQ_SACK;
+	req->iss = atcp_isn_v4(req->raddr, req->laddr, req->rport, req->lport);
+}
+
+/* SYN-ACK timeouts: 1 s doubling, as Linux's TCP_TIMEOUT_INIT << n. */
+static unsigned long atcp_req_timeout(const struct atcp_req *req)
+{
+	return min_t(unsigned long, (unsigned long)ATCP_TIMEOUT_INIT <<
+		     min_t(u8, req->retransmits, 7), ATCP_PROBE_MAX);
+}
+
+static void atcp_req_timer(struct timer_list *t)
+{
+	struct atcp_req *req = from_timer(req, t, timer);
+	struct sock *sk = req->listener;
+	struct atcp_sock *las = atcp_sk(sk);
+	struct net *net = sock_net(sk);
+	int max = READ_ONCE(atcp_net(net)->sysctl.synack_retries);
+	bool give_up = false;
+
+	spin_lock(&las->accept_lock);
+	if (!(req->flags & ATCP_REQ_HASHED)) {
+		spin_unlock(&las->accept_lock);
+		atcp_req_put(req);
+		return;
+	}
+	if (req->retransmits >= max) {
+		atcp_synq_unlink(las, req);
+		give_up = true;
+	} else {
+		req->retransmits++;
+		mod_timer(&req->timer, jiffies + atcp_req_timeout(req));
+		/* for the send below: a drop may now take both counts */
+		refcount_inc(&req->refcnt);
+	}
+	spin_unlock(&las->accept_lock);
+
+	if (!give_up) {
+		ATCP_INC_STATS(net, ATCP_MIB_RETRANSSEGS);
+		atcp_v4_send_synack(sk, req, req->iss,
+				    atcp_req_tsval(sk, req));
+	}
+	/* give up: the chain's count; else the one taken for the send */
+	atcp_req_put(req);
+	if (give_up)
+		atcp_req_put(req);	/* the timer's own */
+}
+
+/*
+ * Queue a request made from @tmpl and send its SYN-ACK.  The caller has
+ * checked that the SYN queue has room.
+ */
+int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req *req, **slot;
+	int err;
+
+	req = kmem_cache_alloc(atcp_req_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	if (!req)
+		return -ENOMEM;
+	*req = *tmpl;
+	sock_hold(sk);
+	req->listener = sk;
+	timer_setup(&req->timer, atcp_req_timer, 0);
+	/* the chain, the timer, and ours until the SYN-ACK is sent */
+	refcount_set(&req->refcnt, 3);
+	req->sent_us = atcp_clock_us();
+
+	spin_lock(&las->accept_lock);
+	if (!las->syn_table) {
+		spin_unlock(&las->accept_lock);
+		sock_put(sk);
+		kmem_cache_free(atcp_req_cachep, req);
+		return -EINVAL;
+	}
+	slot = &las->syn_table[atcp_synq_slot(las, req->raddr, req->rport,
+					      req->laddr)];
+	req->next = *slot;
+	*slot = req;
+	req->flags |= ATCP_REQ_HASHED;
+	las->syn_len++;
+	mod_timer(&req->timer, jiffies + atcp_req_timeout(req));
+	spin_unlock(&las->accept_lock);
+
+	err = atcp_v4_send_synack(sk, req, req->iss, atcp_req_tsval(sk, req));
+	if (err)
+		atcp_synq_drop(sk, req);
+	atcp_req_put(req);
+	return err;
+}
+
+/* Call @w->req for each entry of listener @sk. */
+void atcp_synq_walk(struct sock *sk, struct atcp_walker *w)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req *req;
+	u32 i;
+
+	if (!w->req)
+		return;
+	spin_lock_bh(&las->accept_lock);
+	for (i = 0; las->syn_table && i <= las->syn_mask; i++)
+		for (req = las->syn_table[i]; req; req = req->next)
+			w->req(w, req);
+	spin_unlock_bh(&las->accept_lock);
+}
+
+/*
+ * Set up @child, a clone of listener @sk that the caller holds bh-locked,
+ * as the socket of a completed handshake: SYN-RECEIVED, from @req (an
+ * entry or a decoded cookie), hashed and routed.  On error the child is
+ * gone once the caller unlocks it.
+ */
+int atcp_req_child(struct sock *sk, struct sock *child,
+		   const struct atcp_req *req)
+{
+	struct inet_sock *newinet;
+	struct atcp_sock *as;
+	int err;
+
+	/* sk_clone_lock() gives two references; the listener keeps one. */
+	sock_put(child);
+
+	atcp_init_tcb(child);
+	as = atcp_sk(child);
+	newinet = inet_sk(child);
+	newinet->inet_daddr = req->raddr;
+	newinet->inet_rcv_saddr = req->laddr;
+	newinet->inet_saddr = req->laddr;
+	newinet->inet_dport = req->rport;
+	newinet->inet_sport = req->lport;
+	newinet->inet_num = ntohs(req->lport);
+	atomic_set(&newinet->inet_id, get_random_u16());
+	newinet->mc_list = NULL;
+	newinet->inet_opt = NULL;
+	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
+	child->sk_bound_dev_if = sk->sk_bound_dev_if;
+	child->sk_rx_dst = NULL;
+	as->passive = 1;
+
+	err = atcp_inherit_port(sk, child);
+	if (!err)
+		err = atcp_connect_hash(child, NULL);
+	if (!err)
+		err = atcp_route_connect(child);
+	if (err) {
+		sock_set_flag(child, SOCK_DEAD);
+		atcp_done(child);
+		return err;
+	}
+
+	/* The handshake's options, as the request negotiated them. */
+	as->peer_mss = req->peer_mss;
+	as->ws_ok = !!(req->flags & ATCP_REQ_WS);
+	as->snd_wscale = req->snd_wscale;
+	as->ts_ok = !!(req->flags & ATCP_REQ_TS);
+	as->sack_ok = !!(req->flags & ATCP_REQ_SACK);
+	atcp_start_tcb(child);
+	if (as->ws_ok) {
+		as->rcv_wscale = req->rcv_wscale;
+		as->rcv_wnd = min_t(u32, READ_ONCE(child->sk_rcvbuf) / 2,
+				    65535U << as->rcv_wscale);
+	}
+	if (as->ts_ok) {
+		as->ts_recent = req->ts_recent;
+		as->ts_recent_stamp = ktime_get_seconds();
+	}
+
+	/* Our SYN-ACK is out: ISS is sent, and nothing to retransmit. */
+	as->iss = req->iss;
+	as->snd_una = req->iss;
+	as->snd_nxt = req->iss + 1;
+	as->snd_max = req->iss + 1;
+	as->write_seq = req->iss + 1;
+	as->high_sacked = req->iss;
+	as->snd_wnd = req->snd_wnd;
+	as->max_window = req->snd_wnd;
+	as->snd_wl1 = req->irs;
+
+	as->irs = req->irs;
+	as->rcv_nxt = req->irs + 1;
+	as->rcv_wup = as->rcv_nxt;
+	as->copied_seq = as->rcv_nxt;
+	as->rcvq_seq = as->rcv_nxt;
+	as->rcvq_time = atcp_clock_us();
+	/* Karn: only a SYN-ACK sent once gives an RTT sample. */
+	if (!req->retransmits && req->sent_us) {
+		u32 rtt = atcp_clock_us() - req->sent_us;
+
+		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
+	}
+	atcp_set_state(child, TCP_SYN_RECV);
+	return 0;
+}
+
+int atcp_reqsk_init(void)
+{
+	atcp_req_cachep = kmem_cache_create("atcp_request",
+					    sizeof(struct atcp_req), 0,
+					    SLAB_ACCOUNT, NULL);
+	return atcp_req_cachep ? 0 : -ENOMEM;
+}
+
+void atcp_reqsk_exit(void)
+{
+	kmem_cache_destroy(atcp_req_cachep);
+}
