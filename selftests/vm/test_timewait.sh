@@ -25,6 +25,15 @@
 
 sc_topic timewait 10
 
+# One tool_twprobe in NS_B serves every probe, fed through a FIFO;
+# it loads scapy while the first cases run.
+mkfifo "$TMP/probe.in" "$TMP/probe.out"
+timeout -k 5 600 ip netns exec "$NS_B" /usr/bin/python3 \
+	"$ATCP_TOP/selftests/vm/tool_twprobe.py" veth0 - \
+	< "$TMP/probe.in" > "$TMP/probe.out" 2> "$TMP/probe.err" &
+PIDS+=("$!")
+exec {PROBE_IN}<> "$TMP/probe.in"
+exec {PROBE_OUT}<> "$TMP/probe.out"
 # overflows NS PROTO: atcp's TWOverflow or Linux's TCPTimeWaitOverflow
 overflows()
 {
@@ -123,13 +132,20 @@ tw_left()
 	[ -n "$hex" ] && echo $(( 16#$hex / 100 ))
 }
 
-# probe KIND: tool_twprobe's reply lines, on one line
+# probe KIND: tool_twprobe's reply lines for $cap, on one line
 probe()
 {
-	ip netns exec "$NS_B" /usr/bin/python3 "$ATCP_TOP/selftests/vm/tool_twprobe.py" \
-		veth0 "$cap" "$ADDR_A" "$1" 2>&1 | tr '\n' ' ' | sed 's/ $//'
+	local line out=""
+
+	printf '%s %s %s\n' "$cap" "$ADDR_A" "$1" >&"$PROBE_IN"
+	while IFS= read -r -t 30 -u "$PROBE_OUT" line && [ "$line" != end ]; do
+		out+="$line "
+	done
+	echo "${out% }"
 }
 
+read -r -t 60 -u "$PROBE_OUT" line
+[ "$line" = ready ] || tap_diag "tool_twprobe: '$line' $(cat "$TMP/probe.err")"
 knob "$NS_A" "$P" tw_timeout 60
 for cp in "$P" 0; do
 	port=$((port + 1))

@@ -3,6 +3,11 @@
 """tool_twprobe - send crafted segments to a TIME-WAIT entry, print replies.
 
     tool_twprobe.py IFACE PCAP TW_ADDR KIND
+    tool_twprobe.py IFACE -
+
+The second form reads "PCAP TW_ADDR KIND" lines from stdin and answers
+each with its reply lines and a line "end"; it prints "ready" once
+loaded.
 
 PCAP holds the close of the connection, captured on IFACE of the peer
 that closed second.  The last pure ACK from TW_ADDR, the end in
@@ -29,9 +34,7 @@ import time
 from scapy.all import IP, TCP, AsyncSniffer, Raw, conf, rdpcap, send
 
 
-def main():
-    iface, pcap, tw_ip, kind = sys.argv[1:5]
-    conf.verb = 0
+def probe(iface, pcap, tw_ip, kind):
     segs = [p for p in rdpcap(pcap) if IP in p and TCP in p]
     last = [p for p in segs if p[IP].src == tw_ip and p[TCP].flags == "A"]
     if not last:
@@ -95,6 +98,26 @@ def main():
                                           (p[TCP].seq - snd_nxt) % (1 << 32),
                                           (p[TCP].ack - rcv_nxt) % (1 << 32)))
     return 0
+
+
+def main():
+    conf.verb = 0
+    if len(sys.argv) == 3 and sys.argv[2] == "-":
+        # one process for many probes: scapy takes seconds to load in TCG
+        print("ready", flush=True)
+        for line in sys.stdin:
+            words = line.split()
+            if len(words) == 3:
+                try:
+                    probe(sys.argv[1], *words)
+                except Exception as e:  # a reply line, whatever happens
+                    print("err %s" % e)
+            print("end", flush=True)
+        return 0
+    if len(sys.argv) != 5:
+        print(__doc__, file=sys.stderr)
+        return 2
+    return probe(*sys.argv[1:5])
 
 
 if __name__ == "__main__":
