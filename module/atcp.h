@@ -465,6 +465,7 @@ int atcp_hooks_net_init(struct net *net);
 void atcp_hooks_net_exit(struct net *net);
 int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 int atcp_check_header(struct net *net, struct sk_buff *skb);
+void atcp_init_rcv(struct sock *sk, u32 irs);
 
 /* atcp_output.c */
 int atcp_send_syn(struct sock *sk);

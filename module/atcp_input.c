@@ -122,12 +122,13 @@ static void atcp_apply_syn_options(struct sock *sk, const struct atcp_seg *seg)
 	as->sack_ok = as->sack_ok && o->sack_ok;
 }
 
-static void atcp_init_rcv(struct sock *sk, const struct atcp_seg *seg)
+/* The receive sequence space of a connection whose peer's ISN is @irs. */
+void atcp_init_rcv(struct sock *sk, u32 irs)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 
-	as->irs = seg->seq;
-	as->rcv_nxt = seg->seq + 1;
+	as->irs = irs;
+	as->rcv_nxt = irs + 1;
 	as->rcv_wup = as->rcv_nxt;
 	as->copied_seq = as->rcv_nxt;
 	as->rcvq_seq = as->rcv_nxt;
@@ -880,7 +881,7 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 	if (!atcp_seg_has(seg, TCPHDR_SYN))
 		goto drop;
 
-	atcp_init_rcv(sk, seg);
+	atcp_init_rcv(sk, seg->seq);
 	atcp_apply_syn_options(sk, seg);
 	as->snd_wnd = seg->wnd;
 	as->max_window = seg->wnd;

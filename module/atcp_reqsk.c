@@ -402,12 +402,7 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->max_window = req->snd_wnd;
 	as->snd_wl1 = req->irs;
 
-	as->irs = req->irs;
-	as->rcv_nxt = req->irs + 1;
-	as->rcv_wup = as->rcv_nxt;
-	as->copied_seq = as->rcv_nxt;
-	as->rcvq_seq = as->rcv_nxt;
-	as->rcvq_time = atcp_clock_us();
+	atcp_init_rcv(child, req->irs);
 	/* Karn: only a SYN-ACK sent once gives an RTT sample. */
 	if (!req->retransmits && req->sent_us) {
 		u32 rtt = atcp_clock_us() - req->sent_us;
