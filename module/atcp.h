@@ -530,6 +530,10 @@ struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb);
 int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl);
 void atcp_synq_drop(struct sock *sk, struct atcp_req *req);
 void atcp_req_put(struct atcp_req *req);
+void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
+		   const struct atcp_seg *seg);
+void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
+		      u32 tsval, bool ws_ok, u8 wscale, bool sack_ok);
 void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
 		       const struct atcp_seg *seg, struct atcp_req *req);
 u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req);

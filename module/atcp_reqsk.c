@@ -195,34 +195,51 @@ u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req)
 				   req->rport, req->lport);
 }
 
-/* What the SYN in @skb asks for and what we answer: the entry's fields. */
-void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
-		       const struct atcp_seg *seg, struct atcp_req *req)
+/* A request for the segment in @skb: its 4-tuple and window, all else 0. */
+void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
+		   const struct atcp_seg *seg)
 {
-	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
-	const struct atcp_opts *o = &seg->opts;
 
 	memset(req, 0, sizeof(*req));
 	req->laddr = iph->daddr;
 	req->raddr = iph->saddr;
 	req->lport = th->dest;
 	req->rport = th->source;
-	req->irs = seg->seq;
 	req->snd_wnd = seg->wnd;
-	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
-	if (o->ws_ok && READ_ONCE(s->window_scaling)) {
+}
+
+/* The options the peer offered that listener @sk's sysctls allow. */
+void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
+		      u32 tsval, bool ws_ok, u8 wscale, bool sack_ok)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+
+	if (ws_ok && READ_ONCE(s->window_scaling)) {
 		req->flags |= ATCP_REQ_WS;
-		req->snd_wscale = o->wscale;
+		req->snd_wscale = wscale;
 		req->rcv_wscale = atcp_rcv_wscale(sk);
 	}
-	if (o->ts_ok && READ_ONCE(s->timestamps)) {
+	if (ts_ok && READ_ONCE(s->timestamps)) {
 		req->flags |= ATCP_REQ_TS;
-		req->ts_recent = o->tsval;
+		req->ts_recent = tsval;
 	}
-	if (o->sack_ok && READ_ONCE(s->sack))
+	if (sack_ok && READ_ONCE(s->sack))
 		req->flags |= ATCP_REQ_SACK;
+}
+
+/* What the SYN in @skb asks for and what we answer: the entry's fields. */
+void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
+		       const struct atcp_seg *seg, struct atcp_req *req)
+{
+	const struct atcp_opts *o = &seg->opts;
+
+	atcp_req_init(req, skb, seg);
+	req->irs = seg->seq;
+	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
+	atcp_req_options(sk, req, o->ts_ok, o->tsval, o->ws_ok, o->wscale,
+			 o->sack_ok);
 	req->iss = atcp_isn_v4(req->raddr, req->laddr, req->rport, req->lport);
 }
 

@@ -101,8 +101,6 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 			   const struct atcp_seg *seg, struct atcp_req *req)
 {
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct atcp_cookie_tuple t;
 	bool ws_ok, sack_ok, ecn_ok;
 	u8 mss_idx, wscale;
@@ -111,11 +109,7 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 	    TCPHDR_ACK || !atcp_cookies_recent(sk))
 		return false;
 
-	memset(req, 0, sizeof(*req));
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
-	req->lport = th->dest;
-	req->rport = th->source;
+	atcp_req_init(req, skb, seg);
 	req->irs = seg->seq - 1;
 	req->iss = seg->ack - 1;
 	atcp_cookie_tuple_of(&t, req);
@@ -128,19 +122,12 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SYNCOOKIESRECV);
 
 	req->peer_mss = atcp_cookie_mss(mss_idx, false);
-	req->snd_wnd = seg->wnd;
+	/* without a timestamp the SYN-ACK offered no window scale or SACK */
 	if (seg->opts.ts_ok && READ_ONCE(s->timestamps)) {
-		req->flags |= ATCP_REQ_TS;
-		req->ts_recent = seg->opts.tsval;
 		atcp_cookie_ts_decode(seg->opts.tsecr, &wscale, &ws_ok,
 				      &sack_ok, &ecn_ok);
-		if (ws_ok && READ_ONCE(s->window_scaling)) {
-			req->flags |= ATCP_REQ_WS;
-			req->snd_wscale = wscale;
-			req->rcv_wscale = atcp_rcv_wscale(sk);
-		}
-		if (sack_ok && READ_ONCE(s->sack))
-			req->flags |= ATCP_REQ_SACK;
+		atcp_req_options(sk, req, true, seg->opts.tsval, ws_ok, wscale,
+				 sack_ok);
 	}
 	return true;
 }
