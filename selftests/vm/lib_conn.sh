@@ -44,21 +44,30 @@ wait_ready()
 	return 1
 }
 
-# sc_start NAME NS PROTO: a tool_sockctl in NS, driven through two FIFOs.
-sc_start()
+# fifo_start NAME CMD...: CMD in the background, reading $TMP/NAME.in and
+# writing $TMP/NAME.out (FIFOs, held open on the fds SC_IN[NAME] and
+# SC_OUT[NAME]) and $TMP/NAME.err; its pid in SC_PID[NAME] and PIDS.
+fifo_start()
 {
-	local name=$1 ns=$2 proto=$3 fd
+	local name=$1 fd
 
+	shift
 	rm -f "$TMP/$name.in" "$TMP/$name.out"
 	mkfifo "$TMP/$name.in" "$TMP/$name.out"
-	timeout -k 2 300 ip netns exec "$ns" "$SOCKCTL" -p "$proto" -t "$T" \
-		< "$TMP/$name.in" > "$TMP/$name.out" 2> "$TMP/$name.err" &
+	"$@" < "$TMP/$name.in" > "$TMP/$name.out" 2> "$TMP/$name.err" &
 	SC_PID[$name]=$!
 	PIDS+=("$!")
 	exec {fd}<> "$TMP/$name.in"
 	SC_IN[$name]=$fd
 	exec {fd}<> "$TMP/$name.out"
 	SC_OUT[$name]=$fd
+}
+
+# sc_start NAME NS PROTO: a tool_sockctl in NS, driven through two FIFOs.
+sc_start()
+{
+	fifo_start "$1" timeout -k 2 300 ip netns exec "$2" "$SOCKCTL" \
+		-p "$3" -t "$T"
 }
 
 # sc_send NAME LINE: send a command line without waiting for the reply.

@@ -61,17 +61,8 @@ trap 'cleanup; ip netns del "$NS_F" 2>/dev/null' EXIT
 # synq_start NAME NS SRC DST: a tool_synq in NS, fed cases through a FIFO
 synq_start()
 {
-	local name=$1 fd
-
-	rm -f "$TMP/$name.in" "$TMP/$name.out"
-	mkfifo "$TMP/$name.in" "$TMP/$name.out"
-	timeout -k 5 600 ip netns exec "$2" python3 "$SYNQ" veth0 "$3" "$4" \
-		< "$TMP/$name.in" > "$TMP/$name.out" 2> "$TMP/$name.err" &
-	PIDS+=("$!")
-	exec {fd}<> "$TMP/$name.in"
-	SC_IN[$name]=$fd
-	exec {fd}<> "$TMP/$name.out"
-	SC_OUT[$name]=$fd
+	fifo_start "$1" timeout -k 5 600 ip netns exec "$2" python3 "$SYNQ" \
+		veth0 "$3" "$4"
 }
 
 # synq_send NAME PORT CASE: start a case; synq_get NAME: its line, in R

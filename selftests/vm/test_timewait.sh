@@ -27,13 +27,8 @@ sc_topic timewait 10
 
 # One tool_twprobe in NS_B serves every probe, fed through a FIFO;
 # it loads scapy while the first cases run.
-mkfifo "$TMP/probe.in" "$TMP/probe.out"
-timeout -k 5 600 ip netns exec "$NS_B" /usr/bin/python3 \
-	"$ATCP_TOP/selftests/vm/tool_twprobe.py" veth0 - \
-	< "$TMP/probe.in" > "$TMP/probe.out" 2> "$TMP/probe.err" &
-PIDS+=("$!")
-exec {PROBE_IN}<> "$TMP/probe.in"
-exec {PROBE_OUT}<> "$TMP/probe.out"
+fifo_start probe timeout -k 5 600 ip netns exec "$NS_B" /usr/bin/python3 \
+	"$ATCP_TOP/selftests/vm/tool_twprobe.py" veth0 -
 # overflows NS PROTO: atcp's TWOverflow or Linux's TCPTimeWaitOverflow
 overflows()
 {
@@ -137,14 +132,14 @@ probe()
 {
 	local line out=""
 
-	printf '%s %s %s\n' "$cap" "$ADDR_A" "$1" >&"$PROBE_IN"
-	while IFS= read -r -t 30 -u "$PROBE_OUT" line && [ "$line" != end ]; do
+	printf '%s %s %s\n' "$cap" "$ADDR_A" "$1" >&"${SC_IN[probe]}"
+	while IFS= read -r -t 30 -u "${SC_OUT[probe]}" line && [ "$line" != end ]; do
 		out+="$line "
 	done
 	echo "${out% }"
 }
 
-read -r -t 60 -u "$PROBE_OUT" line
+read -r -t 60 -u "${SC_OUT[probe]}" line
 [ "$line" = ready ] || tap_diag "tool_twprobe: '$line' $(cat "$TMP/probe.err")"
 knob "$NS_A" "$P" tw_timeout 60
 for cp in "$P" 0; do
