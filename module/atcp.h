@@ -408,6 +408,21 @@ static inline u32 atcp_receive_window(const struct atcp_sock *as)
 	return win < 0 ? 0 : win;
 }
 
+/*
+ * The sequence number of a segment without data (ACK, RST): the highest
+ * sent, not snd_nxt, which a timeout rewinds to resend from snd_una.  The
+ * peer has seen up to snd_max; below its RCV.NXT a bare ACK is not
+ * acceptable (RFC 9293 3.10.7.4) and its acknowledgment is ignored, so
+ * two ends that both went back N would each drop the other's ACKs for
+ * ever.  Never beyond the peer's window, as Linux's tcp_acceptable_seq().
+ */
+static inline u32 atcp_acceptable_seq(const struct atcp_sock *as)
+{
+	u32 wnd_end = as->snd_una + as->snd_wnd;
+
+	return atcp_seq_after(as->snd_max, wnd_end) ? wnd_end : as->snd_max;
+}
+
 /* Bytes sent and neither acknowledged nor SACKed (the "pipe"). */
 static inline unsigned int atcp_inflight(const struct atcp_sock *as)
 {

@@ -387,7 +387,7 @@ void atcp_send_ack(struct sock *sk)
 		atcp_schedule_ack(sk);
 		return;
 	}
-	ATCP_SKB_CB(skb)->seq = as->snd_nxt;
+	ATCP_SKB_CB(skb)->seq = atcp_acceptable_seq(as);
 	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
 	atcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
 }
@@ -412,7 +412,7 @@ void atcp_send_active_reset(struct sock *sk, gfp_t gfp)
 
 	if (!skb)
 		return;
-	ATCP_SKB_CB(skb)->seq = as->snd_nxt;
+	ATCP_SKB_CB(skb)->seq = atcp_acceptable_seq(as);
 	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK | TCPHDR_RST;
 	atcp_transmit_skb(sk, skb, false, gfp);
 }

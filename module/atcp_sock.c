@@ -1009,7 +1009,7 @@ static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	case SIOCOUTQNSD:
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		answ = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_nxt);
+		answ = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
 		break;
 	default:
 		return -ENOIOCTLCMD;
@@ -1148,7 +1148,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_received = as->bytes_received;
 	info->tcpi_segs_out = as->segs_out;
 	info->tcpi_segs_in = as->segs_in;
-	info->tcpi_notsent_bytes = as->write_seq - as->snd_nxt;
+	info->tcpi_notsent_bytes = as->write_seq - as->snd_max;
 	info->tcpi_data_segs_in = as->data_segs_in;
 	info->tcpi_data_segs_out = as->data_segs_out;
 	info->tcpi_bytes_sent = as->bytes_sent;

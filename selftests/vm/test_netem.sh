@@ -148,7 +148,60 @@ condition()
 	netem_set
 }
 
+# bare_acks_dropped on|off: on veth0 of both namespaces, drop every segment
+# that is a bare ACK (TCP, flags exactly ACK, IP total length under 128:
+# no payload however many options).  SYNs, FINs and data pass.  "off"
+# prints how many segments the filters dropped.
+bare_acks_dropped()
+{
+	local ns n sum=0
+
+	for ns in "$NS_A" "$NS_B"; do
+		n=$(ip netns exec "$ns" tc -s filter show dev veth0 egress 2>/dev/null |
+		    sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n 1)
+		sum=$((sum + ${n:-0}))
+		ip netns exec "$ns" tc qdisc del dev veth0 clsact 2>/dev/null
+		[ "$1" = on ] || continue
+		ip netns exec "$ns" tc qdisc add dev veth0 clsact &&
+		ip netns exec "$ns" tc filter add dev veth0 egress protocol ip \
+			u32 match u8 6 0xff at 9 match u16 0 0xff80 at 2 \
+			match u8 0x10 0xff at 33 action drop || return 1
+	done
+	[ "$1" = on ] || echo "$sum"
+}
+
+# Bare ACKs lost both ways.  Both ends send at once, so data goes out
+# acknowledged only by data; the last flights each way need bare ACKs,
+# which are lost, so both ends time out and go back N, and each resends
+# what the other already has.  Two seconds later the ACKs flow again: an
+# end that answers such an old segment with an ACK whose SEQ is its own
+# rewound SND.NXT sends the other end a segment below its RCV.NXT, which
+# is dropped unread, and the two deadlock.  SEQ must be the highest sent.
+bare_ack_loss()
+{
+	local pairing cp sp drops=()
+
+	for pairing in "$P 0" "0 $P" "$P $P"; do
+		read -r cp sp <<< "$pairing"
+		if ! bare_acks_dropped on; then
+			tap_result 1 "bare ACKs lost both ways: tc filter"
+			return
+		fi
+		(sleep 2; bare_acks_dropped off > "$TMP/ackdrops") &
+		xfer_case "bare ACKs lost both ways for 2 s: $(proto_name "$cp") client <-> $(proto_name "$sp") server, 1M each way" \
+			"$NS_B" "$sp" "$NS_A" "$cp" "$ADDR_B:$port" \
+			"-s 1M -r 1M -x $port" "-s 1M -r 1M -x $port"
+		wait $!
+		drops+=("$(cat "$TMP/ackdrops")")
+		port=$((port + 1))
+	done
+	tap_diag "bare ACKs lost both ways: the filters dropped ${drops[*]} bare ACKs"
+	tap_ok "bare ACKs lost both ways: the impairment happened (drops in each run)" \
+		test "${drops[0]:-0}" -gt 0 -a "${drops[1]:-0}" -gt 0 -a "${drops[2]:-0}" -gt 0
+}
+
 port=21000
+bare_ack_loss
 condition "10% loss" 4M drop loss 10%
 condition "reordering" 8M ofo delay 10ms reorder 25% 50%
 condition "10% duplication" 16M dup duplicate 10%
