@@ -181,6 +181,7 @@ static void atcp_sndbuf_grow(struct sock *sk)
 static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	bool retrans_acked = false;
 	struct sk_buff *skb;
 	u32 acked = 0;
 	s32 rtt = -1;
@@ -192,11 +193,13 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 			break;
 		/*
 		 * Karn: never a retransmitted skb, nor one sent since the
-		 * last timeout rewound snd_nxt.  Nor one SACKed earlier: it
-		 * waited in the peer's out-of-order queue for the hole to
-		 * fill, and its RTT was taken when the SACK came.
+		 * last timeout rewound snd_nxt.  Nor one SACKed earlier: its
+		 * RTT was taken when the SACK came.  The oldest skb gives
+		 * the sample, as Linux's first_ackt does.
 		 */
-		if (skb != as->send_head && !cb->retrans && !cb->sacked)
+		if (cb->retrans)
+			retrans_acked = true;
+		else if (rtt < 0 && skb != as->send_head && !cb->sacked)
 			rtt = atcp_clock_us() - cb->sent_us;
 		acked += cb->end_seq - cb->seq;
 		if (cb->sacked)
@@ -208,7 +211,14 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
-	if (rtt >= 0)
+	/*
+	 * An ACK that also covers retransmitted data filled a hole: what
+	 * sat above the hole in the peer's out-of-order queue (unSACKed when
+	 * the SACK blocks ran out or were lost) was held there for the
+	 * whole recovery, and its "RTT" would inflate the RTO by that much
+	 * (Linux: FLAG_RETRANS_DATA_ACKED).
+	 */
+	if (rtt >= 0 && !retrans_acked)
 		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
 	return acked;
 }
