@@ -202,8 +202,8 @@ bare_ack_loss()
 
 port=21000
 bare_ack_loss
-condition "10% loss" 4M drop loss 10%
-condition "reordering" 8M ofo delay 10ms reorder 25% 50%
+condition "10% loss" 2M drop loss 10%
+condition "reordering" 4M ofo delay 10ms reorder 25% 50%
 condition "10% duplication" 16M dup duplicate 10%
 condition "1% corruption" 16M csum corrupt 1%
 condition "all combined" 1M drop,ofo,dup,csum \
