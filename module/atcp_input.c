@@ -884,8 +884,11 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 		ack_ok = true;
 	}
 	if (atcp_seg_has(seg, TCPHDR_RST)) {
-		if (ack_ok)
+		if (ack_ok) {
+			/* connection refused (Linux: tcp_reset(), tcp_done()) */
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
 			atcp_event(sk, ATCP_EV_RCV_RST);
+		}
 		goto drop;
 	}
 	if (!atcp_seg_has(seg, TCPHDR_SYN))
@@ -984,10 +987,9 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		switch (atcp_rst_check(seg->seq, as->rcv_nxt,
 				       atcp_receive_window(as))) {
 		case ATCP_RST_ACCEPT:
-			if (sk->sk_state != TCP_SYN_RECV &&
-			    sk->sk_state != TCP_SYN_SENT)
+			if (sk->sk_state == TCP_SYN_RECV)
 				ATCP_INC_STATS(sock_net(sk),
-					       ATCP_MIB_ESTABRESETS);
+					       ATCP_MIB_ATTEMPTFAILS);
 			atcp_event(sk, ATCP_EV_RCV_RST);
 			break;
 		case ATCP_RST_CHALLENGE:

@@ -69,6 +69,13 @@ void atcp_set_state(struct sock *sk, int state)
 		atomic_inc(&an->curr_estab);
 	else if (!atcp_state_established(state) && atcp_state_established(old))
 		atomic_dec(&an->curr_estab);
+	/*
+	 * As Linux's tcp_set_state(): a connection that goes from
+	 * ESTABLISHED or CLOSE-WAIT straight to CLOSED was reset, whether it
+	 * took a RST, sent one (abort, SO_LINGER 0) or timed out.
+	 */
+	if (state == TCP_CLOSE && atcp_state_established(old))
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ESTABRESETS);
 	trace_atcp_set_state(sk, old, state);
 	/* Pairs with inet_sk_state_load() in poll and procfs. */
 	smp_store_release(&sk->sk_state, state);
@@ -200,8 +207,11 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 	}
 	atcp_set_state(sk, t.next);
 
-	if (act & ATCP_ACT_SEND_SYN)
+	if (act & ATCP_ACT_SEND_SYN) {
+		/* an attempt, whatever comes of it (Linux: tcp_connect()) */
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ACTIVEOPENS);
 		atcp_send_syn(sk);
+	}
 	if (act & ATCP_ACT_SEND_SYNACK)
 		atcp_send_synack(sk);
 	if (act & ATCP_ACT_SEND_FIN)
@@ -233,7 +243,6 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 		if (as->passive) {
 			atcp_child_established(sk);
 		} else {
-			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ACTIVEOPENS);
 			if (!sock_flag(sk, SOCK_DEAD)) {
 				sk->sk_state_change(sk);
 				sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
