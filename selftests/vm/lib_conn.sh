@@ -388,6 +388,16 @@ sc_topic()
 	trap cleanup EXIT
 }
 
+# atcp_only WHY: end a topic that only atcp can run, with one skipped point,
+# when ATCP_PROTO makes "atcp" Linux TCP (6 or 0).
+atcp_only()
+{
+	if [ "$P" = 6 ] || [ "$P" = 0 ]; then
+		tap_skip "ATCP_PROTO=$P is Linux TCP: $1"
+		tap_finish
+	fi
+}
+
 # no_connection TAG DESC...: the points a case could not check because
 # its connection was never set up, each failed.
 no_connection()

@@ -11,10 +11,7 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic atcp_ss 5
-if [ "$P" = 6 ] || [ "$P" = 0 ]; then
-	tap_skip "ATCP_PROTO=$P is Linux TCP: atcp-ss reads /proc/net/atcp"
-	tap_finish
-fi
+atcp_only "atcp-ss reads /proc/net/atcp"
 SS=$ATCP_TOP/scripts/atcp-ss
 port=30000
 

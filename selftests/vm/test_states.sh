@@ -24,10 +24,7 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic states 10
-if [ "$P" = 6 ] || [ "$P" = 0 ]; then
-	tap_skip "ATCP_PROTO=$P is Linux TCP: this topic reads /proc/net/atcp"
-	tap_finish
-fi
+atcp_only "this topic reads /proc/net/atcp"
 SS=$ATCP_TOP/scripts/atcp-ss
 modprobe sch_netem 2>/dev/null
 NOBODY=198.18.0.99

@@ -17,10 +17,7 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic trace 10
-if [ "$P" = 6 ] || [ "$P" = 0 ]; then
-	tap_skip "ATCP_PROTO=$P is Linux TCP: no atcp tracepoint"
-	tap_finish
-fi
+atcp_only "no atcp tracepoint"
 tracing=/sys/kernel/tracing
 [ -d $tracing/events ] || mount -t tracefs nodev $tracing 2>/dev/null
 ev=$tracing/events/atcp/atcp_set_state
