@@ -841,6 +841,49 @@ drop:
 	kfree_skb(skb);
 }
 
+static int atcp_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* @sk is bh-locked: process @skb now, or after its owner releases it. */
+static void atcp_deliver_locked(struct sock *sk, struct sk_buff *skb)
+{
+	if (!sock_owned_by_user(sk)) {
+		atcp_rcv(sk, skb);
+	} else if (unlikely(sk_add_backlog(sk, skb,
+					   READ_ONCE(sk->sk_rcvbuf) +
+					   READ_ONCE(sk->sk_sndbuf)))) {
+		atomic_inc(&sk->sk_drops);
+		kfree_skb(skb);
+	}
+}
+
+/*
+ * A segment that waited for listener @sk (its lock, or its backlog) while
+ * the request it belonged to became a connection: a third ACK and the data
+ * behind it, processed one after the other.  Hand it to that connection,
+ * as Linux looks up again when another CPU completed the request
+ * (tcp_v4_rcv(), req_stolen).  True when it went there.
+ */
+static bool atcp_listen_to_child(struct sock *sk, struct sk_buff *skb)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct tcphdr *th = tcp_hdr(skb);
+	struct sock *child;
+
+	rcu_read_lock();
+	child = atcp_lookup_established(sock_net(sk), iph->saddr, th->source,
+					iph->daddr, th->dest, inet_iif(skb),
+					inet_sdif(skb));
+	rcu_read_unlock();
+	if (!child)
+		return false;
+	/* the listener may be locked: the child is the inner lock */
+	bh_lock_sock(child);
+	atcp_deliver_locked(child, skb);
+	bh_unlock_sock(child);
+	sock_put(child);
+	return true;
+}
+
 static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 			    const struct atcp_seg *seg)
 {
@@ -855,6 +898,8 @@ static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	if (atcp_seg_has(seg, TCPHDR_RST))
 		goto drop;
 	if (atcp_seg_has(seg, TCPHDR_ACK)) {
+		if (atcp_listen_to_child(sk, skb))
+			return;
 		if (atcp_cookie_check_ack(sk, skb, seg, &cookie)) {
 			atcp_req_complete(sk, &cookie, false, skb, seg);
 			return;
@@ -1107,7 +1152,12 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 		atcp_synsent_rcv(sk, skb, &copy);
 		break;
 	case TCP_CLOSE:
-		atcp_send_reset_for(sk, skb);
+		/*
+		 * Found before the connection ended, processed after (from
+		 * the backlog, or after waiting for the lock): what took the
+		 * 4-tuple now (a TIME-WAIT entry, a new connection, nothing)
+		 * answers the peer's next try.  Linux drops these too.
+		 */
 		kfree_skb(skb);
 		break;
 	default:
@@ -1137,14 +1187,7 @@ int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 static void atcp_deliver(struct sock *sk, struct sk_buff *skb)
 {
 	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		atcp_rcv(sk, skb);
-	} else if (unlikely(sk_add_backlog(sk, skb,
-					   READ_ONCE(sk->sk_rcvbuf) +
-					   READ_ONCE(sk->sk_sndbuf)))) {
-		atomic_inc(&sk->sk_drops);
-		kfree_skb(skb);
-	}
+	atcp_deliver_locked(sk, skb);
 	bh_unlock_sock(sk);
 }
 

@@ -8,7 +8,9 @@
  * check its echo, and keep every connection open until all 1000 are up and
  * verified; then all clients close, and the server must read EOF on every
  * connection and close it too.  Variants: atcp server with atcp clients,
- * Linux TCP server with atcp clients, atcp server with Linux TCP clients.
+ * Linux TCP server with atcp clients, atcp server with Linux TCP clients,
+ * and atcp on both sides again while another server thread keeps locking
+ * the listener (so handshakes complete from its backlog).
  * At the peak both sides must list 1000 ESTABLISHED connections
  * (/proc/net/tcp, or /proc/net/atcp for atcp), afterwards the clients 1000
  * TIME-WAIT entries and the server none.
@@ -277,10 +279,13 @@ static void show_counters(const char *ns)
 
 struct server {
 	int proto, port;
+	bool busy;		/* keep the listener locked by setsockopt() */
 	pthread_t th;
 	int status;		/* 0 starting, 1 listening, -errno failed */
 	atomic_int accepted, open_now, peak, eofs, errors;
+	atomic_long busy_calls;
 	atomic_bool stop;
+	int lfd;
 	char err[160];
 };
 
@@ -375,12 +380,33 @@ static void server_echo(struct server *s, int fd, int epfd)
 	}
 }
 
+/*
+ * Lock the listener from user space again and again: a setsockopt() with
+ * no effect holds the socket, so the segments of new connections pile up
+ * in its backlog and are processed together when it is released.  A third
+ * ACK and the data right behind it then reach the listener one after the
+ * other, after the first has already made the connection.
+ */
+static void *listener_busy_thread(void *arg)
+{
+	struct server *s = arg;
+	int zero = 0;
+
+	while (!atomic_load(&s->stop)) {
+		if (setsockopt(s->lfd, SOL_SOCKET, SO_PRIORITY, &zero,
+			       sizeof(zero)) == 0)
+			atomic_fetch_add(&s->busy_calls, 1);
+	}
+	return NULL;
+}
+
 static void *server_thread(void *arg)
 {
 	struct server *s = arg;
 	struct epoll_event ev, evs[64];
 	struct sockaddr_in sin;
 	int lfd, epfd, one = 1, i;
+	pthread_t busy_th;
 
 	nconn_fds = 0;
 	if (setns(nsfd_b, CLONE_NEWNET)) {
@@ -412,6 +438,11 @@ static void *server_thread(void *arg)
 		close(lfd);
 		return NULL;
 	}
+	s->lfd = lfd;
+	if (s->busy && pthread_create(&busy_th, NULL, listener_busy_thread, s)) {
+		server_error(s, "pthread_create", EAGAIN);
+		s->busy = false;
+	}
 	s->status = 1;
 
 	while (!atomic_load(&s->stop)) {
@@ -424,6 +455,8 @@ static void *server_thread(void *arg)
 				server_echo(s, evs[i].data.fd, epfd);
 		}
 	}
+	if (s->busy)
+		pthread_join(busy_th, NULL);
 	for (i = 0; i < nconn_fds; i++)
 		close(conn_fds[i]);
 	close(epfd);
@@ -588,7 +621,7 @@ static int wait_states(int nsfd, int proto, int port, bool local, int st,
 
 /* ---- one variant ------------------------------------------------------- */
 
-static void variant(int sproto, int cproto, int port)
+static void variant(int sproto, int cproto, int port, bool busy)
 {
 	static struct client clients[NTHREADS];
 	static struct server srv;
@@ -598,11 +631,12 @@ static void variant(int sproto, int cproto, int port)
 	double t0;
 	bool stuck = false;
 
-	snprintf(tag, sizeof(tag), "%s server, %s clients", pname(sproto),
-		 pname(cproto));
+	snprintf(tag, sizeof(tag), "%s server%s, %s clients", pname(sproto),
+		 busy ? " (listener busy)" : "", pname(cproto));
 	memset(&srv, 0, sizeof(srv));
 	srv.proto = sproto;
 	srv.port = port;
+	srv.busy = busy;
 	phase1_done = 0;
 	threads_done = 0;
 	release_clients = false;
@@ -659,6 +693,10 @@ static void variant(int sproto, int cproto, int port)
 	tap_ok(nconn == NCONN, "%s: %d connections established (%d)", tag,
 	       NCONN, nconn);
 	tap_ok(nver == NCONN, "%s: %d echoes verified (%d)", tag, NCONN, nver);
+	if (busy)
+		tap_ok(atomic_load(&srv.busy_calls) >= 1000,
+		       "%s: another thread locked the listener all along (%ld setsockopt calls)",
+		       tag, atomic_load(&srv.busy_calls));
 
 	n = nconn ? wait_atomic(&srv.open_now, NCONN, 10) : 0;
 	if (srv.err[0])
@@ -742,8 +780,9 @@ int main(void)
 		return tap_finish();
 	}
 
-	variant(atcp_proto, atcp_proto, 24001);
-	variant(0, atcp_proto, 24002);
-	variant(atcp_proto, 0, 24003);
+	variant(atcp_proto, atcp_proto, 24001, false);
+	variant(0, atcp_proto, 24002, false);
+	variant(atcp_proto, 0, 24003, false);
+	variant(atcp_proto, atcp_proto, 24004, true);
 	return tap_finish();
 }
