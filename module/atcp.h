@@ -56,6 +56,9 @@ struct atcp_sysctl {
 	int local_port_range[2];
 	int rmem[3];		/* min, default, max receive buffer */
 	int wmem[3];		/* min, default, max send buffer */
+	int min_snd_mss;
+	int slow_start_after_idle;
+	unsigned int notsent_lowat;
 };
 
 struct atcp_mib;
@@ -238,6 +241,7 @@ struct atcp_sock {
 		int keepalive_intvl;
 		int keepalive_probes;
 		u32 user_timeout;	/* ms */
+		u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0: sysctl */
 	} opts;
 };
 
@@ -379,7 +383,6 @@ enum {
 /* Limits. */
 #define ATCP_MAX_HEADER		MAX_TCP_HEADER
 #define ATCP_INIT_CWND		10
-#define ATCP_MIN_MSS		88
 #define ATCP_DEFAULT_MSS	536
 #define ATCP_DELACK_MIN		(HZ / 25)	/* 40 ms, like Linux */
 #define ATCP_TIMEOUT_INIT	HZ		/* RFC 6298 initial RTO */
@@ -489,6 +492,7 @@ void atcp_send_ack(struct sock *sk);
 void atcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int atcp_send_fin(struct sock *sk);
 void atcp_push(struct sock *sk, int nonagle);
+void atcp_cwnd_restart_after_idle(struct sock *sk);
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb);

@@ -429,8 +429,12 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		} else if (as->sack_ok && sacked) {
 			atcp_sack_recovery(sk, sacked);
 		}
-		if (as->snd_wnd > prior_wnd || as->in_recovery)
+		if (as->snd_wnd > prior_wnd || as->in_recovery) {
 			atcp_push(sk, 0);
+			/* what went out may take notsent below its mark */
+			if (sk->sk_socket && sk_stream_memory_free(sk))
+				atcp_write_space(sk);
+		}
 		return false;
 	}
 

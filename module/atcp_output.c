@@ -175,10 +175,14 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
 		mss = as->peer_mss;
 	if (as->opts.user_mss && mss > as->opts.user_mss)
 		mss = as->opts.user_mss;
+	/*
+	 * A peer that announces a tiny MSS would make us send a flood of
+	 * tiny segments (CVE-2019-11479): as Linux, never go below
+	 * min_snd_mss, counted before the options.
+	 */
+	mss = max(mss, READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_snd_mss));
 	if (as->ts_ok)
 		mss -= TCPOLEN_TSTAMP_ALIGNED;
-	if (mss < ATCP_MIN_MSS)
-		mss = ATCP_MIN_MSS;
 	as->mss_cache = mss;
 	as->pmtu_cookie = pmtu;
 }
@@ -576,6 +580,35 @@ struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb)
 	rest = skb->next;
 	atcp_free_queued(sk, skb);
 	return rest;
+}
+
+/*
+ * New data after the connection sat idle for more than an RTO: the ACK
+ * clock that paced the old window is gone, so the window restarts from
+ * at most the initial one, halved for each RTO of idleness (RFC 5681 4.1,
+ * RFC 2861; Linux: tcp_cwnd_restart()).  slow_start_after_idle=0 keeps
+ * the window, as in Linux.  Called as data is queued.
+ */
+void atcp_cwnd_restart_after_idle(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 rto, cwnd, restart;
+	s32 idle;
+
+	if (!READ_ONCE(atcp_net(sock_net(sk))->sysctl.slow_start_after_idle) ||
+	    as->snd_una != as->snd_max || !as->data_segs_out)
+		return;
+	rto = max_t(u32, usecs_to_jiffies(atcp_rto_current(&as->rto)), 1);
+	idle = (s32)((u32)jiffies - as->last_data_sent);
+	if (idle <= (s32)rto)
+		return;
+	/* Linux: tcp_current_ssthresh(); the old window is remembered */
+	as->ssthresh = max(as->ssthresh, (as->cwnd >> 1) + (as->cwnd >> 2));
+	restart = min_t(u32, ATCP_INIT_CWND, as->cwnd);
+	cwnd = as->cwnd;
+	while ((idle -= rto) > 0 && cwnd > restart)
+		cwnd >>= 1;
+	as->cwnd = max(cwnd, restart);
 }
 
 /*

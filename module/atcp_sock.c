@@ -393,6 +393,22 @@ static int atcp_init_sock(struct sock *sk)
 	return 0;
 }
 
+/*
+ * TCP_NOTSENT_LOWAT (or the sysctl): a writer waits while more than this
+ * many bytes are queued but not yet sent.  @wake is 1 from poll() and the
+ * wake-ups, which as in Linux want it below half the mark, so that a
+ * woken writer finds room for more than a few bytes.
+ */
+static bool atcp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+	u32 lowat = READ_ONCE(as->opts.notsent_lowat) ? :
+		    READ_ONCE(atcp_net(sock_net(sk))->sysctl.notsent_lowat);
+	u32 notsent = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
+
+	return ((u64)notsent << wake) < lowat;
+}
+
 void atcp_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
@@ -745,6 +761,7 @@ new_segment:
 			sk_wmem_queued_add(sk, skb->truesize);
 			if (!as->send_head)
 				as->send_head = skb;
+			atcp_cwnd_restart_after_idle(sk);
 		} else if (!sk_stream_memory_free(sk)) {
 			/*
 			 * A full send buffer takes nothing more, not even into
@@ -1103,6 +1120,10 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		if (!val)
 			atcp_push(sk, 1);
 		break;
+	case TCP_NOTSENT_LOWAT:
+		WRITE_ONCE(as->opts.notsent_lowat, val);
+		sk->sk_write_space(sk);	/* a higher mark may free writers */
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1220,6 +1241,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_CORK:
 		val = as->opts.cork;
 		break;
+	case TCP_NOTSENT_LOWAT:
+		val = READ_ONCE(as->opts.notsent_lowat);
+		break;
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -1260,6 +1284,7 @@ struct proto atcp_prot = {
 	.backlog_rcv	= atcp_backlog_rcv,
 	.release_cb	= atcp_release_cb,
 	.keepalive	= atcp_set_keepalive,
+	.stream_memory_free = atcp_stream_memory_free,
 	.hash		= atcp_hash,
 	.unhash		= atcp_unhash,
 	.get_port	= atcp_get_port,

@@ -9,6 +9,7 @@
 #include <linux/sysctl.h>
 #include <linux/slab.h>
 #include <net/net_namespace.h>
+#include <net/tcp.h>
 
 #include "atcp.h"
 
@@ -19,6 +20,8 @@ static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
 static int atcp_two = 2;
 static int atcp_int_max = INT_MAX;
+static int atcp_min_snd_mss_min = TCP_MIN_SND_MSS;
+static int atcp_min_snd_mss_max = 65535;
 
 /*
  * local_port_range: two ports, lo <= hi, within 1..65535; like
@@ -132,6 +135,17 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(max_syn_backlog, &atcp_one, &atcp_int_max),
 	ATCP_SYSCTL(syncookies, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(abort_on_overflow, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(min_snd_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
+	ATCP_SYSCTL(slow_start_after_idle, &atcp_zero, &atcp_one),
+	{
+		/* any u32, as Linux's: proc_douintvec refuses the rest */
+		.procname	= "notsent_lowat",
+		.data		= (void *)offsetof(struct atcp_sysctl,
+						   notsent_lowat),
+		.maxlen		= sizeof(unsigned int),
+		.mode		= 0644,
+		.proc_handler	= proc_douintvec,
+	},
 	{
 		.procname	= "local_port_range",
 		.data		= (void *)offsetof(struct atcp_sysctl,
@@ -195,6 +209,9 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->wmem[0] = 4096;
 	s->wmem[1] = 16384;
 	s->wmem[2] = 4194304;
+	s->min_snd_mss = TCP_MIN_SND_MSS;
+	s->slow_start_after_idle = 1;
+	s->notsent_lowat = UINT_MAX;
 }
 
 int atcp_sysctl_net_init(struct net *net)

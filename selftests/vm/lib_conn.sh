@@ -343,18 +343,26 @@ linux_tcpext()
 		/proc/net/netstat
 }
 
-# sc_pair CP SP PORT: tool_sockctl c in $NS_A (protocol CP) connected to
-# s in $NS_B (SP), listening on PORT; true and ALIVE=1 when connected.
+# sc_pair CP SP PORT [PRE...]: tool_sockctl c in $NS_A (protocol CP)
+# connected to s in $NS_B (SP), listening on PORT; the client runs each
+# PRE command (on a socket of its own: "socket ; sockopt ...") before
+# connect.  True and ALIVE=1 when connected.
 sc_pair()
 {
-	local cp=$1 sp=$2 port=$3 r1 r2 r3
+	local cp=$1 sp=$2 port=$3 r1 r2 r3 pre
 
+	shift 3
 	sc_start c "$NS_A" "$cp"
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $ADDR_B:$port"
 	r1=$R
+	r2=ok
+	for pre in "$@"; do
+		sc c "$pre"
+		[ "$R" = ok ] || r2="$pre: $R"
+	done
 	sc c "connect $ADDR_B:$port"
-	r2=$R
+	[ "$r2" = ok ] && r2=$R
 	sc s "accept"
 	r3=$R
 	sc s "close-listener"

@@ -25,9 +25,17 @@
  *	recv-eof               the next read must return 0
  *	shutdown wr|rd|rdwr
  *	linger0                SO_LINGER on, 0 s: close() will reset
+ *	socket [6]             a fresh connection socket (IPv4, or IPv6), to
+ *	                       set options on before connect
  *	sockopt NAME V         set an int option of the connection socket:
- *	                       keepalive (SO_KEEPALIVE), keepidle, keepintvl,
- *	                       keepcnt, user_timeout (TCP_*)
+ *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
+ *	                       (SO_*), keepidle, keepintvl, keepcnt,
+ *	                       user_timeout, maxseg, notsent_lowat (TCP_*)
+ *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss
+ *	                       or snd_cwnd
+ *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
+ *	send-nb N              non-blocking send of up to N bytes: ok SENT
+ *	writable               poll() for POLLOUT, without waiting: ok 1 / ok 0
  *	close                  close the connection
  *	close-listener
  *	state                  TCP_INFO tcpi_state: ok ESTABLISHED, ...
@@ -56,7 +64,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <linux/sockios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -485,6 +495,10 @@ static void cmd_sockopt(char *arg)
 		{ "keepintvl", IPPROTO_TCP, TCP_KEEPINTVL },
 		{ "keepcnt", IPPROTO_TCP, TCP_KEEPCNT },
 		{ "user_timeout", IPPROTO_TCP, TCP_USER_TIMEOUT },
+		{ "sndbuf", SOL_SOCKET, SO_SNDBUF },
+		{ "rcvbuf", SOL_SOCKET, SO_RCVBUF },
+		{ "maxseg", IPPROTO_TCP, TCP_MAXSEG },
+		{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
 	};
 	char *val = arg ? strchr(arg, ' ') : NULL;
 	size_t i;
@@ -503,6 +517,82 @@ static void cmd_sockopt(char *arg)
 		return reply("ok");
 	}
 	reply("err EINVAL unknown option '%s'", arg);
+}
+
+static void cmd_socket(const char *arg)
+{
+	if (cfd >= 0)
+		close(cfd);
+	cfd = new_socket(arg && !strcmp(arg, "6") ? AF_INET6 : AF_INET);
+	if (cfd < 0)
+		return reply_err(errno, "socket");
+	sent = 0;
+	rcvd = 0;
+	reply("ok");
+}
+
+static void cmd_info(const char *arg)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(cfd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return reply_err(errno, "TCP_INFO");
+	if (!arg)
+		return reply("err EINVAL usage: info FIELD");
+	if (!strcmp(arg, "snd_mss"))
+		return reply("ok %u", ti.tcpi_snd_mss);
+	if (!strcmp(arg, "snd_cwnd"))
+		return reply("ok %u", ti.tcpi_snd_cwnd);
+	reply("err EINVAL unknown field '%s'", arg);
+}
+
+/* Send up to N bytes without blocking; stop at the first EAGAIN. */
+static void cmd_send_nb(const char *arg)
+{
+	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
+	uint8_t buf[16384];
+
+	while (done < n) {
+		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
+		ssize_t r;
+		size_t i;
+
+		for (i = 0; i < k; i++)
+			buf[i] = pattern(sent + i);
+		r = send(cfd, buf, k, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && errno == EAGAIN)
+			break;
+		if (r <= 0)
+			return reply("err %s send after %llu bytes",
+				     r ? errname(errno) : "0",
+				     (unsigned long long)done);
+		sent += r;
+		done += r;
+	}
+	reply("ok %llu", (unsigned long long)done);
+}
+
+static void cmd_notsent(void)
+{
+	int v;
+
+	if (ioctl(cfd, SIOCOUTQNSD, &v) < 0)
+		return reply_err(errno, "SIOCOUTQNSD");
+	reply("ok %d", v);
+}
+
+static void cmd_writable(void)
+{
+	struct pollfd pfd = { .fd = cfd, .events = POLLOUT };
+	int r = poll(&pfd, 1, 0);
+
+	if (r < 0)
+		return reply_err(errno, "poll");
+	reply("ok %d", r > 0 && (pfd.revents & POLLOUT));
 }
 
 static void cmd_close(int *fd)
@@ -631,6 +721,16 @@ static void run(char *line)
 		cmd_connect(arg, true);
 	else if (!strcmp(cmd, "wait-connect"))
 		cmd_wait_connect();
+	else if (!strcmp(cmd, "socket"))
+		cmd_socket(arg);
+	else if (!strcmp(cmd, "info"))
+		cmd_info(arg);
+	else if (!strcmp(cmd, "send-nb"))
+		cmd_send_nb(arg);
+	else if (!strcmp(cmd, "notsent"))
+		cmd_notsent();
+	else if (!strcmp(cmd, "writable"))
+		cmd_writable();
 	else if (!strcmp(cmd, "send"))
 		cmd_send(arg);
 	else if (!strcmp(cmd, "recv"))

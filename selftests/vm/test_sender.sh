@@ -1,0 +1,143 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_sender - the knobs that shape what a sender puts on the wire, for
+# atcp and, side by side, for Linux TCP with the same settings.  The
+# sender is the server in $NS_B; the receiver is always a Linux TCP
+# client, so both senders face the same peer.
+#
+#  - min_snd_mss: the client asks for an MSS of 88 (TCP_MAXSEG).  The
+#    sender uses it (76 bytes of payload beside the timestamp option)
+#    under the default floor of 48, and 488 under a floor of 500; the
+#    data still arrives.
+#  - slow_start_after_idle: after a 4 MiB transfer grew the congestion
+#    window, the connection idles 2.5 s (over ten RTOs).  With 1 the next
+#    send finds the window back at the initial 10 (RFC 5681 4.1), with
+#    0 the window is kept.
+#  - notsent_lowat: the client reads nothing, with a tiny receive buffer,
+#    so what the sender queues stays unsent.  By default poll() reports
+#    the socket writable (the send buffer has room); under
+#    notsent_lowat 16384 a non-blocking send stops early and poll()
+#    reports it not writable; TCP_NOTSENT_LOWAT 1000000 on the socket
+#    overrides the sysctl and it is writable again.
+#
+# The "atcp" protocol is $ATCP_PROTO (default 253).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+sc_topic sender 20
+
+port=25000
+
+# ---- min_snd_mss -------------------------------------------------------------
+
+for sp in "$P" 0; do
+	for floor in 48 500; do
+		tag="$(proto_name "$sp") sender, min_snd_mss $floor, peer MSS 88"
+		want=$(( (floor > 88 ? floor : 88) - 12 ))
+		knob "$NS_B" "$sp" min_snd_mss "$floor"
+		if sc_pair 0 "$sp" $port "socket" "sockopt maxseg 88"; then
+			tap_result 0 "$tag: connection established"
+			sc s "info snd_mss"
+			expect "$tag: sends $want bytes a segment" "ok $want" "$R"
+			sc s "send 20000"
+			sc c "recv 20000"
+			expect "$tag: 20000 bytes arrive" "ok 20000" "$R"
+		else
+			tap_result 1 "$tag: connection established"
+			no_connection "$tag" "sends $want bytes a segment" \
+				"20000 bytes arrive"
+		fi
+		sc_stop c
+		sc_stop s
+		knob "$NS_B" "$sp" min_snd_mss 48
+		port=$((port + 1))
+	done
+done
+
+# ---- slow_start_after_idle -----------------------------------------------------
+
+for sp in "$P" 0; do
+	for on in 1 0; do
+		tag="$(proto_name "$sp") sender, slow_start_after_idle $on"
+		knob "$NS_B" "$sp" slow_start_after_idle "$on"
+		if sc_pair 0 "$sp" $port; then
+			tap_result 0 "$tag: connection established"
+			sc_send c "recv 4194304"
+			sc s "send 4194304"
+			sc_get c
+			expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
+			sc s "info snd_cwnd"
+			before=${R#ok }
+			tap_diag "$tag: congestion window after 4 MiB: $before"
+			tap_result "$([ "$before" -gt 12 ] 2>/dev/null && echo 0 || echo 1)" \
+				"$tag: the transfer grew the window beyond 12 ($before)"
+			sc s "sleep 2500"
+			sc s "send 1000"
+			sc c "recv 1000"
+			sc s "info snd_cwnd"
+			after=${R#ok }
+			tap_diag "$tag: after 2.5 s idle and 1000 bytes: $after"
+			if [ "$on" = 1 ]; then
+				ok=$([ "$after" -le 12 ] 2>/dev/null && echo 0 || echo 1)
+				tap_result "$ok" "$tag: idle restarts the window from 10 ($after)"
+			else
+				ok=$([ "$after" -ge "$before" ] 2>/dev/null && echo 0 || echo 1)
+				tap_result "$ok" "$tag: idle keeps the window ($after, was $before)"
+			fi
+		else
+			tap_result 1 "$tag: connection established"
+			no_connection "$tag" "4 MiB arrive" \
+				"the transfer grew the window beyond 12" \
+				"idle changes the window as the knob says"
+		fi
+		sc_stop c
+		sc_stop s
+		knob "$NS_B" "$sp" slow_start_after_idle 1
+		port=$((port + 1))
+	done
+done
+
+# ---- notsent_lowat ---------------------------------------------------------------
+
+for sp in "$P" 0; do
+	for mark in 4294967295 16384; do
+		tag="$(proto_name "$sp") sender, notsent_lowat $mark, peer not reading"
+		knob "$NS_B" "$sp" notsent_lowat "$mark"
+		if sc_pair 0 "$sp" $port "socket" "sockopt rcvbuf 2048"; then
+			tap_result 0 "$tag: connection established"
+			sc s "sockopt sndbuf 1000000"
+			sc s "send-nb 50000"
+			queued=${R#ok }
+			sc s "sleep 200"
+			sc s "notsent"
+			tap_diag "$tag: queued $queued bytes, $R unsent"
+			sc s "writable"
+			if [ "$mark" = 16384 ]; then
+				tap_result "$([ "$queued" -lt 50000 ] 2>/dev/null && echo 0 || echo 1)" \
+					"$tag: a non-blocking send stops early ($queued of 50000)"
+				expect "$tag: poll() says not writable" "ok 0" "$R"
+				sc s "sockopt notsent_lowat 1000000"
+				sc s "writable"
+				expect "$tag: TCP_NOTSENT_LOWAT 1000000 overrides it: writable" \
+					"ok 1" "$R"
+			else
+				expect "$tag: a non-blocking send takes all 50000" \
+					"ok 50000" "ok $queued"
+				expect "$tag: poll() says writable" "ok 1" "$R"
+			fi
+			sc c "recv $queued"
+			expect "$tag: the receiver then reads all $queued" \
+				"ok $queued" "$R"
+		else
+			tap_result 1 "$tag: connection established"
+			no_connection "$tag" "the send" "poll()" "the receiver reads all"
+		fi
+		sc_stop c
+		sc_stop s
+		knob "$NS_B" "$sp" notsent_lowat 4294967295
+		port=$((port + 1))
+	done
+done
+
+tap_finish
