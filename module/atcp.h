@@ -170,7 +170,10 @@ struct atcp_sock {
 	u8 recovery_epoch;
 	u8 dupacks;
 	u8 in_recovery:1,
-	   tlp_out:1;		/* a tail loss probe is unanswered */
+	   tlp_out:1,		/* a tail loss probe is unanswered */
+	   cwnd_limited:1;	/* the window held data back this round */
+	u32 max_flight;		/* most segments in flight this round */
+	u32 cwnd_usage_seq;	/* the round ends when snd_una passes it */
 	u8 rtx_timer_kind;
 	u8 retransmits;		/* consecutive timeouts */
 	u8 probes_out;

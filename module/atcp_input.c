@@ -223,10 +223,24 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	return acked;
 }
 
+/*
+ * Grow the window only while it limits sending (see atcp_cwnd_validate()).
+ * In slow start, as Linux, it may still grow up to twice the largest
+ * flight of the round: that flight doubles each round trip.
+ */
+static bool atcp_cwnd_limited(const struct atcp_sock *as)
+{
+	if (as->cwnd < as->ssthresh)
+		return as->cwnd < 2 * as->max_flight;
+	return as->cwnd_limited;
+}
+
 static void atcp_cong_on_ack(struct atcp_sock *as, u32 acked_bytes)
 {
 	u32 segs = DIV_ROUND_UP(acked_bytes, as->mss_cache);
 
+	if (!atcp_cwnd_limited(as))
+		return;
 	if (as->cwnd < as->ssthresh) {
 		as->cwnd += segs;		/* slow start */
 		if (as->cwnd > as->ssthresh)

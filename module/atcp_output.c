@@ -612,6 +612,26 @@ void atcp_cwnd_restart_after_idle(struct sock *sk)
 }
 
 /*
+ * Was the congestion window what limited sending, this round trip?  The
+ * window only grows when it was (RFC 7661; Linux: tcp_cwnd_validate()):
+ * an application that sends little, or a receiver's window, would
+ * otherwise let it grow without bound on ACKs it never needed, and a
+ * later burst would go out at that size.  The round ends once snd_una
+ * passes what was sent when it started.
+ */
+static void atcp_cwnd_validate(struct atcp_sock *as, bool cwnd_limited)
+{
+	u32 flight = DIV_ROUND_UP(atcp_inflight(as), as->mss_cache);
+
+	if (!atcp_seq_before(as->snd_una, as->cwnd_usage_seq) ||
+	    cwnd_limited || flight > as->max_flight) {
+		as->max_flight = flight;
+		as->cwnd_usage_seq = as->snd_nxt;
+		as->cwnd_limited = cwnd_limited;
+	}
+}
+
+/*
  * Send what the peer's window and the congestion window allow, from
  * send_head on.  @nonagle skips Nagle's algorithm for this call.
  */
@@ -619,8 +639,8 @@ void atcp_push(struct sock *sk, int nonagle)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 mss = as->mss_cache;
+	bool sent = false, cwnd_limited = false;
 	struct sk_buff *skb;
-	bool sent = false;
 
 	if (atcp_seq_before(as->snd_nxt, as->snd_una))
 		as->snd_nxt = as->snd_una;
@@ -667,6 +687,7 @@ void atcp_push(struct sock *sk, int nonagle)
 			} else {
 				if (!inflight && as->snd_wnd < skb->len)
 					atcp_arm_probe_timer(sk);
+				cwnd_limited = cwnd_room < wnd_room;
 				break;
 			}
 		}
@@ -694,6 +715,8 @@ void atcp_push(struct sock *sk, int nonagle)
 			as->snd_max = as->snd_nxt;
 		}
 	}
+	if (sent || cwnd_limited)
+		atcp_cwnd_validate(as, cwnd_limited);
 	/* Data in flight needs the retransmission timer, not a window probe. */
 	if (sent && (!timer_pending(&as->rtx_timer) ||
 		     as->rtx_timer_kind == ATCP_TIMER_PROBE))

@@ -14,6 +14,8 @@
 #    window, the connection idles 2.5 s (over ten RTOs).  With 1 the next
 #    send finds the window back at the initial 10 (RFC 5681 4.1), with
 #    0 the window is kept.
+#  - an application that sends a little at a time never fills the
+#    initial window, which therefore does not grow (RFC 7661);
 #  - notsent_lowat: the client reads nothing, with a tiny receive buffer,
 #    so what the sender queues stays unsent.  By default poll() reports
 #    the socket writable (the send buffer has room); under
@@ -96,6 +98,36 @@ for sp in "$P" 0; do
 		knob "$NS_B" "$sp" slow_start_after_idle 1
 		port=$((port + 1))
 	done
+done
+
+# ---- an application-limited sender ----------------------------------------------
+
+# The window grows only while it limits sending (RFC 7661): 50 requests
+# of 1000 bytes, each answered before the next, never fill the initial
+# window, so it stays at 10 (it grew by one segment per ACK before).
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, 50 x 1000 bytes one at a time"
+	if sc_pair 0 "$sp" $port; then
+		tap_result 0 "$tag: connection established"
+		got=0
+		for ((i = 0; i < 50; i++)); do
+			sc s "send 1000"
+			sc c "recv 1000"
+			[ "$R" = "ok 1000" ] && got=$((got + 1))
+		done
+		tap_is "$tag: every request arrives" "$got" 50
+		sc s "info snd_cwnd"
+		cwnd=${R#ok }
+		tap_result "$([ "$cwnd" -le 12 ] 2>/dev/null && echo 0 || echo 1)" \
+			"$tag: the window stays near the initial 10 ($cwnd)"
+	else
+		tap_result 1 "$tag: connection established"
+		no_connection "$tag" "every request arrives" \
+			"the window stays near the initial 10"
+	fi
+	sc_stop c
+	sc_stop s
+	port=$((port + 1))
 done
 
 # ---- notsent_lowat ---------------------------------------------------------------
