@@ -477,6 +477,8 @@ int atcp_inherit_port(struct sock *sk, struct sock *child);
 bool atcp_listen_conflict(struct sock *sk);
 unsigned int atcp_ehash_size(void);
 void atcp_walk_socks(struct net *net, struct atcp_walker *w);
+unsigned int atcp_walk_slots(void);
+void atcp_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w);
 bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport);
 void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb);
 void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb);
@@ -534,7 +536,8 @@ void atcp_tw_net_exit(struct net *net);
 void atcp_tw_timeout_changed(struct atcp_net *an);
 void atcp_time_wait(struct sock *sk);
 bool atcp_tw_claim(struct net *net, struct sk_buff *skb);
-void atcp_tw_walk(struct net *net, struct atcp_walker *w);
+unsigned int atcp_tw_walk_slots(void);
+void atcp_tw_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w);
 bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
 			 __be32 faddr, __be16 fport, struct atcp_tw **reuse);
 void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw);

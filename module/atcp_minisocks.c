@@ -525,15 +525,27 @@ bool atcp_tw_claim(struct net *net, struct sk_buff *skb)
 	return true;
 }
 
-/* Walk every TIME_WAIT entry of @net (procfs). */
-void atcp_tw_walk(struct net *net, struct atcp_walker *w)
+/* Chains of the TIME_WAIT table, for atcp_tw_walk_slot(). */
+unsigned int atcp_tw_walk_slots(void)
 {
-	struct atcp_net *an = atcp_net(net);
+	return atcp_tw_mask + 1;
+}
+
+/*
+ * Call @w for each TIME_WAIT entry of @net on chain @i (procfs).  The
+ * chain lock keeps them: an entry leaves its chain under it before it is
+ * freed.
+ */
+void atcp_tw_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w)
+{
+	struct atcp_tw_slot *slot = &atcp_tw_slots[i & atcp_tw_mask];
 	struct atcp_tw *tw;
 
-	spin_lock_bh(&an->tw_lock);
-	list_for_each_entry(tw, &an->tw_list, expire)
-		if (tw->flags & ATCP_TW_HASHED)	/* not one connect() took */
+	if (!READ_ONCE(slot->first))
+		return;
+	spin_lock_bh(&slot->lock);
+	for (tw = slot->first; tw; tw = tw->next)
+		if (net_eq(atcp_tw_net(tw), net))
 			w->tw(w, tw);
-	spin_unlock_bh(&an->tw_lock);
+	spin_unlock_bh(&slot->lock);
 }

@@ -59,7 +59,7 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 
 static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 {
-	const struct atcp_net *an = atcp_net(seq_file_single_net(w->seq));
+	const struct atcp_net *an = atcp_net(seq_file_net(w->seq));
 	long delta = atcp_tw_left(tw, READ_ONCE(an->sysctl.tw_timeout));
 
 	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
@@ -88,24 +88,93 @@ static void atcp_proc_req(struct atcp_walker *w, const struct atcp_req *req)
 	seq_pad(w->seq, '\n');
 }
 
+/*
+ * /proc/net/atcp is read a hash chain at a time, as Linux reads
+ * /proc/net/tcp a bucket at a time: one record of the seq_file is the
+ * header (position 0), one chain of the listener and connection tables
+ * (positions from 1), or one chain of the TIME_WAIT table (after those).
+ * A record holds only its chain's lines, so a reader never needs memory
+ * for the whole table, however many connections and TIME_WAIT entries
+ * there are, and each chain is printed under its own lock.
+ */
+struct atcp_proc_iter {
+	struct seq_net_private p;	/* first: seq_file_net() */
+	int n;				/* the next line's "sl" */
+	loff_t n_pos;			/* the record n_start belongs to */
+	int n_start;			/* n when that record began */
+};
+
+static loff_t atcp_proc_records(void)
+{
+	return 1 + (loff_t)atcp_walk_slots() + atcp_tw_walk_slots();
+}
+
+/* A record's cookie: never NULL, which would end the file. */
+static void *atcp_proc_record(loff_t pos)
+{
+	return pos < atcp_proc_records() ? (void *)(unsigned long)(pos + 1) :
+					   NULL;
+}
+
+static void *atcp_proc_start(struct seq_file *seq, loff_t *pos)
+{
+	return atcp_proc_record(*pos);
+}
+
+static void *atcp_proc_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	return atcp_proc_record(++*pos);
+}
+
+static void atcp_proc_stop(struct seq_file *seq, void *v)
+{
+}
+
 static int atcp_proc_show(struct seq_file *seq, void *v)
 {
+	struct atcp_proc_iter *it = seq->private;
+	loff_t pos = (unsigned long)v - 1;
+	unsigned int socks = atcp_walk_slots();
 	struct atcp_walker w = {
 		.sock = atcp_proc_sock,
 		.req = atcp_proc_req,
 		.tw = atcp_proc_tw,
 		.seq = seq,
 	};
-	struct net *net = seq_file_single_net(seq);
+	struct net *net = seq_file_net(seq);
 
-	seq_setwidth(seq, ATCP_PROC_LINE - 1);
-	seq_puts(seq,
-		 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
-	seq_pad(seq, '\n');
-	atcp_walk_socks(net, &w);
-	atcp_tw_walk(net, &w);
+	/*
+	 * seq_file shows a record again when it overflowed the buffer:
+	 * number its lines as the first time.
+	 */
+	if (pos == 0 || pos != it->n_pos) {
+		if (pos == 0)
+			it->n = 0;
+		it->n_pos = pos;
+		it->n_start = it->n;
+	}
+	w.n = it->n_start;
+
+	if (pos == 0) {
+		seq_setwidth(seq, ATCP_PROC_LINE - 1);
+		seq_puts(seq,
+			 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
+		seq_pad(seq, '\n');
+	} else if (pos <= socks) {
+		atcp_walk_slot(net, pos - 1, &w);
+	} else {
+		atcp_tw_walk_slot(net, pos - 1 - socks, &w);
+	}
+	it->n = w.n;
 	return 0;
 }
+
+static const struct seq_operations atcp_proc_seq_ops = {
+	.start	= atcp_proc_start,
+	.next	= atcp_proc_next,
+	.stop	= atcp_proc_stop,
+	.show	= atcp_proc_show,
+};
 
 const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_ACTIVEOPENS]		= "ActiveOpens",
@@ -192,8 +261,8 @@ static int atcp_listen_show(struct seq_file *seq, void *v)
 
 int atcp_proc_net_init(struct net *net)
 {
-	if (!proc_create_net_single("atcp", 0444, net->proc_net,
-				    atcp_proc_show, NULL))
+	if (!proc_create_net("atcp", 0444, net->proc_net, &atcp_proc_seq_ops,
+			     sizeof(struct atcp_proc_iter)))
 		return -ENOMEM;
 	if (!proc_create_net_single("atcp_stat", 0444, net->proc_net,
 				    atcp_stat_show, NULL)) {

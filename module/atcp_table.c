@@ -723,32 +723,49 @@ int atcp_connect_hash(struct sock *sk, struct atcp_tw **reuse)
 
 /* ---- walking the tables (procfs) ------------------------------------------ */
 
-static void atcp_walk_table(struct atcp_table *t, struct net *net,
+static void atcp_walk_hslot(struct atcp_hslot *slot, struct net *net,
 			    struct atcp_walker *w)
 {
-	unsigned int i;
 	struct sock *sk;
 
-	for (i = 0; i <= t->mask; i++) {
-		struct atcp_hslot *slot = &t->slots[i];
-
-		if (hlist_empty(&slot->head))
+	if (hlist_empty(&slot->head))
+		return;
+	spin_lock_bh(&slot->lock);
+	sk_for_each(sk, &slot->head) {
+		if (!net_eq(sock_net(sk), net))
 			continue;
-		spin_lock_bh(&slot->lock);
-		sk_for_each(sk, &slot->head) {
-			if (!net_eq(sock_net(sk), net))
-				continue;
-			w->sock(w, sk);
-			if (sk->sk_state == TCP_LISTEN)
-				atcp_synq_walk(sk, w);
-		}
-		spin_unlock_bh(&slot->lock);
+		w->sock(w, sk);
+		if (sk->sk_state == TCP_LISTEN)
+			atcp_synq_walk(sk, w);
 	}
+	spin_unlock_bh(&slot->lock);
+}
+
+/* Slots of atcp_walk_slot(): the listener table's, then the connections'. */
+unsigned int atcp_walk_slots(void)
+{
+	return atcp_lhash.mask + 1 + atcp_ehash.mask + 1;
+}
+
+/*
+ * Call @w for the sockets of @net in slot @i of the walk, under that
+ * slot's lock, a listener followed by its requests.  Walking slot by slot
+ * keeps what a reader holds (and what procfs buffers) to one chain.
+ */
+void atcp_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w)
+{
+	if (i <= atcp_lhash.mask)
+		atcp_walk_hslot(&atcp_lhash.slots[i], net, w);
+	else if (i - (atcp_lhash.mask + 1) <= atcp_ehash.mask)
+		atcp_walk_hslot(&atcp_ehash.slots[i - (atcp_lhash.mask + 1)],
+				net, w);
 }
 
 /* Walk every listener, then every connection, of @net. */
 void atcp_walk_socks(struct net *net, struct atcp_walker *w)
 {
-	atcp_walk_table(&atcp_lhash, net, w);
-	atcp_walk_table(&atcp_ehash, net, w);
+	unsigned int i, n = atcp_walk_slots();
+
+	for (i = 0; i < n; i++)
+		atcp_walk_slot(net, i, w);
 }

@@ -247,6 +247,108 @@ static int count_states(int nsfd, int proto, int port, bool local, int st)
 }
 
 /* state_hist(): "STATE:COUNT ..." of the entries on @port, for diagnostics */
+/*
+ * /proc/net/atcp of namespace @nsfd, read @chunk bytes per read(): its
+ * entries as "local rem st" strings, NULL on error.  *n gets their count;
+ * *numbered is false unless the "sl" column counts 0, 1, 2, ...
+ */
+static char **proc_entries(int nsfd, size_t chunk, int *n, bool *numbered)
+{
+	size_t len = 0, cap = 1 << 20;
+	char *text = malloc(cap), *line, *save;
+	char **ent = NULL;
+	int fd, cnt = 0, room = 0;
+	ssize_t r;
+
+	*n = 0;
+	*numbered = true;
+	if (!text || setns(nsfd, CLONE_NEWNET)) {
+		free(text);
+		return NULL;
+	}
+	fd = open("/proc/thread-self/net/atcp", O_RDONLY);
+	if (setns(nsfd_self, CLONE_NEWNET))
+		tap_diag("cannot return to the initial namespace");
+	if (fd < 0) {
+		free(text);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < chunk + 1) {
+			char *t = realloc(text, cap *= 2);
+
+			if (!t)
+				break;
+			text = t;
+		}
+		r = read(fd, text + len, chunk);
+		if (r <= 0)
+			break;
+		len += r;
+	}
+	close(fd);
+	text[len] = 0;
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		char local[32], rem[32], st[8];
+		int sl;
+
+		if (sscanf(line, " %d: %31s %31s %7s", &sl, local, rem, st) != 4)
+			continue;
+		if (sl != cnt)
+			*numbered = false;
+		if (cnt == room) {
+			char **e = realloc(ent, (room = room * 2 + 64) * sizeof(*e));
+
+			if (!e)
+				break;
+			ent = e;
+		}
+		if (asprintf(&ent[cnt], "%s %s %s", local, rem, st) < 0)
+			break;
+		cnt++;
+	}
+	free(text);
+	*n = cnt;
+	return ent;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * A reader that takes /proc/net/atcp 61 bytes at a time sees the entries
+ * of one large read: the file is produced a hash chain at a time and
+ * resumed between reads, and must neither lose, repeat nor renumber lines.
+ */
+static void check_proc_reads(const char *tag, int nsfd, int want)
+{
+	int n_small, n_big, i, same = 0;
+	bool num_small, num_big;
+	char **small = proc_entries(nsfd, 61, &n_small, &num_small);
+	char **big = proc_entries(nsfd, 1 << 20, &n_big, &num_big);
+
+	if (small && big && n_small == n_big) {
+		qsort(small, n_small, sizeof(*small), cmp_str);
+		qsort(big, n_big, sizeof(*big), cmp_str);
+		for (i = 0; i < n_small; i++)
+			same += !strcmp(small[i], big[i]);
+	}
+	tap_ok(small && big && n_big >= want && n_small == n_big &&
+	       same == n_big && num_small && num_big,
+	       "%s: /proc/net/atcp read 61 bytes at a time lists the %d entries of one large read, numbered alike (%d, %d same, numbered %s/%s)",
+	       tag, n_big, n_small, same, num_small ? "yes" : "no",
+	       num_big ? "yes" : "no");
+	for (i = 0; small && i < n_small; i++)
+		free(small[i]);
+	for (i = 0; big && i < n_big; i++)
+		free(big[i]);
+	free(small);
+	free(big);
+}
+
 static void state_hist(int nsfd, int proto, int port, bool local)
 {
 	static const char *const names[] = { "?", "ESTAB", "SYN-SENT",
@@ -738,6 +840,8 @@ static void variant(int sproto, int cproto, int port, bool busy)
 		show_counters(ns_a);
 		show_counters(ns_b);
 	}
+	if (cproto && cproto != 6)
+		check_proc_reads(tag, nsfd_a, NCONN);
 	n = nconn ? wait_states(nsfd_b, sproto, port, true,
 				0, 0, 10) : -1;
 	if (!tap_ok(n == 0, "%s: the server side keeps nothing but its listener (%s: %d)",
