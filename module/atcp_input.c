@@ -1005,7 +1005,7 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
 		      !!atcp_seg_has(seg, TCPHDR_FIN);
-	bool fin_acked = false;
+	bool fin_acked = false, zero_window = false;
 
 	if (atcp_paws_reject(as, seg)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PAWSDROPS);
@@ -1040,9 +1040,23 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			atcp_send_synack(sk);
 			goto drop;
 		}
-		if (!atcp_seg_has(seg, TCPHDR_RST))
-			atcp_send_ack(sk);
-		goto drop;
+		/*
+		 * A closed window takes no data, "but special allowance
+		 * should be made to accept valid ACKs" (RFC 9293 3.10.7.4):
+		 * a segment at RCV.NXT (a window probe, data sent before the
+		 * window closed) has its ACK field processed, as in Linux,
+		 * and only its data dropped.  Else a peer whose ACKs ride on
+		 * its data would not get them through until the window opens.
+		 */
+		if (!atcp_receive_window(as) && seg->seq == as->rcv_nxt &&
+		    (seg->flags & (TCPHDR_ACK | TCPHDR_RST | TCPHDR_SYN)) ==
+		    TCPHDR_ACK) {
+			zero_window = true;
+		} else {
+			if (!atcp_seg_has(seg, TCPHDR_RST))
+				atcp_send_ack(sk);
+			goto drop;
+		}
 	}
 
 	/* Second: RST, with RFC 5961 protection. */
@@ -1125,6 +1139,13 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		}
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
+	}
+
+	if (zero_window) {
+		/* Linux: TCPZeroWindowDrop; the peer sends it again */
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ZEROWINDOWDROP);
+		atcp_send_ack(sk);
+		goto drop;
 	}
 
 	/* Seventh and eighth: text and FIN. */

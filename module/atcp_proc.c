@@ -208,6 +208,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_SYNCOOKIESFAILED]	= "SyncookiesFailed",
 	[ATCP_MIB_REQQFULLDOCOOKIES]	= "ReqQFullDoCookies",
 	[ATCP_MIB_REQQFULLDROP]		= "ReqQFullDrop",
+	[ATCP_MIB_ZEROWINDOWDROP]	= "ZeroWindowDrop",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

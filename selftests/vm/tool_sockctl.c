@@ -31,9 +31,12 @@
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat (TCP_*)
+ *	getsockopt NAME        an int option of the connection socket, by
+ *	                       the names sockopt takes: ok V
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss
  *	                       or snd_cwnd
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
+ *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
  *	writable               poll() for POLLOUT, without waiting: ok 1 / ok 0
  *	close                  close the connection
@@ -484,22 +487,23 @@ static void cmd_linger0(void)
 	reply("ok");
 }
 
+static const struct {
+	const char *name;
+	int level, opt;
+} int_opts[] = {
+	{ "keepalive", SOL_SOCKET, SO_KEEPALIVE },
+	{ "keepidle", IPPROTO_TCP, TCP_KEEPIDLE },
+	{ "keepintvl", IPPROTO_TCP, TCP_KEEPINTVL },
+	{ "keepcnt", IPPROTO_TCP, TCP_KEEPCNT },
+	{ "user_timeout", IPPROTO_TCP, TCP_USER_TIMEOUT },
+	{ "sndbuf", SOL_SOCKET, SO_SNDBUF },
+	{ "rcvbuf", SOL_SOCKET, SO_RCVBUF },
+	{ "maxseg", IPPROTO_TCP, TCP_MAXSEG },
+	{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
+};
+
 static void cmd_sockopt(char *arg)
 {
-	static const struct {
-		const char *name;
-		int level, opt;
-	} opts[] = {
-		{ "keepalive", SOL_SOCKET, SO_KEEPALIVE },
-		{ "keepidle", IPPROTO_TCP, TCP_KEEPIDLE },
-		{ "keepintvl", IPPROTO_TCP, TCP_KEEPINTVL },
-		{ "keepcnt", IPPROTO_TCP, TCP_KEEPCNT },
-		{ "user_timeout", IPPROTO_TCP, TCP_USER_TIMEOUT },
-		{ "sndbuf", SOL_SOCKET, SO_SNDBUF },
-		{ "rcvbuf", SOL_SOCKET, SO_RCVBUF },
-		{ "maxseg", IPPROTO_TCP, TCP_MAXSEG },
-		{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
-	};
 	char *val = arg ? strchr(arg, ' ') : NULL;
 	size_t i;
 	int v;
@@ -508,15 +512,32 @@ static void cmd_sockopt(char *arg)
 		return reply("err EINVAL usage: sockopt NAME VALUE");
 	*val++ = 0;
 	v = atoi(val);
-	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
-		if (strcmp(arg, opts[i].name))
+	for (i = 0; i < ARRAY_SIZE(int_opts); i++) {
+		if (strcmp(arg, int_opts[i].name))
 			continue;
-		if (setsockopt(cfd, opts[i].level, opts[i].opt, &v,
+		if (setsockopt(cfd, int_opts[i].level, int_opts[i].opt, &v,
 			       sizeof(v)) < 0)
 			return reply_err(errno, arg);
 		return reply("ok");
 	}
 	reply("err EINVAL unknown option '%s'", arg);
+}
+
+static void cmd_getsockopt(const char *arg)
+{
+	socklen_t len = sizeof(int);
+	size_t i;
+	int v;
+
+	for (i = 0; arg && i < ARRAY_SIZE(int_opts); i++) {
+		if (strcmp(arg, int_opts[i].name))
+			continue;
+		if (getsockopt(cfd, int_opts[i].level, int_opts[i].opt, &v,
+			       &len) < 0)
+			return reply_err(errno, arg);
+		return reply("ok %d", v);
+	}
+	reply("err EINVAL usage: getsockopt NAME");
 }
 
 static void cmd_socket(const char *arg)
@@ -576,12 +597,12 @@ static void cmd_send_nb(const char *arg)
 	reply("ok %llu", (unsigned long long)done);
 }
 
-static void cmd_notsent(void)
+static void cmd_outq(unsigned long req, const char *name)
 {
 	int v;
 
-	if (ioctl(cfd, SIOCOUTQNSD, &v) < 0)
-		return reply_err(errno, "SIOCOUTQNSD");
+	if (ioctl(cfd, req, &v) < 0)
+		return reply_err(errno, name);
 	reply("ok %d", v);
 }
 
@@ -723,12 +744,16 @@ static void run(char *line)
 		cmd_wait_connect();
 	else if (!strcmp(cmd, "socket"))
 		cmd_socket(arg);
+	else if (!strcmp(cmd, "getsockopt"))
+		cmd_getsockopt(arg);
 	else if (!strcmp(cmd, "info"))
 		cmd_info(arg);
 	else if (!strcmp(cmd, "send-nb"))
 		cmd_send_nb(arg);
 	else if (!strcmp(cmd, "notsent"))
-		cmd_notsent();
+		cmd_outq(SIOCOUTQNSD, "SIOCOUTQNSD");
+	else if (!strcmp(cmd, "outq"))
+		cmd_outq(SIOCOUTQ, "SIOCOUTQ");
 	else if (!strcmp(cmd, "writable"))
 		cmd_writable();
 	else if (!strcmp(cmd, "send"))

@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""tool_rawpeer - a TCP peer made of raw packets, for what Linux never sends.
+
+    tool_rawpeer.py IFACE SRC DST PORT [--ready FILE] [--timeout S]
+
+Connects from SRC (a port of its own) to DST:PORT with a handshake of its
+own (MSS 1000, no other option), sends 1000-byte segments until the
+server's receive window is closed, creates FILE, and waits for data from
+the server (the test has the server's application send some).  It does
+not acknowledge that data at once: it answers as a BSD stack probes a
+closed window, with one byte of data at the server's RCV.NXT whose ACK
+field acknowledges the server's data.  The server must take the ACK and
+drop only the byte.  Prints "ok ..." with the server's reply to the
+probe, or "err ..." and exits 1.  The host's own stack must not answer
+the server (the test drops its RSTs).
+"""
+import argparse
+import os
+import select
+import sys
+import time
+
+from scapy.all import IP, TCP, conf, raw
+
+SEG = 1000
+
+
+class Peer:
+    def __init__(self, iface, src, dst, dport):
+        self.src, self.dst, self.dport = src, dst, dport
+        self.sport = 40000 + os.getpid() % 20000
+        self.out = conf.L3socket(iface=iface)
+        self.inp = conf.L2listen(
+            iface=iface,
+            filter="tcp and src host %s and src port %d and dst port %d" %
+            (dst, dport, self.sport))
+
+    def send(self, flags, seq, ack, data=b"", options=None):
+        tcp = TCP(sport=self.sport, dport=self.dport, flags=flags,
+                  seq=seq % (1 << 32), ack=ack % (1 << 32), window=65535,
+                  options=options or [])
+        self.out.send(IP(src=self.src, dst=self.dst) / tcp / data)
+
+    def recv(self, timeout):
+        """The next segment from the server, or None after timeout s."""
+        end = time.monotonic() + timeout
+        while True:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.inp], [], [], left)
+            if not r:
+                return None
+            pkt = self.inp.recv()
+            if pkt is not None and TCP in pkt:
+                return pkt[TCP]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("iface")
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("port", type=int)
+    ap.add_argument("--ready")
+    ap.add_argument("--timeout", type=float, default=20)
+    a = ap.parse_args()
+    conf.verb = 0
+    deadline = time.monotonic() + a.timeout
+    p = Peer(a.iface, a.src, a.dst, a.port)
+
+    iss = 1000000
+    p.send("S", iss, 0, options=[("MSS", SEG)])
+    seg = p.recv(3)
+    if seg is None or seg.flags != "SA" or seg.ack != iss + 1:
+        print("err no SYN-ACK: %r" % (seg and seg.summary()))
+        return 1
+    rcv_nxt = seg.seq + 1
+    snd_nxt = iss + 1
+    p.send("A", snd_nxt, rcv_nxt)
+
+    # Fill the server's window; it is closed when an ACK of everything
+    # sent offers no more room.
+    right = snd_nxt + seg.window
+    sent = 0
+    while time.monotonic() < deadline:
+        room = (right - snd_nxt) % (1 << 32)
+        if room and room < (1 << 31):
+            n = min(room, SEG)
+            p.send("A", snd_nxt, rcv_nxt, b"d" * n)
+            snd_nxt += n
+            sent += n
+            continue
+        seg = p.recv(0.5)
+        if seg is None:
+            break
+        if seg.flags.R:
+            print("err the server reset the connection")
+            return 1
+        right = seg.ack + seg.window
+        if seg.ack == snd_nxt % (1 << 32) and seg.window == 0:
+            break
+    else:
+        print("err the window did not close in %g s" % a.timeout)
+        return 1
+    if (right - snd_nxt) % (1 << 32):
+        print("err the window stayed open after %d bytes" % sent)
+        return 1
+
+    if a.ready:
+        open(a.ready, "w").close()
+    while True:
+        seg = p.recv(max(deadline - time.monotonic(), 0.01))
+        if seg is None:
+            print("err no data from the server after %d bytes" % sent)
+            return 1
+        if len(seg.payload):
+            break
+    data_end = seg.seq + len(raw(seg.payload))
+
+    # The probe: one byte at RCV.NXT, acknowledging the server's data.
+    p.send("A", snd_nxt, data_end, b"p")
+    reply = p.recv(2)
+    if reply is None:
+        print("err no answer to the probe")
+        return 1
+    print("ok window closed after %d bytes; probe at %d acks %d; "
+          "the server answers ack %d win %d" %
+          (sent, snd_nxt % (1 << 32), data_end % (1 << 32), reply.ack,
+           reply.window))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
