@@ -59,6 +59,7 @@ struct atcp_sysctl {
 	int min_snd_mss;
 	int slow_start_after_idle;
 	unsigned int notsent_lowat;
+	int moderate_rcvbuf;
 };
 
 struct atcp_mib;

@@ -831,7 +831,8 @@ static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
  * Receive buffer auto-tuning, like Linux's dynamic right-sizing: once per
  * round trip, size the buffer for twice what the reader consumed in the
  * last one (and twice again for skb overhead), up to rmem[2].  A reader
- * that falls behind does not grow it.  SO_RCVBUF turns this off.
+ * that falls behind does not grow it.  SO_RCVBUF, or moderate_rcvbuf 0,
+ * turns this off.
  */
 static void atcp_rcv_space_adjust(struct sock *sk)
 {
@@ -845,7 +846,8 @@ static void atcp_rcv_space_adjust(struct sock *sk)
 	copied = as->copied_seq - as->rcvq_seq;
 	if (copied > as->rcvq_space) {
 		as->rcvq_space = copied;
-		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		if (READ_ONCE(atcp_net(sock_net(sk))->sysctl.moderate_rcvbuf) &&
+		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
 			u64 want = min_t(u64, (u64)copied * 4, max);
 
 			if (want > READ_ONCE(sk->sk_rcvbuf))

@@ -137,6 +137,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(abort_on_overflow, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(min_snd_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
 	ATCP_SYSCTL(slow_start_after_idle, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(moderate_rcvbuf, &atcp_zero, &atcp_one),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -212,6 +213,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->min_snd_mss = TCP_MIN_SND_MSS;
 	s->slow_start_after_idle = 1;
 	s->notsent_lowat = UINT_MAX;
+	s->moderate_rcvbuf = 1;
 }
 
 int atcp_sysctl_net_init(struct net *net)

@@ -1,10 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# test_sender - the knobs that shape what a sender puts on the wire, for
-# atcp and, side by side, for Linux TCP with the same settings.  The
-# sender is the server in $NS_B; the receiver is always a Linux TCP
-# client, so both senders face the same peer.
+# test_sender - the knobs that shape what a sender puts on the wire (and
+# the receive buffer that paces it), for atcp and, side by side, for
+# Linux TCP with the same settings.  The stack under test is the server in
+# $NS_B; its peer is always a Linux TCP client, so both face the same
+# peer.
 #
 #  - min_snd_mss: the client asks for an MSS of 88 (TCP_MAXSEG).  The
 #    sender uses it (76 bytes of payload beside the timestamp option)
@@ -22,6 +23,9 @@
 #    notsent_lowat 16384 a non-blocking send stops early and poll()
 #    reports it not writable; TCP_NOTSENT_LOWAT 1000000 on the socket
 #    overrides the sysctl and it is writable again.
+#  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
+#    receive buffer grows beyond rmem's default of 131072 with 1, and
+#    stays there with 0.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
@@ -168,6 +172,38 @@ for sp in "$P" 0; do
 		sc_stop c
 		sc_stop s
 		knob "$NS_B" "$sp" notsent_lowat 4294967295
+		port=$((port + 1))
+	done
+done
+
+# ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
+
+for sp in "$P" 0; do
+	for on in 1 0; do
+		tag="$(proto_name "$sp") receiver, moderate_rcvbuf $on"
+		knob "$NS_B" "$sp" moderate_rcvbuf "$on"
+		if sc_pair 0 "$sp" $port; then
+			tap_result 0 "$tag: connection established"
+			sc_send s "recv 8388608"
+			sc c "send 8388608"
+			sc_get s
+			expect "$tag: 8 MiB arrive" "ok 8388608" "$R"
+			sc s "getsockopt rcvbuf"
+			rcvbuf=${R#ok }
+			if [ "$on" = 1 ]; then
+				ok=$([ "$rcvbuf" -gt 131072 ] 2>/dev/null && echo 0 || echo 1)
+				tap_result "$ok" "$tag: the receive buffer grew beyond 131072 ($rcvbuf)"
+			else
+				tap_is "$tag: the receive buffer stays at 131072" \
+					"$rcvbuf" 131072
+			fi
+		else
+			tap_result 1 "$tag: connection established"
+			no_connection "$tag" "8 MiB arrive" "the receive buffer"
+		fi
+		sc_stop c
+		sc_stop s
+		knob "$NS_B" "$sp" moderate_rcvbuf 1
 		port=$((port + 1))
 	done
 done

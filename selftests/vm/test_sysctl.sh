@@ -49,6 +49,7 @@ wmem              4096_16384_4194304  1000_2000_3000  3000_2000_1000 0_1_2
 min_snd_mss       48                500               47 65536 -1
 slow_start_after_idle 1             0                 2 -1
 notsent_lowat     4294967295        16384             -1 4294967296
+moderate_rcvbuf   1                 0                 2 -1
 "
 
 # value NS KNOB: the knob's value, blanks squeezed to '_'
