@@ -12,7 +12,7 @@
 #    under the default floor of 48, and 488 under a floor of 500; the
 #    data still arrives.
 #  - slow_start_after_idle: after a 4 MiB transfer grew the congestion
-#    window, the connection idles 2.5 s (over ten RTOs).  With 1 the next
+#    window, the connection idles 1.5 s (seven RTOs).  With 1 the next
 #    send finds the window back at the initial 10 (RFC 5681 4.1), with
 #    0 the window is kept.
 #  - an application that sends a little at a time never fills the
@@ -78,12 +78,12 @@ for sp in "$P" 0; do
 			tap_diag "$tag: congestion window after 4 MiB: $before"
 			tap_result "$([ "$before" -gt 12 ] 2>/dev/null && echo 0 || echo 1)" \
 				"$tag: the transfer grew the window beyond 12 ($before)"
-			sc s "sleep 2500"
+			sc s "sleep 1500"
 			sc s "send 1000"
 			sc c "recv 1000"
 			sc s "info snd_cwnd"
 			after=${R#ok }
-			tap_diag "$tag: after 2.5 s idle and 1000 bytes: $after"
+			tap_diag "$tag: after 1.5 s idle and 1000 bytes: $after"
 			if [ "$on" = 1 ]; then
 				ok=$([ "$after" -le 12 ] 2>/dev/null && echo 0 || echo 1)
 				tap_result "$ok" "$tag: idle restarts the window from 10 ($after)"
