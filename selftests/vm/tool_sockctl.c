@@ -387,7 +387,8 @@ static void cmd_wait_connect(void)
 	reply("ok");
 }
 
-static void cmd_send(const char *arg)
+/* Send N bytes; @nb: without blocking, stopping at the first EAGAIN. */
+static void cmd_send(const char *arg, bool nb)
 {
 	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
 	uint8_t buf[16384];
@@ -400,10 +401,12 @@ static void cmd_send(const char *arg)
 		for (i = 0; i < k; i++)
 			buf[i] = pattern(sent + i);
 		arm();
-		r = send(cfd, buf, k, MSG_NOSIGNAL);
+		r = send(cfd, buf, k, MSG_NOSIGNAL | (nb ? MSG_DONTWAIT : 0));
 		disarm();
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && errno == EAGAIN && nb)
+			break;
 		if (r <= 0)
 			return reply("err %s send after %llu bytes",
 				     r ? errname(errno) : "0",
@@ -569,34 +572,6 @@ static void cmd_info(const char *arg)
 	reply("err EINVAL unknown field '%s'", arg);
 }
 
-/* Send up to N bytes without blocking; stop at the first EAGAIN. */
-static void cmd_send_nb(const char *arg)
-{
-	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
-	uint8_t buf[16384];
-
-	while (done < n) {
-		size_t k = n - done < sizeof(buf) ? n - done : sizeof(buf);
-		ssize_t r;
-		size_t i;
-
-		for (i = 0; i < k; i++)
-			buf[i] = pattern(sent + i);
-		r = send(cfd, buf, k, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0 && errno == EAGAIN)
-			break;
-		if (r <= 0)
-			return reply("err %s send after %llu bytes",
-				     r ? errname(errno) : "0",
-				     (unsigned long long)done);
-		sent += r;
-		done += r;
-	}
-	reply("ok %llu", (unsigned long long)done);
-}
-
 static void cmd_outq(unsigned long req, const char *name)
 {
 	int v;
@@ -749,7 +724,7 @@ static void run(char *line)
 	else if (!strcmp(cmd, "info"))
 		cmd_info(arg);
 	else if (!strcmp(cmd, "send-nb"))
-		cmd_send_nb(arg);
+		cmd_send(arg, true);
 	else if (!strcmp(cmd, "notsent"))
 		cmd_outq(SIOCOUTQNSD, "SIOCOUTQNSD");
 	else if (!strcmp(cmd, "outq"))
@@ -757,7 +732,7 @@ static void run(char *line)
 	else if (!strcmp(cmd, "writable"))
 		cmd_writable();
 	else if (!strcmp(cmd, "send"))
-		cmd_send(arg);
+		cmd_send(arg, false);
 	else if (!strcmp(cmd, "recv"))
 		cmd_recv(arg);
 	else if (!strcmp(cmd, "recv-eof"))
