@@ -35,72 +35,94 @@ sc_topic sender 20
 
 port=25000
 
+# tap_num DESC A OP B: a point passing when the integer test "A OP B"
+# holds (a reply that is not a number fails it).
+tap_num()
+{
+	tap_result "$(test "$2" "$3" "$4" 2>/dev/null && echo 0 || echo 1)" "$1"
+}
+
+# sender_case SP KNOB VALUE DEFAULT BODY [PRE...]: set the knob KNOB of
+# protocol SP in $NS_B to VALUE ("-" for none), connect a Linux client
+# (which first runs each PRE) to a server of SP there, run BODY, then put
+# the knob back to DEFAULT.  BODY sees $tag and the pair c - s; without a
+# connection the points named in $POINTS fail instead.
+sender_case()
+{
+	local sp=$1 name=$2 value=$3 def=$4 body=$5
+
+	shift 5
+	[ "$name" = - ] || knob "$NS_B" "$sp" "$name" "$value"
+	if sc_pair 0 "$sp" $port "$@"; then
+		tap_result 0 "$tag: connection established"
+		"$body"
+	else
+		tap_result 1 "$tag: connection established"
+		no_connection "$tag" "${POINTS[@]}"
+	fi
+	sc_stop c
+	sc_stop s
+	[ "$name" = - ] || knob "$NS_B" "$sp" "$name" "$def"
+	port=$((port + 1))
+}
+
 # ---- min_snd_mss -------------------------------------------------------------
+
+min_snd_mss_body()
+{
+	sc s "info snd_mss"
+	expect "$tag: sends $want bytes a segment" "ok $want" "$R"
+	sc s "send 20000"
+	sc c "recv 20000"
+	expect "$tag: 20000 bytes arrive" "ok 20000" "$R"
+}
 
 for sp in "$P" 0; do
 	for floor in 48 500; do
 		tag="$(proto_name "$sp") sender, min_snd_mss $floor, peer MSS 88"
 		want=$(( (floor > 88 ? floor : 88) - 12 ))
-		knob "$NS_B" "$sp" min_snd_mss "$floor"
-		if sc_pair 0 "$sp" $port "socket" "sockopt maxseg 88"; then
-			tap_result 0 "$tag: connection established"
-			sc s "info snd_mss"
-			expect "$tag: sends $want bytes a segment" "ok $want" "$R"
-			sc s "send 20000"
-			sc c "recv 20000"
-			expect "$tag: 20000 bytes arrive" "ok 20000" "$R"
-		else
-			tap_result 1 "$tag: connection established"
-			no_connection "$tag" "sends $want bytes a segment" \
-				"20000 bytes arrive"
-		fi
-		sc_stop c
-		sc_stop s
-		knob "$NS_B" "$sp" min_snd_mss 48
-		port=$((port + 1))
+		POINTS=("sends $want bytes a segment" "20000 bytes arrive")
+		sender_case "$sp" min_snd_mss "$floor" 48 min_snd_mss_body \
+			"socket" "sockopt maxseg 88"
 	done
 done
 
 # ---- slow_start_after_idle -----------------------------------------------------
 
+idle_body()
+{
+	local before after
+
+	sc_send c "recv 4194304"
+	sc s "send 4194304"
+	sc_get c
+	expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
+	sc s "info snd_cwnd"
+	before=${R#ok }
+	tap_diag "$tag: congestion window after 4 MiB: $before"
+	tap_num "$tag: the transfer grew the window beyond 12 ($before)" \
+		"$before" -gt 12
+	sc s "sleep 1500"
+	sc s "send 1000"
+	sc c "recv 1000"
+	sc s "info snd_cwnd"
+	after=${R#ok }
+	tap_diag "$tag: after 1.5 s idle and 1000 bytes: $after"
+	if [ "$on" = 1 ]; then
+		tap_num "$tag: idle restarts the window from 10 ($after)" \
+			"$after" -le 12
+	else
+		tap_num "$tag: idle keeps the window ($after, was $before)" \
+			"$after" -ge "$before"
+	fi
+}
+
 for sp in "$P" 0; do
 	for on in 1 0; do
 		tag="$(proto_name "$sp") sender, slow_start_after_idle $on"
-		knob "$NS_B" "$sp" slow_start_after_idle "$on"
-		if sc_pair 0 "$sp" $port; then
-			tap_result 0 "$tag: connection established"
-			sc_send c "recv 4194304"
-			sc s "send 4194304"
-			sc_get c
-			expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
-			sc s "info snd_cwnd"
-			before=${R#ok }
-			tap_diag "$tag: congestion window after 4 MiB: $before"
-			tap_result "$([ "$before" -gt 12 ] 2>/dev/null && echo 0 || echo 1)" \
-				"$tag: the transfer grew the window beyond 12 ($before)"
-			sc s "sleep 1500"
-			sc s "send 1000"
-			sc c "recv 1000"
-			sc s "info snd_cwnd"
-			after=${R#ok }
-			tap_diag "$tag: after 1.5 s idle and 1000 bytes: $after"
-			if [ "$on" = 1 ]; then
-				ok=$([ "$after" -le 12 ] 2>/dev/null && echo 0 || echo 1)
-				tap_result "$ok" "$tag: idle restarts the window from 10 ($after)"
-			else
-				ok=$([ "$after" -ge "$before" ] 2>/dev/null && echo 0 || echo 1)
-				tap_result "$ok" "$tag: idle keeps the window ($after, was $before)"
-			fi
-		else
-			tap_result 1 "$tag: connection established"
-			no_connection "$tag" "4 MiB arrive" \
-				"the transfer grew the window beyond 12" \
-				"idle changes the window as the knob says"
-		fi
-		sc_stop c
-		sc_stop s
-		knob "$NS_B" "$sp" slow_start_after_idle 1
-		port=$((port + 1))
+		POINTS=("4 MiB arrive" "the transfer grew the window beyond 12"
+			"idle changes the window as the knob says")
+		sender_case "$sp" slow_start_after_idle "$on" 1 idle_body
 	done
 done
 
@@ -109,102 +131,92 @@ done
 # The window grows only while it limits sending (RFC 7661): 50 requests
 # of 1000 bytes, each answered before the next, never fill the initial
 # window, so it stays at 10 (it grew by one segment per ACK before).
+app_limited_body()
+{
+	local got=0 i cwnd
+
+	for ((i = 0; i < 50; i++)); do
+		sc s "send 1000"
+		sc c "recv 1000"
+		[ "$R" = "ok 1000" ] && got=$((got + 1))
+	done
+	tap_is "$tag: every request arrives" "$got" 50
+	sc s "info snd_cwnd"
+	cwnd=${R#ok }
+	tap_num "$tag: the window stays near the initial 10 ($cwnd)" \
+		"$cwnd" -le 12
+}
+
 for sp in "$P" 0; do
 	tag="$(proto_name "$sp") sender, 50 x 1000 bytes one at a time"
-	if sc_pair 0 "$sp" $port; then
-		tap_result 0 "$tag: connection established"
-		got=0
-		for ((i = 0; i < 50; i++)); do
-			sc s "send 1000"
-			sc c "recv 1000"
-			[ "$R" = "ok 1000" ] && got=$((got + 1))
-		done
-		tap_is "$tag: every request arrives" "$got" 50
-		sc s "info snd_cwnd"
-		cwnd=${R#ok }
-		tap_result "$([ "$cwnd" -le 12 ] 2>/dev/null && echo 0 || echo 1)" \
-			"$tag: the window stays near the initial 10 ($cwnd)"
-	else
-		tap_result 1 "$tag: connection established"
-		no_connection "$tag" "every request arrives" \
-			"the window stays near the initial 10"
-	fi
-	sc_stop c
-	sc_stop s
-	port=$((port + 1))
+	POINTS=("every request arrives" "the window stays near the initial 10")
+	sender_case "$sp" - - - app_limited_body
 done
 
 # ---- notsent_lowat ---------------------------------------------------------------
 
+lowat_body()
+{
+	local queued
+
+	sc s "sockopt sndbuf 1000000"
+	sc s "send-nb 50000"
+	queued=${R#ok }
+	sc s "sleep 200"
+	sc s "notsent"
+	tap_diag "$tag: queued $queued bytes, $R unsent"
+	sc s "writable"
+	if [ "$mark" = 16384 ]; then
+		tap_num "$tag: a non-blocking send stops early ($queued of 50000)" \
+			"$queued" -lt 50000
+		expect "$tag: poll() says not writable" "ok 0" "$R"
+		sc s "sockopt notsent_lowat 1000000"
+		sc s "writable"
+		expect "$tag: TCP_NOTSENT_LOWAT 1000000 overrides it: writable" \
+			"ok 1" "$R"
+	else
+		expect "$tag: a non-blocking send takes all 50000" \
+			"ok 50000" "ok $queued"
+		expect "$tag: poll() says writable" "ok 1" "$R"
+	fi
+	sc c "recv $queued"
+	expect "$tag: the receiver then reads all $queued" "ok $queued" "$R"
+}
+
 for sp in "$P" 0; do
 	for mark in 4294967295 16384; do
 		tag="$(proto_name "$sp") sender, notsent_lowat $mark, peer not reading"
-		knob "$NS_B" "$sp" notsent_lowat "$mark"
-		if sc_pair 0 "$sp" $port "socket" "sockopt rcvbuf 2048"; then
-			tap_result 0 "$tag: connection established"
-			sc s "sockopt sndbuf 1000000"
-			sc s "send-nb 50000"
-			queued=${R#ok }
-			sc s "sleep 200"
-			sc s "notsent"
-			tap_diag "$tag: queued $queued bytes, $R unsent"
-			sc s "writable"
-			if [ "$mark" = 16384 ]; then
-				tap_result "$([ "$queued" -lt 50000 ] 2>/dev/null && echo 0 || echo 1)" \
-					"$tag: a non-blocking send stops early ($queued of 50000)"
-				expect "$tag: poll() says not writable" "ok 0" "$R"
-				sc s "sockopt notsent_lowat 1000000"
-				sc s "writable"
-				expect "$tag: TCP_NOTSENT_LOWAT 1000000 overrides it: writable" \
-					"ok 1" "$R"
-			else
-				expect "$tag: a non-blocking send takes all 50000" \
-					"ok 50000" "ok $queued"
-				expect "$tag: poll() says writable" "ok 1" "$R"
-			fi
-			sc c "recv $queued"
-			expect "$tag: the receiver then reads all $queued" \
-				"ok $queued" "$R"
-		else
-			tap_result 1 "$tag: connection established"
-			no_connection "$tag" "the send" "poll()" "the receiver reads all"
-		fi
-		sc_stop c
-		sc_stop s
-		knob "$NS_B" "$sp" notsent_lowat 4294967295
-		port=$((port + 1))
+		POINTS=("the send" "poll()" "the receiver reads all")
+		sender_case "$sp" notsent_lowat "$mark" 4294967295 lowat_body \
+			"socket" "sockopt rcvbuf 2048"
 	done
 done
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 
+rcvbuf_body()
+{
+	local rcvbuf
+
+	sc_send s "recv 8388608"
+	sc c "send 8388608"
+	sc_get s
+	expect "$tag: 8 MiB arrive" "ok 8388608" "$R"
+	sc s "getsockopt rcvbuf"
+	rcvbuf=${R#ok }
+	if [ "$on" = 1 ]; then
+		tap_num "$tag: the receive buffer grew beyond 131072 ($rcvbuf)" \
+			"$rcvbuf" -gt 131072
+	else
+		tap_is "$tag: the receive buffer stays at 131072" "$rcvbuf" 131072
+	fi
+}
+
 for sp in "$P" 0; do
 	for on in 1 0; do
 		tag="$(proto_name "$sp") receiver, moderate_rcvbuf $on"
-		knob "$NS_B" "$sp" moderate_rcvbuf "$on"
-		if sc_pair 0 "$sp" $port; then
-			tap_result 0 "$tag: connection established"
-			sc_send s "recv 8388608"
-			sc c "send 8388608"
-			sc_get s
-			expect "$tag: 8 MiB arrive" "ok 8388608" "$R"
-			sc s "getsockopt rcvbuf"
-			rcvbuf=${R#ok }
-			if [ "$on" = 1 ]; then
-				ok=$([ "$rcvbuf" -gt 131072 ] 2>/dev/null && echo 0 || echo 1)
-				tap_result "$ok" "$tag: the receive buffer grew beyond 131072 ($rcvbuf)"
-			else
-				tap_is "$tag: the receive buffer stays at 131072" \
-					"$rcvbuf" 131072
-			fi
-		else
-			tap_result 1 "$tag: connection established"
-			no_connection "$tag" "8 MiB arrive" "the receive buffer"
-		fi
-		sc_stop c
-		sc_stop s
-		knob "$NS_B" "$sp" moderate_rcvbuf 1
-		port=$((port + 1))
+		POINTS=("8 MiB arrive" "the receive buffer")
+		sender_case "$sp" moderate_rcvbuf "$on" 1 rcvbuf_body
 	done
 done
 
