@@ -79,28 +79,41 @@ sc_send()
 	printf '%s\n' "$*" >&"${SC_IN[$name]}"
 }
 
+# nap: sleep 20 ms without a fork, as a timed read on a FIFO that no one
+# writes.
+nap()
+{
+	if [ -z "$NAP_FD" ]; then
+		mkfifo "$TMP/nap" && exec {NAP_FD}<> "$TMP/nap"
+	fi
+	read -r -t 0.02 -u "$NAP_FD"
+}
+
 # sc_get NAME: the next reply line into $R ("err DEAD" / "err NOREPLY").
+# Never a timed read on the reply FIFO itself: one that times out just as
+# the line comes in can take the newline with it (bash), and the reply is
+# lost.  tool_sockctl writes each reply with one write(), so once input
+# shows (read -t 0), the whole line is there.
 sc_get()
 {
-	local name=$1 i part=""
+	local name=$1 fd=${SC_OUT[$1]} i
 
-	for ((i = 0; i < (T + 5) * 5; i++)); do
-		# a read that times out keeps what it got of the line in R
-		if IFS= read -r -t 0.2 -u "${SC_OUT[$name]}" R; then
-			R=$part$R
-			return 0
+	for ((i = 0; i < (T + 5) * 50; i++)); do
+		if read -r -t 0 -u "$fd"; then
+			IFS= read -r -t 5 -u "$fd" R
+			return
 		fi
-		part+=$R
 		if ! kill -0 "${SC_PID[$name]}" 2>/dev/null; then
-			if IFS= read -r -t 0.2 -u "${SC_OUT[$name]}" R; then
-				R=$part$R
-				return 0
+			if read -r -t 0 -u "$fd"; then
+				IFS= read -r -t 5 -u "$fd" R
+				return
 			fi
-			R="err DEAD $part $(tr '\n' ' ' < "$TMP/$name.err")"
+			R="err DEAD $(tr '\n' ' ' < "$TMP/$name.err")"
 			return 1
 		fi
+		nap
 	done
-	R="err NOREPLY $part"
+	R="err NOREPLY"
 	return 1
 }
 
