@@ -31,8 +31,12 @@ all: modules tools
 modules:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ATCP_TEST_MODULES=m modules
 
-tools:
+tools: scripts/libatcpize.so
 	$(MAKE) -C selftests/vm
+
+# atcpize's preload library (scripts/atcpize is its launcher)
+scripts/libatcpize.so: scripts/libatcpize.c
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $<
 
 unit:
 	$(MAKE) -C selftests/unit run
@@ -65,13 +69,16 @@ docs: scripts/atcp-fsm-dot
 deps:
 	scripts/setup.sh
 
-install: modules
+install: modules scripts/libatcpize.so
 	install -D -m 0644 module/atcp.ko \
 		$(DESTDIR)/lib/modules/$(KVER)/updates/atcp.ko
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	install -D -m 0644 module/include/uapi/linux/atcp.h \
 		$(DESTDIR)$(PREFIX)/include/linux/atcp.h
 	install -D -m 0755 scripts/atcp-ss $(DESTDIR)$(PREFIX)/bin/atcp-ss
+	install -D -m 0755 scripts/atcpize $(DESTDIR)$(PREFIX)/bin/atcpize
+	install -D -m 0644 scripts/libatcpize.so \
+		$(DESTDIR)$(PREFIX)/lib/atcp/libatcpize.so
 
 bench: all
 	scripts/bench
@@ -80,7 +87,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ATCP_TEST_MODULES=m clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean
-	rm -rf .vm scripts/atcp-fsm-dot
+	rm -rf .vm scripts/atcp-fsm-dot scripts/libatcpize.so
 
 .PHONY: all modules tools unit check vmtest sparse checkpatch deps install \
 	bench docs clean

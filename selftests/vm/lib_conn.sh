@@ -347,13 +347,27 @@ atcp_stat()
 		/proc/net/atcp_stat
 }
 
+# linux_mib NS FILE SECTION NAME: a counter of Linux's in NS, from
+# /proc/net/FILE (snmp or netstat), where a SECTION line of names is
+# followed by one of values.
+linux_mib()
+{
+	ip netns exec "$1" awk -v s="$3:" -v n="$4" '
+		$1 == s && !h { for (i = 2; i <= NF; i++) c[i] = $i; h = 1; next }
+		$1 == s { for (i = 2; i <= NF; i++) if (c[i] == n) print $i }' \
+		"/proc/net/$2"
+}
+
 # linux_tcpext NS NAME: a TcpExt counter of Linux TCP in NS (nstat names).
 linux_tcpext()
 {
-	ip netns exec "$1" awk -v n="$2" '
-		$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) c[i] = $i; h = 1; next }
-		$1 == "TcpExt:" { for (i = 2; i <= NF; i++) if (c[i] == n) print $i }' \
-		/proc/net/netstat
+	linux_mib "$1" netstat TcpExt "$2"
+}
+
+# linux_tcp NS NAME: a Tcp counter of Linux TCP in NS (ActiveOpens, ...).
+linux_tcp()
+{
+	linux_mib "$1" snmp Tcp "$2"
 }
 
 # sc_pair CP SP PORT [PRE...]: tool_sockctl c in $NS_A (protocol CP)
