@@ -10,6 +10,8 @@
 #   ATCP_BENCH_ACCEL TCG or KVM (set by scripts/bench)
 #   ATCP_BENCH_TW    TIME-WAIT entries to create (default 1000000; 0: none)
 #   ATCP_BENCH_FLOOD 0 skips the SYN flood figures (default 1)
+#   ATCP_BENCH_EST   idle connections to hold for the memory figure
+#                    (default 100000; 0: none)
 #
 # Each run gets a fresh pair of namespaces, so TIME_WAIT left by one run
 # never slows the next.  A figure atcp cannot produce (no engine yet, a
@@ -18,8 +20,10 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 tool=$top/selftests/vm/build/tool_bench
 loop=$top/selftests/vm/build/tool_connloop
+atcpize=$top/scripts/atcpize
 flood=$top/selftests/vm/build/tool_synflood
 tw_want=${ATCP_BENCH_TW:-1000000}
+est_want=${ATCP_BENCH_EST:-100000}
 proto=${ATCP_PROTO:-253}
 runs=${ATCP_BENCH_RUNS:-3}
 secs=${ATCP_BENCH_SECS:-5}
@@ -78,10 +82,46 @@ topo_up()
 }
 trap 'topo_down; ip netns del "$NS_F" 2>/dev/null; rm -f "$ready" "$log"' EXIT
 
+# iperf_once PROTO STREAMS: unmodified iperf3 for $secs s with STREAMS
+# parallel streams, each end under atcpize (Linux TCP for protocol 0);
+# prints "result mbps=M", what the receiver counted.
+iperf_once()
+{
+	local p=$1 n=$2 spid i out rc=1 wrap=()
+
+	[ "$p" = 0 ] || wrap=("$atcpize" run --protocol "$p")
+	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
+	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
+		"${pin_server[@]}" "${wrap[@]}" iperf3 -s -1 -B "$ADDR_B" -p $port \
+		> /dev/null 2>> "$log" &
+	spid=$!
+	for i in $(seq 100); do
+		ip netns exec "$NS_B" sh -c "cat /proc/net/tcp /proc/net/atcp 2>/dev/null" |
+			grep -q ":$(printf %04X $port) 00000000:0000 0A" && break
+		kill -0 "$spid" 2>/dev/null || break
+		sleep 0.1
+	done
+	out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
+		"${pin_client[@]}" "${wrap[@]}" iperf3 -c "$ADDR_B" -p $port \
+		-t "$secs" -P "$n" -J 2>> "$log")
+	rc=$?
+	kill "$spid" 2>/dev/null
+	wait "$spid" 2>/dev/null
+	topo_down
+	[ $rc = 0 ] || { echo "iperf3 exit $rc" >> "$log"; return 1; }
+	printf '%s\n' "$out" | python3 -c '
+import json, sys
+end = json.load(sys.stdin)["end"]
+print("result mbps=%.1f" % (end["sum_received"]["bits_per_second"] / 1e6))'
+}
+
 # run_once PROTO MODE: one measurement; prints the "result ..." line.
 run_once()
 {
 	local p=$1 mode=$2 spid i out rc
+	case $mode in
+	iperf*) iperf_once "$p" "${mode#iperf}"; return ;;
+	esac
 	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
 	rm -f "$ready"
 	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
@@ -127,6 +167,8 @@ record()
 	local v
 	case $2 in
 	bulk) v=$(field "$3" mbps); eval "$1_bulk+=(\"\$v\")" ;;
+	iperf1) v=$(field "$3" mbps); eval "$1_ip1+=(\"\$v\")" ;;
+	iperf8) v=$(field "$3" mbps); eval "$1_ip8+=(\"\$v\")" ;;
 	crr) v=$(field "$3" cps); eval "$1_cps+=(\"\$v\")" ;;
 	rr) v=$(field "$3" p50_us); eval "$1_p50+=(\"\$v\")"
 	    v=$(field "$3" p99_us); eval "$1_p99+=(\"\$v\")" ;;
@@ -159,9 +201,13 @@ echo "bench: $runs runs of ${secs}s per figure; atcp = protocol $proto, Linux TC
 # Runs alternate between the two stacks, so that drift in the machine's
 # speed (TCG shares the host's CPUs) is spread over both columns alike.  A
 # stack that fails a run is not run again for that figure.
-a_bulk=() a_cps=() a_p50=() a_p99=()
-n_bulk=() n_cps=() n_p50=() n_p99=()
-for mode in bulk crr rr; do
+a_bulk=() a_cps=() a_p50=() a_p99=() a_ip1=() a_ip8=()
+n_bulk=() n_cps=() n_p50=() n_p99=() n_ip1=() n_ip8=()
+modes="bulk crr rr"
+if command -v iperf3 > /dev/null && [ -f "$top/scripts/libatcpize.so" ]; then
+	modes+=" iperf1 iperf8"
+fi
+for mode in $modes; do
 	a_ok=1 n_ok=1
 	for r in $(seq "$runs"); do
 		for stack in a n; do
@@ -183,7 +229,7 @@ for mode in bulk crr rr; do
 		done
 	done
 done
-for v in bulk cps p50 p99; do
+for v in bulk cps p50 p99 ip1 ip8; do
 	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
 done
 
@@ -254,6 +300,64 @@ if [ "$tw_want" -gt 0 ]; then
 	n_twn=$TW_N n_twb=$TW_B n_tws=$TW_SECS n_twe=$TW_EMPTY n_twf=$TW_FULL
 fi
 
+# ---- idle established connections ---------------------------------------------
+#
+# est_run PROTO N: N connections of PROTO from NS_A to 32 ports of a server
+# of the same stack in NS_B (tool_connloop -H), held open and idle.  Sets
+# EST_SOCK (the object size of the stack's socket cache: ATCP, TCP) and
+# EST_B (the growth of all slab memory, /proc/meminfo's Slab, over the 2N
+# sockets: what one idle end costs with its file, inode, dentry, hash
+# entries and epoll item, which both stacks pay alike).
+est_run()
+{
+	local p=$1 n=$2 spid cpid out="" s0 s1 cache=TCP
+
+	EST_SOCK=n/a EST_B=n/a
+	[ "$p" = 0 ] || cache=ATCP
+	topo_up || return 1
+	if [ "$p" = 0 ]; then
+		ip netns exec "$NS_A" sh -c 'echo 1024 65535 > /proc/sys/net/ipv4/ip_local_port_range'
+	else
+		ip netns exec "$NS_A" sh -c 'echo 1024 65535 > /proc/sys/net/atcp/local_port_range'
+	fi
+	rm -f "$ready" "$ready.out"
+	ip netns exec "$NS_B" timeout -k 5 900 "$loop" server -p "$p" \
+		-l "$ADDR_B:20000-20031" -R "$ready" > /dev/null 2>> "$log" &
+	spid=$!
+	for _ in $(seq 100); do [ -e "$ready" ] && break; sleep 0.1; done
+	sync
+	echo 2 > /proc/sys/vm/drop_caches
+	s0=$(awk '$1 == "Slab:" { print $2 }' /proc/meminfo)
+	ip netns exec "$NS_A" timeout -k 5 900 "$loop" client -q -H -p "$p" \
+		-c "$ADDR_B:20000-20031" -n "$n" -j 4 > "$ready.out" 2>> "$log" &
+	cpid=$!
+	for _ in $(seq 8000); do
+		out=$(cat "$ready.out")
+		[ -n "$out" ] && break
+		kill -0 "$cpid" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "bench: protocol $p, $n idle connections: $out" >&2
+	if [ "$out" != "${out#ok}" ]; then
+		sleep 2
+		s1=$(awk '$1 == "Slab:" { print $2 }' /proc/meminfo)
+		EST_B=$(awk -v a="$s0" -v b="$s1" -v n="$n" \
+			'BEGIN { printf "%.0f\n", (b - a) * 1024 / (2 * n) }')
+		EST_SOCK=$(awk -v c="$cache" '$1 == c { print $4 }' /proc/slabinfo)
+	fi
+	kill "$cpid" "$spid" 2>/dev/null
+	wait "$cpid" "$spid" 2>/dev/null
+	rm -f "$ready.out"
+	topo_down
+}
+
+if [ "$est_want" -gt 0 ]; then
+	est_run "$proto" "$est_want"
+	a_ests=$EST_SOCK a_estb=$EST_B
+	est_run 0 "$est_want"
+	n_ests=$EST_SOCK n_estb=$EST_B
+fi
+
 # ---- a SYN flood ---------------------------------------------------------------
 #
 # flood_run PROTO: a server of PROTO with the default syncookies (1) and
@@ -318,6 +422,16 @@ printf "$fmt" "bulk throughput, 1 conn (Mbit/s)" "$a_bulk" "$n_bulk" "$(ratio "$
 printf "$fmt" "connection rate, 4 thr (conn/s)" "$a_cps" "$n_cps" "$(ratio "$a_cps" "$n_cps")"
 printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "$n_p50")"
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
+if [ "$modes" != "${modes%iperf8}" ]; then
+	printf "$fmt" "iperf3 atcpize, 1 stream (Mbit/s)" "$a_ip1" "$n_ip1" "$(ratio "$a_ip1" "$n_ip1")"
+	printf "$fmt" "iperf3 atcpize, 8 streams (Mbit/s)" "$a_ip8" "$n_ip8" "$(ratio "$a_ip8" "$n_ip8")"
+fi
+if [ "$est_want" -gt 0 ]; then
+	echo
+	echo "Idle established connections: $est_want, both ends in this VM, held open."
+	printf "$fmt" "socket object (slab B)" "$a_ests" "$n_ests" "$(ratio "$a_ests" "$n_ests")"
+	printf "$fmt" "slab per socket, all caches (B)" "$a_estb" "$n_estb" "$(ratio "$a_estb" "$n_estb")"
+fi
 if [ "$tw_want" -gt 0 ]; then
 	echo
 	echo "TIME-WAIT: atcp $tw_want connections, Linux TCP $tw_linux, each closed by the client"

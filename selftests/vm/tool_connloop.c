@@ -5,7 +5,7 @@
  *
  *	tool_connloop server [-p PROTO] -l ADDR:PORT[-LAST] [-R FILE]
  *	tool_connloop client [-p PROTO] -c ADDR:PORT[-LAST] -n N [-j THREADS]
- *			     [-x] [-q]
+ *			     [-x] [-q] [-H]
  *
  *	-p N	socket(AF_INET, SOCK_STREAM, N); default 0 (Linux TCP)
  *	-l	server: listen on every port from PORT to LAST; each accepted
@@ -20,13 +20,16 @@
  *	-x	client: expect the local ports to run out: stop at the first
  *		failed connect() and report it
  *	-q	client: quiet; no progress lines on stderr
+ *	-H	client: hold every connection open and idle instead: connect()
+ *		and nothing more; once all N are up, print the "ok" line and
+ *		wait for a signal (the server holds its ends as long)
  *
  * Client output, one line: "ok N secs=S cps=R" when all N connected, or
  * "err ERRNAME after I ms=M" for the first failure, after I connections,
  * M being how long the failing connect() took.  Exit status 0 for "ok", 1
  * for "err" (with -x, 0 for "err" and 1 for "ok"), 2 for bad usage.
  * Every connect() and read is bounded by SO_SNDTIMEO and SO_RCVTIMEO of
- * 10 s.
+ * 10 s.  Both sides raise their open-file limit to what they need.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -40,6 +43,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,7 +56,7 @@ static int proto;
 static struct in_addr addr;
 static int port_lo, port_hi;
 static long total;
-static bool expect_exhaustion, quiet;
+static bool expect_exhaustion, quiet, hold;
 static atomic_long next_conn, done_conns;
 static atomic_bool stop;
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -85,6 +89,23 @@ static const char *errname(int e)
 	}
 }
 
+/* Room for N more descriptors; root may raise the hard limit too. */
+static void raise_nofile(long n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	n += 64;
+	if ((rlim_t)n <= rl.rlim_cur)
+		return;
+	rl.rlim_cur = n;
+	if (rl.rlim_max < (rlim_t)n)
+		rl.rlim_max = n;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		perror("setrlimit(RLIMIT_NOFILE)");
+}
+
 static int parse_target(const char *s)
 {
 	const char *ports;
@@ -114,6 +135,7 @@ static int server(const char *ready)
 	int lfds[MAX_PORTS], n = port_hi - port_lo + 1, ep, i, one = 1;
 	char buf[4096];
 
+	raise_nofile(1 << 20);
 	ep = epoll_create1(0);
 	if (ep < 0)
 		return perror("epoll_create1"), 1;
@@ -208,6 +230,11 @@ static void *client_thread(void *arg)
 			close(fd);
 			break;
 		}
+		if (hold) {
+			/* the descriptor stays open until the process ends */
+			atomic_fetch_add(&done_conns, 1);
+			continue;
+		}
 		errno = 0;
 		if (shutdown(fd, SHUT_WR) || read(fd, &byte, 1) != 0) {
 			fail(errno ? errno : EPROTO, atomic_load(&done_conns),
@@ -229,6 +256,8 @@ static int client(int threads)
 	double t0 = now(), secs;
 	int i;
 
+	if (hold)
+		raise_nofile(total);
 	for (i = 0; i < threads; i++)
 		pthread_create(&tids[i], NULL, client_thread, NULL);
 	for (i = 0; i < threads; i++)
@@ -240,6 +269,11 @@ static int client(int threads)
 		return expect_exhaustion ? 0 : 1;
 	}
 	printf("ok %ld secs=%.1f cps=%.0f\n", total, secs, total / secs);
+	if (hold) {
+		fflush(stdout);
+		for (;;)
+			pause();
+	}
 	return expect_exhaustion ? 1 : 0;
 }
 
@@ -247,7 +281,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: tool_connloop server [-p PROTO] -l ADDR:PORT[-LAST] [-R FILE]\n"
-		"       tool_connloop client [-p PROTO] -c ADDR:PORT[-LAST] -n N [-j T] [-x] [-q]\n");
+		"       tool_connloop client [-p PROTO] -c ADDR:PORT[-LAST] -n N [-j T] [-x] [-q] [-H]\n");
 	return 2;
 }
 
@@ -263,7 +297,7 @@ int main(int argc, char **argv)
 	if (!is_server && strcmp(argv[1], "client"))
 		return usage();
 	optind = 2;
-	while ((c = getopt(argc, argv, "p:l:c:R:n:j:xq")) != -1) {
+	while ((c = getopt(argc, argv, "p:l:c:R:n:j:xqH")) != -1) {
 		switch (c) {
 		case 'p':
 			proto = atoi(optarg);
@@ -286,6 +320,9 @@ int main(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'H':
+			hold = true;
 			break;
 		default:
 			return usage();
