@@ -19,6 +19,7 @@
 
 #include <uapi/linux/atcp.h>
 
+#include "atcp_cubic.h"
 #include "atcp_fsm.h"
 #include "atcp_opt.h"
 #include "atcp_rto.h"
@@ -60,6 +61,7 @@ struct atcp_sysctl {
 	int slow_start_after_idle;
 	unsigned int notsent_lowat;
 	int moderate_rcvbuf;
+	int congestion_control;	/* enum atcp_ca */
 };
 
 struct atcp_mib;
@@ -160,8 +162,10 @@ struct atcp_sock {
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
 	u32 ts_offset;		/* our TSval = ms clock + offset */
 
-	/* Retransmission and congestion control (NewReno). */
+	/* Retransmission and congestion control (atcp_cong.c). */
 	struct atcp_rto rto;
+	struct atcp_cubic cubic;
+	u8 ca;			/* enum atcp_ca, fixed when the TCB is set up */
 	u32 cwnd;		/* segments */
 	u32 cwnd_cnt;
 	u32 ssthresh;
@@ -246,6 +250,7 @@ struct atcp_sock {
 		int keepalive_probes;
 		u32 user_timeout;	/* ms */
 		u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0: sysctl */
+		u8 ca;			/* TCP_CONGESTION + 1, 0: sysctl */
 	} opts;
 };
 
@@ -387,6 +392,29 @@ enum {
 /* Limits. */
 #define ATCP_MAX_HEADER		MAX_TCP_HEADER
 #define ATCP_INIT_CWND		10
+
+/* Congestion control algorithms, by the names Linux gives them. */
+enum atcp_ca {
+	ATCP_CA_RENO,		/* "reno": NewReno (RFC 5681, RFC 6582) */
+	ATCP_CA_CUBIC,		/* "cubic": RFC 9438, the default */
+	ATCP_CA_NUM
+};
+
+#define ATCP_CA_NAME_MAX	16	/* TCP_CA_NAME_MAX */
+
+const char *atcp_ca_name(unsigned int ca);
+int atcp_ca_find(const char *name);
+void atcp_cong_init(struct sock *sk);
+void atcp_cong_set(struct sock *sk, unsigned int ca);
+u32 atcp_cong_ssthresh(struct atcp_sock *as);
+void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes);
+void atcp_cong_restart(struct atcp_sock *as);
+
+static inline u32 atcp_flight_segs(const struct atcp_sock *as)
+{
+	return DIV_ROUND_UP(as->snd_max - as->snd_una, as->mss_cache);
+}
+
 #define ATCP_DEFAULT_MSS	536
 #define ATCP_DELACK_MIN		(HZ / 25)	/* 40 ms, like Linux */
 #define ATCP_TIMEOUT_INIT	HZ		/* RFC 6298 initial RTO */

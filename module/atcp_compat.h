@@ -3,9 +3,9 @@
  * atcp_compat.h - the only header the pure protocol code may include.
  *
  * The state engine, sequence arithmetic, option codec, syncookie codec,
- * RTO estimator and TIME_WAIT hashing are written once and compiled twice:
- * into atcp.ko and into the user-space unit tests and fuzzers under
- * selftests/unit/.  This header maps the few kernel facilities they use
+ * RTO estimator, CUBIC's window arithmetic and TIME_WAIT hashing are written
+ * once and compiled twice: into atcp.ko and into the user-space unit tests
+ * and fuzzers under selftests/unit/.  This header maps the few kernel facilities they use
  * onto libc when __KERNEL__ is not defined, so the very same source runs
  * in both places.
  */
@@ -16,6 +16,7 @@
 
 #include <linux/types.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #include <linux/bug.h>
 #include <linux/siphash.h>

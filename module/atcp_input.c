@@ -223,42 +223,6 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	return acked;
 }
 
-/*
- * Grow the window only while it limits sending (see atcp_cwnd_validate()).
- * In slow start, as Linux, it may still grow up to twice the largest
- * flight of the round: that flight doubles each round trip.
- */
-static bool atcp_cwnd_limited(const struct atcp_sock *as)
-{
-	if (as->cwnd < as->ssthresh)
-		return as->cwnd < 2 * as->max_flight;
-	return as->cwnd_limited;
-}
-
-static void atcp_cong_on_ack(struct atcp_sock *as, u32 acked_bytes)
-{
-	u32 segs = DIV_ROUND_UP(acked_bytes, as->mss_cache);
-
-	if (!atcp_cwnd_limited(as))
-		return;
-	if (as->cwnd < as->ssthresh) {
-		as->cwnd += segs;		/* slow start */
-		if (as->cwnd > as->ssthresh)
-			as->cwnd = as->ssthresh;
-		return;
-	}
-	as->cwnd_cnt += segs;		/* congestion avoidance */
-	if (as->cwnd_cnt >= as->cwnd) {
-		as->cwnd_cnt -= as->cwnd;
-		as->cwnd++;
-	}
-}
-
-static u32 atcp_flight_segs(const struct atcp_sock *as)
-{
-	return DIV_ROUND_UP(as->snd_max - as->snd_una, as->mss_cache);
-}
-
 /* RFC 5681 3.2 / RFC 6582: the third duplicate ACK. */
 static void atcp_fast_retransmit(struct sock *sk)
 {
@@ -267,7 +231,7 @@ static void atcp_fast_retransmit(struct sock *sk)
 
 	if (!skb || skb == as->send_head)
 		return;
-	as->ssthresh = max_t(u32, atcp_flight_segs(as) / 2, 2);
+	as->ssthresh = atcp_cong_ssthresh(as);
 	as->cwnd = as->ssthresh + 3;
 	as->recover = as->snd_max;
 	as->in_recovery = 1;
@@ -397,7 +361,7 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 	if (!as->in_recovery) {
 		if (as->sacked_out < 3 * as->mss_cache && as->dupacks < 3)
 			return;
-		as->ssthresh = max_t(u32, atcp_flight_segs(as) / 2, 2);
+		as->ssthresh = atcp_cong_ssthresh(as);
 		as->cwnd = as->ssthresh;
 		as->recover = as->snd_max;
 		as->in_recovery = 1;
@@ -484,7 +448,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 				atcp_retransmit_skb(sk, skb);
 		}
 	} else {
-		atcp_cong_on_ack(as, acked);
+		atcp_cong_avoid(as, acked);
 		atcp_sndbuf_grow(sk);
 		if (as->sack_ok && sacked)
 			atcp_sack_recovery(sk, acked + sacked);

@@ -609,6 +609,7 @@ void atcp_cwnd_restart_after_idle(struct sock *sk)
 	while ((idle -= rto) > 0 && cwnd > restart)
 		cwnd >>= 1;
 	as->cwnd = max(cwnd, restart);
+	atcp_cong_restart(as);
 }
 
 /*

@@ -37,6 +37,8 @@ void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
 	u32 delta;
 	u64 var4;
 
+	if (!r->min_rtt_us || rtt_us < r->min_rtt_us)
+		r->min_rtt_us = rtt_us;
 	if (!r->have_sample) {
 		r->srtt_us = rtt_us;
 		r->rttvar_us = rtt_us >> 1;

@@ -37,6 +37,7 @@ struct atcp_rto {
 	u32 srtt_us;
 	u32 rttvar_us;
 	u32 rto_us;		/* computed RTO, before backoff */
+	u32 min_rtt_us;		/* smallest sample, 0: none yet */
 	u32 min_rto_us;
 	u32 max_rto_us;
 	u8 backoff;		/* timeouts since the last reset */

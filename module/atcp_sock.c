@@ -284,6 +284,7 @@ void atcp_init_tcb(struct sock *sk)
 		      ATCP_RTO_MAX_US);
 	as->cwnd = ATCP_INIT_CWND;
 	as->ssthresh = TCP_INFINITE_SSTHRESH;
+	atcp_cong_init(sk);
 	as->mss_cache = ATCP_DEFAULT_MSS;
 	as->advmss = ATCP_DEFAULT_MSS;
 	as->ts_ok = !!READ_ONCE(s->timestamps);
@@ -1052,6 +1053,30 @@ static bool atcp_sol(int level)
 	return level == SOL_TCP || level == atcp_protocol;
 }
 
+/* TCP_CONGESTION: a name, not NUL-terminated necessarily, as for Linux. */
+static int atcp_set_congestion(struct sock *sk, sockptr_t optval,
+			       unsigned int optlen)
+{
+	char name[ATCP_CA_NAME_MAX];
+	long len;
+	int ca;
+
+	if (optlen < 1)
+		return -EINVAL;
+	len = strncpy_from_sockptr(name, optval,
+				   min_t(long, ATCP_CA_NAME_MAX - 1, optlen));
+	if (len < 0)
+		return -EFAULT;
+	name[len] = '\0';
+	ca = atcp_ca_find(name);
+	if (ca < 0)
+		return ca;
+	lock_sock(sk);
+	atcp_cong_set(sk, ca);
+	release_sock(sk);
+	return 0;
+}
+
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1060,6 +1085,8 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 
 	if (!atcp_sol(level))
 		return ip_setsockopt(sk, level, optname, optval, optlen);
+	if (optname == TCP_CONGESTION)
+		return atcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -1203,6 +1230,15 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		return -EINVAL;
 
 	switch (optname) {
+	case TCP_CONGESTION: {
+		char name[ATCP_CA_NAME_MAX] = "";
+
+		strscpy(name, atcp_ca_name(READ_ONCE(as->ca)), sizeof(name));
+		len = min_t(unsigned int, len, ATCP_CA_NAME_MAX);
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
 	case TCP_INFO: {
 		struct tcp_info info;
 

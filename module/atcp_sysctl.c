@@ -52,6 +52,51 @@ static int atcp_port_range_handler(struct ctl_table *table, int write,
 	return err;
 }
 
+/*
+ * congestion_control: the algorithm of new connections, by name; an
+ * unknown name fails with ENOENT and changes nothing, as Linux's.
+ */
+static int atcp_congestion_handler(struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *ca = table->data;
+	char name[ATCP_CA_NAME_MAX];
+	struct ctl_table t = {
+		.data = name,
+		.maxlen = sizeof(name),
+	};
+	int err, found;
+
+	strscpy(name, atcp_ca_name(READ_ONCE(*ca)), sizeof(name));
+	err = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	found = atcp_ca_find(name);
+	if (found < 0)
+		return found;
+	WRITE_ONCE(*ca, found);
+	return 0;
+}
+
+/* available_congestion_control: what congestion_control takes, read-only. */
+static int atcp_available_ca_handler(struct ctl_table *table, int write,
+				     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char list[ATCP_CA_NUM * ATCP_CA_NAME_MAX] = "";
+	struct ctl_table t = {
+		.data = list,
+		.maxlen = sizeof(list),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ATCP_CA_NUM; i++) {
+		if (i)
+			strlcat(list, " ", sizeof(list));
+		strlcat(list, atcp_ca_name(i), sizeof(list));
+	}
+	return proc_dostring(&t, write, buffer, lenp, ppos);
+}
+
 /* tw_timeout: existing TIME_WAIT entries follow a new value at once. */
 static int atcp_tw_timeout_handler(struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
@@ -148,6 +193,22 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		.proc_handler	= proc_douintvec,
 	},
 	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct atcp_sysctl,
+						   congestion_control),
+		.maxlen		= ATCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= atcp_congestion_handler,
+	},
+	{
+		.procname	= "available_congestion_control",
+		.data		= (void *)offsetof(struct atcp_sysctl,
+						   congestion_control),
+		.maxlen		= ATCP_CA_NUM * ATCP_CA_NAME_MAX,
+		.mode		= 0444,
+		.proc_handler	= atcp_available_ca_handler,
+	},
+	{
 		.procname	= "local_port_range",
 		.data		= (void *)offsetof(struct atcp_sysctl,
 						   local_port_range),
@@ -214,6 +275,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->slow_start_after_idle = 1;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
+	s->congestion_control = ATCP_CA_CUBIC;
 }
 
 int atcp_sysctl_net_init(struct net *net)

@@ -181,8 +181,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TIMEOUTS);
 	if (!as->retransmits) {
-		as->ssthresh = max_t(u32, (as->snd_max - as->snd_una) /
-					  as->mss_cache / 2, 2);
+		as->ssthresh = atcp_cong_ssthresh(as);
 		/* the oldest segment went out about one RTO ago */
 		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));
 	}

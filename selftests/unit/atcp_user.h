@@ -37,6 +37,16 @@ typedef uint32_t __be32;
 #define max_t(type, a, b)	((type)(a) > (type)(b) ? (type)(a) : (type)(b))
 #define clamp_t(type, v, lo, hi) min_t(type, max_t(type, v, lo), hi)
 
+static inline u64 div64_u64(u64 dividend, u64 divisor)
+{
+	return dividend / divisor;
+}
+
+static inline s64 div64_s64(s64 dividend, s64 divisor)
+{
+	return dividend / divisor;
+}
+
 #define cpu_to_be16(x)	htons(x)
 #define cpu_to_be32(x)	htonl(x)
 #define be16_to_cpu(x)	ntohs(x)

@@ -23,6 +23,10 @@
 #    notsent_lowat 16384 a non-blocking send stops early and poll()
 #    reports it not writable; TCP_NOTSENT_LOWAT 1000000 on the socket
 #    overrides the sysctl and it is writable again.
+#  - congestion_control: a connection accepted under "cubic" (the
+#    default) or "reno" uses that algorithm (TCP_CONGESTION reads it),
+#    refuses an unknown name with ENOENT, switches to the other one and
+#    still moves 4 MiB.
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
 #    receive buffer grows beyond rmem's default of 131072 with 1, and
 #    stays there with 0.
@@ -189,6 +193,34 @@ for sp in "$P" 0; do
 		POINTS=("the send" "poll()" "the receiver reads all")
 		sender_case "$sp" notsent_lowat "$mark" 4294967295 lowat_body \
 			"socket" "sockopt rcvbuf 2048"
+	done
+done
+
+# ---- congestion_control and TCP_CONGESTION -----------------------------------
+
+cc_body()
+{
+	sc s "cc"
+	expect "$tag: the connection uses $cc" "ok $cc" "$R"
+	sc s "cc bogus"
+	expect "$tag: TCP_CONGESTION bogus is refused" "err ENOENT *" "$R"
+	sc s "cc $other"
+	r1=$R
+	sc s "cc"
+	expect "$tag: TCP_CONGESTION switches it to $other" "ok ok $other" "$r1 $R"
+	sc_send c "recv 4194304"
+	sc s "send 4194304"
+	sc_get c
+	expect "$tag: 4 MiB arrive after the switch" "ok 4194304" "$R"
+}
+
+for sp in "$P" 0; do
+	for cc in cubic reno; do
+		other=reno
+		[ $cc = reno ] && other=cubic
+		tag="$(proto_name "$sp") sender, congestion_control $cc"
+		POINTS=("the connection uses" "bogus" "switches" "4 MiB arrive")
+		sender_case "$sp" congestion_control "$cc" cubic cc_body
 	done
 done
 

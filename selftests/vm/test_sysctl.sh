@@ -21,7 +21,9 @@ cleanup()
 }
 trap cleanup EXIT
 
-# knob default good bad...   ("*": any default; vectors use '_' for blanks)
+# knob default good bad...   ("*": any default; vectors use '_' for blanks;
+# a bad value is refused with EINVAL, or with the error after its '=';
+# good "-": a read-only knob, whose writes fail with EACCES)
 TABLE="
 syn_retries       6                 3                 0 128 -1
 synack_retries    5                 2                 256 -1
@@ -50,6 +52,8 @@ min_snd_mss       48                500               47 65536 -1
 slow_start_after_idle 1             0                 2 -1
 notsent_lowat     4294967295        16384             -1 4294967296
 moderate_rcvbuf   1                 0                 2 -1
+congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
+available_congestion_control reno_cubic -             -
 "
 
 # value NS KNOB: the knob's value, blanks squeezed to '_'
@@ -69,6 +73,8 @@ put()
 	else
 		case $err in
 		*"Invalid argument"*) echo EINVAL ;;
+		*"No such file or directory"*) echo ENOENT ;;
+		*"Permission denied"*) echo EACCES ;;
 		*) echo "error: $err" ;;
 		esac
 	fi
@@ -93,11 +99,23 @@ while read -r knob def good bad; do
 	else
 		tap_is "$knob: readable, default $def" "$cur" "$def"
 	fi
+	if [ "$good" = - ]; then
+		tap_is "$knob: read-only, a write fails with EACCES" \
+			"$(put "$NS" "$knob" 1)" EACCES
+		tap_is "$knob: and the value stays $cur" "$(value "$NS" "$knob")" "$cur"
+		tap_is "$knob: another namespace has the same" \
+			"$(value "$NS2" "$knob")" "$cur"
+		continue
+	fi
 	tap_is "$knob: $good is accepted" "$(put "$NS" "$knob" "$good")" ok
 	tap_is "$knob: and reads back" "$(value "$NS" "$knob")" "$good"
 	for b in $bad; do
-		tap_is "$knob: $b is refused with EINVAL" \
-			"$(put "$NS" "$knob" "$b")" EINVAL
+		want=EINVAL
+		case $b in
+		*=*) want=${b#*=} b=${b%%=*} ;;
+		esac
+		tap_is "$knob: '$b' is refused with $want" \
+			"$(put "$NS" "$knob" "$b")" "$want"
 		tap_is "$knob: and the value stays $good" \
 			"$(value "$NS" "$knob")" "$good"
 	done

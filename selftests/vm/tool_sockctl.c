@@ -33,6 +33,7 @@
  *	                       user_timeout, maxseg, notsent_lowat (TCP_*)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
+ *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss
  *	                       or snd_cwnd
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
@@ -117,6 +118,7 @@ static const char *errname(int e)
 	case EINVAL: return "EINVAL";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
 	case ENOPROTOOPT: return "ENOPROTOOPT";
+	case ENOENT: return "ENOENT";
 	case EPROTONOSUPPORT: return "EPROTONOSUPPORT";
 	case EHOSTUNREACH: return "EHOSTUNREACH";
 	case ENETUNREACH: return "ENETUNREACH";
@@ -526,6 +528,23 @@ static void cmd_sockopt(char *arg)
 	reply("err EINVAL unknown option '%s'", arg);
 }
 
+static void cmd_cc(const char *arg)
+{
+	char name[16] = "";
+	socklen_t len = sizeof(name);
+
+	if (arg) {
+		if (setsockopt(cfd, IPPROTO_TCP, TCP_CONGESTION, arg,
+			       strlen(arg)) < 0)
+			return reply_err(errno, "TCP_CONGESTION");
+		return reply("ok");
+	}
+	if (getsockopt(cfd, IPPROTO_TCP, TCP_CONGESTION, name, &len) < 0)
+		return reply_err(errno, "TCP_CONGESTION");
+	name[sizeof(name) - 1] = 0;
+	reply("ok %s", name);
+}
+
 static void cmd_getsockopt(const char *arg)
 {
 	socklen_t len = sizeof(int);
@@ -721,6 +740,8 @@ static void run(char *line)
 		cmd_socket(arg);
 	else if (!strcmp(cmd, "getsockopt"))
 		cmd_getsockopt(arg);
+	else if (!strcmp(cmd, "cc"))
+		cmd_cc(arg);
 	else if (!strcmp(cmd, "info"))
 		cmd_info(arg);
 	else if (!strcmp(cmd, "send-nb"))

@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Congestion control: which algorithm a connection uses, and the window
+ * changes that differ between them.  NewReno ("reno") is written here;
+ * CUBIC's arithmetic ("cubic", the default as in Linux) lives in the pure
+ * atcp_cubic.c.  Slow start, loss recovery and the window validation of
+ * RFC 7661 are the same for both and stay with the input path.
+ *
+ * The algorithm is fixed when a connection's TCB is set up, from
+ * TCP_CONGESTION or else the namespace's congestion_control sysctl, as
+ * Linux fixes icsk_ca_ops; TCP_CONGESTION may change it later.
+ */
+#include "atcp.h"
+
+static const char *const atcp_ca_names[ATCP_CA_NUM] = {
+	[ATCP_CA_RENO]	= "reno",
+	[ATCP_CA_CUBIC]	= "cubic",
+};
+
+const char *atcp_ca_name(unsigned int ca)
+{
+	return ca < ATCP_CA_NUM ? atcp_ca_names[ca] : "?";
+}
+
+/* The algorithm called @name, or -ENOENT as Linux answers. */
+int atcp_ca_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < ATCP_CA_NUM; i++)
+		if (!strcmp(name, atcp_ca_names[i]))
+			return i;
+	return -ENOENT;
+}
+
+void atcp_cong_init(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->opts.ca)
+		as->ca = as->opts.ca - 1;
+	else
+		as->ca = READ_ONCE(atcp_net(sock_net(sk))->sysctl.congestion_control);
+	atcp_cubic_init(&as->cubic);
+}
+
+/* TCP_CONGESTION: the window and ssthresh stay, the new algorithm goes on. */
+void atcp_cong_set(struct sock *sk, unsigned int ca)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->opts.ca = ca + 1;
+	if (as->ca != ca) {
+		as->ca = ca;
+		atcp_cubic_init(&as->cubic);
+		as->cwnd_cnt = 0;
+	}
+}
+
+/* The ssthresh after a congestion event. */
+u32 atcp_cong_ssthresh(struct atcp_sock *as)
+{
+	if (as->ca == ATCP_CA_CUBIC)
+		return atcp_cubic_ssthresh(&as->cubic, as->cwnd);
+	/* RFC 5681 (4): half the flight, at least two segments */
+	return max_t(u32, atcp_flight_segs(as) / 2, 2);
+}
+
+/* After idle the window restarts; CUBIC starts a new epoch from there. */
+void atcp_cong_restart(struct atcp_sock *as)
+{
+	atcp_cubic_reset_epoch(&as->cubic);
+}
+
+/*
+ * Grow the window only while it limits sending (see atcp_cwnd_validate()).
+ * In slow start, as Linux, it may still grow up to twice the largest
+ * flight of the round: that flight doubles each round trip.
+ */
+static bool atcp_cwnd_limited(const struct atcp_sock *as)
+{
+	if (as->cwnd < as->ssthresh)
+		return as->cwnd < 2 * as->max_flight;
+	return as->cwnd_limited;
+}
+
+/* @acked_bytes of new data were acknowledged outside recovery. */
+void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes)
+{
+	u32 segs = DIV_ROUND_UP(acked_bytes, as->mss_cache);
+
+	if (!atcp_cwnd_limited(as))
+		return;
+	if (as->cwnd < as->ssthresh) {
+		as->cwnd += segs;		/* slow start */
+		if (as->cwnd > as->ssthresh)
+			as->cwnd = as->ssthresh;
+		return;
+	}
+	if (as->ca == ATCP_CA_CUBIC) {
+		as->cwnd = atcp_cubic_cong_avoid(&as->cubic, as->cwnd,
+						 &as->cwnd_cnt, segs,
+						 atcp_clock_ms(),
+						 as->rto.min_rtt_us / 1000);
+		return;
+	}
+	as->cwnd_cnt += segs;		/* congestion avoidance */
+	if (as->cwnd_cnt >= as->cwnd) {
+		as->cwnd_cnt -= as->cwnd;
+		as->cwnd++;
+	}
+}

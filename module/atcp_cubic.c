@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp_cubic.c - CUBIC congestion control (RFC 9438), the window arithmetic.
+ *
+ * W_cubic(t) = C * (t - K)^3 + W_max, with C = 0.4 segments/s^3 and t the
+ * time since the epoch began (the first ACK in congestion avoidance after
+ * a reduction), K the time the curve takes back to W_max.  In
+ * milliseconds, C * d^3 is 4 * d^3 / 10^10 segments; K^3 is
+ * (W_max - cwnd) / C s^3, 2.5 * 10^9 * (W_max - cwnd) ms^3.
+ */
+#include "atcp_cubic.h"
+
+/* |t - K| beyond this (about 17 minutes) is cut, so d^3 fits in s64 */
+#define CUBIC_MAX_DELTA_MS	1048576U	/* 2^20 */
+#define CUBIC_MAX_WINDOW	1073741824U	/* 2^30 */
+
+/*
+ * floor(cbrt(x)), by bits from the top: x < 2^64, so the root < 2^22.
+ * try^3 <= x is tested as try^2 <= x / try, which cannot overflow.
+ */
+u32 atcp_cbrt64(u64 x)
+{
+	u64 root = 0;
+	int bit;
+
+	for (bit = 21; bit >= 0; bit--) {
+		u64 try = root | (1ULL << bit);
+
+		if (try * try <= div64_u64(x, try))
+			root = try;
+	}
+	return (u32)root;
+}
+
+/* K, in ms, of a curve from @cwnd back up to @w_max */
+u32 atcp_cubic_k_ms(u32 w_max, u32 cwnd)
+{
+	if (w_max <= cwnd)
+		return 0;
+	return atcp_cbrt64((u64)(w_max - cwnd) * 2500000000ULL);
+}
+
+/* W_cubic at @t_ms into the epoch, in segments, at least 1 */
+u32 atcp_cubic_target(u32 origin, u32 k_ms, u32 t_ms)
+{
+	s64 d = (s64)t_ms - (s64)k_ms;
+	s64 w;
+
+	if (d > (s64)CUBIC_MAX_DELTA_MS)
+		d = CUBIC_MAX_DELTA_MS;
+	if (d < -(s64)CUBIC_MAX_DELTA_MS)
+		d = -(s64)CUBIC_MAX_DELTA_MS;
+	/* 4 * d^3 / 10^10, rounded toward zero either way */
+	w = (s64)origin + div64_s64(4 * d * d * d, 10000000000LL);
+	if (w < 1)
+		return 1;
+	if (w > CUBIC_MAX_WINDOW)
+		return CUBIC_MAX_WINDOW;
+	return (u32)w;
+}
+
+void atcp_cubic_init(struct atcp_cubic *c)
+{
+	*c = (struct atcp_cubic){ 0 };
+}
+
+void atcp_cubic_reset_epoch(struct atcp_cubic *c)
+{
+	c->epoch_start = 0;
+}
+
+/*
+ * A congestion event with the window at @cwnd: remember where it was
+ * (less, when it had not regained the last W_max: fast convergence lets
+ * a newcomer have room) and return the new ssthresh, beta * cwnd.
+ */
+u32 atcp_cubic_ssthresh(struct atcp_cubic *c, u32 cwnd)
+{
+	c->epoch_start = 0;
+	if (cwnd < c->w_max)
+		c->w_max = (u32)((u64)cwnd * (ATCP_CUBIC_BETA_SCALE +
+					      ATCP_CUBIC_BETA) /
+				 (2 * ATCP_CUBIC_BETA_SCALE));
+	else
+		c->w_max = cwnd;
+	return max_t(u32, (u32)((u64)cwnd * ATCP_CUBIC_BETA /
+				ATCP_CUBIC_BETA_SCALE), 2);
+}
+
+/*
+ * The Reno-friendly estimate (RFC 9438 4.3): it grows by alpha =
+ * 3 * (1 - beta) / (1 + beta) segments per window of ACKed segments,
+ * which with beta 717/1024 is 3 * 307 / 1741.
+ */
+static void cubic_update_est(struct atcp_cubic *c, u32 cwnd, u32 acked)
+{
+	u64 grown;
+
+	c->est_acked += acked;
+	grown = (u64)c->est_acked * 3 * (ATCP_CUBIC_BETA_SCALE - ATCP_CUBIC_BETA);
+	if (grown < (u64)cwnd * (ATCP_CUBIC_BETA_SCALE + ATCP_CUBIC_BETA))
+		return;
+	grown /= (u64)cwnd * (ATCP_CUBIC_BETA_SCALE + ATCP_CUBIC_BETA);
+	c->w_est += (u32)grown;
+	c->est_acked = 0;
+}
+
+/*
+ * @acked segments were ACKed in congestion avoidance with the window at
+ * @cwnd; @cwnd_cnt holds ACKed segments between increases.  Returns the
+ * new window.  @min_rtt_ms is the smallest RTT seen, 0 when unknown.
+ */
+u32 atcp_cubic_cong_avoid(struct atcp_cubic *c, u32 cwnd, u32 *cwnd_cnt,
+			  u32 acked, u32 now_ms, u32 min_rtt_ms)
+{
+	u32 t, target, cnt, inc;
+
+	if (!cwnd)
+		cwnd = 1;
+	if (!c->epoch_start) {
+		c->epoch_start = now_ms ? now_ms : 1;
+		c->k_ms = atcp_cubic_k_ms(c->w_max, cwnd);
+		c->origin = max_t(u32, c->w_max, cwnd);
+		c->w_est = cwnd;
+		c->est_acked = 0;
+	}
+	t = now_ms - c->epoch_start + min_rtt_ms;
+	target = atcp_cubic_target(c->origin, c->k_ms, t);
+	/* RFC 9438 4.2: aim at most 1.5 times the window ahead */
+	target = min_t(u32, target, cwnd + cwnd / 2);
+	if (target > cwnd)
+		cnt = cwnd / (target - cwnd);
+	else
+		cnt = 100 * cwnd;	/* at the plateau, almost still */
+	cubic_update_est(c, cwnd, acked);
+	if (c->w_est > cwnd) {
+		/* Reno would be ahead: grow at least at its pace */
+		u32 reno_cnt = cwnd / (c->w_est - cwnd);
+
+		cnt = min_t(u32, cnt, reno_cnt);
+	}
+	c->cnt = max_t(u32, cnt, 2);	/* at most 1.5x per RTT, as Linux */
+
+	/*
+	 * Credit piled up while the pace was slower (at the plateau): one
+	 * segment for it, not a jump when the pace picks up (Linux:
+	 * tcp_cong_avoid_ai()).
+	 */
+	if (*cwnd_cnt >= c->cnt) {
+		*cwnd_cnt = 0;
+		cwnd++;
+	}
+	*cwnd_cnt += acked;
+	if (*cwnd_cnt < c->cnt)
+		return cwnd;
+	inc = *cwnd_cnt / c->cnt;
+	*cwnd_cnt -= inc * c->cnt;
+	if (cwnd + inc > CUBIC_MAX_WINDOW)
+		return CUBIC_MAX_WINDOW;
+	return cwnd + inc;
+}
