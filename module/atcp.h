@@ -458,6 +458,12 @@ static inline u32 atcp_acceptable_seq(const struct atcp_sock *as)
 	return atcp_seq_after(as->snd_max, wnd_end) ? wnd_end : as->snd_max;
 }
 
+/* Bytes queued but never sent (SIOCOUTQNSD, TCP_NOTSENT_LOWAT). */
+static inline u32 atcp_notsent_bytes(const struct atcp_sock *as)
+{
+	return READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
+}
+
 /* Bytes sent and neither acknowledged nor SACKed (the "pipe"). */
 static inline unsigned int atcp_inflight(const struct atcp_sock *as)
 {

@@ -139,22 +139,22 @@ u32 atcp_cubic_cong_avoid(struct atcp_cubic *c, u32 cwnd, u32 *cwnd_cnt,
 
 		cnt = min_t(u32, cnt, reno_cnt);
 	}
-	c->cnt = max_t(u32, cnt, 2);	/* at most 1.5x per RTT, as Linux */
+	cnt = max_t(u32, cnt, 2);	/* at most 1.5x per RTT, as Linux */
 
 	/*
 	 * Credit piled up while the pace was slower (at the plateau): one
 	 * segment for it, not a jump when the pace picks up (Linux:
 	 * tcp_cong_avoid_ai()).
 	 */
-	if (*cwnd_cnt >= c->cnt) {
+	if (*cwnd_cnt >= cnt) {
 		*cwnd_cnt = 0;
 		cwnd++;
 	}
 	*cwnd_cnt += acked;
-	if (*cwnd_cnt < c->cnt)
+	if (*cwnd_cnt < cnt)
 		return cwnd;
-	inc = *cwnd_cnt / c->cnt;
-	*cwnd_cnt -= inc * c->cnt;
+	inc = *cwnd_cnt / cnt;
+	*cwnd_cnt -= inc * cnt;
 	if (cwnd + inc > CUBIC_MAX_WINDOW)
 		return CUBIC_MAX_WINDOW;
 	return cwnd + inc;

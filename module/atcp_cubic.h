@@ -34,7 +34,6 @@ struct atcp_cubic {
 	u32 epoch_start;	/* ms; 0: no epoch under way */
 	u32 w_est;		/* the Reno-friendly estimate, segments */
 	u32 est_acked;		/* ACKed segments not yet in w_est */
-	u32 cnt;		/* ACKed segments per one-segment increase */
 };
 
 void atcp_cubic_init(struct atcp_cubic *c);

@@ -410,8 +410,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		if (as->snd_wnd > prior_wnd || as->in_recovery) {
 			atcp_push(sk, 0);
 			/* what went out may take notsent below its mark */
-			if (sk->sk_socket && sk_stream_memory_free(sk))
-				atcp_write_space(sk);
+			atcp_write_space(sk);
 		}
 		return false;
 	}
@@ -460,8 +459,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		atcp_arm_tlp_timer(sk);
 
 	atcp_push(sk, 0);
-	if (sk->sk_socket && sk_stream_memory_free(sk))
-		atcp_write_space(sk);
+	atcp_write_space(sk);	/* it wakes writers only if there is room */
 	return as->fin_queued && as->snd_una == as->write_seq;
 }
 

@@ -405,9 +405,7 @@ static bool atcp_stream_memory_free(const struct sock *sk, int wake)
 	const struct atcp_sock *as = atcp_sk(sk);
 	u32 lowat = READ_ONCE(as->opts.notsent_lowat) ? :
 		    READ_ONCE(atcp_net(sock_net(sk))->sysctl.notsent_lowat);
-	u32 notsent = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
-
-	return ((u64)notsent << wake) < lowat;
+	return ((u64)atcp_notsent_bytes(as) << wake) < lowat;
 }
 
 void atcp_write_space(struct sock *sk)
@@ -1038,7 +1036,7 @@ static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	case SIOCOUTQNSD:
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
-		answ = READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
+		answ = atcp_notsent_bytes(as);
 		break;
 	default:
 		return -ENOIOCTLCMD;
@@ -1207,7 +1205,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_received = as->bytes_received;
 	info->tcpi_segs_out = as->segs_out;
 	info->tcpi_segs_in = as->segs_in;
-	info->tcpi_notsent_bytes = as->write_seq - as->snd_max;
+	info->tcpi_notsent_bytes = atcp_notsent_bytes(as);
 	info->tcpi_data_segs_in = as->data_segs_in;
 	info->tcpi_data_segs_out = as->data_segs_out;
 	info->tcpi_bytes_sent = as->bytes_sent;
