@@ -96,18 +96,17 @@ nap()
 # shows (read -t 0), the whole line is there.
 sc_get()
 {
-	local name=$1 fd=${SC_OUT[$1]} i
+	local name=$1 fd=${SC_OUT[$1]} i alive
 
 	for ((i = 0; i < (T + 5) * 50; i++)); do
+		# alive before the look at the FIFO: a last reply is not missed
+		kill -0 "${SC_PID[$name]}" 2>/dev/null
+		alive=$?
 		if read -r -t 0 -u "$fd"; then
 			IFS= read -r -t 5 -u "$fd" R
 			return
 		fi
-		if ! kill -0 "${SC_PID[$name]}" 2>/dev/null; then
-			if read -r -t 0 -u "$fd"; then
-				IFS= read -r -t 5 -u "$fd" R
-				return
-			fi
+		if [ $alive != 0 ]; then
 			R="err DEAD $(tr '\n' ' ' < "$TMP/$name.err")"
 			return 1
 		fi

@@ -88,17 +88,27 @@ carried_by_atcp()
 		"client 1 server 1 linux 0 0"
 }
 
-# wait_listen PORT PID: the server in $NS_B listens on PORT within 10 s.
-wait_listen()
+# listening PORT LOG TAG: the server $srv in $NS_B listens on PORT within
+# 10 s; else its LOG is shown and the point "TAG: the server listens" fails.
+listening()
 {
 	for _ in $(seq 200); do
 		case " $(states "$NS_B" "$P" "$1") " in
 		*" LISTEN "*) return 0 ;;
 		esac
-		kill -0 "$2" 2>/dev/null || return 1
+		kill -0 "$srv" 2>/dev/null || break
 		sleep 0.05
 	done
+	sed 's/^/# /' "$2"
+	tap_result 1 "$3: the server listens"
 	return 1
+}
+
+# unserve: stop the server $srv.
+unserve()
+{
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
 }
 
 # ---- atcpize itself -----------------------------------------------------------
@@ -128,11 +138,7 @@ for args in "-P 1" "-R -P 4"; do
 	before=$(opens)
 	serve "$NS_B" timeout -k 2 90 iperf3 -s -1 -B "$ADDR_B" -p $port \
 		> "$TMP/iperf.s" 2>&1
-	if ! wait_listen $port $srv; then
-		sed 's/^/# /' "$TMP/iperf.s"
-		tap_result 1 "$tag: the server listens"
-		continue
-	fi
+	listening $port "$TMP/iperf.s" "$tag" || continue
 	# shellcheck disable=SC2086 # $args is several options
 	on "$NS_A" timeout -k 2 60 iperf3 -c "$ADDR_B" -p $port -n 16M $args \
 		-J > "$TMP/iperf.c" 2>&1
@@ -167,7 +173,7 @@ tag="curl from python3 -m http.server"
 before=$(opens)
 serve "$NS_B" timeout -k 2 120 "$PY" -m http.server --bind "$ADDR_B" \
 	--directory "$TMP/www" 8000 > "$TMP/http.log" 2>&1
-if wait_listen 8000 $srv; then
+if listening 8000 "$TMP/http.log" "$tag"; then
 	mkdir "$TMP/got"
 	urls=()
 	for i in $(seq 20); do
@@ -183,12 +189,8 @@ if wait_listen 8000 $srv; then
 	tap_is "$tag: every file arrives as served" "${bad:-none differ}" \
 		"none differ"
 	carried_by_atcp "$tag" "$before"
-else
-	sed 's/^/# /' "$TMP/http.log"
-	tap_result 1 "$tag: the server listens"
 fi
-kill $srv 2>/dev/null
-wait $srv 2>/dev/null
+unserve
 
 # ---- a Python asyncio echo server --------------------------------------------
 
@@ -196,16 +198,12 @@ tag="asyncio echo, 8 connections of 1 MB"
 before=$(opens)
 serve "$NS_B" timeout -k 2 120 "$PY" "$ECHO" server "$ADDR_B" 7000 \
 	> "$TMP/echo.log" 2>&1
-if wait_listen 7000 $srv; then
+if listening 7000 "$TMP/echo.log" "$tag"; then
 	tap_is "$tag: every byte comes back" \
 		"$(on "$NS_A" timeout -k 2 90 "$PY" "$ECHO" client "$ADDR_B" 7000 \
 			8 1000000 2>&1)" "ok 8 1000000"
 	carried_by_atcp "$tag" "$before"
-else
-	sed 's/^/# /' "$TMP/echo.log"
-	tap_result 1 "$tag: the server listens"
 fi
-kill $srv 2>/dev/null
-wait $srv 2>/dev/null
+unserve
 
 tap_finish
