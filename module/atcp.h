@@ -14,6 +14,9 @@
 #include <linux/tcp.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
+#include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/transp_v6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
@@ -157,6 +160,7 @@ struct atcp_sock {
 	   destroyed:1,		/* atcp_destroy_sock() ran */
 	   counted_orphan:1;
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
+	u8 ipv6;		/* the connection's segments are IPv6 ones */
 	u32 last_challenge;	/* jiffies of the last challenge ACK */
 	u32 ts_recent;		/* peer's last TSval (PAWS) */
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
@@ -260,6 +264,81 @@ static inline struct atcp_sock *atcp_sk(const struct sock *sk)
 }
 
 /*
+ * An AF_INET6 atcp socket: inet6_create() finds the ipv6_pinfo at the end
+ * of the object.  Its connection may still be IPv4 (v4-mapped addresses):
+ * as->ipv6 tells which family its segments are.
+ */
+struct atcp6_sock {
+	struct atcp_sock as;
+	struct ipv6_pinfo inet6;
+};
+
+/*
+ * The ipv6_pinfo of an AF_INET6 atcp socket.  Not inet6_sk(): that one
+ * is NULL in TIME-WAIT, which an atcp socket enters before it is done.
+ */
+static inline struct ipv6_pinfo *atcp_inet6(const struct sock *sk)
+{
+	return inet_sk(sk)->pinet6;
+}
+
+/* Does the connection of @sk send and receive IPv6 segments? */
+static inline bool atcp_v6(const struct sock *sk)
+{
+	return IS_ENABLED(CONFIG_IPV6) && atcp_sk(sk)->ipv6;
+}
+
+/* Was @skb received as (or built for) an IPv6 packet? */
+static inline bool atcp_skb_v6(const struct sk_buff *skb)
+{
+	return IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6);
+}
+
+/* IP header bytes in front of each segment of @sk (no options). */
+static inline unsigned int atcp_net_hdr_len(const struct sock *sk)
+{
+	return atcp_v6(sk) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+}
+
+/*
+ * Addresses of either family are kept as IPv6 ones where both meet (SYN
+ * queue, lookups by address): an IPv4 address as ::ffff:a.b.c.d, like
+ * the v4-mapped addresses of a dual-stack socket.
+ */
+static inline void atcp_addr_v4(struct in6_addr *a, __be32 v4)
+{
+	ipv6_addr_set_v4mapped(v4, a);
+}
+
+/* The local and remote address of the segment in @skb. */
+static inline void atcp_skb_addrs(const struct sk_buff *skb,
+				  struct in6_addr *laddr,
+				  struct in6_addr *raddr)
+{
+	if (atcp_skb_v6(skb)) {
+		*laddr = ipv6_hdr(skb)->daddr;
+		*raddr = ipv6_hdr(skb)->saddr;
+	} else {
+		atcp_addr_v4(laddr, ip_hdr(skb)->daddr);
+		atcp_addr_v4(raddr, ip_hdr(skb)->saddr);
+	}
+}
+
+/* The local and remote address of connection @sk, in the same form. */
+static inline void atcp_sk_addrs(const struct sock *sk,
+				 struct in6_addr *laddr,
+				 struct in6_addr *raddr)
+{
+	if (atcp_v6(sk)) {
+		*laddr = sk->sk_v6_rcv_saddr;
+		*raddr = sk->sk_v6_daddr;
+	} else {
+		atcp_addr_v4(laddr, inet_sk(sk)->inet_rcv_saddr);
+		atcp_addr_v4(raddr, inet_sk(sk)->inet_daddr);
+	}
+}
+
+/*
  * A port bound by atcp in one namespace: the sockets on it and how many
  * TIME_WAIT entries still hold it.
  */
@@ -302,9 +381,25 @@ enum {
 	ATCP_TW_HASHED = 1 << 0,	/* on its chain; under the chain's lock */
 	ATCP_TW_TS = 1 << 1,		/* the connection used timestamps */
 	ATCP_TW_TS_OFFSET = 1 << 2,	/* its TSvals carried the offset */
+	ATCP_TW_V6 = 1 << 3,		/* an IPv6 connection: atcp_tw6 */
 };
 
 static_assert(sizeof(struct atcp_tw) <= 64);
+
+/*
+ * The TIME_WAIT entry of an IPv6 connection: the IPv4 fields above stay
+ * 0, the addresses are here (96 bytes, from a cache of their own).
+ */
+struct atcp_tw6 {
+	struct atcp_tw tw;
+	struct in6_addr saddr;
+	struct in6_addr daddr;
+};
+
+static inline struct atcp_tw6 *atcp_tw6(const struct atcp_tw *tw)
+{
+	return container_of(tw, struct atcp_tw6, tw);
+}
 
 /*
  * Jiffies until a TIME_WAIT entry expires, <= 0 once it has: tw_timeout
@@ -328,8 +423,9 @@ struct atcp_req {
 	struct sock *listener;		/* held */
 	struct timer_list timer;	/* SYN-ACK retransmission */
 	refcount_t refcnt;		/* the chain's and the timer's */
-	__be32 laddr;
-	__be32 raddr;
+	struct in6_addr laddr;		/* IPv4: v4-mapped */
+	struct in6_addr raddr;
+	int iif;			/* the SYN's device: link-local peers */
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -353,6 +449,11 @@ enum {
 
 static_assert(sizeof(struct atcp_req) <= 128);
 
+static inline bool atcp_req_v6(const struct atcp_req *req)
+{
+	return !ipv6_addr_v4mapped(&req->raddr);
+}
+
 /* What the receive path learnt from a segment's header. */
 struct atcp_seg {
 	u32 seq;		/* SEG.SEQ */
@@ -375,6 +476,7 @@ struct atcp_walker {
 	void (*tw)(struct atcp_walker *w, const struct atcp_tw *tw);
 	struct seq_file *seq;
 	int n;
+	int family;		/* AF_INET or AF_INET6: whose entries */
 };
 
 /* as->deferred: softirq work left for release_sock() (atcp_release_cb) */
@@ -484,14 +586,21 @@ void atcp_set_state(struct sock *sk, int state);
 void atcp_done(struct sock *sk);
 void atcp_init_tcb(struct sock *sk);
 void atcp_start_tcb(struct sock *sk);
-u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport,
+struct atcp_cookie_tuple;
+void atcp_tuple_fill(struct atcp_cookie_tuple *t, const struct in6_addr *faddr,
+		     const struct in6_addr *laddr, __be16 fport, __be16 lport);
+u32 atcp_ts_offset_of(const struct in6_addr *faddr,
+		      const struct in6_addr *laddr, __be16 fport,
 		      __be16 lport);
-u32 atcp_conn_ts_offset(struct net *net, __be32 faddr, __be32 laddr,
-			__be16 fport, __be16 lport);
-u32 atcp_isn_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport);
+u32 atcp_conn_ts_offset(struct net *net, const struct in6_addr *faddr,
+			const struct in6_addr *laddr, __be16 fport,
+			__be16 lport);
+u32 atcp_isn_of(const struct in6_addr *faddr, const struct in6_addr *laddr,
+		__be16 fport, __be16 lport);
 u8 atcp_rcv_wscale(const struct sock *sk);
 void atcp_destroy_sock(struct sock *sk);
 void atcp_write_space(struct sock *sk);
+int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 int atcp_event(struct sock *sk, enum atcp_event ev);
 
 /* atcp_table.c */
@@ -508,13 +617,23 @@ struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
 				     int dif, int sdif);
 struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
 				  __be16 dport, int dif, int sdif);
+struct sock *atcp_lookup_established6(struct net *net,
+				      const struct in6_addr *saddr,
+				      __be16 sport,
+				      const struct in6_addr *daddr,
+				      __be16 dport, int dif, int sdif);
+struct sock *atcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *daddr, __be16 dport,
+				   int dif, int sdif);
+struct sock *atcp_lookup_skb(struct net *net, const struct sk_buff *skb);
 int atcp_inherit_port(struct sock *sk, struct sock *child);
 bool atcp_listen_conflict(struct sock *sk);
 unsigned int atcp_ehash_size(void);
 void atcp_walk_socks(struct net *net, struct atcp_walker *w);
 unsigned int atcp_walk_slots(void);
 void atcp_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w);
-bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport);
+bool atcp_port_bound(struct net *net, const struct in6_addr *daddr,
+		     __be16 dport);
 void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb);
 void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb);
 
@@ -537,17 +656,26 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb);
 void atcp_send_probe(struct sock *sk);
-void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		      u32 seq, u32 ack, u8 flags, u16 win,
-		      const u32 *tsopt);
-void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb);
-int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
-			u32 tsval);
+void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
+void atcp_send_reset(struct net *net, const struct sk_buff *skb);
+int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
+			 u32 iss, u32 tsval);
+unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);
+u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
+		     u32 mtu, u8 *buf, unsigned int *optlen);
+void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
+			 u32 seq, u32 ack, u8 flags, u16 win, const u8 *opt,
+			 unsigned int optlen);
+void atcp_setup_caps(struct sock *sk, struct dst_entry *dst);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
 void atcp_mtu_reduced(struct sock *sk);
 struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
 void atcp_resend_all(struct sock *sk);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
+void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
+void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
+		       bool aborts);
 u32 atcp_select_window(struct sock *sk);
 void atcp_maybe_send_window_update(struct sock *sk);
 unsigned int atcp_size_goal(struct sock *sk);
@@ -570,11 +698,14 @@ int atcp_tw_net_init(struct net *net);
 void atcp_tw_net_exit(struct net *net);
 void atcp_tw_timeout_changed(struct atcp_net *an);
 void atcp_time_wait(struct sock *sk);
-bool atcp_tw_claim(struct net *net, struct sk_buff *skb);
+bool atcp_tw_claim(struct net *net, struct sk_buff *skb, unsigned int thoff);
 unsigned int atcp_tw_walk_slots(void);
 void atcp_tw_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w);
-bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
-			 __be32 faddr, __be16 fport, struct atcp_tw **reuse);
+bool atcp_tw_check_tuple(struct net *net, const struct in6_addr *laddr,
+			 __be16 lport, const struct in6_addr *faddr,
+			 __be16 fport, struct atcp_tw **reuse);
+void atcp_tw_addrs(const struct atcp_tw *tw, struct in6_addr *laddr,
+		   struct in6_addr *faddr);
 void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw);
 int atcp_tw_init(unsigned int buckets);
 void atcp_tw_exit(void);
@@ -584,8 +715,9 @@ int atcp_reqsk_init(void);
 void atcp_reqsk_exit(void);
 int atcp_synq_alloc(struct sock *sk);
 void atcp_synq_purge(struct sock *sk);
-struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
-				__be32 laddr, __be16 lport);
+struct atcp_req *atcp_synq_find(struct sock *sk, const struct in6_addr *raddr,
+				__be16 rport, const struct in6_addr *laddr,
+				__be16 lport);
 struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb);
 int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl);
 void atcp_synq_drop(struct sock *sk, struct atcp_req *req);
@@ -605,6 +737,31 @@ void atcp_synq_walk(struct sock *sk, struct atcp_walker *w);
 int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req);
 bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 			   const struct atcp_seg *seg, struct atcp_req *req);
+
+/* atcp_ipv6.c */
+#if IS_ENABLED(CONFIG_IPV6)
+extern struct proto atcpv6_prot;
+extern const struct proto_ops atcp6_stream_ops;
+int atcp_ipv6_init(void);
+int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+void atcp_ipv6_exit(void);
+int atcp_v6_route_connect(struct sock *sk);
+struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
+int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb);
+void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
+int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
+			u32 tsval);
+void atcp_v6_child_init(struct sock *sk, struct sock *child,
+			const struct atcp_req *req);
+void atcp_v6_mapped(struct sock *sk);
+unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
+			      int thoff);
+#endif
+
+/* atcp_main.c */
+struct inet_protosw;
+bool atcp_protosw_conflict(struct inet_protosw *sw);
 
 /* atcp_sysctl.c */
 void atcp_sysctl_defaults(struct atcp_sysctl *s);

@@ -48,6 +48,15 @@ void atcp_mtu_reduced(struct sock *sk)
 	dst = atcp_update_pmtu(sk, mtu);
 	if (!dst)
 		return;
+	if (atcp_v6(sk)) {
+		/* IPv6 routers never fragment: no floor, no DF to clear. */
+		mtu = dst_mtu(dst);
+		if (as->pmtu_cookie <= mtu)
+			return;
+		atcp_sync_mss(sk, mtu);
+		atcp_resend_all(sk);
+		return;
+	}
 	/* The route keeps a floor (min_pmtu): below it we must fragment. */
 	if (mtu < dst_mtu(dst) && ip_dont_fragment(sk, dst))
 		sk->sk_err_soft = EMSGSIZE;
@@ -87,30 +96,30 @@ static bool atcp_icmp_aborts_req(u8 type, u8 code)
 		(code == ICMP_NET_UNREACH || code == ICMP_HOST_UNREACH));
 }
 
-static void atcp_icmp_err(struct sock *sk, u8 type, u8 code, u32 info,
-			  u32 seq)
+/*
+ * An ICMP error, of either family, quoting a segment of connection @sk
+ * (bh-locked) with sequence number @seq: a new path MTU @mtu, or else the
+ * error @err (a positive errno; 0 means nothing).
+ */
+void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct net *net = sock_net(sk);
-	int err;
+	bool recverr;
 
 	if (atcp_seq_before(seq, as->snd_una) ||
 	    atcp_seq_after(seq, as->snd_max)) {
 		ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
 		return;
 	}
-	if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
-		/* We only send DF segments; an MTU below 68 is bogus. */
-		if (info < 68)
-			return;
-		WRITE_ONCE(as->mtu_info, info);
+	if (mtu) {
+		WRITE_ONCE(as->mtu_info, mtu);
 		if (!sock_owned_by_user(sk))
 			atcp_mtu_reduced(sk);
 		else
 			set_bit(ATCP_DEFER_MTU_REDUCED, &as->deferred);
 		return;
 	}
-	err = -atcp_icmp_errno(type, code);
 	if (!err)
 		return;
 
@@ -125,11 +134,33 @@ static void atcp_icmp_err(struct sock *sk, u8 type, u8 code, u32 info,
 		}
 		return;
 	}
-	if (!sock_owned_by_user(sk) && inet_sk(sk)->recverr) {
+	recverr = inet_sk(sk)->recverr;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		recverr = atcp_inet6(sk)->recverr;
+#endif
+	if (!sock_owned_by_user(sk) && recverr) {
 		WRITE_ONCE(sk->sk_err, err);
 		sk_error_report(sk);
 	} else {
 		sk->sk_err_soft = err;
+	}
+}
+
+/*
+ * An ICMP error quoting the SYN-ACK of listener @sk's request @req: it
+ * must quote the request's ISS, and @aborts says whether it ends it.
+ */
+void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
+		       bool aborts)
+{
+	struct net *net = sock_net(sk);
+
+	if (seq != req->iss) {
+		ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
+	} else if (aborts) {
+		atcp_synq_drop(sk, req);
+		ATCP_INC_STATS(net, ATCP_MIB_LISTENDROPS);
 	}
 }
 
@@ -143,9 +174,11 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	const struct icmphdr *icmph;
 	const struct iphdr *inner;
 	struct atcp_req *req = NULL;
+	struct in6_addr laddr, raddr;
 	const struct tcphdr *th;
 	struct sock *sk;
 	u8 type, code;
+	u32 mtu = 0;
 
 	if (!pskb_may_pull(skb, off + sizeof(*icmph) + sizeof(*inner)))
 		return NF_ACCEPT;
@@ -174,8 +207,9 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 					  inet_iif(skb), inet_sdif(skb));
 		if (!sk)
 			return NF_ACCEPT;
-		req = atcp_synq_find(sk, inner->daddr, th->dest, inner->saddr,
-				     th->source);
+		atcp_addr_v4(&laddr, inner->saddr);
+		atcp_addr_v4(&raddr, inner->daddr);
+		req = atcp_synq_find(sk, &raddr, th->dest, &laddr, th->source);
 		if (!req) {
 			sock_put(sk);
 			return NF_ACCEPT;
@@ -192,15 +226,17 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	ATCP_INC_STATS(net, ATCP_MIB_INICMPS);
 	code = icmph->code;
 	if (req) {
-		if (ntohl(th->seq) != req->iss) {
-			ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
-		} else if (atcp_icmp_aborts_req(type, code)) {
-			atcp_synq_drop(sk, req);
-			ATCP_INC_STATS(net, ATCP_MIB_LISTENDROPS);
-		}
+		atcp_icmp_req_err(sk, req, ntohl(th->seq),
+				  atcp_icmp_aborts_req(type, code));
 	} else if (type != ICMP_SOURCE_QUENCH) {
+		if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
+			/* We only send DF segments; below 68 is bogus. */
+			mtu = ntohs(icmph->un.frag.mtu);
+			if (mtu < 68)
+				goto out;
+		}
 		bh_lock_sock(sk);
-		atcp_icmp_err(sk, type, code, ntohs(icmph->un.frag.mtu),
+		atcp_icmp_err(sk, -atcp_icmp_errno(type, code), mtu,
 			      ntohl(th->seq));
 		bh_unlock_sock(sk);
 	}

@@ -14,8 +14,10 @@
 
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/slab.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/icmp.h>
 #include <net/netfilter/nf_conntrack.h>
 #include <net/tcp.h>
@@ -38,7 +40,9 @@ int atcp_check_header(struct net *net, struct sk_buff *skb)
 
 	if (doff < sizeof(struct tcphdr) || !pskb_may_pull(skb, doff))
 		goto bad;
-	if (skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
+	if (atcp_skb_v6(skb) ?
+	    skb_checksum_init(skb, IPPROTO_TCP, ip6_compute_pseudo) :
+	    skb_checksum_init(skb, IPPROTO_TCP, inet_compute_pseudo))
 		goto csum;
 	if (!skb_csum_unnecessary(skb) && __skb_checksum_complete(skb))
 		goto csum;
@@ -83,7 +87,7 @@ bad:
 
 static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
 {
-	atcp_v4_send_reset(sock_net(sk), skb);
+	atcp_send_reset(sock_net(sk), skb);
 }
 
 /* RFC 5961 challenge ACK, at most one per 1/10 s per connection. */
@@ -672,7 +676,12 @@ static bool atcp_syn_flood(struct sock *sk)
 
 	if (cookies) {
 		ATCP_INC_STATS(net, ATCP_MIB_REQQFULLDOCOOKIES);
-		if (!las->synflood_warned) {
+		if (!las->synflood_warned && sk->sk_family == AF_INET6) {
+			las->synflood_warned = 1;
+			net_info_ratelimited("Possible SYN flooding on port [%pI6c]:%u. Sending cookies.\n",
+					     &sk->sk_v6_rcv_saddr,
+					     inet_sk(sk)->inet_num);
+		} else if (!las->synflood_warned) {
 			las->synflood_warned = 1;
 			net_info_ratelimited("Possible SYN flooding on port %pI4:%u. Sending cookies.\n",
 					     &inet_sk(sk)->inet_rcv_saddr,
@@ -787,17 +796,17 @@ static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 	/* A retransmitted SYN: the SYN-ACK got lost, send it again. */
 	if ((seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 	    TCPHDR_SYN && seg->seq == req->irs) {
-		atcp_v4_send_synack(sk, req, req->iss,
-				    atcp_req_tsval(sk, req));
+		atcp_send_synack_req(sk, req, req->iss,
+				     atcp_req_tsval(sk, req));
 		goto drop;
 	}
 	if (!atcp_seq_acceptable(seg->seq, seg_len, rcv_nxt, win)) {
 		if (!atcp_seg_has(seg, TCPHDR_RST)) {
 			u32 ts[2] = { atcp_req_tsval(sk, req), req->ts_recent };
 
-			atcp_v4_send_ctl(sock_net(sk), skb, req->iss + 1,
-					 rcv_nxt, TCPHDR_ACK, win,
-					 req->flags & ATCP_REQ_TS ? ts : NULL);
+			atcp_send_ctl(sock_net(sk), skb, req->iss + 1,
+				      rcv_nxt, TCPHDR_ACK, win,
+				      req->flags & ATCP_REQ_TS ? ts : NULL);
 		}
 		goto drop;
 	}
@@ -845,14 +854,10 @@ static void atcp_deliver_locked(struct sock *sk, struct sk_buff *skb)
  */
 static bool atcp_listen_to_child(struct sock *sk, struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct tcphdr *th = tcp_hdr(skb);
 	struct sock *child;
 
 	rcu_read_lock();
-	child = atcp_lookup_established(sock_net(sk), iph->saddr, th->source,
-					iph->daddr, th->dest, inet_iif(skb),
-					inet_sdif(skb));
+	child = atcp_lookup_skb(sock_net(sk), skb);
 	rcu_read_unlock();
 	if (!child)
 		return false;
@@ -1192,13 +1197,50 @@ static void atcp_deliver(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(sk);
 }
 
+/*
+ * What the hooks of both families share, once they looked the segment
+ * up: @sk, held, is the connection or listener it belongs to, or NULL.
+ * The TCP header is @thoff bytes into the packet.
+ */
+static unsigned int atcp_hook_finish(struct net *net, struct sk_buff *skb,
+				     struct sock *sk, unsigned int thoff)
+{
+	const struct tcphdr *th;
+	struct in6_addr laddr, raddr;
+	struct atcp_seg seg;
+
+	if (!sk) {
+		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
+		atcp_skb_addrs(skb, &laddr, &raddr);
+		if (!atcp_port_bound(net, &laddr, th->dest))
+			return NF_ACCEPT;
+	}
+	__skb_pull(skb, thoff);
+	skb_reset_transport_header(skb);
+	ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
+	if (atcp_check_header(net, skb)) {
+		kfree_skb(skb);
+	} else if (sk) {
+		nf_reset_ct(skb);
+		atcp_deliver(sk, skb);
+	} else {
+		/* An atcp port, and no socket for the segment. */
+		if (!atcp_parse_seg(net, skb, &seg))
+			atcp_send_reset(net, skb);
+		kfree_skb(skb);
+	}
+	if (sk)
+		sock_put(sk);
+	return NF_STOLEN;
+}
+
 static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
 	struct net *net = state->net;
 	const struct iphdr *iph;
 	const struct tcphdr *th;
-	struct atcp_seg seg;
+	unsigned int thoff;
 	struct sock *sk;
 
 	iph = ip_hdr(skb);
@@ -1208,48 +1250,72 @@ static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
 		return atcp_v4_icmp_rcv(net, skb);
 	if (iph->protocol != IPPROTO_TCP)
 		return NF_ACCEPT;
-	if (!pskb_may_pull(skb, ip_hdrlen(skb) + sizeof(struct tcphdr)))
+	thoff = ip_hdrlen(skb);
+	if (!pskb_may_pull(skb, thoff + sizeof(struct tcphdr)))
 		return NF_ACCEPT;
 	iph = ip_hdr(skb);
-	th = (const struct tcphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
+	th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
 
 	sk = atcp_lookup_established(net, iph->saddr, th->source, iph->daddr,
 				     th->dest, inet_iif(skb), inet_sdif(skb));
 	if (!sk) {
-		if (atcp_tw_claim(net, skb))
+		if (atcp_tw_claim(net, skb, thoff))
 			return NF_STOLEN;
 		iph = ip_hdr(skb);
-		th = (const struct tcphdr *)(skb_network_header(skb) +
-					     ip_hdrlen(skb));
+		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
 		sk = atcp_lookup_listener(net, iph->daddr, th->dest,
 					  inet_iif(skb), inet_sdif(skb));
 	}
-	if (sk) {
-		__skb_pull(skb, ip_hdrlen(skb));
-		skb_reset_transport_header(skb);
-		ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
-		if (atcp_check_header(net, skb)) {
-			kfree_skb(skb);
-		} else {
-			nf_reset_ct(skb);
-			atcp_deliver(sk, skb);
-		}
-		sock_put(sk);
-		return NF_STOLEN;
-	}
-
-	if (atcp_port_bound(net, iph->daddr, th->dest)) {
-		__skb_pull(skb, ip_hdrlen(skb));
-		skb_reset_transport_header(skb);
-		ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
-		if (!atcp_check_header(net, skb) &&
-		    !atcp_parse_seg(net, skb, &seg))
-			atcp_v4_send_reset(net, skb);
-		kfree_skb(skb);
-		return NF_STOLEN;
-	}
-	return NF_ACCEPT;
+	return atcp_hook_finish(net, skb, sk, thoff);
 }
+
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * IPv6: the TCP header follows the extension headers.  Fragments are
+ * left alone: Linux reassembles them after this hook (unless conntrack
+ * did before), and TCP over IPv6 avoids them through path MTU discovery.
+ */
+static unsigned int atcp_v6_hook(void *priv, struct sk_buff *skb,
+				 const struct nf_hook_state *state)
+{
+	struct net *net = state->net;
+	const struct ipv6hdr *ip6h;
+	const struct tcphdr *th;
+	__be16 frag_off = 0;
+	u8 nexthdr;
+	int thoff;
+	struct sock *sk;
+
+	if (skb->pkt_type != PACKET_HOST)
+		return NF_ACCEPT;
+	nexthdr = ipv6_hdr(skb)->nexthdr;
+	thoff = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				 &frag_off);
+	if (thoff < 0 || frag_off)
+		return NF_ACCEPT;
+	if (nexthdr == IPPROTO_ICMPV6)
+		return atcp_v6_icmp_rcv(net, skb, thoff);
+	if (nexthdr != IPPROTO_TCP)
+		return NF_ACCEPT;
+	if (!pskb_may_pull(skb, thoff + sizeof(struct tcphdr)))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
+
+	sk = atcp_lookup_established6(net, &ip6h->saddr, th->source,
+				      &ip6h->daddr, th->dest, inet6_iif(skb),
+				      inet6_sdif(skb));
+	if (!sk) {
+		if (atcp_tw_claim(net, skb, thoff))
+			return NF_STOLEN;
+		ip6h = ipv6_hdr(skb);
+		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
+		sk = atcp_lookup_listener6(net, &ip6h->daddr, th->dest,
+					   inet6_iif(skb), inet6_sdif(skb));
+	}
+	return atcp_hook_finish(net, skb, sk, thoff);
+}
+#endif
 
 static const struct nf_hook_ops atcp_nf_ops[] = {
 	{
@@ -1259,6 +1325,14 @@ static const struct nf_hook_ops atcp_nf_ops[] = {
 		/* After the filter table: firewall rules apply to atcp too. */
 		.priority	= NF_IP_PRI_FILTER + 1,
 	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= atcp_v6_hook,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP6_PRI_FILTER + 1,
+	},
+#endif
 };
 
 int atcp_hooks_net_init(struct net *net)

@@ -2,9 +2,9 @@
 /*
  * atcp - an alternate TCP for Linux.
  *
- * Module entry: registers atcp's socket protocol on AF_INET/SOCK_STREAM,
- * its per network namespace state (sysctls, procfs) and, in later stages,
- * the receive hook.  See Documentation/design.rst.
+ * Module entry: registers atcp's socket protocol on AF_INET and AF_INET6
+ * (SOCK_STREAM), and its per network namespace state: sysctls, procfs,
+ * TIME_WAIT and the receive hooks.  See Documentation/design.rst.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -98,23 +98,23 @@ static struct pernet_operations atcp_net_ops = {
  * SOCK_STREAM, while the head (inetsw[SOCK_STREAM], an array slot followed
  * by pointer-aligned slots) can never read as the odd value SOCK_STREAM.
  */
-static bool atcp_protosw_conflict(void)
+bool atcp_protosw_conflict(struct inet_protosw *sw)
 {
 	struct inet_protosw *answer;
 	struct list_head *node;
 	bool conflict = false;
 
-	if (list_empty(&atcp_protosw.list))
+	if (list_empty(&sw->list))
 		return true;
 
 	rcu_read_lock();
-	for (node = rcu_dereference(list_next_rcu(&atcp_protosw.list));
-	     node != &atcp_protosw.list;
+	for (node = rcu_dereference(list_next_rcu(&sw->list));
+	     node != &sw->list;
 	     node = rcu_dereference(list_next_rcu(node))) {
 		answer = list_entry(node, struct inet_protosw, list);
 		if (answer->type != SOCK_STREAM)
 			break;
-		if (answer->protocol == atcp_protosw.protocol) {
+		if (answer->protocol == sw->protocol) {
 			conflict = true;
 			break;
 		}
@@ -154,7 +154,7 @@ static int __init atcp_init(void)
 
 	INIT_LIST_HEAD(&atcp_protosw.list);
 	inet_register_protosw(&atcp_protosw);
-	if (atcp_protosw_conflict()) {
+	if (atcp_protosw_conflict(&atcp_protosw)) {
 		pr_err("protocol=%d is already taken by another SOCK_STREAM protocol; load atcp with another protocol= number\n",
 		       atcp_protocol);
 		if (!list_empty(&atcp_protosw.list))
@@ -162,7 +162,13 @@ static int __init atcp_init(void)
 		err = -EBUSY;
 		goto out_pernet;
 	}
-
+#if IS_ENABLED(CONFIG_IPV6)
+	err = atcp_ipv6_init();
+	if (err) {
+		inet_unregister_protosw(&atcp_protosw);
+		goto out_pernet;
+	}
+#endif
 	return 0;
 
 out_pernet:
@@ -184,6 +190,9 @@ static void __exit atcp_exit(void)
 	 * Sockets hold a module reference, so none exists by now; TIME_WAIT
 	 * entries hold none and are freed with their namespace state.
 	 */
+#if IS_ENABLED(CONFIG_IPV6)
+	atcp_ipv6_exit();
+#endif
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
 	proto_unregister(&atcp_prot);
@@ -204,3 +213,4 @@ MODULE_DESCRIPTION("atcp: an alternate TCP implementation");
  * would be stringified as its name.
  */
 MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET, IPPROTO_ATCP, 1 /* SOCK_STREAM */);
+MODULE_ALIAS_NET_PF_PROTO_TYPE(PF_INET6, IPPROTO_ATCP, 1 /* SOCK_STREAM */);

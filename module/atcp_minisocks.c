@@ -11,7 +11,7 @@
  * namespace expires the head of the list, so there is no timer per entry
  * and each expiry costs O(1).  Entries are hashed by 4-tuple in atcp's own
  * buckets and looked up on the receive path between the connections and
- * the listeners.  An entry is 64 bytes (struct atcp_tw); what a segment
+ * the listeners.  An entry is 64 bytes (struct atcp_tw, 96 for IPv6); what a segment
  * does to it is decided by the pure code of atcp_tw.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -49,6 +49,7 @@ static struct atcp_tw_slot *atcp_tw_slots __read_mostly;
 static u32 atcp_tw_mask __read_mostly;
 static siphash_key_t atcp_tw_secret __read_mostly;
 static struct kmem_cache *atcp_tw_cachep __read_mostly;
+static struct kmem_cache *atcp_tw6_cachep __read_mostly;
 
 /* At most this many entries expire per timer run; the rest a tick later. */
 #define ATCP_TW_EXPIRE_BATCH	1024
@@ -59,37 +60,69 @@ static struct net *atcp_tw_net(const struct atcp_tw *tw)
 	return read_pnet(&tw->tb->net);
 }
 
-static struct atcp_tw_slot *atcp_tw_slot(const struct net *net, __be32 laddr,
-					 __be16 lport, __be32 faddr,
+/* The addresses of an entry, IPv4 ones v4-mapped. */
+void atcp_tw_addrs(const struct atcp_tw *tw, struct in6_addr *laddr,
+		   struct in6_addr *faddr)
+{
+	if (tw->flags & ATCP_TW_V6) {
+		*laddr = atcp_tw6(tw)->saddr;
+		*faddr = atcp_tw6(tw)->daddr;
+	} else {
+		atcp_addr_v4(laddr, tw->saddr);
+		atcp_addr_v4(faddr, tw->daddr);
+	}
+}
+
+static struct atcp_tw_slot *atcp_tw_slot(const struct net *net,
+					 const struct in6_addr *laddr,
+					 __be16 lport,
+					 const struct in6_addr *faddr,
 					 __be16 fport)
 {
 	struct atcp_tw_key k = {
-		.laddr = laddr,
-		.faddr = faddr,
 		.lport = lport,
 		.fport = fport,
 		.net_mix = net_hash_mix(net),
 	};
 
+	memcpy(k.laddr, laddr, sizeof(k.laddr));
+	memcpy(k.faddr, faddr, sizeof(k.faddr));
 	return &atcp_tw_slots[atcp_tw_bucket(&atcp_tw_secret, &k, atcp_tw_mask)];
 }
 
 static struct atcp_tw_slot *atcp_tw_slot_of(const struct atcp_tw *tw)
 {
-	return atcp_tw_slot(atcp_tw_net(tw), tw->saddr, tw->sport, tw->daddr,
+	struct in6_addr laddr, faddr;
+
+	atcp_tw_addrs(tw, &laddr, &faddr);
+	return atcp_tw_slot(atcp_tw_net(tw), &laddr, tw->sport, &faddr,
 			    tw->dport);
+}
+
+static bool atcp_tw_match(const struct atcp_tw *tw,
+			  const struct in6_addr *laddr,
+			  const struct in6_addr *faddr)
+{
+	if (tw->flags & ATCP_TW_V6)
+		return ipv6_addr_equal(&atcp_tw6(tw)->saddr, laddr) &&
+		       ipv6_addr_equal(&atcp_tw6(tw)->daddr, faddr);
+	return ipv6_addr_v4mapped(laddr) && ipv6_addr_v4mapped(faddr) &&
+	       tw->saddr == laddr->s6_addr32[3] &&
+	       tw->daddr == faddr->s6_addr32[3];
 }
 
 /* The bucket lock is held. */
 static struct atcp_tw *atcp_tw_find(struct atcp_tw_slot *slot,
-				    const struct net *net, __be32 laddr,
-				    __be16 lport, __be32 faddr, __be16 fport)
+				    const struct net *net,
+				    const struct in6_addr *laddr,
+				    __be16 lport, const struct in6_addr *faddr,
+				    __be16 fport)
 {
 	struct atcp_tw *tw;
 
 	for (tw = slot->first; tw; tw = tw->next)
-		if (tw->saddr == laddr && tw->daddr == faddr &&
-		    tw->sport == lport && tw->dport == fport &&
+		if (tw->sport == lport && tw->dport == fport &&
+		    atcp_tw_match(tw, laddr, faddr) &&
 		    net_eq(atcp_tw_net(tw), net))
 			return tw;
 	return NULL;
@@ -135,8 +168,11 @@ int atcp_tw_init(unsigned int buckets)
 	atcp_tw_mask = buckets - 1;
 	atcp_tw_cachep = kmem_cache_create("atcp_tw", sizeof(struct atcp_tw),
 					   0, 0, NULL);
-	if (!atcp_tw_cachep) {
-		kvfree(atcp_tw_slots);
+	atcp_tw6_cachep = kmem_cache_create("atcp_tw6",
+					    sizeof(struct atcp_tw6), 0, 0,
+					    NULL);
+	if (!atcp_tw_cachep || !atcp_tw6_cachep) {
+		atcp_tw_exit();
 		return -ENOMEM;
 	}
 	return 0;
@@ -145,8 +181,10 @@ int atcp_tw_init(unsigned int buckets)
 /* Every namespace is gone by now, and its entries with it. */
 void atcp_tw_exit(void)
 {
+	kmem_cache_destroy(atcp_tw6_cachep);
 	kmem_cache_destroy(atcp_tw_cachep);
 	kvfree(atcp_tw_slots);
+	atcp_tw_slots = NULL;
 }
 
 /*
@@ -176,7 +214,10 @@ static void atcp_tw_kill(struct atcp_net *an, struct atcp_tw *tw,
 static void atcp_tw_free(struct atcp_tw *tw)
 {
 	atcp_bind_bucket_tw_put(tw->tb);
-	kmem_cache_free(atcp_tw_cachep, tw);
+	if (tw->flags & ATCP_TW_V6)
+		kmem_cache_free(atcp_tw6_cachep, atcp_tw6(tw));
+	else
+		kmem_cache_free(atcp_tw_cachep, tw);
 }
 
 static void atcp_tw_free_list(struct list_head *dead)
@@ -292,20 +333,34 @@ static void atcp_tw_from_sock(struct sock *sk)
 		net_info_ratelimited("atcp: TIME_WAIT bucket table overflow\n");
 		return;
 	}
-	tw = kmem_cache_alloc(atcp_tw_cachep, GFP_ATOMIC);
-	if (!tw)
-		return;
+	if (atcp_v6(sk)) {
+		struct atcp_tw6 *tw6;
+
+		tw6 = kmem_cache_alloc(atcp_tw6_cachep, GFP_ATOMIC);
+		if (!tw6)
+			return;
+		tw6->saddr = sk->sk_v6_rcv_saddr;
+		tw6->daddr = sk->sk_v6_daddr;
+		tw = &tw6->tw;
+		tw->saddr = 0;
+		tw->daddr = 0;
+		tw->flags = ATCP_TW_V6;
+	} else {
+		tw = kmem_cache_alloc(atcp_tw_cachep, GFP_ATOMIC);
+		if (!tw)
+			return;
+		tw->saddr = inet->inet_rcv_saddr;
+		tw->daddr = inet->inet_daddr;
+		tw->flags = 0;
+	}
 	tw->next = NULL;
 	tw->tb = as->bind_bucket;
-	tw->saddr = inet->inet_rcv_saddr;
-	tw->daddr = inet->inet_daddr;
 	tw->sport = inet->inet_sport;
 	tw->dport = inet->inet_dport;
 	tw->snd_nxt = as->snd_max;
 	tw->rcv_nxt = as->rcv_nxt;
 	tw->ts_recent = as->ts_recent;
 	tw->rcv_wnd = min_t(u32, as->rcv_wnd >> as->rcv_wscale, 65535U);
-	tw->flags = 0;
 	if (as->ts_ok)
 		tw->flags |= ATCP_TW_TS;
 	/* The offset is a hash of the 4-tuple: recomputed, not stored. */
@@ -343,8 +398,9 @@ void atcp_time_wait(struct sock *sk)
  * and returned there, the 4-tuple free for the new connection; the caller
  * must pass it to atcp_tw_reused() once its own locks are released.
  */
-bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
-			 __be32 faddr, __be16 fport, struct atcp_tw **reuse)
+bool atcp_tw_check_tuple(struct net *net, const struct in6_addr *laddr,
+			 __be16 lport, const struct in6_addr *faddr,
+			 __be16 fport, struct atcp_tw **reuse)
 {
 	struct atcp_tw_slot *slot = atcp_tw_slot(net, laddr, lport, faddr,
 						 fport);
@@ -359,7 +415,11 @@ bool atcp_tw_check_tuple(struct net *net, __be32 laddr, __be16 lport,
 	tw = atcp_tw_find(slot, net, laddr, lport, faddr, fport);
 	if (tw && reuse) {
 		mode = READ_ONCE(atcp_net(net)->sysctl.tw_reuse_mode);
-		loopback = ipv4_is_loopback(laddr) || ipv4_is_loopback(faddr);
+		loopback = ipv6_addr_v4mapped(laddr) ?
+			   ipv4_is_loopback(laddr->s6_addr32[3]) ||
+			   ipv4_is_loopback(faddr->s6_addr32[3]) :
+			   ipv6_addr_loopback(laddr) ||
+			   ipv6_addr_loopback(faddr);
 		age_ms = jiffies_to_msecs((u32)jiffies - READ_ONCE(tw->start));
 		if (atcp_tw_reusable(mode, loopback, tw->flags & ATCP_TW_TS,
 				     age_ms)) {
@@ -404,15 +464,18 @@ void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw)
 static void atcp_tw_send_ack(struct net *net, const struct atcp_tw *tw,
 			     const struct sk_buff *skb)
 {
+	struct in6_addr laddr, faddr;
 	u32 ts[2];
 
 	ts[0] = atcp_clock_ms();
-	if (tw->flags & ATCP_TW_TS_OFFSET)
-		ts[0] += atcp_ts_offset_v4(tw->daddr, tw->saddr, tw->dport,
+	if (tw->flags & ATCP_TW_TS_OFFSET) {
+		atcp_tw_addrs(tw, &laddr, &faddr);
+		ts[0] += atcp_ts_offset_of(&faddr, &laddr, tw->dport,
 					   tw->sport);
+	}
 	ts[1] = tw->ts_recent;
-	atcp_v4_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
-			 tw->rcv_wnd, (tw->flags & ATCP_TW_TS) ? ts : NULL);
+	atcp_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
+		      tw->rcv_wnd, (tw->flags & ATCP_TW_TS) ? ts : NULL);
 }
 
 /*
@@ -476,13 +539,14 @@ static enum atcp_tw_action atcp_tw_process(struct net *net,
 }
 
 /*
- * Called by the hook for a segment no connection took.  Returns true when
- * a TIME_WAIT entry consumed it; false leaves it to the listeners.
+ * Called by the hook for a segment no connection took, its TCP header
+ * @thoff bytes past the network header.  Returns true when a TIME_WAIT
+ * entry consumed it; false leaves it to the listeners.
  */
-bool atcp_tw_claim(struct net *net, struct sk_buff *skb)
+bool atcp_tw_claim(struct net *net, struct sk_buff *skb, unsigned int thoff)
 {
 	struct atcp_net *an = atcp_net(net);
-	const struct iphdr *iph = ip_hdr(skb);
+	struct in6_addr laddr, faddr;
 	enum atcp_tw_action act;
 	const struct tcphdr *th;
 	struct atcp_tw_slot *slot;
@@ -491,21 +555,21 @@ bool atcp_tw_claim(struct net *net, struct sk_buff *skb)
 
 	if (!READ_ONCE(an->tw_count))
 		return false;
-	th = (const struct tcphdr *)(skb_network_header(skb) + ip_hdrlen(skb));
-	slot = atcp_tw_slot(net, iph->daddr, th->dest, iph->saddr, th->source);
+	th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
+	atcp_skb_addrs(skb, &laddr, &faddr);
+	slot = atcp_tw_slot(net, &laddr, th->dest, &faddr, th->source);
 	/* Most segments for Linux TCP end here, without a lock. */
 	if (!READ_ONCE(slot->first))
 		return false;
 	spin_lock(&an->tw_lock);
 	spin_lock(&slot->lock);
-	tw = atcp_tw_find(slot, net, iph->daddr, th->dest, iph->saddr,
-			  th->source);
+	tw = atcp_tw_find(slot, net, &laddr, th->dest, &faddr, th->source);
 	spin_unlock(&slot->lock);
 	if (!tw) {
 		spin_unlock(&an->tw_lock);
 		return false;
 	}
-	__skb_pull(skb, ip_hdrlen(skb));
+	__skb_pull(skb, thoff);
 	skb_reset_transport_header(skb);
 	ATCP_INC_STATS(net, ATCP_MIB_INSEGS);
 	if (atcp_check_header(net, skb)) {
@@ -518,7 +582,7 @@ bool atcp_tw_claim(struct net *net, struct sk_buff *skb)
 	atcp_tw_free_list(&dead);
 	if (act == ATCP_TW_NEW_SYN) {
 		/* Back to where the hook found it, for the listener lookup. */
-		__skb_push(skb, ip_hdrlen(skb));
+		__skb_push(skb, thoff);
 		return false;
 	}
 	kfree_skb(skb);

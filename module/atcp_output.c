@@ -15,6 +15,7 @@
  */
 #include <linux/skbuff.h>
 #include <net/ip.h>
+#include <net/ip6_checksum.h>
 #include <net/route.h>
 #include <net/tcp.h>
 
@@ -24,9 +25,9 @@
 
 /* ---- routing ------------------------------------------------------------- */
 
-static void atcp_setup_caps(struct sock *sk, struct dst_entry *dst)
+void atcp_setup_caps(struct sock *sk, struct dst_entry *dst)
 {
-	sk->sk_gso_type = SKB_GSO_TCPV4;
+	sk->sk_gso_type = atcp_v6(sk) ? SKB_GSO_TCPV6 : SKB_GSO_TCPV4;
 	sk_setup_caps(sk, dst);
 	/*
 	 * sk_setup_caps() enables software GSO only for Linux's own TCP
@@ -52,6 +53,10 @@ int atcp_route_connect(struct sock *sk)
 	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
 	struct rtable *rt;
 
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk))
+		return atcp_v6_route_connect(sk);
+#endif
 	rt = ip_route_connect(fl4, inet->inet_daddr, inet->inet_saddr,
 			      sk->sk_bound_dev_if, IPPROTO_TCP,
 			      inet->inet_sport, inet->inet_dport, sk);
@@ -73,9 +78,14 @@ static struct dst_entry *atcp_sk_dst(struct sock *sk)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
-	struct dst_entry *dst = __sk_dst_check(sk, 0);
+	struct dst_entry *dst;
 	struct rtable *rt;
 
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk))
+		return atcp_v6_sk_dst(sk);
+#endif
+	dst = __sk_dst_check(sk, 0);
 	if (dst)
 		return dst;
 	rt = ip_route_output_ports(sock_net(sk), fl4, sk, inet->inet_daddr,
@@ -113,6 +123,10 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 	struct iphdr *iph;
 	int segs;
 
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk))
+		return atcp_v6_xmit(sk, skb);
+#endif
 	dst = atcp_sk_dst(sk);
 	if (!dst) {
 		kfree_skb(skb);
@@ -169,7 +183,7 @@ u32 atcp_select_window(struct sock *sk)
 void atcp_sync_mss(struct sock *sk, u32 pmtu)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int mss = pmtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	int mss = pmtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
 
 	if (as->peer_mss && mss > as->peer_mss)
 		mss = as->peer_mss;
@@ -267,7 +281,7 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf,
 	}
 	if (as->sack_ok && !skb_queue_empty(&as->ooo_queue)) {
 		int room = as->pmtu_cookie ?
-			   (int)as->pmtu_cookie - (int)sizeof(struct iphdr) -
+			   (int)as->pmtu_cookie - (int)atcp_net_hdr_len(sk) -
 			   (int)sizeof(struct tcphdr) -
 			   (as->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) :
 			   as->mss_cache;
@@ -317,7 +331,8 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	skb_reset_transport_header(skb);
 	skb_orphan(skb);
 	skb_set_owner_w(skb, sk);
-	memset(skb->cb, 0, sizeof(struct inet_skb_parm));
+	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
+			       sizeof(struct inet6_skb_parm)));
 
 	th = (struct tcphdr *)skb->data;
 	th->source = inet->inet_sport;
@@ -341,14 +356,20 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	skb->ip_summed = CHECKSUM_PARTIAL;
 	skb->csum_start = skb_transport_header(skb) - skb->head;
 	skb->csum_offset = offsetof(struct tcphdr, check);
-	th->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
-				  inet->inet_daddr, 0);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk))
+		th->check = ~tcp_v6_check(skb->len, &sk->sk_v6_rcv_saddr,
+					  &sk->sk_v6_daddr, 0);
+	else
+#endif
+		th->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
+					  inet->inet_daddr, 0);
 
 	if (payload > as->mss_cache) {
 		skb_shinfo(skb)->gso_size = as->mss_cache;
 		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload,
 							 as->mss_cache);
-		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		skb_shinfo(skb)->gso_type = sk->sk_gso_type;
 	} else {
 		skb_shinfo(skb)->gso_size = 0;
 		skb_shinfo(skb)->gso_segs = 1;
@@ -791,6 +812,68 @@ void atcp_maybe_send_window_update(struct sock *sk)
 
 /* ---- segments without a socket ------------------------------------------ */
 
+/* The timestamp option of a bare reply, into @buf (12 bytes), or none. */
+unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt)
+{
+	__be32 *opt = (__be32 *)buf;
+
+	if (!tsopt)
+		return 0;
+	opt[0] = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
+		       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
+	opt[1] = htonl(tsopt[0]);
+	opt[2] = htonl(tsopt[1]);
+	return TCPOLEN_TSTAMP_ALIGNED;
+}
+
+/* The TCP header of a segment no socket sends; the checksum is 0. */
+void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
+			 u32 seq, u32 ack, u8 flags, u16 win, const u8 *opt,
+			 unsigned int optlen)
+{
+	unsigned int hlen = sizeof(*th) + optlen;
+
+	memset(th, 0, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | flags);
+	th->window = htons(win);
+	memcpy(th + 1, opt, optlen);
+}
+
+/*
+ * The options of a listener's SYN-ACK for @req on a path of @mtu bytes
+ * (network header included), into @buf; returns the window to announce.
+ */
+u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
+		     u32 mtu, u8 *buf, unsigned int *optlen)
+{
+	const struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_opts o = {};
+	u32 mss;
+
+	mss = mtu - sizeof(struct tcphdr);
+	if (las->opts.user_mss && mss > las->opts.user_mss)
+		mss = las->opts.user_mss;
+	o.mss_ok = true;
+	o.mss = min_t(u32, mss, 65535);
+	if (req->flags & ATCP_REQ_WS) {
+		o.ws_ok = true;
+		o.wscale = req->rcv_wscale;
+	}
+	o.sack_ok = req->flags & ATCP_REQ_SACK;
+	if (req->flags & ATCP_REQ_TS) {
+		o.ts_ok = true;
+		o.tsval = tsval;
+		o.tsecr = req->ts_recent;
+	}
+	*optlen = atcp_opt_build_syn(buf, &o);
+	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
+	return min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+}
+
 /*
  * A segment no socket sends: a reply (RST, ACK) to a received segment, or
  * a listener's SYN-ACK for a request entry.  @rt is consumed.
@@ -825,14 +908,8 @@ static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
 	skb_reserve(skb, ATCP_MAX_HEADER);
 	th = skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
-	memset(th, 0, sizeof(*th));
-	th->source = c->sport;
-	th->dest = c->dport;
-	th->seq = htonl(c->seq);
-	th->ack_seq = htonl(c->ack);
-	*(((__be16 *)th) + 6) = htons(((hlen >> 2) << 12) | c->flags);
-	th->window = htons(c->win);
-	memcpy(th + 1, c->opt, c->optlen);
+	atcp_ctl_tcp_header(th, c->sport, c->dport, c->seq, c->ack, c->flags,
+			    c->win, c->opt, c->optlen);
 	th->check = tcp_v4_check(hlen, c->saddr, c->daddr,
 				 csum_partial(th, hlen, 0));
 	skb->ip_summed = CHECKSUM_NONE;
@@ -860,12 +937,13 @@ static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
 }
 
 /* Reply to @in_skb with a bare control segment, echoing @tsopt if given. */
-void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+static void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+			     u32 seq, u32 ack, u8 flags, u16 win,
+			     const u32 *tsopt)
 {
 	const struct iphdr *in_iph = ip_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
-	__be32 opt[TCPOLEN_TSTAMP_ALIGNED / 4];
+	u8 opt[TCPOLEN_TSTAMP_ALIGNED];
 	struct atcp_v4_ctl c = {
 		.sport = in_th->dest,
 		.dport = in_th->source,
@@ -874,6 +952,7 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		.flags = flags,
 		.win = win,
 		.mark = in_skb->mark,
+		.opt = opt,
 	};
 	struct flowi4 fl4;
 	struct rtable *rt;
@@ -885,33 +964,37 @@ void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt))
 		return;
-	if (tsopt) {
-		opt[0] = htonl((TCPOPT_NOP << 24) | (TCPOPT_NOP << 16) |
-			       (TCPOPT_TIMESTAMP << 8) | TCPOLEN_TIMESTAMP);
-		opt[1] = htonl(tsopt[0]);
-		opt[2] = htonl(tsopt[1]);
-		c.opt = (const u8 *)opt;
-		c.optlen = sizeof(opt);
-	}
+	c.optlen = atcp_ctl_opts(opt, tsopt);
 	c.saddr = fl4.saddr;
 	c.daddr = fl4.daddr;
 	atcp_v4_xmit_ctl(net, rt, &c);
+}
+
+/* Reply to @in_skb, of either family, with a bare control segment. */
+void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_skb_v6(in_skb)) {
+		atcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, tsopt);
+		return;
+	}
+#endif
+	atcp_v4_send_ctl(net, in_skb, seq, ack, flags, win, tsopt);
 }
 
 /*
  * A listener's SYN-ACK for @req, with @iss (the request's, or a cookie)
  * and @tsval.  Its MSS and window are the listener's for this route.
  */
-int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
-			u32 tsval)
+static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
+			       u32 iss, u32 tsval)
 {
-	const struct atcp_sock *las = atcp_sk(sk);
 	struct net *net = sock_net(sk);
 	u8 opt[ATCP_MAX_OPT_LEN];
-	struct atcp_opts o = {};
 	struct atcp_v4_ctl c = {
-		.saddr = req->laddr,
-		.daddr = req->raddr,
+		.saddr = req->laddr.s6_addr32[3],
+		.daddr = req->raddr.s6_addr32[3],
 		.sport = req->lport,
 		.dport = req->rport,
 		.seq = iss,
@@ -922,40 +1005,33 @@ int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	};
 	struct flowi4 fl4;
 	struct rtable *rt;
-	u32 mss;
 
 	flowi4_init_output(&fl4, sk->sk_bound_dev_if, c.mark,
 			   RT_TOS(inet_sk(sk)->tos), RT_SCOPE_UNIVERSE,
-			   IPPROTO_TCP, 0, req->raddr, req->laddr, req->rport,
+			   IPPROTO_TCP, 0, c.daddr, c.saddr, req->rport,
 			   req->lport, sock_i_uid(sk));
 	rt = ip_route_output_flow(net, &fl4, sk);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
-
-	mss = dst_mtu(&rt->dst) - sizeof(struct iphdr) - sizeof(struct tcphdr);
-	if (las->opts.user_mss && mss > las->opts.user_mss)
-		mss = las->opts.user_mss;
-	o.mss_ok = true;
-	o.mss = min_t(u32, mss, 65535);
-	if (req->flags & ATCP_REQ_WS) {
-		o.ws_ok = true;
-		o.wscale = req->rcv_wscale;
-	}
-	o.sack_ok = req->flags & ATCP_REQ_SACK;
-	if (req->flags & ATCP_REQ_TS) {
-		o.ts_ok = true;
-		o.tsval = tsval;
-		o.tsecr = req->ts_recent;
-	}
-	c.optlen = atcp_opt_build_syn(opt, &o);
-	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	c.win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	c.win = atcp_synack_opts(sk, req, tsval,
+				 dst_mtu(&rt->dst) - sizeof(struct iphdr),
+				 opt, &c.optlen);
 	atcp_v4_xmit_ctl(net, rt, &c);
 	return 0;
 }
 
+int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
+			 u32 iss, u32 tsval)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_req_v6(req))
+		return atcp_v6_send_synack(sk, req, iss, tsval);
+#endif
+	return atcp_v4_send_synack(sk, req, iss, tsval);
+}
+
 /* RFC 9293 3.10.7.1: the reset for a segment that matches no connection. */
-void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
+void atcp_send_reset(struct net *net, const struct sk_buff *skb)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 seq, ack;
@@ -964,9 +1040,9 @@ void atcp_v4_send_reset(struct net *net, const struct sk_buff *skb)
 		return;
 	if (th->ack) {
 		seq = ntohl(th->ack_seq);
-		atcp_v4_send_ctl(net, skb, seq, 0, TCPHDR_RST, 0, NULL);
+		atcp_send_ctl(net, skb, seq, 0, TCPHDR_RST, 0, NULL);
 		return;
 	}
 	ack = ntohl(th->seq) + th->syn + th->fin + skb->len - th->doff * 4;
-	atcp_v4_send_ctl(net, skb, 0, ack, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+	atcp_send_ctl(net, skb, 0, ack, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
 }

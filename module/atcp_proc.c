@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * procfs: /proc/net/atcp lists atcp's listeners, connections and TIME_WAIT
- * entries in the exact layout of /proc/net/tcp, so that tools parsing the
- * latter read the former unchanged; /proc/net/atcp_stat has the counters.
+ * entries of AF_INET sockets in the exact layout of /proc/net/tcp, and
+ * /proc/net/atcp6 those of AF_INET6 sockets (v4-mapped ones included) in
+ * the layout of /proc/net/tcp6, so that tools parsing Linux's files read
+ * atcp's unchanged; /proc/net/atcp_stat has the counters.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -14,13 +16,56 @@
 
 #define ATCP_PROC_LINE	150	/* /proc/net/tcp pads lines to 149 + '\n' */
 
+/*
+ * The addresses that start a line: 8 hex digits each in /proc/net/atcp,
+ * 32 in /proc/net/atcp6, both in the byte order of memory.  /proc/net/tcp
+ * pads its lines, /proc/net/tcp6 does not.
+ */
+static void atcp_proc_start_line(struct atcp_walker *w,
+				 const struct in6_addr *l, u16 lport,
+				 const struct in6_addr *r, u16 rport)
+{
+	if (w->family == AF_INET6) {
+		seq_printf(w->seq,
+			   "%4d: %08X%08X%08X%08X:%04X %08X%08X%08X%08X:%04X ",
+			   w->n++, l->s6_addr32[0], l->s6_addr32[1],
+			   l->s6_addr32[2], l->s6_addr32[3], lport,
+			   r->s6_addr32[0], r->s6_addr32[1], r->s6_addr32[2],
+			   r->s6_addr32[3], rport);
+		return;
+	}
+	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
+	seq_printf(w->seq, "%4d: %08X:%04X %08X:%04X ", w->n++,
+		   l->s6_addr32[3], lport, r->s6_addr32[3], rport);
+}
+
+static void atcp_proc_end_line(struct atcp_walker *w)
+{
+	if (w->family == AF_INET6)
+		seq_putc(w->seq, '\n');
+	else
+		seq_pad(w->seq, '\n');
+}
+
 static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);
+	struct in6_addr laddr, raddr;
 	unsigned long expires = 0;
 	int rx, tx, timer = 0;
+
+	if (sk->sk_family != w->family)
+		return;
+	atcp_addr_v4(&laddr, inet->inet_rcv_saddr);
+	atcp_addr_v4(&raddr, inet->inet_daddr);
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		laddr = sk->sk_v6_rcv_saddr;
+		raddr = sk->sk_v6_daddr;
+	}
+#endif
 
 	if (state == TCP_LISTEN) {
 		rx = READ_ONCE(as->accept_len);
@@ -38,11 +83,11 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 		expires = sk->sk_timer.expires;
 	}
 
-	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
+	atcp_proc_start_line(w, &laddr, inet->inet_num, &raddr,
+			     ntohs(inet->inet_dport));
 	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
-		   w->n++, inet->inet_rcv_saddr, inet->inet_num,
-		   inet->inet_daddr, ntohs(inet->inet_dport), state, tx, rx,
+		   "%02X %08X:%08X %02X:%08lX %08X %5u %8d %lu %d %pK %lu %lu %u %u %d",
+		   state, tx, rx,
 		   timer, timer ? jiffies_delta_to_clock_t(expires - jiffies) :
 		   0UL, as->retransmits,
 		   from_kuid_munged(seq_user_ns(w->seq), sock_i_uid(sk)),
@@ -54,21 +99,24 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 		   state == TCP_LISTEN ? 0 :
 		   (as->ssthresh >= TCP_INFINITE_SSTHRESH ? -1 :
 		    (int)as->ssthresh));
-	seq_pad(w->seq, '\n');
+	atcp_proc_end_line(w);
 }
 
 static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 {
 	const struct atcp_net *an = atcp_net(seq_file_net(w->seq));
 	long delta = atcp_tw_left(tw, READ_ONCE(an->sysctl.tw_timeout));
+	struct in6_addr laddr, faddr;
 
-	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
-	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
-		   w->n++, tw->saddr, ntohs(tw->sport), tw->daddr,
-		   ntohs(tw->dport), TCP_TIME_WAIT, 0, 0, 3,
-		   jiffies_delta_to_clock_t(delta), 0, 0, 0, 0, 1, tw);
-	seq_pad(w->seq, '\n');
+	if ((tw->flags & ATCP_TW_V6 ? AF_INET6 : AF_INET) != w->family)
+		return;
+	atcp_tw_addrs(tw, &laddr, &faddr);
+	atcp_proc_start_line(w, &laddr, ntohs(tw->sport), &faddr,
+			     ntohs(tw->dport));
+	seq_printf(w->seq, "%02X %08X:%08X %02X:%08lX %08X %5d %8d %d %d %pK",
+		   TCP_TIME_WAIT, 0, 0, 3, jiffies_delta_to_clock_t(delta), 0,
+		   0, 0, 0, 1, tw);
+	atcp_proc_end_line(w);
 }
 
 /* A request entry, as Linux prints a request sock (get_openreq4()). */
@@ -76,16 +124,17 @@ static void atcp_proc_req(struct atcp_walker *w, const struct atcp_req *req)
 {
 	long delta = req->timer.expires - jiffies;
 
-	seq_setwidth(w->seq, ATCP_PROC_LINE - 1);
-	seq_printf(w->seq,
-		   "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %pK",
-		   w->n++, req->laddr, ntohs(req->lport), req->raddr,
-		   ntohs(req->rport), TCP_SYN_RECV, 0, 0, 1,
-		   jiffies_delta_to_clock_t(delta), req->retransmits,
+	if (req->listener->sk_family != w->family)
+		return;
+	atcp_proc_start_line(w, &req->laddr, ntohs(req->lport), &req->raddr,
+			     ntohs(req->rport));
+	seq_printf(w->seq, "%02X %08X:%08X %02X:%08lX %08X %5u %8d %u %d %pK",
+		   TCP_SYN_RECV, 0, 0, 1, jiffies_delta_to_clock_t(delta),
+		   req->retransmits,
 		   from_kuid_munged(seq_user_ns(w->seq),
 				    sock_i_uid(req->listener)),
 		   0, 0, 0, req);
-	seq_pad(w->seq, '\n');
+	atcp_proc_end_line(w);
 }
 
 /*
@@ -140,6 +189,7 @@ static int atcp_proc_show(struct seq_file *seq, void *v)
 		.req = atcp_proc_req,
 		.tw = atcp_proc_tw,
 		.seq = seq,
+		.family = (long)pde_data(file_inode(seq->file)),
 	};
 	struct net *net = seq_file_net(seq);
 
@@ -155,7 +205,10 @@ static int atcp_proc_show(struct seq_file *seq, void *v)
 	}
 	w.n = it->n_start;
 
-	if (pos == 0) {
+	if (pos == 0 && w.family == AF_INET6) {
+		seq_puts(seq,
+			 "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+	} else if (pos == 0) {
 		seq_setwidth(seq, ATCP_PROC_LINE - 1);
 		seq_puts(seq,
 			 "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode");
@@ -243,7 +296,18 @@ static void atcp_proc_listener(struct atcp_walker *w, struct sock *sk)
 
 	if (inet_sk_state_load(sk) != TCP_LISTEN)
 		return;
-	seq_printf(w->seq, "%08X:%04X %7u %12u %9u\n", inet->inet_rcv_saddr,
+#if IS_ENABLED(CONFIG_IPV6)
+	/* an IPv6 listener's address takes 32 digits, as in tcp6 */
+	if (sk->sk_family == AF_INET6)
+		seq_printf(w->seq, "%08X%08X%08X%08X",
+			   sk->sk_v6_rcv_saddr.s6_addr32[0],
+			   sk->sk_v6_rcv_saddr.s6_addr32[1],
+			   sk->sk_v6_rcv_saddr.s6_addr32[2],
+			   sk->sk_v6_rcv_saddr.s6_addr32[3]);
+	else
+#endif
+		seq_printf(w->seq, "%08X", inet->inet_rcv_saddr);
+	seq_printf(w->seq, ":%04X %7u %12u %9u\n",
 		   inet->inet_num, READ_ONCE(sk->sk_max_ack_backlog),
 		   READ_ONCE(las->accept_len), READ_ONCE(las->syn_len));
 }
@@ -262,26 +326,37 @@ static int atcp_listen_show(struct seq_file *seq, void *v)
 
 int atcp_proc_net_init(struct net *net)
 {
-	if (!proc_create_net("atcp", 0444, net->proc_net, &atcp_proc_seq_ops,
-			     sizeof(struct atcp_proc_iter)))
+	if (!proc_create_net_data("atcp", 0444, net->proc_net,
+				  &atcp_proc_seq_ops,
+				  sizeof(struct atcp_proc_iter),
+				  (void *)(long)AF_INET))
 		return -ENOMEM;
+	if (IS_ENABLED(CONFIG_IPV6) &&
+	    !proc_create_net_data("atcp6", 0444, net->proc_net,
+				  &atcp_proc_seq_ops,
+				  sizeof(struct atcp_proc_iter),
+				  (void *)(long)AF_INET6))
+		goto fail;
 	if (!proc_create_net_single("atcp_stat", 0444, net->proc_net,
-				    atcp_stat_show, NULL)) {
-		remove_proc_entry("atcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    atcp_stat_show, NULL))
+		goto fail;
 	if (!proc_create_net_single("atcp_listen", 0444, net->proc_net,
-				    atcp_listen_show, NULL)) {
-		remove_proc_entry("atcp_stat", net->proc_net);
-		remove_proc_entry("atcp", net->proc_net);
-		return -ENOMEM;
-	}
+				    atcp_listen_show, NULL))
+		goto fail;
 	return 0;
+fail:
+	/* what was made, without remove_proc_entry()'s warning for the rest */
+	remove_proc_subtree("atcp_stat", net->proc_net);
+	remove_proc_subtree("atcp6", net->proc_net);
+	remove_proc_entry("atcp", net->proc_net);
+	return -ENOMEM;
 }
 
 void atcp_proc_net_exit(struct net *net)
 {
 	remove_proc_entry("atcp_listen", net->proc_net);
 	remove_proc_entry("atcp_stat", net->proc_net);
+	if (IS_ENABLED(CONFIG_IPV6))
+		remove_proc_entry("atcp6", net->proc_net);
 	remove_proc_entry("atcp", net->proc_net);
 }

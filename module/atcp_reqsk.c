@@ -38,12 +38,17 @@ static siphash_key_t atcp_synq_secret __read_mostly;
 #define ATCP_SYNQ_MIN_SLOTS	16U
 #define ATCP_SYNQ_MAX_SLOTS	16384U
 
-static u32 atcp_synq_slot(const struct atcp_sock *las, __be32 raddr,
-			  __be16 rport, __be32 laddr)
+static u32 atcp_synq_slot(const struct atcp_sock *las,
+			  const struct in6_addr *raddr, __be16 rport,
+			  const struct in6_addr *laddr)
 {
-	return siphash_3u32((__force u32)raddr, (__force u32)rport,
-			    (__force u32)laddr, &atcp_synq_secret) &
-	       las->syn_mask;
+	struct {
+		struct in6_addr raddr;
+		struct in6_addr laddr;
+		u32 rport;
+	} key = { *raddr, *laddr, (__force u32)rport };
+
+	return siphash(&key, sizeof(key), &atcp_synq_secret) & las->syn_mask;
 }
 
 /* The table of a new listener: one slot per max_syn_backlog entry. */
@@ -82,8 +87,8 @@ static void atcp_synq_unlink(struct atcp_sock *las, struct atcp_req *req)
 	struct atcp_req **pp;
 
 	lockdep_assert_held(&las->accept_lock);
-	pp = &las->syn_table[atcp_synq_slot(las, req->raddr, req->rport,
-					    req->laddr)];
+	pp = &las->syn_table[atcp_synq_slot(las, &req->raddr, req->rport,
+					    &req->laddr)];
 	for (; *pp; pp = &(*pp)->next) {
 		if (*pp == req) {
 			*pp = req->next;
@@ -154,8 +159,9 @@ void atcp_synq_purge(struct sock *sk)
 }
 
 /* The entry of listener @sk for a 4-tuple, held; BHs are off. */
-struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
-				__be32 laddr, __be16 lport)
+struct atcp_req *atcp_synq_find(struct sock *sk, const struct in6_addr *raddr,
+				__be16 rport, const struct in6_addr *laddr,
+				__be16 lport)
 {
 	struct atcp_sock *las = atcp_sk(sk);
 	struct atcp_req *req = NULL;
@@ -166,8 +172,9 @@ struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
 	if (las->syn_table) {
 		req = las->syn_table[atcp_synq_slot(las, raddr, rport, laddr)];
 		for (; req; req = req->next) {
-			if (req->raddr == raddr && req->rport == rport &&
-			    req->laddr == laddr && req->lport == lport) {
+			if (req->rport == rport && req->lport == lport &&
+			    ipv6_addr_equal(&req->raddr, raddr) &&
+			    ipv6_addr_equal(&req->laddr, laddr)) {
 				refcount_inc(&req->refcnt);
 				break;
 			}
@@ -180,18 +187,18 @@ struct atcp_req *atcp_synq_find(struct sock *sk, __be32 raddr, __be16 rport,
 /* The entry for the segment in @skb (pulled to its TCP header), held. */
 struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
+	struct in6_addr laddr, raddr;
 
-	return atcp_synq_find(sk, iph->saddr, th->source, iph->daddr,
-			      th->dest);
+	atcp_skb_addrs(skb, &laddr, &raddr);
+	return atcp_synq_find(sk, &raddr, th->source, &laddr, th->dest);
 }
 
 /* TSval for our segments of @req's connection: the child's clock. */
 u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req)
 {
 	return atcp_clock_ms() +
-	       atcp_conn_ts_offset(sock_net(sk), req->raddr, req->laddr,
+	       atcp_conn_ts_offset(sock_net(sk), &req->raddr, &req->laddr,
 				   req->rport, req->lport);
 }
 
@@ -199,12 +206,11 @@ u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req)
 void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 		   const struct atcp_seg *seg)
 {
-	const struct iphdr *iph = ip_hdr(skb);
 	const struct tcphdr *th = tcp_hdr(skb);
 
 	memset(req, 0, sizeof(*req));
-	req->laddr = iph->daddr;
-	req->raddr = iph->saddr;
+	atcp_skb_addrs(skb, &req->laddr, &req->raddr);
+	req->iif = skb->skb_iif;
 	req->lport = th->dest;
 	req->rport = th->source;
 	req->snd_wnd = seg->wnd;
@@ -240,7 +246,8 @@ void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
 	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
 	atcp_req_options(sk, req, o->ts_ok, o->tsval, o->ws_ok, o->wscale,
 			 o->sack_ok);
-	req->iss = atcp_isn_v4(req->raddr, req->laddr, req->rport, req->lport);
+	req->iss = atcp_isn_of(&req->raddr, &req->laddr, req->rport,
+			       req->lport);
 }
 
 /* SYN-ACK timeouts: 1 s doubling, as Linux's TCP_TIMEOUT_INIT << n. */
@@ -278,8 +285,8 @@ static void atcp_req_timer(struct timer_list *t)
 
 	if (!give_up) {
 		ATCP_INC_STATS(net, ATCP_MIB_RETRANSSEGS);
-		atcp_v4_send_synack(sk, req, req->iss,
-				    atcp_req_tsval(sk, req));
+		atcp_send_synack_req(sk, req, req->iss,
+				     atcp_req_tsval(sk, req));
 	}
 	/* give up: the chain's count; else the one taken for the send */
 	atcp_req_put(req);
@@ -315,8 +322,8 @@ int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 		kmem_cache_free(atcp_req_cachep, req);
 		return -EINVAL;
 	}
-	slot = &las->syn_table[atcp_synq_slot(las, req->raddr, req->rport,
-					      req->laddr)];
+	slot = &las->syn_table[atcp_synq_slot(las, &req->raddr, req->rport,
+					      &req->laddr)];
 	req->next = *slot;
 	*slot = req;
 	req->flags |= ATCP_REQ_HASHED;
@@ -324,7 +331,7 @@ int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 	mod_timer(&req->timer, jiffies + atcp_req_timeout(req));
 	spin_unlock(&las->accept_lock);
 
-	err = atcp_v4_send_synack(sk, req, req->iss, atcp_req_tsval(sk, req));
+	err = atcp_send_synack_req(sk, req, req->iss, atcp_req_tsval(sk, req));
 	if (err)
 		atcp_synq_drop(sk, req);
 	atcp_req_put(req);
@@ -366,9 +373,17 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	atcp_init_tcb(child);
 	as = atcp_sk(child);
 	newinet = inet_sk(child);
-	newinet->inet_daddr = req->raddr;
-	newinet->inet_rcv_saddr = req->laddr;
-	newinet->inet_saddr = req->laddr;
+	if (atcp_req_v6(req)) {
+		/* Never matches an IPv4 segment; Linux does the same. */
+		newinet->inet_daddr = LOOPBACK4_IPV6;
+		newinet->inet_rcv_saddr = LOOPBACK4_IPV6;
+		newinet->inet_saddr = LOOPBACK4_IPV6;
+		as->ipv6 = 1;
+	} else {
+		newinet->inet_daddr = req->raddr.s6_addr32[3];
+		newinet->inet_rcv_saddr = req->laddr.s6_addr32[3];
+		newinet->inet_saddr = req->laddr.s6_addr32[3];
+	}
 	newinet->inet_dport = req->rport;
 	newinet->inet_sport = req->lport;
 	newinet->inet_num = ntohs(req->lport);
@@ -379,6 +394,10 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	child->sk_bound_dev_if = sk->sk_bound_dev_if;
 	child->sk_rx_dst = NULL;
 	as->passive = 1;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		atcp_v6_child_init(sk, child, req);
+#endif
 
 	err = atcp_inherit_port(sk, child);
 	if (!err)

@@ -307,30 +307,46 @@ static u32 atcp_ts_offset(const struct atcp_cookie_tuple *t)
 	return (u32)siphash(t, sizeof(*t), &atcp_secret.ts);
 }
 
-u32 atcp_ts_offset_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport)
+/* The cookie tuple of a 4-tuple; IPv4 addresses come v4-mapped. */
+void atcp_tuple_fill(struct atcp_cookie_tuple *t, const struct in6_addr *faddr,
+		     const struct in6_addr *laddr, __be16 fport, __be16 lport)
+{
+	if (ipv6_addr_v4mapped(faddr))
+		atcp_cookie_tuple_v4(t, faddr->s6_addr32[3],
+				     laddr->s6_addr32[3], fport, lport);
+	else
+		atcp_cookie_tuple_v6(t, faddr->s6_addr, laddr->s6_addr, fport,
+				     lport);
+}
+
+u32 atcp_ts_offset_of(const struct in6_addr *faddr,
+		      const struct in6_addr *laddr, __be16 fport, __be16 lport)
 {
 	struct atcp_cookie_tuple t;
 
 	atcp_secret_init();
-	atcp_cookie_tuple_v4(&t, faddr, laddr, fport, lport);
+	atcp_tuple_fill(&t, faddr, laddr, fport, lport);
 	return atcp_ts_offset(&t);
 }
 
 /* The offset a connection of @net uses: none under timestamps = 2. */
-u32 atcp_conn_ts_offset(struct net *net, __be32 faddr, __be32 laddr,
-			__be16 fport, __be16 lport)
+u32 atcp_conn_ts_offset(struct net *net, const struct in6_addr *faddr,
+			const struct in6_addr *laddr, __be16 fport,
+			__be16 lport)
 {
 	if (READ_ONCE(atcp_net(net)->sysctl.timestamps) == 2)
 		return 0;
-	return atcp_ts_offset_v4(faddr, laddr, fport, lport);
+	return atcp_ts_offset_of(faddr, laddr, fport, lport);
 }
 
-u32 atcp_isn_v4(__be32 faddr, __be32 laddr, __be16 fport, __be16 lport)
+/* RFC 6528 (RFC 9293 3.4.1): a keyed hash of the 4-tuple plus a clock. */
+u32 atcp_isn_of(const struct in6_addr *faddr, const struct in6_addr *laddr,
+		__be16 fport, __be16 lport)
 {
 	struct atcp_cookie_tuple t;
 
 	atcp_secret_init();
-	atcp_cookie_tuple_v4(&t, faddr, laddr, fport, lport);
+	atcp_tuple_fill(&t, faddr, laddr, fport, lport);
 	return atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
 }
 
@@ -354,12 +370,14 @@ void atcp_start_tcb(struct sock *sk)
 	struct atcp_sock *as = atcp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct atcp_cookie_tuple t;
+	struct in6_addr laddr, raddr;
 	struct dst_entry *dst;
 	u32 mtu;
 
 	atcp_secret_init();
-	atcp_cookie_tuple_v4(&t, inet->inet_daddr, inet->inet_rcv_saddr,
-			     inet->inet_dport, inet->inet_sport);
+	atcp_sk_addrs(sk, &laddr, &raddr);
+	atcp_tuple_fill(&t, &raddr, &laddr, inet->inet_dport,
+			inet->inet_sport);
 	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
 	/* timestamps = 2: timestamps without the random offset, as Linux */
 	as->ts_offset = READ_ONCE(atcp_net(sock_net(sk))->sysctl.timestamps) == 2 ?
@@ -377,7 +395,7 @@ void atcp_start_tcb(struct sock *sk)
 
 	dst = __sk_dst_get(sk);
 	mtu = dst ? dst_mtu(dst) : 576;
-	as->advmss = mtu - sizeof(struct iphdr) - sizeof(struct tcphdr);
+	as->advmss = mtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
 	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
 		as->advmss = as->opts.user_mss;
 	atcp_sync_mss(sk, mtu);
@@ -428,8 +446,7 @@ void atcp_write_space(struct sock *sk)
 
 /* ---- connect, listen, accept ---------------------------------------------------- */
 
-static int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr,
-			   int addr_len)
+int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
@@ -466,6 +483,8 @@ failure:
 	sk->sk_route_caps = 0;
 	inet->inet_dport = 0;
 	inet->inet_daddr = 0;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
 	return err;
 }
 
@@ -617,14 +636,16 @@ static int atcp_disconnect(struct sock *sk, int flags)
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&atcp_sk(sk)->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
-		inet->inet_saddr = 0;
-		inet->inet_rcv_saddr = 0;
-	}
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
 	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
 		atcp_put_port(sk);
 	inet->inet_dport = 0;
 	inet->inet_daddr = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		sk->sk_v6_daddr = in6addr_any;
+#endif
 	WRITE_ONCE(sk->sk_shutdown, 0);
 	sock_reset_flag(sk, SOCK_DONE);
 	sk_dst_reset(sk);
@@ -1081,8 +1102,14 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	struct atcp_sock *as = atcp_sk(sk);
 	int val, err = 0;
 
-	if (!atcp_sol(level))
+	if (!atcp_sol(level)) {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6)
+			return ipv6_setsockopt(sk, level, optname, optval,
+					       optlen);
+#endif
 		return ip_setsockopt(sk, level, optname, optval, optlen);
+	}
 	if (optname == TCP_CONGESTION)
 		return atcp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
@@ -1220,8 +1247,14 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	struct atcp_sock *as = atcp_sk(sk);
 	int val, len;
 
-	if (!atcp_sol(level))
+	if (!atcp_sol(level)) {
+#if IS_ENABLED(CONFIG_IPV6)
+		if (sk->sk_family == AF_INET6)
+			return ipv6_getsockopt(sk, level, optname, optval,
+					       optlen);
+#endif
 		return ip_getsockopt(sk, level, optname, optval, optlen);
+	}
 	if (get_user(len, optlen))
 		return -EFAULT;
 	if (len < 0)
@@ -1303,51 +1336,77 @@ static void atcp_release_cb(struct sock *sk)
 		atcp_mtu_reduced(sk);
 }
 
+/* What the AF_INET and AF_INET6 protos and socket ops share. */
+#define ATCP_PROTO_COMMON					\
+	.owner		= THIS_MODULE,				\
+	.close		= atcp_close,				\
+	.disconnect	= atcp_disconnect,			\
+	.accept		= atcp_accept,				\
+	.ioctl		= atcp_ioctl,				\
+	.init		= atcp_init_sock,			\
+	.shutdown	= atcp_shutdown,			\
+	.setsockopt	= atcp_setsockopt,			\
+	.getsockopt	= atcp_getsockopt,			\
+	.sendmsg	= atcp_sendmsg,				\
+	.recvmsg	= atcp_recvmsg,				\
+	.backlog_rcv	= atcp_backlog_rcv,			\
+	.release_cb	= atcp_release_cb,			\
+	.keepalive	= atcp_set_keepalive,			\
+	.stream_memory_free = atcp_stream_memory_free,		\
+	.hash		= atcp_hash,				\
+	.unhash		= atcp_unhash,				\
+	.get_port	= atcp_get_port,			\
+	.put_port	= atcp_put_port,			\
+	.max_header	= ATCP_MAX_HEADER,			\
+	.no_autobind	= true
+
+#define ATCP_OPS_COMMON						\
+	.owner		= THIS_MODULE,				\
+	.connect	= inet_stream_connect,			\
+	.socketpair	= sock_no_socketpair,			\
+	.accept		= inet_accept,				\
+	.poll		= atcp_poll,				\
+	.gettstamp	= sock_gettstamp,			\
+	.listen		= atcp_listen,				\
+	.shutdown	= inet_shutdown,			\
+	.setsockopt	= sock_common_setsockopt,		\
+	.getsockopt	= sock_common_getsockopt,		\
+	.sendmsg	= inet_sendmsg,				\
+	.recvmsg	= inet_recvmsg,				\
+	.mmap		= sock_no_mmap,				\
+	.sendpage	= sock_no_sendpage
+
 struct proto atcp_prot = {
+	ATCP_PROTO_COMMON,
 	.name		= "ATCP",
-	.owner		= THIS_MODULE,
-	.close		= atcp_close,
 	.connect	= atcp_v4_connect,
-	.disconnect	= atcp_disconnect,
-	.accept		= atcp_accept,
-	.ioctl		= atcp_ioctl,
-	.init		= atcp_init_sock,
-	.shutdown	= atcp_shutdown,
-	.setsockopt	= atcp_setsockopt,
-	.getsockopt	= atcp_getsockopt,
-	.sendmsg	= atcp_sendmsg,
-	.recvmsg	= atcp_recvmsg,
-	.backlog_rcv	= atcp_backlog_rcv,
-	.release_cb	= atcp_release_cb,
-	.keepalive	= atcp_set_keepalive,
-	.stream_memory_free = atcp_stream_memory_free,
-	.hash		= atcp_hash,
-	.unhash		= atcp_unhash,
-	.get_port	= atcp_get_port,
-	.put_port	= atcp_put_port,
-	.max_header	= ATCP_MAX_HEADER,
 	.obj_size	= sizeof(struct atcp_sock),
-	.no_autobind	= true,
 };
 
 const struct proto_ops atcp_stream_ops = {
+	ATCP_OPS_COMMON,
 	.family		= PF_INET,
-	.owner		= THIS_MODULE,
 	.release	= inet_release,
 	.bind		= inet_bind,
-	.connect	= inet_stream_connect,
-	.socketpair	= sock_no_socketpair,
-	.accept		= inet_accept,
 	.getname	= inet_getname,
-	.poll		= atcp_poll,
 	.ioctl		= inet_ioctl,
-	.gettstamp	= sock_gettstamp,
-	.listen		= atcp_listen,
-	.shutdown	= inet_shutdown,
-	.setsockopt	= sock_common_setsockopt,
-	.getsockopt	= sock_common_getsockopt,
-	.sendmsg	= inet_sendmsg,
-	.recvmsg	= inet_recvmsg,
-	.mmap		= sock_no_mmap,
-	.sendpage	= sock_no_sendpage,
 };
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* inet6_create() finds the ipv6_pinfo at the end of obj_size. */
+struct proto atcpv6_prot = {
+	ATCP_PROTO_COMMON,
+	.name		= "ATCPv6",
+	.connect	= atcp_v6_connect,
+	.obj_size	= sizeof(struct atcp6_sock),
+};
+
+const struct proto_ops atcp6_stream_ops = {
+	ATCP_OPS_COMMON,
+	.family		= PF_INET6,
+	.release	= inet6_release,
+	.bind		= inet6_bind,
+	.getname	= inet6_getname,
+	.ioctl		= inet6_ioctl,
+};
+#endif

@@ -36,8 +36,7 @@ static u32 atcp_cookie_now(void)
 static void atcp_cookie_tuple_of(struct atcp_cookie_tuple *t,
 				 const struct atcp_req *req)
 {
-	atcp_cookie_tuple_v4(t, req->raddr, req->laddr, req->rport,
-			     req->lport);
+	atcp_tuple_fill(t, &req->raddr, &req->laddr, req->rport, req->lport);
 }
 
 /*
@@ -55,7 +54,7 @@ int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req)
 
 	atcp_cookie_secret_init();
 	atcp_cookie_tuple_of(&t, req);
-	mss_idx = atcp_cookie_mss_idx(req->peer_mss, false);
+	mss_idx = atcp_cookie_mss_idx(req->peer_mss, atcp_req_v6(req));
 	cookie = atcp_cookie_make(&atcp_cookie_secret, &t, req->irs,
 				  atcp_cookie_now(), mss_idx);
 	if (req->flags & ATCP_REQ_TS)
@@ -68,7 +67,7 @@ int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req)
 		req->flags &= ~(ATCP_REQ_WS | ATCP_REQ_SACK);
 
 	WRITE_ONCE(las->last_cookie, jiffies);
-	err = atcp_v4_send_synack(sk, req, cookie, tsval);
+	err = atcp_send_synack_req(sk, req, cookie, tsval);
 	if (!err)
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SYNCOOKIESSENT);
 	return err;
@@ -121,7 +120,7 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 	}
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SYNCOOKIESRECV);
 
-	req->peer_mss = atcp_cookie_mss(mss_idx, false);
+	req->peer_mss = atcp_cookie_mss(mss_idx, atcp_req_v6(req));
 	/* without a timestamp the SYN-ACK offered no window scale or SACK */
 	if (seg->opts.ts_ok && READ_ONCE(s->timestamps)) {
 		atcp_cookie_ts_decode(seg->opts.tsecr, &wscale, &ws_ok,

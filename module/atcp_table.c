@@ -133,6 +133,18 @@ static u32 atcp_ehashfn(const struct net *net, __be32 laddr, u16 lport,
 			    atcp_hash_secret + net_hash_mix(net));
 }
 
+static u32 atcp_ehashfn6(const struct net *net, const struct in6_addr *laddr,
+			 u16 lport, const struct in6_addr *faddr,
+			 __be16 fport)
+{
+	u32 secret = atcp_hash_secret + net_hash_mix(net);
+	u32 l = jhash2((__force const u32 *)laddr->s6_addr32, 4, secret);
+	u32 f = jhash2((__force const u32 *)faddr->s6_addr32, 4, secret);
+
+	return jhash_3words(l, f, ((u32)lport << 16) | (__force u32)fport,
+			    secret);
+}
+
 static struct atcp_hslot *atcp_port_slot(struct atcp_table *t,
 					 const struct net *net, u16 port)
 {
@@ -173,24 +185,41 @@ static bool atcp_linux_port_used(struct net *net, u16 port)
  */
 static int atcp_linux_hold(struct net *net, u16 port, struct atcp_hold **out)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
+	union {
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} addr = {};
 	struct atcp_hold *h;
-	int err;
+	int len, err;
 
 	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h)
 		return -ENOMEM;
-	err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
-			       &h->sock);
+	/*
+	 * A dual-stack socket on [::] takes the port for both families; a
+	 * kernel without IPv6 gets an IPv4 one on 0.0.0.0.
+	 */
+	err = -EAFNOSUPPORT;
+	if (IS_ENABLED(CONFIG_IPV6))
+		err = sock_create_kern(net, AF_INET6, SOCK_STREAM, IPPROTO_TCP,
+				       &h->sock);
+	if (!err) {
+		h->sock->sk->sk_ipv6only = 0;
+		addr.sin6.sin6_family = AF_INET6;
+		addr.sin6.sin6_port = htons(port);
+		len = sizeof(addr.sin6);
+	} else {
+		err = sock_create_kern(net, AF_INET, SOCK_STREAM, IPPROTO_TCP,
+				       &h->sock);
+		addr.sin.sin_family = AF_INET;
+		addr.sin.sin_port = htons(port);
+		len = sizeof(addr.sin);
+	}
 	if (err) {
 		kfree(h);
 		return err;
 	}
-	err = kernel_bind(h->sock, (struct sockaddr *)&sin, sizeof(sin));
+	err = kernel_bind(h->sock, (struct sockaddr *)&addr, len);
 	if (err) {
 		sock_release(h->sock);
 		kfree(h);
@@ -268,14 +297,59 @@ static void atcp_bucket_add(struct sock *sk, struct atcp_bind_bucket *tb,
 	atcp_sk(sk)->bind_bucket = tb;
 }
 
+/*
+ * What a socket is bound to in each family: it may take part in IPv4, in
+ * IPv6 or in both (a dual-stack socket on ::), on one address or on all.
+ */
+struct atcp_bound {
+	bool v4;
+	bool v6;
+	__be32 addr4;			/* 0: any */
+	const struct in6_addr *addr6;	/* NULL: any */
+};
+
+static void atcp_bound_of(const struct sock *sk, struct atcp_bound *b)
+{
+	b->v4 = true;
+	b->v6 = false;
+	b->addr4 = inet_sk(sk)->inet_rcv_saddr;
+	b->addr6 = NULL;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr)) {
+		bool any = ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+
+		b->v4 = any && !sk->sk_ipv6only;
+		b->addr4 = 0;
+		b->v6 = true;
+		b->addr6 = any ? NULL : &sk->sk_v6_rcv_saddr;
+	}
+#endif
+}
+
+/* Does a socket bound as @b receive for local address @addr (v4-mapped)? */
+static bool atcp_bound_takes(const struct atcp_bound *b,
+			     const struct in6_addr *addr)
+{
+	if (ipv6_addr_v4mapped(addr))
+		return b->v4 && (!b->addr4 || b->addr4 == addr->s6_addr32[3]);
+	return b->v6 && (!b->addr6 || ipv6_addr_equal(b->addr6, addr));
+}
+
 static bool atcp_addr_overlap(const struct sock *a, const struct sock *b)
 {
-	__be32 x = inet_sk(a)->inet_rcv_saddr, y = inet_sk(b)->inet_rcv_saddr;
+	struct atcp_bound x, y;
 
 	if (a->sk_bound_dev_if && b->sk_bound_dev_if &&
 	    a->sk_bound_dev_if != b->sk_bound_dev_if)
 		return false;
-	return !x || !y || x == y;
+	atcp_bound_of(a, &x);
+	atcp_bound_of(b, &y);
+	if (x.v4 && y.v4 &&
+	    (!x.addr4 || !y.addr4 || x.addr4 == y.addr4))
+		return true;
+	return x.v6 && y.v6 &&
+	       (!x.addr6 || !y.addr6 || ipv6_addr_equal(x.addr6, y.addr6));
 }
 
 /* Linux's bind rules: SO_REUSEADDR on both, and no listener, may share. */
@@ -420,8 +494,12 @@ void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb)
 	spin_unlock_bh(&slot->lock);
 }
 
-/* Is any atcp socket bound to @dport on @daddr (or the wildcard)? */
-bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport)
+/*
+ * Is any atcp socket bound to @dport on @daddr (v4-mapped for IPv4), or
+ * on the wildcard of its family?
+ */
+bool atcp_port_bound(struct net *net, const struct in6_addr *daddr,
+		     __be16 dport)
 {
 	u16 port = ntohs(dport);
 	struct atcp_hslot *slot = atcp_port_slot(&atcp_bhash, net, port);
@@ -433,9 +511,10 @@ bool atcp_port_bound(struct net *net, __be32 daddr, __be16 dport)
 	tb = atcp_bucket_find(slot, net, port);
 	if (tb) {
 		sk_for_each_bound(sk, &tb->owners) {
-			__be32 a = inet_sk(sk)->inet_rcv_saddr;
+			struct atcp_bound b;
 
-			if (!a || a == daddr) {
+			atcp_bound_of(sk, &b);
+			if (atcp_bound_takes(&b, daddr)) {
 				bound = true;
 				break;
 			}
@@ -455,6 +534,21 @@ static bool atcp_ehash_match(const struct sock *sk, const struct net *net,
 
 	return inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr &&
 	       inet->inet_dport == sport && inet->inet_num == hnum &&
+	       !atcp_v6(sk) && net_eq(sock_net(sk), net) &&
+	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif ||
+		sk->sk_bound_dev_if == sdif);
+}
+
+static bool atcp_ehash_match6(const struct sock *sk, const struct net *net,
+			      const struct in6_addr *saddr, __be16 sport,
+			      const struct in6_addr *daddr, u16 hnum, int dif,
+			      int sdif)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	return inet->inet_dport == sport && inet->inet_num == hnum &&
+	       atcp_v6(sk) && ipv6_addr_equal(&sk->sk_v6_daddr, saddr) &&
+	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, daddr) &&
 	       net_eq(sock_net(sk), net) &&
 	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif ||
 		sk->sk_bound_dev_if == sdif);
@@ -466,6 +560,30 @@ static struct atcp_hslot *atcp_ehash_slot(const struct net *net,
 {
 	return &atcp_ehash.slots[atcp_ehashfn(net, laddr, lport, faddr, fport) &
 				 atcp_ehash.mask];
+}
+
+static struct atcp_hslot *atcp_ehash_slot6(const struct net *net,
+					   const struct in6_addr *laddr,
+					   u16 lport,
+					   const struct in6_addr *faddr,
+					   __be16 fport)
+{
+	return &atcp_ehash.slots[atcp_ehashfn6(net, laddr, lport, faddr,
+					       fport) & atcp_ehash.mask];
+}
+
+/* The slot of connection @sk in the connection table. */
+static struct atcp_hslot *atcp_ehash_slot_of(const struct sock *sk)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+
+	if (atcp_v6(sk))
+		return atcp_ehash_slot6(sock_net(sk), &sk->sk_v6_rcv_saddr,
+					inet->inet_num, &sk->sk_v6_daddr,
+					inet->inet_dport);
+	return atcp_ehash_slot(sock_net(sk), inet->inet_rcv_saddr,
+			       inet->inet_num, inet->inet_daddr,
+			       inet->inet_dport);
 }
 
 /*
@@ -498,9 +616,45 @@ struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
 	return NULL;
 }
 
-/* The best listener for a new connection: specific address first. */
-struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
-				  __be16 dport, int dif, int sdif)
+/*
+ * IPv6: the connection a segment belongs to, as
+ * atcp_lookup_established() for IPv4.
+ */
+struct sock *atcp_lookup_established6(struct net *net,
+				      const struct in6_addr *saddr,
+				      __be16 sport,
+				      const struct in6_addr *daddr,
+				      __be16 dport, int dif, int sdif)
+{
+	u16 hnum = ntohs(dport);
+	struct atcp_hslot *slot;
+	struct sock *sk;
+
+	slot = atcp_ehash_slot6(net, daddr, hnum, saddr, sport);
+	sk_for_each_rcu(sk, &slot->head) {
+		if (!atcp_ehash_match6(sk, net, saddr, sport, daddr, hnum,
+				       dif, sdif))
+			continue;
+		if (unlikely(!refcount_inc_not_zero(&sk->sk_refcnt)))
+			return NULL;
+		if (unlikely(!atcp_ehash_match6(sk, net, saddr, sport, daddr,
+						hnum, dif, sdif))) {
+			sock_put(sk);
+			return NULL;
+		}
+		return sk;
+	}
+	return NULL;
+}
+
+/*
+ * The best listener for a new connection to @daddr (v4-mapped for IPv4):
+ * a specific address before the wildcard, a bound device before none.
+ * A dual-stack listener on :: takes IPv4 connections too.
+ */
+static struct sock *atcp_lookup_listener_any(struct net *net,
+					     const struct in6_addr *daddr,
+					     __be16 dport, int dif, int sdif)
 {
 	u16 hnum = ntohs(dport);
 	struct atcp_hslot *slot;
@@ -509,16 +663,19 @@ struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
 
 	slot = atcp_port_slot(&atcp_lhash, net, hnum);
 	sk_for_each_rcu(sk, &slot->head) {
-		const struct inet_sock *inet = inet_sk(sk);
+		struct atcp_bound b;
 
-		if (!net_eq(sock_net(sk), net) || inet->inet_num != hnum)
+		if (!net_eq(sock_net(sk), net) || inet_sk(sk)->inet_num != hnum)
 			continue;
-		if (inet->inet_rcv_saddr && inet->inet_rcv_saddr != daddr)
+		atcp_bound_of(sk, &b);
+		if (!atcp_bound_takes(&b, daddr))
 			continue;
 		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif &&
 		    sk->sk_bound_dev_if != sdif)
 			continue;
-		score = 1 + !!inet->inet_rcv_saddr + !!sk->sk_bound_dev_if;
+		score = 1 + 2 * !!(b.addr4 || b.addr6) +
+			2 * !!sk->sk_bound_dev_if +
+			(sk->sk_family == AF_INET);
 		if (score > best_score) {
 			best = sk;
 			best_score = score;
@@ -527,6 +684,41 @@ struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
 		best = NULL;
 	return best;
+}
+
+struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
+				  __be16 dport, int dif, int sdif)
+{
+	struct in6_addr a;
+
+	atcp_addr_v4(&a, daddr);
+	return atcp_lookup_listener_any(net, &a, dport, dif, sdif);
+}
+
+struct sock *atcp_lookup_listener6(struct net *net,
+				   const struct in6_addr *daddr, __be16 dport,
+				   int dif, int sdif)
+{
+	return atcp_lookup_listener_any(net, daddr, dport, dif, sdif);
+}
+
+/*
+ * The connection of the segment in @skb (pulled to its TCP header), of
+ * either family, held.  Under rcu_read_lock().  Past the hook skb->cb is
+ * atcp's, not IP6CB: the device is skb_iif.
+ */
+struct sock *atcp_lookup_skb(struct net *net, const struct sk_buff *skb)
+{
+	const struct tcphdr *th = tcp_hdr(skb);
+
+	if (atcp_skb_v6(skb))
+		return atcp_lookup_established6(net, &ipv6_hdr(skb)->saddr,
+						th->source,
+						&ipv6_hdr(skb)->daddr,
+						th->dest, skb->skb_iif, 0);
+	return atcp_lookup_established(net, ip_hdr(skb)->saddr, th->source,
+				       ip_hdr(skb)->daddr, th->dest,
+				       inet_iif(skb), inet_sdif(skb));
 }
 
 unsigned int atcp_ehash_size(void)
@@ -599,9 +791,7 @@ void atcp_unhash(struct sock *sk)
 				      inet->inet_num);
 		break;
 	case ATCP_HASH_EST:
-		slot = atcp_ehash_slot(sock_net(sk), inet->inet_rcv_saddr,
-				       inet->inet_num, inet->inet_daddr,
-				       inet->inet_dport);
+		slot = atcp_ehash_slot_of(sk);
 		break;
 	default:
 		return;
@@ -613,36 +803,42 @@ void atcp_unhash(struct sock *sk)
 }
 
 /*
- * Is (local saddr:sport, remote daddr:dport) taken by an atcp connection
- * or TIME-WAIT entry?  @reuse: see atcp_tw_check_tuple().
+ * Is the 4-tuple of connection @sk taken by another atcp connection or a
+ * TIME-WAIT entry?  @reuse: see atcp_tw_check_tuple().
  */
-static bool atcp_tuple_in_use_locked(struct net *net, __be32 saddr,
-				     __be16 sport, __be32 daddr, __be16 dport,
+static bool atcp_tuple_in_use_locked(struct sock *sk,
 				     struct atcp_hslot *eslot,
 				     struct atcp_tw **reuse)
 {
-	u16 hnum = ntohs(sport);
+	const struct inet_sock *inet = inet_sk(sk);
+	struct in6_addr laddr, raddr;
+	struct net *net = sock_net(sk);
+	u16 hnum = inet->inet_num;
 	struct sock *sk2;
 
-	sk_for_each(sk2, &eslot->head)
-		if (atcp_ehash_match(sk2, net, daddr, dport, saddr, hnum, 0, 0))
+	sk_for_each(sk2, &eslot->head) {
+		if (atcp_v6(sk) ?
+		    atcp_ehash_match6(sk2, net, &sk->sk_v6_daddr,
+				      inet->inet_dport, &sk->sk_v6_rcv_saddr,
+				      hnum, 0, 0) :
+		    atcp_ehash_match(sk2, net, inet->inet_daddr,
+				     inet->inet_dport, inet->inet_rcv_saddr,
+				     hnum, 0, 0))
 			return true;
-	return atcp_tw_check_tuple(net, saddr, sport, daddr, dport, reuse);
+	}
+	atcp_sk_addrs(sk, &laddr, &raddr);
+	return atcp_tw_check_tuple(net, &laddr, inet->inet_sport, &raddr,
+				   inet->inet_dport, reuse);
 }
 
 /* Insert a connection into the table unless its 4-tuple is taken. */
 static int atcp_ehash_insert(struct sock *sk, struct atcp_tw **reuse)
 {
-	struct inet_sock *inet = inet_sk(sk);
-	struct net *net = sock_net(sk);
 	struct atcp_hslot *eslot;
 
-	eslot = atcp_ehash_slot(net, inet->inet_rcv_saddr, inet->inet_num,
-				inet->inet_daddr, inet->inet_dport);
+	eslot = atcp_ehash_slot_of(sk);
 	spin_lock_bh(&eslot->lock);
-	if (atcp_tuple_in_use_locked(net, inet->inet_rcv_saddr,
-				     inet->inet_sport, inet->inet_daddr,
-				     inet->inet_dport, eslot, reuse)) {
+	if (atcp_tuple_in_use_locked(sk, eslot, reuse)) {
 		spin_unlock_bh(&eslot->lock);
 		return -EADDRNOTAVAIL;
 	}

@@ -57,10 +57,15 @@ enum {
 bool atcp_tw_reusable(int mode, bool loopback, bool ts, u32 age_ms);
 u32 atcp_tw_reuse_iss(u32 old_snd_nxt);
 
-/* The 4-tuple of an entry, local end first, ports in network order. */
+/*
+ * The 4-tuple of an entry, local end first, ports in network order.  The
+ * addresses are IPv6 ones, IPv4 addresses v4-mapped (::ffff:a.b.c.d), so
+ * that one table holds both families.  No padding: the whole struct is
+ * hashed.
+ */
 struct atcp_tw_key {
-	__be32 laddr;
-	__be32 faddr;
+	u8 laddr[16];
+	u8 faddr[16];
 	__be16 lport;
 	__be16 fport;
 	u32 net_mix;		/* tells network namespaces apart */

@@ -3,13 +3,12 @@
  * libatcpize.so - run an unmodified program on atcp (see scripts/atcpize).
  *
  * Preloaded into a program (LD_PRELOAD), it takes the place of libc's
- * socket(): a request for a TCP socket over IPv4, that is
- * socket(AF_INET, SOCK_STREAM [| flags], 0 or IPPROTO_TCP), is passed on
- * to libc with atcp's protocol number instead, so the program gets an atcp
- * socket and everything it does with it afterwards (bind, listen, accept,
- * connect, setsockopt at IPPROTO_TCP, ...) is served by atcp.  Any other
- * socket, IPv6 included (atcp does not serve AF_INET6 yet), is left as
- * the program asked for it.
+ * socket(): a request for a TCP socket, that is
+ * socket(AF_INET or AF_INET6, SOCK_STREAM [| flags], 0 or IPPROTO_TCP), is
+ * passed on to libc with atcp's protocol number instead, so the program
+ * gets an atcp socket and everything it does with it afterwards (bind,
+ * listen, accept, connect, setsockopt at IPPROTO_TCP, ...) is served by
+ * atcp.  Any other socket is left as the program asked for it.
  *
  * The protocol number is $ATCPIZE_PROTOCOL if set, else the one the loaded
  * module uses (/sys/module/atcp/parameters/protocol), else 253.  When atcp
@@ -104,7 +103,8 @@ int socket(int domain, int type, int protocol)
 		return -1;
 	}
 	/* the type's low bits; SOCK_NONBLOCK and SOCK_CLOEXEC sit above */
-	if (domain == AF_INET && (type & 0xf) == SOCK_STREAM &&
+	if ((domain == AF_INET || domain == AF_INET6) &&
+	    (type & 0xf) == SOCK_STREAM &&
 	    (protocol == 0 || protocol == IPPROTO_TCP))
 		protocol = atcp_protocol;
 	return real_socket(domain, type, protocol);

@@ -139,7 +139,11 @@ static void test_reuse(void)
 static void test_bucket(void)
 {
 	siphash_key_t k1 = { { 1, 2 } }, k2 = { { 3, 4 } };
-	struct atcp_tw_key a = { 0x0100a8c0, 0x0200a8c0, 80, 40000, 7 };
+	struct atcp_tw_key a = {
+		.laddr = { [10] = 0xff, [11] = 0xff, 198, 18, 0, 1 },
+		.faddr = { [10] = 0xff, [11] = 0xff, 198, 18, 0, 2 },
+		.lport = 80, .fport = 40000, .net_mix = 7,
+	};
 	struct atcp_tw_key b = a;
 	unsigned int i, used = 0;
 	static unsigned char hit[1024];
@@ -164,6 +168,14 @@ static void test_bucket(void)
 	       atcp_tw_bucket(&k2, &a, 0xffffffffu),
 	       "bucket: the secret changes the hash");
 	tap_ok(atcp_tw_bucket(&k1, &a, 63) <= 63, "bucket: within the mask");
+	/* 2001:db8::1 and ::ffff:... differ only where IPv4 has no bytes */
+	b = a;
+	memset(b.laddr, 0, 12);
+	b.laddr[0] = 0x20;
+	b.laddr[1] = 0x01;
+	tap_ok(atcp_tw_bucket(&k1, &a, 0xffffffffu) !=
+	       atcp_tw_bucket(&k1, &b, 0xffffffffu),
+	       "bucket: all 16 bytes of an address count (IPv6)");
 }
 
 int main(void)

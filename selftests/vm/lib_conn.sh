@@ -139,19 +139,19 @@ sc_stop()
 }
 
 # states NS PROTO PORT: the states (ss names, sorted) of the connections on
-# local or remote PORT in NS: ss for Linux TCP, /proc/net/atcp for atcp
-# (/proc/net/tcp when the "atcp" side is Linux TCP).
+# local or remote PORT in NS: ss for Linux TCP, /proc/net/atcp and atcp6
+# for atcp (/proc/net/tcp and tcp6 when the "atcp" side is Linux TCP).
 states()
 {
-	local ns=$1 proto=$2 port=$3 file=/proc/net/atcp
+	local ns=$1 proto=$2 port=$3 files=(/proc/net/atcp /proc/net/atcp6)
 
 	if [ "$proto" = 0 ]; then
 		ss -N "$ns" -tanH "( sport = :$port or dport = :$port )" |
 			awk '{ print $1 }' | sort | tr '\n' ' ' | sed 's/ $//'
 		return
 	fi
-	case $P in 0|6) file=/proc/net/tcp ;; esac
-	ip netns exec "$ns" cat "$file" | port_states "$port"
+	case $P in 0|6) files=(/proc/net/tcp /proc/net/tcp6) ;; esac
+	ip netns exec "$ns" cat "${files[@]}" | port_states "$port"
 }
 
 # tw_count NS PROTO PORT: the TIME-WAIT entries on local or remote PORT

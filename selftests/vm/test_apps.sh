@@ -5,15 +5,16 @@
 # an LD_PRELOAD library), server in $NS_B and client in $NS_A, each under
 # atcpize, with the data checked end to end:
 #
-#  - atcpize itself: an IPv4 TCP socket of a preloaded program is an atcp
-#    socket (SO_PROTOCOL), an IPv6 one stays Linux TCP, and a protocol no
-#    module serves makes socket() fail instead of falling back;
+#  - atcpize itself: the IPv4 and IPv6 TCP sockets of a preloaded program
+#    are atcp sockets (SO_PROTOCOL), and a protocol no module serves makes
+#    socket() fail instead of falling back;
 #  - iperf3: 16 MiB in one stream, then back over 4 streams (-R -P 4).
 #    iperf3 cannot check data (its -F mode drops the tail at the test's end
 #    and garbles the file when a send is partial, over Linux TCP too), so
 #    it checks the exit statuses and the counts of its report;
-#  - curl fetching a 4 MiB file and 20 small ones from
-#    "python3 -m http.server"; each must match the file served;
+#  - curl fetching a 4 MiB file over IPv6 and 20 small ones over IPv4 from
+#    "python3 -m http.server" on [::] (one dual-stack atcp listener); each
+#    must match the file served;
 #  - a Python asyncio echo server (tool_asyncecho.py) and 8 concurrent
 #    clients of 1 MB each, every byte compared.
 #
@@ -117,8 +118,8 @@ probe='import socket
 for fam in (socket.AF_INET, socket.AF_INET6):
     s = socket.socket(fam, socket.SOCK_STREAM | socket.SOCK_NONBLOCK)
     print(s.getsockopt(socket.SOL_SOCKET, socket.SO_PROTOCOL), end=" ")'
-tap_is "atcpize: an IPv4 TCP socket is atcp's, an IPv6 one Linux TCP's" \
-	"$(on "$NS_A" "$PY" -c "$probe" 2>&1)" "$P 6 "
+tap_is "atcpize: an IPv4 and an IPv6 TCP socket are atcp's" \
+	"$(on "$NS_A" "$PY" -c "$probe" 2>&1)" "$P $P "
 if [ $NATIVE = 0 ]; then
 	tap_is "atcpize: a protocol no module serves fails socket(), no fallback" \
 		"$(ip netns exec "$NS_A" "$ATCPIZE" run --protocol 254 "$PY" -c '
@@ -171,7 +172,7 @@ for i in $(seq 20); do
 done
 tag="curl from python3 -m http.server"
 before=$(opens)
-serve "$NS_B" timeout -k 2 120 "$PY" -m http.server --bind "$ADDR_B" \
+serve "$NS_B" timeout -k 2 120 "$PY" -m http.server --bind :: \
 	--directory "$TMP/www" 8000 > "$TMP/http.log" 2>&1
 if listening 8000 "$TMP/http.log" "$tag"; then
 	mkdir "$TMP/got"
@@ -180,8 +181,8 @@ if listening 8000 "$TMP/http.log" "$tag"; then
 		urls+=(-o "$TMP/got/small$i" "http://$ADDR_B:8000/small$i")
 	done
 	on "$NS_A" curl -sS --max-time 60 -o "$TMP/got/big" \
-		"http://$ADDR_B:8000/big" "${urls[@]}" 2>&1 | sed 's/^/# /'
-	tap_result "${PIPESTATUS[0]}" "$tag: curl fetches 21 files"
+		"http://[$ADDR6_B]:8000/big" "${urls[@]}" 2>&1 | sed 's/^/# /'
+	tap_result "${PIPESTATUS[0]}" "$tag: curl fetches 21 files (IPv6 and IPv4)"
 	bad=""
 	for f in big $(seq -f 'small%g' 20); do
 		cmp -s "$TMP/www/$f" "$TMP/got/$f" || bad+=" $f"

@@ -8,9 +8,10 @@
 # client -> atcp server, atcp <-> atcp): 64 MiB client->server, 64 MiB
 # server->client, 64 MiB each way at once, a half-close exchange (the client
 # sends 1 MiB and shuts down writing, the server answers 1 MiB after EOF),
-# 2 MiB each way in odd-sized 1000-byte writes, the same over IPv6 (skipped
-# while atcp has no AF_INET6), and at the end no connection of the pairing
-# may be left in a state other than TIME-WAIT.  tool_xfer checks every byte
+# 2 MiB each way in odd-sized 1000-byte writes, 8 MiB each way at once over
+# IPv6 (skipped if socket(AF_INET6, ...) is not atcp's), and at the end no
+# connection of the pairing may be left in a state other than TIME-WAIT.
+# tool_xfer checks every byte
 # against the seeded stream and the EOF.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the

@@ -13,8 +13,10 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P [BACKLOG]   listener socket, SO_REUSEADDR, bind, listen
- *	                       (backlog 16 by default)
+ *	listen A:P [BACKLOG] [v6only]
+ *	                       listener socket, SO_REUSEADDR, bind, listen
+ *	                       (backlog 16 by default); v6only: an IPv6
+ *	                       listener with IPV6_V6ONLY
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P            blocking connect
@@ -277,15 +279,20 @@ static const char *state_name(int st)
 static void cmd_listen(const char *arg)
 {
 	struct sockaddr_storage ss;
-	char addr[128], *sp;
+	char addr[128], *sp, *word;
 	socklen_t len;
-	int family, backlog = 16;
+	int family, backlog = 16, v6only = 0;
 
 	snprintf(addr, sizeof(addr), "%s", arg);
 	sp = strchr(addr, ' ');
 	if (sp) {
-		*sp = 0;
-		backlog = atoi(sp + 1);
+		*sp++ = 0;
+		while ((word = strsep(&sp, " ")) != NULL) {
+			if (!strcmp(word, "v6only"))
+				v6only = 1;
+			else if (*word)
+				backlog = atoi(word);
+		}
 	}
 	family = parse_addr(addr, &ss, &len);
 
@@ -296,6 +303,9 @@ static void cmd_listen(const char *arg)
 	lfd = new_socket(family);
 	if (lfd < 0)
 		return reply_err(errno, "socket");
+	if (v6only && setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
+				 sizeof(v6only)) < 0)
+		return reply_err(errno, "IPV6_V6ONLY");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
 	if (listen(lfd, backlog) < 0)

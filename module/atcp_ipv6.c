@@ -1,0 +1,544 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atcp over IPv6 (Linux: tcp_ipv6.c): connect(), routing and transmit
+ * through the IPv6 output path, segments no socket sends, the children
+ * of IPv6 listeners, and ICMPv6 errors.
+ *
+ * An AF_INET6 atcp socket is a struct atcp6_sock.  Its connection is IPv6
+ * (as->ipv6) unless it is dual-stack and its peer IPv4: connect() to a
+ * v4-mapped address, or a listener on :: accepting an IPv4 SYN, gives a
+ * connection that sends and receives IPv4 segments like an AF_INET one,
+ * while the socket shows v4-mapped addresses to the application.  The
+ * receive path, the connection table, TIME_WAIT and the SYN queue handle
+ * both families; only the code here is IPv6's own.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/icmpv6.h>
+#include <linux/ipv6.h>
+#include <linux/netfilter.h>
+#include <linux/security.h>
+#include <net/addrconf.h>
+#include <net/inet_common.h>
+#include <net/ip6_checksum.h>
+#include <net/ip6_route.h>
+#include <net/protocol.h>
+#include <net/ipv6.h>
+#include <net/tcp.h>
+
+#include "atcp.h"
+#include "atcp_mib.h"
+
+/* ---- routing and transmit ---------------------------------------------------- */
+
+static void atcp_v6_flow(struct sock *sk, struct flowi6 *fl6)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct inet_sock *inet = inet_sk(sk);
+
+	memset(fl6, 0, sizeof(*fl6));
+	fl6->flowi6_proto = IPPROTO_TCP;
+	fl6->daddr = sk->sk_v6_daddr;
+	fl6->saddr = np->saddr;
+	fl6->flowlabel = ip6_make_flowinfo(np->tclass, np->flow_label);
+	fl6->flowi6_oif = sk->sk_bound_dev_if;
+	fl6->flowi6_mark = sk->sk_mark;
+	fl6->fl6_sport = inet->inet_sport;
+	fl6->fl6_dport = inet->inet_dport;
+	fl6->flowi6_uid = sk->sk_uid;
+	security_sk_classify_flow(sk, flowi6_to_flowi_common(fl6));
+}
+
+/* Route @sk and make the route its cached one (ip6_dst_store()). */
+static struct dst_entry *atcp_v6_route(struct sock *sk, struct flowi6 *fl6)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct in6_addr *final_p, final;
+	struct dst_entry *dst;
+
+	atcp_v6_flow(sk, fl6);
+	rcu_read_lock();
+	final_p = fl6_update_dst(fl6, rcu_dereference(np->opt), &final);
+	rcu_read_unlock();
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, fl6, final_p);
+	if (IS_ERR(dst))
+		return dst;
+	np->dst_cookie = rt6_get_cookie(dst_rt6_info(dst));
+	np->daddr_cache = NULL;
+#ifdef CONFIG_IPV6_SUBTREES
+	np->saddr_cache = NULL;
+#endif
+	/* sk_setup_caps() caches the route, once. */
+	atcp_setup_caps(sk, dst);
+	return dst;
+}
+
+/*
+ * Route a connecting or accepted IPv6 socket and cache the route; the
+ * source address comes from the route if the socket has none yet.
+ */
+int atcp_v6_route_connect(struct sock *sk)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		np->saddr = sk->sk_v6_rcv_saddr;
+	dst = atcp_v6_route(sk, &fl6);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	if (ipv6_addr_any(&np->saddr))
+		np->saddr = fl6.saddr;
+	if (ipv6_addr_any(&sk->sk_v6_rcv_saddr))
+		sk->sk_v6_rcv_saddr = fl6.saddr;
+	return 0;
+}
+
+/* The socket's route, looked up again if it went stale; NULL without. */
+struct dst_entry *atcp_v6_sk_dst(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_check(sk, atcp_inet6(sk)->dst_cookie);
+	struct flowi6 fl6;
+
+	if (dst)
+		return dst;
+	dst = atcp_v6_route(sk, &fl6);
+	return IS_ERR(dst) ? NULL : dst;
+}
+
+/*
+ * Put the IPv6 header on a TCP segment of @sk and send it.  The header is
+ * built here, as atcp_ip_xmit() builds IPv4's, rather than by ip6_xmit():
+ * that one takes the socket's ipv6_pinfo from inet6_sk(), which is NULL
+ * once the state is TIME-WAIT, and atcp's engine enters TIME-WAIT before
+ * it sends the last ACK.  Extension headers set with IPV6_* options are
+ * not sent (see Documentation/ipv6.rst).
+ */
+int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct net *net = sock_net(sk);
+	struct dst_entry *dst;
+	struct ipv6hdr *ip6h;
+	struct flowi6 fl6;
+	bool autolabel;
+
+	dst = atcp_v6_sk_dst(sk);
+	if (!dst) {
+		kfree_skb(skb);
+		return -EHOSTUNREACH;
+	}
+	skb_dst_set_noref(skb, dst);
+	atcp_v6_flow(sk, &fl6);
+	autolabel = np->autoflowlabel_set ? np->autoflowlabel :
+		    ip6_default_np_autolabel(net);
+
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, np->tclass,
+		     ip6_make_flowlabel(net, skb, fl6.flowlabel, autolabel,
+					&fl6));
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = np->hop_limit < 0 ? ip6_dst_hoplimit(dst) :
+			  np->hop_limit;
+	ip6h->saddr = sk->sk_v6_rcv_saddr;
+	ip6h->daddr = sk->sk_v6_daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->priority = sk->sk_priority;
+	skb->mark = sk->sk_mark;
+	return ip6_local_out(net, sk, skb);
+}
+
+/* ---- segments without a socket ------------------------------------------------ */
+
+/* Build and send a bare segment on route @dst (consumed) for flow @fl6. */
+static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
+			     const struct flowi6 *fl6, u32 seq, u32 ack,
+			     u8 flags, u16 win, const u8 *opt,
+			     unsigned int optlen)
+{
+	unsigned int hlen = sizeof(struct tcphdr) + optlen;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb) {
+		dst_release(dst);
+		return;
+	}
+	skb_reserve(skb, ATCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	atcp_ctl_tcp_header(th, fl6->fl6_sport, fl6->fl6_dport, seq, ack,
+			    flags, win, opt, optlen);
+	th->check = tcp_v6_check(hlen, &fl6->saddr, &fl6->daddr,
+				 csum_partial(th, hlen, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+
+	ip6h = skb_push(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6_flow_hdr(ip6h, 0, fl6->flowlabel);
+	ip6h->nexthdr = IPPROTO_TCP;
+	ip6h->hop_limit = ip6_dst_hoplimit(dst);
+	ip6h->saddr = fl6->saddr;
+	ip6h->daddr = fl6->daddr;
+	skb->protocol = htons(ETH_P_IPV6);
+	skb->mark = fl6->flowi6_mark;
+	skb_dst_set(skb, dst);
+
+	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
+	if (flags & TCPHDR_RST)
+		ATCP_INC_STATS(net, ATCP_MIB_OUTRSTS);
+	ip6_local_out(net, NULL, skb);
+}
+
+/* Reply to the IPv6 segment @in_skb with a bare control segment. */
+void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+{
+	const struct ipv6hdr *in6h = ipv6_hdr(in_skb);
+	const struct tcphdr *in_th = tcp_hdr(in_skb);
+	u8 opt[TCPOLEN_TSTAMP_ALIGNED];
+	struct dst_entry *dst;
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_TCP,
+		.daddr = in6h->saddr,
+		.saddr = in6h->daddr,
+		.flowi6_mark = in_skb->mark,
+		.fl6_sport = in_th->dest,
+		.fl6_dport = in_th->source,
+		.flowi6_uid = sock_net_uid(net, NULL),
+	};
+
+	/* A link-local peer is only reachable where it came from. */
+	if (rt6_need_strict(&fl6.daddr))
+		fl6.flowi6_oif = in_skb->skb_iif;
+	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
+	if (IS_ERR(dst))
+		return;
+	atcp_v6_xmit_ctl(net, dst, &fl6, seq, ack, flags, win, opt,
+			 atcp_ctl_opts(opt, tsopt));
+}
+
+/* A listener's SYN-ACK for the IPv6 request @req (atcp_send_synack_req()). */
+int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
+			u32 tsval)
+{
+	struct net *net = sock_net(sk);
+	u8 opt[ATCP_MAX_OPT_LEN];
+	struct dst_entry *dst;
+	unsigned int optlen;
+	struct flowi6 fl6 = {
+		.flowi6_proto = IPPROTO_TCP,
+		.daddr = req->raddr,
+		.saddr = req->laddr,
+		.flowi6_oif = sk->sk_bound_dev_if,
+		.flowi6_mark = READ_ONCE(sk->sk_mark),
+		.fl6_sport = req->lport,
+		.fl6_dport = req->rport,
+		.flowi6_uid = sock_i_uid(sk),
+	};
+	u16 win;
+
+	if (!fl6.flowi6_oif && rt6_need_strict(&fl6.daddr))
+		fl6.flowi6_oif = req->iif;
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
+	if (IS_ERR(dst))
+		return PTR_ERR(dst);
+	win = atcp_synack_opts(sk, req, tsval,
+			       dst_mtu(dst) - sizeof(struct ipv6hdr), opt,
+			       &optlen);
+	atcp_v6_xmit_ctl(net, dst, &fl6, iss, req->irs + 1,
+			 TCPHDR_SYN | TCPHDR_ACK, win, opt, optlen);
+	return 0;
+}
+
+/* ---- sockets ------------------------------------------------------------------------ */
+
+/*
+ * @child is a clone of the AF_INET6 listener @sk: it must have an
+ * ipv6_pinfo of its own, without the listener's lists and options, and
+ * the request's addresses (v4-mapped for an IPv4 one).
+ */
+void atcp_v6_child_init(struct sock *sk, struct sock *child,
+			const struct atcp_req *req)
+{
+	struct ipv6_pinfo *newnp = &((struct atcp6_sock *)child)->inet6;
+
+	inet_sk(child)->pinet6 = newnp;
+	RCU_INIT_POINTER(newnp->ipv6_mc_list, NULL);
+	newnp->ipv6_ac_list = NULL;
+	RCU_INIT_POINTER(newnp->ipv6_fl_list, NULL);
+	RCU_INIT_POINTER(newnp->opt, NULL);
+	newnp->pktoptions = NULL;
+	newnp->rxpmtu = NULL;
+	newnp->flow_label = 0;
+	child->sk_v6_daddr = req->raddr;
+	child->sk_v6_rcv_saddr = req->laddr;
+	newnp->saddr = req->laddr;
+	if (!child->sk_bound_dev_if && rt6_need_strict(&req->raddr))
+		child->sk_bound_dev_if = req->iif;
+}
+
+/* A dual-stack socket connected over IPv4: show v4-mapped addresses. */
+void atcp_v6_mapped(struct sock *sk)
+{
+	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_rcv_saddr,
+			       &sk->sk_v6_rcv_saddr);
+	atcp_inet6(sk)->saddr = sk->sk_v6_rcv_saddr;
+}
+
+/* Undo what a connect() that failed set up. */
+static void atcp_v6_connect_failed(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	atcp_unhash(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		atcp_put_port(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	sk_dst_reset(sk);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+	sk->sk_v6_daddr = in6addr_any;
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
+	atcp_sk(sk)->ipv6 = 0;
+}
+
+/* proto->connect of AF_INET6 sockets (Linux: tcp_v6_connect()). */
+int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
+{
+	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
+	struct inet_sock *inet = inet_sk(sk);
+	struct atcp_tw *tw = NULL;
+	struct in6_addr daddr;
+	int addr_type, err;
+
+	if (addr_len < SIN6_LEN_RFC2133)
+		return -EINVAL;
+	if (usin->sin6_family != AF_INET6)
+		return -EAFNOSUPPORT;
+
+	daddr = usin->sin6_addr;
+	/* connect() to the unspecified address means loopback (BSD) */
+	if (ipv6_addr_any(&daddr)) {
+		if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+			ipv6_addr_set_v4mapped(htonl(INADDR_LOOPBACK), &daddr);
+		else
+			daddr = in6addr_loopback;
+	}
+	addr_type = ipv6_addr_type(&daddr);
+	if (addr_type & IPV6_ADDR_MULTICAST)
+		return -ENETUNREACH;
+	if (addr_type & IPV6_ADDR_LINKLOCAL) {
+		if (addr_len >= sizeof(struct sockaddr_in6) &&
+		    usin->sin6_scope_id) {
+			/* bound to a device: the scope must be that one */
+			if (!sk_dev_equal_l3scope(sk, usin->sin6_scope_id))
+				return -EINVAL;
+			sk->sk_bound_dev_if = usin->sin6_scope_id;
+		}
+		/* a link-local peer needs a link */
+		if (!sk->sk_bound_dev_if)
+			return -EINVAL;
+	}
+
+	if (addr_type & IPV6_ADDR_MAPPED) {
+		struct sockaddr_in sin = {
+			.sin_family = AF_INET,
+			.sin_port = usin->sin6_port,
+			.sin_addr.s_addr = daddr.s6_addr32[3],
+		};
+
+		if (ipv6_only_sock(sk))
+			return -ENETUNREACH;
+		atcp_sk(sk)->ipv6 = 0;
+		sk->sk_v6_daddr = daddr;
+		err = atcp_v4_connect(sk, (struct sockaddr *)&sin, sizeof(sin));
+		if (err) {
+			sk->sk_v6_daddr = in6addr_any;
+			return err;
+		}
+		atcp_v6_mapped(sk);
+		return 0;
+	}
+	/* bound to an IPv4 address: it cannot reach an IPv6 peer */
+	if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+		return -ENETUNREACH;
+
+	atcp_sk(sk)->ipv6 = 1;
+	sk->sk_v6_daddr = daddr;
+	inet->inet_dport = usin->sin6_port;
+	/* what an IPv4 lookup may see of it never matches (as Linux) */
+	inet->inet_daddr = LOOPBACK4_IPV6;
+	err = atcp_v6_route_connect(sk);
+	if (err)
+		goto failure;
+	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+	inet->inet_saddr = LOOPBACK4_IPV6;
+	err = atcp_connect_hash(sk, &tw);
+	if (err)
+		goto failure;
+	atcp_start_tcb(sk);
+	if (tw)
+		atcp_tw_reused(sk, tw);
+	err = atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
+	if (err)
+		goto failure;
+	return 0;
+
+failure:
+	atcp_v6_connect_failed(sk);
+	return err;
+}
+
+/* ---- ICMPv6 ------------------------------------------------------------------------- */
+
+/* Does an ICMPv6 error about a SYN-ACK end its request? (tcp_req_err) */
+static bool atcp_icmpv6_fatal(u8 type, u8 code)
+{
+	int err;
+
+	return icmpv6_err_convert(type, code, &err);
+}
+
+/*
+ * The IPv6 LOCAL_IN hook's part for ICMPv6, the message @thoff bytes into
+ * the packet: NF_STOLEN when it is an error about an atcp connection or
+ * request, NF_ACCEPT to leave it to Linux.  As atcp_v4_icmp_rcv().
+ */
+unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
+			      int thoff)
+{
+	const struct ipv6hdr *ip6h, *inner;
+	const struct icmp6hdr *icmph;
+	struct atcp_req *req = NULL;
+	const struct tcphdr *th;
+	__be16 frag_off = 0;
+	int inoff, err = 0;
+	struct sock *sk;
+	u8 type, code, nexthdr;
+	u32 mtu = 0;
+
+	if (!pskb_may_pull(skb, thoff + sizeof(*icmph) + sizeof(*inner)))
+		return NF_ACCEPT;
+	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + thoff);
+	type = icmph->icmp6_type;
+	if (type != ICMPV6_DEST_UNREACH && type != ICMPV6_PKT_TOOBIG &&
+	    type != ICMPV6_TIME_EXCEED && type != ICMPV6_PARAMPROB)
+		return NF_ACCEPT;
+	inner = (const struct ipv6hdr *)(icmph + 1);
+	nexthdr = inner->nexthdr;
+	inoff = ipv6_skip_exthdr(skb, thoff + sizeof(*icmph) + sizeof(*inner),
+				 &nexthdr, &frag_off);
+	if (inoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
+		return NF_ACCEPT;
+	/* the ports and the sequence number of the quoted segment */
+	if (!pskb_may_pull(skb, inoff + 8))
+		return NF_ACCEPT;
+	ip6h = ipv6_hdr(skb);
+	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + thoff);
+	inner = (const struct ipv6hdr *)(icmph + 1);
+	th = (const struct tcphdr *)(skb_network_header(skb) + inoff);
+
+	sk = atcp_lookup_established6(net, &inner->daddr, th->dest,
+				      &inner->saddr, th->source,
+				      inet6_iif(skb), inet6_sdif(skb));
+	if (!sk) {
+		sk = atcp_lookup_listener6(net, &inner->saddr, th->source,
+					   inet6_iif(skb), inet6_sdif(skb));
+		if (!sk)
+			return NF_ACCEPT;
+		req = atcp_synq_find(sk, &inner->daddr, th->dest,
+				     &inner->saddr, th->source);
+		if (!req) {
+			sock_put(sk);
+			return NF_ACCEPT;
+		}
+	}
+
+	/* Ours: a corrupt message is counted and dropped, as icmpv6_rcv(). */
+	if (csum_ipv6_magic(&ip6h->saddr, &ip6h->daddr, skb->len - thoff,
+			    IPPROTO_ICMPV6,
+			    skb_checksum(skb, thoff, skb->len - thoff, 0))) {
+		ATCP_INC_STATS(net, ATCP_MIB_INERRS);
+		ATCP_INC_STATS(net, ATCP_MIB_INCSUMERRORS);
+		goto out;
+	}
+	ATCP_INC_STATS(net, ATCP_MIB_INICMPS);
+	code = icmph->icmp6_code;
+	if (req) {
+		atcp_icmp_req_err(sk, req, ntohl(th->seq),
+				  type != ICMPV6_PKT_TOOBIG &&
+				  atcp_icmpv6_fatal(type, code));
+		goto out;
+	}
+	if (type == ICMPV6_PKT_TOOBIG) {
+		/* IPv6 links carry 1280 bytes at least (RFC 8200 5) */
+		mtu = ntohl(icmph->icmp6_mtu);
+		if (mtu < IPV6_MIN_MTU)
+			goto out;
+	} else {
+		icmpv6_err_convert(type, code, &err);
+	}
+	bh_lock_sock(sk);
+	atcp_icmp_err(sk, err, mtu, ntohl(th->seq));
+	bh_unlock_sock(sk);
+out:
+	if (req)
+		atcp_req_put(req);
+	sock_put(sk);
+	consume_skb(skb);
+	return NF_STOLEN;
+}
+
+/* ---- registration -------------------------------------------------------------------- */
+
+static struct inet_protosw atcpv6_protosw = {
+	.type		= SOCK_STREAM,
+	.prot		= &atcpv6_prot,
+	.ops		= &atcp6_stream_ops,
+	.flags		= 0,
+};
+
+static bool atcp_ipv6_registered;
+
+int atcp_ipv6_init(void)
+{
+	int err;
+
+	/* booted with ipv6.disable=1: IPv4 only */
+	if (!ipv6_mod_enabled())
+		return 0;
+	err = proto_register(&atcpv6_prot, 1);
+	if (err)
+		return err;
+	atcpv6_protosw.protocol = atcp_protocol;
+	INIT_LIST_HEAD(&atcpv6_protosw.list);
+	err = inet6_register_protosw(&atcpv6_protosw);
+	if (!err && atcp_protosw_conflict(&atcpv6_protosw)) {
+		inet6_unregister_protosw(&atcpv6_protosw);
+		err = -EBUSY;
+	}
+	if (err) {
+		pr_err("protocol=%d is already taken by another AF_INET6 SOCK_STREAM protocol; load atcp with another protocol= number\n",
+		       atcp_protocol);
+		proto_unregister(&atcpv6_prot);
+		return err == -EPERM ? -EBUSY : err;
+	}
+	atcp_ipv6_registered = true;
+	return 0;
+}
+
+void atcp_ipv6_exit(void)
+{
+	if (!atcp_ipv6_registered)
+		return;
+	inet6_unregister_protosw(&atcpv6_protosw);
+	proto_unregister(&atcpv6_prot);
+	atcp_ipv6_registered = false;
+}

@@ -1,0 +1,235 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# test_ipv6 - atcp over AF_INET6, against Linux TCP over IPv6:
+#
+#  - socket(AF_INET6, SOCK_STREAM, atcp) is atcp's (SO_PROTOCOL);
+#  - a dual-stack atcp listener on [::] accepts an IPv4 client (seen as
+#    ::ffff:198.18.0.1) and an IPv6 one, both carrying data both ways;
+#    /proc/net/atcp6 lists the listener and the connections, atcp-ss too;
+#  - an IPV6_V6ONLY listener refuses the IPv4 client, serves the IPv6 one;
+#  - an AF_INET6 atcp client reaches an IPv4 Linux server through a
+#    v4-mapped address, and an IPv6 Linux server directly;
+#  - an atcp port without a listener answers an IPv6 SYN with a RST;
+#  - a port atcp holds over IPv6 cannot be bound by Linux TCP;
+#  - the side that closes first keeps a TIME-WAIT entry (atcp6, 06);
+#  - syncookies = 2: the IPv6 handshake is completed from the cookie;
+#  - keepalive over IPv6: a silent peer makes the idle connection fail
+#    with ETIMEDOUT.
+#
+# Addresses: 2001:db8::1 ($NS_A) and 2001:db8::2 ($NS_B) on the veth pair.
+# The "atcp" protocol is $ATCP_PROTO (default 253).
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib_conn.sh"
+
+sc_topic ipv6 5
+atcp_only "atcp's own AF_INET6 sockets and /proc/net/atcp6"
+SS=$ATCP_TOP/scripts/atcp-ss
+port=31000
+
+# xchg A B N: A and B each send N bytes and receive the other's N at
+# once; the four replies in X.
+xchg()
+{
+	sc_send "$1" "send $3 ; recv $3"
+	sc_send "$2" "send $3 ; recv $3"
+	X=()
+	sc_get "$1"; X+=("$R")
+	sc_get "$1"; X+=("$R")
+	sc_get "$2"; X+=("$R")
+	sc_get "$2"; X+=("$R")
+}
+
+# atcp6_states NS PORT: states on PORT in NS's /proc/net/atcp6
+atcp6_states()
+{
+	ip netns exec "$1" cat /proc/net/atcp6 | port_states "$2"
+}
+
+v6=$("$ATCP_TOP/selftests/vm/build/tool_socket" "$P" 1 10)
+tap_is "socket(AF_INET6, SOCK_STREAM, $P) is atcp's (SO_PROTOCOL)" "$v6" "$P"
+
+# ---- a dual-stack listener: an IPv4 and an IPv6 client at once
+sc_start s "$NS_B" "$P"
+sc_start c4 "$NS_A" 0
+sc_start c6 "$NS_A" 0
+sc s "listen [::]:$port"
+r_listen=$R
+sc c4 "connect $ADDR_B:$port"
+r_c4=$R
+sc c6 "connect [$ADDR6_B]:$port"
+r_c6=$R
+sc s "accept"
+r_a4=$R
+expect "dual-stack listener: the IPv4 client is accepted as ::ffff:$ADDR_A" \
+	"ok [[]::ffff:$ADDR_A]:*" "$r_a4"
+sc_send s "send 100000 ; recv 100000"
+sc c4 "send 100000 ; recv 100000"
+r_c4b=$R
+sc_get c4
+r_c4c=$R
+sc_get s
+r_s1=$R
+sc_get s
+expect "dual-stack listener: 100 kB each way with the IPv4 client" "ok*" \
+	"$r_listen" "$r_c4" "$r_c4b" "$r_c4c" "$r_s1" "$R"
+states_v6=$(atcp6_states "$NS_B" "$port")
+# the IPv6 client's connection waits on the accept queue, established
+tap_is "/proc/net/atcp6: the listener, the v4-mapped and the IPv6 connection" \
+	"$states_v6" "ESTAB ESTAB LISTEN"
+# the second accept closes the first connection (tool_sockctl holds one)
+sc s "accept"
+r_a6=$R
+expect "dual-stack listener: the IPv6 client is accepted as $ADDR6_A" \
+	"ok [[]$ADDR6_A]:*" "$r_a6"
+xchg s c6 300000
+expect "dual-stack listener: 300 kB each way with the IPv6 client" "ok*" \
+	"$r_c6" "${X[@]}"
+line=$(ip netns exec "$NS_B" "$SS" -H -6 state established sport "$port")
+expect "atcp-ss -6 shows the IPv6 connection" \
+	"ESTAB*[[]$ADDR6_B]:$port*[[]$ADDR6_A]:*" "$line"
+line=$(ip netns exec "$NS_B" "$SS" -H -l sport "$port")
+expect "atcp-ss -l shows the [::] listener" "LISTEN*[[]::]:$port*" "$line"
+sc_stop c4
+sc_stop c6
+sc_stop s
+
+# ---- IPV6_V6ONLY
+port=$((port + 1))
+sc_start s "$NS_B" "$P"
+sc_start c4 "$NS_A" 0
+sc_start c6 "$NS_A" 0
+sc s "listen [::]:$port 16 v6only"
+r_listen=$R
+sc c4 "connect $ADDR_B:$port"
+r_c4=$R
+sc c6 "connect [$ADDR6_B]:$port"
+r_c6=$R
+sc s "accept"
+expect "IPV6_V6ONLY listener: the IPv6 client is accepted" \
+	"ok [[]$ADDR6_A]:*" "$R"
+expect "IPV6_V6ONLY listener: the IPv4 client is refused" \
+	"err ECONNREFUSED*" "$r_c4"
+sc_stop c4
+sc_stop c6
+sc_stop s
+
+# ---- an AF_INET6 atcp client: v4-mapped to IPv4 Linux, IPv6 to IPv6 Linux
+port=$((port + 1))
+sc_start s "$NS_B" 0
+sc_start c "$NS_A" "$P"
+sc s "listen $ADDR_B:$port"
+sc c "connect [::ffff:$ADDR_B]:$port"
+r_c=$R
+sc s "accept"
+r_a=$R
+xchg c s 200000
+expect "AF_INET6 atcp client over a v4-mapped address: 200 kB each way" \
+	"ok*" "$r_c" "${X[@]}"
+expect "... and the IPv4 server sees $ADDR_A" "ok $ADDR_A:*" "$r_a"
+before_tw=$(atcp_stat "$NS_A" TW)
+sc c "close"
+sc s "recv-eof ; close"
+sc_get s
+sc_stop c
+sc_stop s
+
+port=$((port + 1))
+sc_start s "$NS_B" 0
+sc_start c "$NS_A" "$P"
+sc s "listen [::]:$port"
+sc c "connect [$ADDR6_B]:$port"
+r_c=$R
+sc s "accept"
+r_a=$R
+xchg c s 300000
+expect "atcp IPv6 client -> Linux IPv6 server: 300 kB each way" "ok*" \
+	"$r_c" "${X[@]}"
+expect "... and the server sees $ADDR6_A" "ok [[]$ADDR6_A]:*" "$r_a"
+sc c "close"
+sc s "recv-eof ; close"
+sc_get s
+sc_stop c
+sc_stop s
+wait_tw()
+{
+	local got
+
+	for _ in $(seq 40); do
+		got=$(atcp6_states "$NS_A" "$port")
+		[ "$got" = "TIME-WAIT" ] && break
+		sleep 0.05
+	done
+	tap_is "the atcp end that closed first is in TIME-WAIT (/proc/net/atcp6)" \
+		"$got" "TIME-WAIT"
+}
+wait_tw
+after_tw=$(atcp_stat "$NS_A" TW)
+tap_ok "TIME-WAIT entries were made (TW $before_tw -> $after_tw)" \
+	test "$after_tw" -ge $((before_tw + 2))
+
+# ---- an atcp port without a listener answers with RST
+port=$((port + 1))
+sc_start s "$NS_B" "$P"
+sc_start c "$NS_A" 0
+sc s "bind [::]:$port"
+rsts=$(atcp_stat "$NS_B" OutRsts)
+sc c "connect [$ADDR6_B]:$port"
+expect "a SYN to an atcp port without a listener is refused" \
+	"err ECONNREFUSED*" "$R"
+tap_ok "... by atcp's RST (OutRsts $rsts -> $(atcp_stat "$NS_B" OutRsts))" \
+	test "$(atcp_stat "$NS_B" OutRsts)" -gt "$rsts"
+sc_stop c
+# ---- one stack per port: Linux TCP cannot take it over IPv6 or IPv4
+sc_start l "$NS_B" 0
+sc l "listen [$ADDR6_B]:$port"
+r6=$R
+sc l "listen $ADDR_B:$port"
+expect "Linux TCP cannot bind a port atcp holds, over IPv6 nor IPv4" \
+	"err EADDRINUSE*" "$r6" "$R"
+sc_stop l
+sc_stop s
+
+# ---- syncookies over IPv6
+port=$((port + 1))
+knob "$NS_B" "$P" syncookies 2
+recv=$(atcp_stat "$NS_B" SyncookiesRecv)
+sc_start s "$NS_B" "$P"
+sc_start c "$NS_A" 0
+sc s "listen [::]:$port"
+sc c "connect [$ADDR6_B]:$port"
+r_c=$R
+sc s "accept"
+r_a=$R
+xchg c s 100000
+expect "syncookies = 2 over IPv6: accepted, 100 kB each way" "ok*" \
+	"$r_c" "$r_a" "${X[@]}"
+tap_ok "... the handshake went through a cookie (SyncookiesRecv $recv -> $(atcp_stat "$NS_B" SyncookiesRecv))" \
+	test "$(atcp_stat "$NS_B" SyncookiesRecv)" -gt "$recv"
+knob "$NS_B" "$P" syncookies 1
+sc_stop c
+sc_stop s
+
+# ---- keepalive over IPv6: a silent peer
+port=$((port + 1))
+sc_start s "$NS_B" 0
+sc_start c "$NS_A" "$P"
+sc s "listen [::]:$port"
+sc c "socket 6 ; sockopt keepalive 1 ; sockopt keepidle 1 ; sockopt keepintvl 1 ; sockopt keepcnt 2"
+sc_get c ; sc_get c ; sc_get c ; sc_get c
+sc c "connect [$ADDR6_B]:$port"
+r_c=$R
+sc s "accept"
+netem_egress "$NS_B" loss 100%
+start=$(now_ms)
+sc c "recv 1"
+took=$(( $(now_ms) - start ))
+netem_egress "$NS_B"
+[ "$r_c" = ok ] || R="connect: $r_c"
+expect "keepalive over IPv6: a silent peer ends the idle connection with ETIMEDOUT" \
+	"err ETIMEDOUT*" "$R"
+between "... after 1 s idle and 2 probes 1 s apart" "$took" 2000 4500
+sc_stop c
+sc_stop s
+
+tap_finish
