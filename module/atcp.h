@@ -601,6 +601,8 @@ u8 atcp_rcv_wscale(const struct sock *sk);
 void atcp_destroy_sock(struct sock *sk);
 void atcp_write_space(struct sock *sk);
 int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
+int atcp_connect_routed(struct sock *sk);
+void atcp_connect_failed(struct sock *sk);
 int atcp_event(struct sock *sk, enum atcp_event ev);
 
 /* atcp_table.c */

@@ -290,31 +290,11 @@ void atcp_v6_mapped(struct sock *sk)
 	atcp_inet6(sk)->saddr = sk->sk_v6_rcv_saddr;
 }
 
-/* Undo what a connect() that failed set up. */
-static void atcp_v6_connect_failed(struct sock *sk)
-{
-	struct inet_sock *inet = inet_sk(sk);
-
-	atcp_unhash(sk);
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-		atcp_put_port(sk);
-	atcp_set_state(sk, TCP_CLOSE);
-	sk_dst_reset(sk);
-	sk->sk_route_caps = 0;
-	inet->inet_dport = 0;
-	inet->inet_daddr = 0;
-	sk->sk_v6_daddr = in6addr_any;
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
-		inet_reset_saddr(sk);
-	atcp_sk(sk)->ipv6 = 0;
-}
-
 /* proto->connect of AF_INET6 sockets (Linux: tcp_v6_connect()). */
 int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
-	struct atcp_tw *tw = NULL;
 	struct in6_addr daddr;
 	int addr_type, err;
 
@@ -359,12 +339,9 @@ int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		atcp_sk(sk)->ipv6 = 0;
 		sk->sk_v6_daddr = daddr;
 		err = atcp_v4_connect(sk, (struct sockaddr *)&sin, sizeof(sin));
-		if (err) {
-			sk->sk_v6_daddr = in6addr_any;
-			return err;
-		}
-		atcp_v6_mapped(sk);
-		return 0;
+		if (!err)
+			atcp_v6_mapped(sk);
+		return err;
 	}
 	/* bound to an IPv4 address: it cannot reach an IPv6 peer */
 	if (ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
@@ -376,23 +353,13 @@ int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	/* what an IPv4 lookup may see of it never matches (as Linux) */
 	inet->inet_daddr = LOOPBACK4_IPV6;
 	err = atcp_v6_route_connect(sk);
+	if (!err) {
+		inet->inet_rcv_saddr = LOOPBACK4_IPV6;
+		inet->inet_saddr = LOOPBACK4_IPV6;
+		err = atcp_connect_routed(sk);
+	}
 	if (err)
-		goto failure;
-	inet->inet_rcv_saddr = LOOPBACK4_IPV6;
-	inet->inet_saddr = LOOPBACK4_IPV6;
-	err = atcp_connect_hash(sk, &tw);
-	if (err)
-		goto failure;
-	atcp_start_tcb(sk);
-	if (tw)
-		atcp_tw_reused(sk, tw);
-	err = atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
-	if (err)
-		goto failure;
-	return 0;
-
-failure:
-	atcp_v6_connect_failed(sk);
+		atcp_connect_failed(sk);
 	return err;
 }
 

@@ -11,8 +11,9 @@
  * namespace expires the head of the list, so there is no timer per entry
  * and each expiry costs O(1).  Entries are hashed by 4-tuple in atcp's own
  * buckets and looked up on the receive path between the connections and
- * the listeners.  An entry is 64 bytes (struct atcp_tw, 96 for IPv6); what a segment
- * does to it is decided by the pure code of atcp_tw.c.
+ * the listeners.  An entry is 64 bytes (struct atcp_tw; 96 for IPv6,
+ * struct atcp_tw6); what a segment does to it is decided by the pure code
+ * of atcp_tw.c.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

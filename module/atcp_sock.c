@@ -446,11 +446,52 @@ void atcp_write_space(struct sock *sk)
 
 /* ---- connect, listen, accept ---------------------------------------------------- */
 
+/*
+ * What connect() does in both families once the socket has its route and
+ * addresses: a port and a place in the connection table, the initial
+ * numbers, the SYN.  On an error the caller undoes it all with
+ * atcp_connect_failed().
+ */
+int atcp_connect_routed(struct sock *sk)
+{
+	struct atcp_tw *tw = NULL;
+	int err;
+
+	err = atcp_connect_hash(sk, &tw);
+	if (err)
+		return err;
+	atcp_start_tcb(sk);
+	if (tw)
+		atcp_tw_reused(sk, tw);
+	return atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
+}
+
+/* Undo what a connect() that failed set up, in either family. */
+void atcp_connect_failed(struct sock *sk)
+{
+	struct inet_sock *inet = inet_sk(sk);
+
+	atcp_unhash(sk);
+	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		atcp_put_port(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	sk_dst_reset(sk);
+	sk->sk_route_caps = 0;
+	inet->inet_dport = 0;
+	inet->inet_daddr = 0;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		sk->sk_v6_daddr = in6addr_any;
+#endif
+	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
+		inet_reset_saddr(sk);
+	atcp_sk(sk)->ipv6 = 0;
+}
+
 int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in *usin = (struct sockaddr_in *)uaddr;
 	struct inet_sock *inet = inet_sk(sk);
-	struct atcp_tw *tw = NULL;
 	int err;
 
 	if (addr_len < sizeof(*usin))
@@ -461,30 +502,10 @@ int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 	inet->inet_dport = usin->sin_port;
 	inet->inet_daddr = usin->sin_addr.s_addr;
 	err = atcp_route_connect(sk);
+	if (!err)
+		err = atcp_connect_routed(sk);
 	if (err)
-		goto failure;
-	err = atcp_connect_hash(sk, &tw);
-	if (err)
-		goto failure;
-	atcp_start_tcb(sk);
-	if (tw)
-		atcp_tw_reused(sk, tw);
-	err = atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
-	if (err)
-		goto failure;
-	return 0;
-
-failure:
-	atcp_unhash(sk);
-	if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-		atcp_put_port(sk);
-	atcp_set_state(sk, TCP_CLOSE);
-	sk_dst_reset(sk);
-	sk->sk_route_caps = 0;
-	inet->inet_dport = 0;
-	inet->inet_daddr = 0;
-	if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK))
-		inet_reset_saddr(sk);
+		atcp_connect_failed(sk);
 	return err;
 }
 

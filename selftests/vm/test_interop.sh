@@ -11,8 +11,7 @@
 # 2 MiB each way in odd-sized 1000-byte writes, 8 MiB each way at once over
 # IPv6 (skipped if socket(AF_INET6, ...) is not atcp's), and at the end no
 # connection of the pairing may be left in a state other than TIME-WAIT.
-# tool_xfer checks every byte
-# against the seeded stream and the EOF.
+# tool_xfer checks every byte against the seeded stream and the EOF.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the
 # same test with Linux TCP on both sides.
