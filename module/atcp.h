@@ -160,7 +160,8 @@ struct atcp_sock {
 	   destroyed:1,		/* atcp_destroy_sock() ran */
 	   counted_orphan:1;
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
-	u8 ipv6;		/* the connection's segments are IPv6 ones */
+	u8 ipv6:1,		/* the connection's segments are IPv6 ones */
+	   tw_entered:1;	/* passed through TIME-WAIT (atcp_set_state) */
 	u32 last_challenge;	/* jiffies of the last challenge ACK */
 	u32 ts_recent;		/* peer's last TSval (PAWS) */
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */

@@ -109,11 +109,9 @@ struct dst_entry *atcp_v6_sk_dst(struct sock *sk)
 
 /*
  * Put the IPv6 header on a TCP segment of @sk and send it.  The header is
- * built here, as atcp_ip_xmit() builds IPv4's, rather than by ip6_xmit():
- * that one takes the socket's ipv6_pinfo from inet6_sk(), which is NULL
- * once the state is TIME-WAIT, and atcp's engine enters TIME-WAIT before
- * it sends the last ACK.  Extension headers set with IPV6_* options are
- * not sent (see Documentation/ipv6.rst).
+ * built here, as atcp_ip_xmit() builds IPv4's and atcp_v6_xmit_ctl() that
+ * of segments without a socket, rather than by ip6_xmit().  Extension
+ * headers set with IPV6_* options are not sent (see Documentation/ipv6.rst).
  */
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb)
 {

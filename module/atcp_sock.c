@@ -61,7 +61,8 @@ static bool atcp_state_established(int state)
 void atcp_set_state(struct sock *sk, int state)
 {
 	struct atcp_net *an = atcp_net(sock_net(sk));
-	int old = sk->sk_state;
+	struct atcp_sock *as = atcp_sk(sk);
+	int old = as->tw_entered ? TCP_TIME_WAIT : sk->sk_state;
 
 	if (old == state)
 		return;
@@ -77,6 +78,18 @@ void atcp_set_state(struct sock *sk, int state)
 	if (state == TCP_CLOSE && atcp_state_established(old))
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ESTABRESETS);
 	trace_atcp_set_state(sk, old, state);
+	/*
+	 * A full socket never holds TIME-WAIT in sk_state, as in Linux:
+	 * code that reads it without the socket lock (sk_fullsock(), so
+	 * inet6_sk() in inet6_release()) would take it for a timewait
+	 * sock.  The TIME_WAIT entry atcp_time_wait() makes is that state;
+	 * the socket only passes through it, for the tracepoint.
+	 */
+	if (state == TCP_TIME_WAIT) {
+		as->tw_entered = 1;
+		return;
+	}
+	as->tw_entered = 0;
 	/* Pairs with inet_sk_state_load() in poll and procfs. */
 	smp_store_release(&sk->sk_state, state);
 }
