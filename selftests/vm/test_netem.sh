@@ -202,11 +202,11 @@ bare_ack_loss()
 
 port=21000
 bare_ack_loss
-condition "10% loss" 2M drop loss 10%
-condition "reordering" 4M ofo delay 10ms reorder 25% 50%
+condition "10% loss" 1M drop loss 10%
+condition "reordering" 2M ofo delay 10ms reorder 25% 50%
 condition "10% duplication" 16M dup duplicate 10%
 condition "1% corruption" 16M csum corrupt 1%
-condition "all combined" 1M drop,ofo,dup,csum \
+condition "all combined" 512K drop,ofo,dup,csum \
 	loss 10% delay 10ms reorder 25% 50% duplicate 10% corrupt 1%
 
 tap_finish
