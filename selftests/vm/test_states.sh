@@ -30,6 +30,9 @@ modprobe sch_netem 2>/dev/null
 NOBODY=198.18.0.99
 mac_b=$(ip -n "$NS_B" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
 ip -n "$NS_A" neigh add "$NOBODY" lladdr "$mac_b" dev veth0 nud permanent
+# How long a delayed segment keeps a state: atcp-ss, a Python program,
+# may take a second to start on a busy machine.
+DELAY=3000
 
 # ss_states PORT: the states atcp-ss shows in NS_A on local or peer PORT
 ss_states()
@@ -81,15 +84,15 @@ sc_stop c
 # ---- SYN-RECV, ESTAB, FIN-WAIT-1, FIN-WAIT-2, TIME-WAIT -----------------------------
 
 sc_start p "$NS_B" 0
-delay "$NS_B" 1500
+delay "$NS_B" $DELAY
 sc p "connect-nb $ADDR_A:31000"
-see SYN-RECV 31000 4
+see SYN-RECV 31000 7
 sc l accept
 see ESTAB 31000 1
 sc p wait-connect
 sc l "shutdown wr"
-see FIN-WAIT-1 31000 2
-see FIN-WAIT-2 31000 4
+see FIN-WAIT-1 31000 4
+see FIN-WAIT-2 31000 7
 delay "$NS_B" 0
 sc p "recv-eof ; close"
 see TIME-WAIT 31000 3
@@ -103,9 +106,9 @@ sc p "connect $ADDR_A:31002"
 sc l accept
 sc p "shutdown wr"
 see CLOSE-WAIT 31002 3
-delay "$NS_B" 1500
+delay "$NS_B" $DELAY
 sc l close
-see LAST-ACK 31002 2
+see LAST-ACK 31002 4
 delay "$NS_B" 0
 sc_stop p
 
@@ -115,12 +118,12 @@ sc l "listen $ADDR_A:31003"
 sc_start p "$NS_B" 0
 sc p "connect $ADDR_A:31003"
 sc l accept
-delay "$NS_A" 1500
-delay "$NS_B" 1500
+delay "$NS_A" $DELAY
+delay "$NS_B" $DELAY
 at=$(( $(now_ms) + 500 ))
 sc_send l "at $at shutdown wr"
 sc_send p "at $at shutdown wr"
-see CLOSING 31003 4
+see CLOSING 31003 7
 sc_get l
 sc_get p
 delay "$NS_A" 0
