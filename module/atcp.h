@@ -65,6 +65,8 @@ struct atcp_sysctl {
 	unsigned int notsent_lowat;
 	int moderate_rcvbuf;
 	int congestion_control;	/* enum atcp_ca */
+	int invalid_ratelimit;	/* ms between out-of-window ACKs */
+	int challenge_ack_limit; /* challenge ACKs a second, namespace-wide */
 };
 
 struct atcp_mib;
@@ -83,6 +85,9 @@ struct atcp_net {
 	unsigned int tw_count;
 	struct timer_list tw_timer;
 	bool exiting;
+	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */
+	u32 challenge_stamp;
+	u32 challenge_count;
 };
 
 extern unsigned int atcp_net_id;
@@ -162,7 +167,7 @@ struct atcp_sock {
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
 	u8 ipv6:1,		/* the connection's segments are IPv6 ones */
 	   tw_entered:1;	/* passed through TIME-WAIT (atcp_set_state) */
-	u32 last_challenge;	/* jiffies of the last challenge ACK */
+	u32 last_oow_ack;	/* jiffies of the last out-of-window ACK */
 	u32 ts_recent;		/* peer's last TSval (PAWS) */
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
 	u32 ts_offset;		/* our TSval = ms clock + offset */
@@ -383,6 +388,7 @@ enum {
 	ATCP_TW_TS = 1 << 1,		/* the connection used timestamps */
 	ATCP_TW_TS_OFFSET = 1 << 2,	/* its TSvals carried the offset */
 	ATCP_TW_V6 = 1 << 3,		/* an IPv6 connection: atcp_tw6 */
+	ATCP_TW_SK6 = 1 << 4,		/* of an AF_INET6 socket (procfs) */
 };
 
 static_assert(sizeof(struct atcp_tw) <= 64);

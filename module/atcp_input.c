@@ -90,15 +90,69 @@ static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
 	atcp_send_reset(sock_net(sk), skb);
 }
 
-/* RFC 5961 challenge ACK, at most one per 1/10 s per connection. */
+/*
+ * At most one ACK per invalid_ratelimit for segments out of the window
+ * (Linux: __tcp_oow_rate_limited()), so that a peer sending them fast,
+ * or two ends that disagree about the window, cannot make us answer
+ * each one.  True (and counted in @mib) when this one gets no answer.
+ */
+static bool __atcp_oow_rate_limited(struct sock *sk, int mib)
+{
+	struct net *net = sock_net(sk);
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 last = READ_ONCE(as->last_oow_ack), now = jiffies;
+	unsigned long gap;
+
+	gap = msecs_to_jiffies(READ_ONCE(atcp_net(net)->sysctl.invalid_ratelimit));
+	if (last && (s32)(now - last) >= 0 && now - last < gap) {
+		ATCP_INC_STATS(net, mib);
+		return true;
+	}
+	WRITE_ONCE(as->last_oow_ack, now ? now : 1);
+	return false;
+}
+
+/* Data without a SYN is not an ACK loop: it is always answered. */
+static bool atcp_oow_rate_limited(struct sock *sk, const struct atcp_seg *seg,
+				  int mib)
+{
+	if (seg->len && !atcp_seg_has(seg, TCPHDR_SYN))
+		return false;
+	return __atcp_oow_rate_limited(sk, mib);
+}
+
+/*
+ * The namespace's quota of challenge ACKs for this second: between half
+ * and one and a half challenge_ack_limit, drawn anew each second so that
+ * an attacker cannot count them (CVE-2016-5696).  As in Linux 6.1, the
+ * default (INT_MAX) means no quota.
+ */
+static bool atcp_challenge_ack_allowed(struct net *net)
+{
+	struct atcp_net *an = atcp_net(net);
+	u32 limit = READ_ONCE(an->sysctl.challenge_ack_limit);
+	u32 now = jiffies / HZ, count;
+
+	if (limit == INT_MAX)
+		return true;
+	if (now != READ_ONCE(an->challenge_stamp)) {
+		WRITE_ONCE(an->challenge_stamp, now);
+		WRITE_ONCE(an->challenge_count,
+			   (limit + 1) / 2 + prandom_u32_max(limit));
+	}
+	count = READ_ONCE(an->challenge_count);
+	if (!count)
+		return false;
+	WRITE_ONCE(an->challenge_count, count - 1);
+	return true;
+}
+
+/* RFC 5961 challenge ACK, within both limits. */
 static void atcp_challenge_ack(struct sock *sk)
 {
-	struct atcp_sock *as = atcp_sk(sk);
-	u32 now = jiffies;
-
-	if (as->last_challenge && now - as->last_challenge < HZ / 10)
+	if (__atcp_oow_rate_limited(sk, ATCP_MIB_ACKSKIPPEDCHALLENGE) ||
+	    !atcp_challenge_ack_allowed(sock_net(sk)))
 		return;
-	as->last_challenge = now ? now : 1;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_CHALLENGEACKS);
 	atcp_send_ack(sk);
 }
@@ -976,7 +1030,8 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 
 	if (atcp_paws_reject(as, seg)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PAWSDROPS);
-		atcp_send_ack(sk);
+		if (!atcp_oow_rate_limited(sk, seg, ATCP_MIB_ACKSKIPPEDPAWS))
+			atcp_send_ack(sk);
 		goto drop;
 	}
 
@@ -1020,7 +1075,9 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		    TCPHDR_ACK) {
 			zero_window = true;
 		} else {
-			if (!atcp_seg_has(seg, TCPHDR_RST))
+			if (!atcp_seg_has(seg, TCPHDR_RST) &&
+			    !atcp_oow_rate_limited(sk, seg,
+						   ATCP_MIB_ACKSKIPPEDSEQ))
 				atcp_send_ack(sk);
 			goto drop;
 		}

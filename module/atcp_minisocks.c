@@ -364,6 +364,9 @@ static void atcp_tw_from_sock(struct sock *sk)
 	tw->rcv_wnd = min_t(u32, as->rcv_wnd >> as->rcv_wscale, 65535U);
 	if (as->ts_ok)
 		tw->flags |= ATCP_TW_TS;
+	/* /proc/net/atcp6 lists a v4-mapped connection's entry, as Linux */
+	if (sk->sk_family == AF_INET6)
+		tw->flags |= ATCP_TW_SK6;
 	/* The offset is a hash of the 4-tuple: recomputed, not stored. */
 	if (as->ts_offset)
 		tw->flags |= ATCP_TW_TS_OFFSET;

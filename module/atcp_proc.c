@@ -108,7 +108,7 @@ static void atcp_proc_tw(struct atcp_walker *w, const struct atcp_tw *tw)
 	long delta = atcp_tw_left(tw, READ_ONCE(an->sysctl.tw_timeout));
 	struct in6_addr laddr, faddr;
 
-	if ((tw->flags & ATCP_TW_V6 ? AF_INET6 : AF_INET) != w->family)
+	if ((tw->flags & ATCP_TW_SK6 ? AF_INET6 : AF_INET) != w->family)
 		return;
 	atcp_tw_addrs(tw, &laddr, &faddr);
 	atcp_proc_start_line(w, &laddr, ntohs(tw->sport), &faddr,
@@ -262,6 +262,9 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_REQQFULLDOCOOKIES]	= "ReqQFullDoCookies",
 	[ATCP_MIB_REQQFULLDROP]		= "ReqQFullDrop",
 	[ATCP_MIB_ZEROWINDOWDROP]	= "ZeroWindowDrop",
+	[ATCP_MIB_ACKSKIPPEDSEQ]	= "ACKSkippedSeq",
+	[ATCP_MIB_ACKSKIPPEDPAWS]	= "ACKSkippedPAWS",
+	[ATCP_MIB_ACKSKIPPEDCHALLENGE]	= "ACKSkippedChallenge",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

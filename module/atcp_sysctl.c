@@ -183,6 +183,9 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(min_snd_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
 	ATCP_SYSCTL(slow_start_after_idle, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(moderate_rcvbuf, &atcp_zero, &atcp_one),
+	/* milliseconds, as Linux shows it; converted where it is used */
+	ATCP_SYSCTL(invalid_ratelimit, &atcp_zero, &atcp_int_max),
+	ATCP_SYSCTL(challenge_ack_limit, &atcp_zero, &atcp_int_max),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -273,6 +276,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->wmem[2] = 4194304;
 	s->min_snd_mss = TCP_MIN_SND_MSS;
 	s->slow_start_after_idle = 1;
+	s->invalid_ratelimit = 500;		/* Linux: HZ / 2 */
+	s->challenge_ack_limit = INT_MAX;	/* Linux 6.1: no limit */
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

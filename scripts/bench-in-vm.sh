@@ -33,6 +33,7 @@ NS_A=bench-a-$$
 NS_B=bench-b-$$
 NS_F=bench-f-$$
 ADDR_B=198.18.0.2
+ADDR6_B=2001:db8::2
 ready=/tmp/bench-ready.$$
 log=/tmp/bench-log.$$
 
@@ -66,7 +67,7 @@ topo_down()
 	return 0
 }
 
-# The topology of selftests/vm/lib.sh's topo_pair, IPv4 only.
+# The topology of selftests/vm/lib.sh's topo_pair.
 topo_up()
 {
 	topo_down
@@ -77,6 +78,8 @@ topo_up()
 	ip -n "$NS_B" link set lo up &&
 	ip -n "$NS_A" addr add 198.18.0.1/24 dev veth0 &&
 	ip -n "$NS_B" addr add "$ADDR_B/24" dev veth0 &&
+	ip -n "$NS_A" addr add 2001:db8::1/64 dev veth0 nodad &&
+	ip -n "$NS_B" addr add "$ADDR6_B/64" dev veth0 nodad &&
 	ip -n "$NS_A" link set veth0 up &&
 	ip -n "$NS_B" link set veth0 up
 }
@@ -115,17 +118,19 @@ end = json.load(sys.stdin)["end"]
 print("result mbps=%.1f" % (end["sum_received"]["bits_per_second"] / 1e6))'
 }
 
-# run_once PROTO MODE: one measurement; prints the "result ..." line.
+# run_once PROTO MODE: one measurement; prints the "result ..." line.  A
+# MODE ending in 6 is tool_bench's mode over IPv6.
 run_once()
 {
-	local p=$1 mode=$2 spid i out rc
+	local p=$1 mode=$2 spid i out rc dst=$ADDR_B
 	case $mode in
 	iperf*) iperf_once "$p" "${mode#iperf}"; return ;;
+	*6) mode=${mode%6} dst="[$ADDR6_B]" ;;
 	esac
 	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
 	rm -f "$ready"
 	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
-		"${pin_server[@]}" "$tool" server -p "$p" -l "$ADDR_B:$port" -R "$ready" \
+		"${pin_server[@]}" "$tool" server -p "$p" -l "$dst:$port" -R "$ready" \
 		> /dev/null 2>> "$log" &
 	spid=$!
 	for i in $(seq 100); do
@@ -136,7 +141,7 @@ run_once()
 	rc=1
 	if [ -e "$ready" ]; then
 		out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
-			"${pin_client[@]}" "$tool" client -p "$p" -c "$ADDR_B:$port" -m "$mode" \
+			"${pin_client[@]}" "$tool" client -p "$p" -c "$dst:$port" -m "$mode" \
 			-d "$secs" -n 4 2>> "$log")
 		rc=$?
 	fi
@@ -170,6 +175,8 @@ record()
 	iperf1) v=$(field "$3" mbps); eval "$1_ip1+=(\"\$v\")" ;;
 	iperf8) v=$(field "$3" mbps); eval "$1_ip8+=(\"\$v\")" ;;
 	crr) v=$(field "$3" cps); eval "$1_cps+=(\"\$v\")" ;;
+	bulk6) v=$(field "$3" mbps); eval "$1_bulk6+=(\"\$v\")" ;;
+	crr6) v=$(field "$3" cps); eval "$1_cps6+=(\"\$v\")" ;;
 	rr) v=$(field "$3" p50_us); eval "$1_p50+=(\"\$v\")"
 	    v=$(field "$3" p99_us); eval "$1_p99+=(\"\$v\")" ;;
 	esac
@@ -201,9 +208,9 @@ echo "bench: $runs runs of ${secs}s per figure; atcp = protocol $proto, Linux TC
 # Runs alternate between the two stacks, so that drift in the machine's
 # speed (TCG shares the host's CPUs) is spread over both columns alike.  A
 # stack that fails a run is not run again for that figure.
-a_bulk=() a_cps=() a_p50=() a_p99=() a_ip1=() a_ip8=()
-n_bulk=() n_cps=() n_p50=() n_p99=() n_ip1=() n_ip8=()
-modes="bulk crr rr"
+a_bulk=() a_cps=() a_p50=() a_p99=() a_ip1=() a_ip8=() a_bulk6=() a_cps6=()
+n_bulk=() n_cps=() n_p50=() n_p99=() n_ip1=() n_ip8=() n_bulk6=() n_cps6=()
+modes="bulk crr rr bulk6 crr6"
 if command -v iperf3 > /dev/null && [ -f "$top/scripts/libatcpize.so" ]; then
 	modes+=" iperf1 iperf8"
 fi
@@ -229,7 +236,7 @@ for mode in $modes; do
 		done
 	done
 done
-for v in bulk cps p50 p99 ip1 ip8; do
+for v in bulk cps p50 p99 ip1 ip8 bulk6 cps6; do
 	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
 done
 
@@ -422,6 +429,8 @@ printf "$fmt" "bulk throughput, 1 conn (Mbit/s)" "$a_bulk" "$n_bulk" "$(ratio "$
 printf "$fmt" "connection rate, 4 thr (conn/s)" "$a_cps" "$n_cps" "$(ratio "$a_cps" "$n_cps")"
 printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "$n_p50")"
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
+printf "$fmt" "bulk throughput, IPv6 (Mbit/s)" "$a_bulk6" "$n_bulk6" "$(ratio "$a_bulk6" "$n_bulk6")"
+printf "$fmt" "connection rate, IPv6 (conn/s)" "$a_cps6" "$n_cps6" "$(ratio "$a_cps6" "$n_cps6")"
 if [ "$modes" != "${modes%iperf8}" ]; then
 	printf "$fmt" "iperf3 atcpize, 1 stream (Mbit/s)" "$a_ip1" "$n_ip1" "$(ratio "$a_ip1" "$n_ip1")"
 	printf "$fmt" "iperf3 atcpize, 8 streams (Mbit/s)" "$a_ip8" "$n_ip8" "$(ratio "$a_ip8" "$n_ip8")"

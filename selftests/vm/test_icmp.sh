@@ -14,11 +14,14 @@
 #  - path MTU discovery (RFC 1191): 1 MiB sent through a router whose next
 #    link has an MTU of 1280 (the receiver, on 1500, advertises MSS 1460)
 #    arrives intact, and the route learns the MTU from the router's
-#    fragmentation-needed errors.
+#    fragmentation-needed errors;
+#  - the same over IPv6, where the router's ICMPv6 packet too big errors
+#    teach it (1280 is IPv6's minimum MTU, so the path needs no more).
 #
-# Topology: A (198.18.0.1) -- B (198.18.0.2, router; 198.18.1.1, MTU 1280
-# towards C) -- C (198.18.1.2).  B routes 198.18.9.5 to "unreachable" and
-# blackholes 198.18.9.7.  The "atcp" protocol is $ATCP_PROTO.
+# Topology: A (198.18.0.1, 2001:db8::1) -- B (router: 198.18.0.2,
+# 2001:db8::2; towards C over an MTU 1280 link, 198.18.1.1, 2001:db8:1::1)
+# -- C (198.18.1.2, 2001:db8:1::2).  B routes 198.18.9.5 to "unreachable"
+# and blackholes 198.18.9.7.  The "atcp" protocol is $ATCP_PROTO.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
@@ -26,6 +29,7 @@ ICMPTOOL=$ATCP_TOP/selftests/vm/tool_icmp.py
 PY=/usr/bin/python3
 NS_C=atcp-c-$$
 ADDR_C=198.18.1.2
+ADDR6_C=2001:db8:1::2
 UNREACH=198.18.9.5
 BLACKHOLE=198.18.9.7
 
@@ -55,6 +59,11 @@ topology()
 	ip -n "$NS_C" route add default via 198.18.1.1
 	ip -n "$NS_B" route add unreachable "$UNREACH/32"
 	ip -n "$NS_B" route add blackhole "$BLACKHOLE/32"
+	ip -n "$NS_B" addr add 2001:db8:1::1/64 dev veth1 nodad
+	ip -n "$NS_C" addr add "$ADDR6_C/64" dev veth0 nodad
+	ip netns exec "$NS_B" sysctl -qw net.ipv6.conf.all.forwarding=1
+	ip -n "$NS_A" -6 route add 2001:db8:1::/64 via "$ADDR6_B"
+	ip -n "$NS_C" -6 route add default via 2001:db8:1::1
 }
 topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
 
@@ -139,17 +148,23 @@ done
 
 # ---- path MTU discovery ----------------------------------------------------
 
-for pairing in "$P 0" "$P $P" "0 0"; do
-	read -r cp sp <<< "$pairing"
-	tag="$(proto_name "$cp") client, $(proto_name "$sp") server behind an MTU 1280 link"
+# IPv6 pairings come after IPv4's: each is PROTO PROTO FAMILY.
+for pairing in "$P 0 4" "$P $P 4" "0 0 4" "$P 0 6" "$P $P 6" "0 0 6"; do
+	read -r cp sp fam <<< "$pairing"
+	if [ "$fam" = 6 ]; then
+		dst="[$ADDR6_C]" ip=(ip -6) how="IPv6, "
+	else
+		dst=$ADDR_C ip=(ip) how=""
+	fi
+	tag="$how$(proto_name "$cp") client, $(proto_name "$sp") server behind an MTU 1280 link"
 	# forget what the previous pairing taught the route
-	ip -n "$NS_A" route flush cache
+	"${ip[@]}" -n "$NS_A" route flush cache
 	[ "$cp" != 0 ] && before=$(atcp_stat "$NS_A" InIcmps)
 	sc_start c "$NS_A" "$cp"
 	sc_start s "$NS_C" "$sp"
-	sc s "listen $ADDR_C:$port"
+	sc s "listen $dst:$port"
 	r1=$R
-	sc c "connect $ADDR_C:$port"
+	sc c "connect $dst:$port"
 	r2=$R
 	sc s "accept"
 	r3=$R
@@ -160,7 +175,7 @@ for pairing in "$P 0" "$P $P" "0 0"; do
 		sc_get c
 		r2=$R
 		expect "$tag: 1 MiB arrives intact" "ok 1048576" "$r1" "$r2"
-		route=$(ip -n "$NS_A" route get "$ADDR_C")
+		route=$("${ip[@]}" -n "$NS_A" route get "${dst//[][]/}")
 		tap_diag "route: $(echo "$route" | tr -s ' \n' ' ')"
 		tap_result "$(echo "$route" | grep -q 'mtu 1280' && echo 0 || echo 1)" \
 			"$tag: the route learned MTU 1280"

@@ -12,7 +12,8 @@
 #    v4-mapped address, and an IPv6 Linux server directly;
 #  - an atcp port without a listener answers an IPv6 SYN with a RST;
 #  - a port atcp holds over IPv6 cannot be bound by Linux TCP;
-#  - the side that closes first keeps a TIME-WAIT entry (atcp6, 06);
+#  - the side that closes first keeps a TIME-WAIT entry (atcp6, 06), a
+#    v4-mapped connection's too, in /proc/net/atcp6 as in Linux's tcp6;
 #  - syncookies = 2: the IPv6 handshake is completed from the cookie;
 #  - keepalive over IPv6: a silent peer makes the idle connection fail
 #    with ETIMEDOUT.
@@ -93,6 +94,17 @@ expect "atcp-ss -l shows the [::] listener" "LISTEN*[[]::]:$port*" "$line"
 sc_stop c4
 sc_stop c6
 sc_stop s
+# The server closed the v4-mapped connection first: its TIME-WAIT entry is
+# listed in /proc/net/atcp6 with v4-mapped addresses, as Linux's tcp6 does.
+for _ in $(seq 40); do
+	line=$(ip netns exec "$NS_B" "$SS" -H -6 state time-wait sport "$port")
+	[ -n "$line" ] && break
+	sleep 0.05
+done
+expect "the v4-mapped connection's TIME-WAIT entry is in /proc/net/atcp6" \
+	"TIME-WAIT*[[]::ffff:$ADDR_B]:$port*[[]::ffff:$ADDR_A]:*" "$line"
+tap_is "... and not in /proc/net/atcp" \
+	"$(ip netns exec "$NS_B" cat /proc/net/atcp | port_states "$port")" ""
 
 # ---- IPV6_V6ONLY
 port=$((port + 1))

@@ -11,7 +11,7 @@
 # exactly once, in order, followed by EOF.  One more point per impairment
 # proves from the qdisc and the Linux side's counters that the impairment
 # really happened (drops, out-of-order queueing, duplicate data received,
-# checksum errors).
+# checksum errors).  Loss and reordering run over IPv6 as well.
 #
 # netem works on the packets the stack hands to veth0, which are GSO
 # super-packets of up to 64 KiB: a "loss" drops a whole burst of segments;
@@ -102,9 +102,9 @@ tap_diag "atcp protocol $P"
 COUNTERS=(TcpExtTCPOFOQueue TcpExtDelayedACKLost TcpInCsumErrors
 	  IpExtInCsumErrors TcpRetransSegs)
 
-# condition NAME SIZE CHECK NETEM-ARGS...: one impairment, three pairings,
-# then the CHECK that the impairment was real: any of "drop", "ofo", "dup",
-# "csum" (comma separated, all must hold).
+# condition NAME SIZE CHECK NETEM-ARGS...: one impairment, three pairings
+# to the server at $DST, then the CHECK that the impairment was real: any of
+# "drop", "ofo", "dup", "csum" (comma separated, all must hold).
 condition()
 {
 	local name=$1 size=$2 check=$3 before after d ofo dup csum rtx drops
@@ -121,7 +121,7 @@ condition()
 	for pairing in "$P 0" "0 $P" "$P $P"; do
 		read -r cp sp <<< "$pairing"
 		xfer_case "$name: $(proto_name "$cp") client <-> $(proto_name "$sp") server, $size each way" \
-			"$NS_B" "$sp" "$NS_A" "$cp" "$ADDR_B:$port" \
+			"$NS_B" "$sp" "$NS_A" "$cp" "$DST:$port" \
 			"-s $size -r $size -x $port" "-s $size -r $size -x $port"
 		port=$((port + 1))
 	done
@@ -201,6 +201,7 @@ bare_ack_loss()
 }
 
 port=21000
+DST=$ADDR_B
 bare_ack_loss
 condition "10% loss" 1M drop loss 10%
 condition "reordering" 2M ofo delay 10ms reorder 25% 50%
@@ -208,5 +209,10 @@ condition "10% duplication" 16M dup duplicate 10%
 condition "1% corruption" 16M csum corrupt 1%
 condition "all combined" 512K drop,ofo,dup,csum \
 	loss 10% delay 10ms reorder 25% 50% duplicate 10% corrupt 1%
+
+# The two that exercise loss recovery and reassembly, over IPv6.
+DST="[$ADDR6_B]"
+condition "IPv6, 10% loss" 512K drop loss 10%
+condition "IPv6, reordering" 1M ofo delay 10ms reorder 25% 50%
 
 tap_finish

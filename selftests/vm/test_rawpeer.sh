@@ -12,7 +12,11 @@
 #    closed window takes no data, but the ACK is valid and must be taken
 #    (RFC 9293 3.10.7.4): the server's unacknowledged bytes fall to 0,
 #    the byte is dropped (ZeroWindowDrop, Linux's TCPZeroWindowDrop) and
-#    answered with an ACK that does not cover it.
+#    answered with an ACK that does not cover it;
+#  - SYNs in a synchronized state, five at once: each would draw an
+#    RFC 5961 challenge ACK, but invalid_ratelimit (500 ms) lets one
+#    through; with 0 all five, and challenge_ack_limit 1 (a namespace's
+#    quota per second) cuts them back to one.
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
 # no socket for the raw peer): a tc filter drops its RSTs.  The "atcp"
@@ -79,5 +83,38 @@ for sp in "$P" 0; do
 	sc_stop s
 	port=$((port + 1))
 done
+
+# RFC 5961 challenge ACKs, rate-limited per connection (invalid_ratelimit)
+# and per namespace (challenge_ack_limit), as Linux does: three rounds of
+# five SYNs on one connection, the server's knobs changed between rounds
+# by $TMP/knobs (round 2: invalid_ratelimit 0; round 3: and
+# challenge_ack_limit 1).
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") server, 5 SYNs at once in a synchronized state"
+	d=/proc/sys/net/atcp/
+	[ "$sp" = 0 ] && d=/proc/sys/net/ipv4/tcp_
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+[ "\$1" = 2 ] && ip netns exec $NS_B sh -c "echo 0 > ${d}invalid_ratelimit"
+[ "\$1" = 3 ] && ip netns exec $NS_B sh -c "echo 1 > ${d}challenge_ack_limit"
+exit 0
+EOF
+	chmod +x "$TMP/knobs"
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port"
+	R=$(ip netns exec "$NS_A" "$PY" "$RAWPEER" veth0 "$ADDR_A" "$ADDR_B" \
+		$port --syns 5 --rounds 3 --hook "$TMP/knobs" 2>&1 | tail -n 1)
+	sc_stop s
+	port=$((port + 1))
+	tap_diag "$tag: tool_rawpeer: $R"
+	read -r _ _ a1 a2 a3 <<< "$R"
+	tap_is "$tag: invalid_ratelimit 500 ms: one challenge ACK" "${a1:-none}" 1
+	tap_is "$tag: invalid_ratelimit 0: a challenge ACK each" "${a2:-none}" 5
+	tap_is "$tag: ... and challenge_ack_limit 1: one a second" "${a3:-none}" 1
+	knob "$NS_B" "$sp" challenge_ack_limit 2147483647
+	knob "$NS_B" "$sp" invalid_ratelimit 500
+done
+[ "$P" != 0 ] && tap_ok "ACKSkippedChallenge counts the ACKs not sent" \
+	test "$(atcp_stat "$NS_B" ACKSkippedChallenge)" -ge 4
 
 tap_finish

@@ -52,6 +52,8 @@ min_snd_mss       48                500               47 65536 -1
 slow_start_after_idle 1             0                 2 -1
 notsent_lowat     4294967295        16384             -1 4294967296
 moderate_rcvbuf   1                 0                 2 -1
+invalid_ratelimit 500               0                 -1
+challenge_ack_limit 2147483647      1000              -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 available_congestion_control reno_cubic -             -
 "

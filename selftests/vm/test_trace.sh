@@ -12,7 +12,9 @@
 #             -> CLOSE
 #   listener: CLOSE -> LISTEN -> CLOSE
 #
-# and perf counts the same event.  The "atcp" protocol is $ATCP_PROTO.
+# over IPv4 and over IPv6 (the addresses in saddrv6 and daddrv6, IPv4 ones
+# v4-mapped, as Linux's sock:inet_sock_set_state has them), and perf
+# counts the same event.  The "atcp" protocol is $ATCP_PROTO.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
@@ -25,7 +27,8 @@ tap_ok "tracefs has events/atcp/atcp_set_state" test -d "$ev"
 port=29000
 
 # states SEL: the oldstate>newstate pairs of the trace lines matching the
-# awk condition SEL (on saddr, sport, dport), in order, on one line
+# awk condition SEL (on the fields: f["saddrv6"], f["dport"], ...), in order,
+# on one line
 states_of()
 {
 	awk "/atcp_set_state:/ {
@@ -34,36 +37,51 @@ states_of()
 	}" "$TMP/trace" | sed 's/ $//'
 }
 
-echo 0 > "$ev/enable" 2>/dev/null
-echo > $tracing/trace
-echo "sport == $port || dport == $port" > "$ev/filter"
-echo 1 > "$ev/enable"
-sc_start c "$NS_A" "$P"
-sc_start s "$NS_B" "$P"
-sc s "listen $ADDR_B:$port"
-sc c "connect $ADDR_B:$port"
-sc s "accept"
-sc c "close"
-sc s "recv-eof ; close ; close-listener"
-sc_get s
-sc_get s
-expect "the connection opens and closes" ok "$R"
-wait_states "the client's end is in TIME-WAIT" "$NS_A" "$P" $port TIME-WAIT 5
-echo 0 > "$ev/enable"
-cp $tracing/trace "$TMP/trace"
-echo 0 > "$ev/filter"
-grep 'atcp_set_state:' "$TMP/trace" | sed 's/^ */# /'
+# traced DST SRC: with the event on, an atcp connection to DST (ADDR:PORT)
+# from the client at address SRC opens and closes, the client first; then
+# the test points on the trace of the three sockets.
+traced()
+{
+	local dst=$1 src=$2 fam=AF_INET how=""
 
-tap_is "client: the states of an active open and close" \
-	"$(states_of "f[\"saddr\"] == \"$ADDR_A\"")" \
-	"CLOSE>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>TIME_WAIT TIME_WAIT>CLOSE"
-tap_is "server: the states of a passive open and close" \
-	"$(states_of "f[\"saddr\"] == \"$ADDR_B\" && f[\"dport\"] != 0")" \
-	"LISTEN>SYN_RECV SYN_RECV>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSE"
-tap_is "listener: listen and close" \
-	"$(states_of "f[\"dport\"] == 0")" "CLOSE>LISTEN LISTEN>CLOSE"
-sc_stop c
-sc_stop s
+	[[ $dst == \[* ]] && fam=AF_INET6 how="IPv6: "
+	echo 0 > "$ev/enable" 2>/dev/null
+	echo > $tracing/trace
+	echo "sport == $port || dport == $port" > "$ev/filter"
+	echo 1 > "$ev/enable"
+	sc_start c "$NS_A" "$P"
+	sc_start s "$NS_B" "$P"
+	sc s "listen $dst"
+	sc c "connect $dst"
+	sc s "accept"
+	sc c "close"
+	sc s "recv-eof ; close ; close-listener"
+	sc_get s
+	sc_get s
+	expect "${how}the connection opens and closes" ok "$R"
+	wait_states "${how}the client's end is in TIME-WAIT" "$NS_A" "$P" $port TIME-WAIT 5
+	echo 0 > "$ev/enable"
+	cp $tracing/trace "$TMP/trace"
+	echo 0 > "$ev/filter"
+	grep 'atcp_set_state:' "$TMP/trace" | sed 's/^ */# /'
+
+	tap_is "${how}client: the states of an active open and close" \
+		"$(states_of "f[\"saddrv6\"] == \"$src\"")" \
+		"CLOSE>SYN_SENT SYN_SENT>ESTABLISHED ESTABLISHED>FIN_WAIT1 FIN_WAIT1>FIN_WAIT2 FIN_WAIT2>TIME_WAIT TIME_WAIT>CLOSE"
+	tap_is "${how}server: the states of a passive open and close" \
+		"$(states_of "f[\"daddrv6\"] == \"$src\" && f[\"dport\"] != 0")" \
+		"LISTEN>SYN_RECV SYN_RECV>ESTABLISHED ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSE"
+	tap_is "${how}listener: listen and close" \
+		"$(states_of "f[\"dport\"] == 0")" "CLOSE>LISTEN LISTEN>CLOSE"
+	tap_is "${how}every line has family=$fam and protocol=$P" \
+		"$(states_of "f[\"family\"] != \"$fam\" || f[\"protocol\"] != \"$P\"")" ""
+	sc_stop c
+	sc_stop s
+}
+
+traced "$ADDR_B:$port" "::ffff:$ADDR_A"
+port=$((port + 1))
+traced "[$ADDR6_B]:$port" "$ADDR6_A"
 
 # perf counts the same event for a connection in a namespace of its own.
 if command -v perf > /dev/null; then

@@ -7,8 +7,9 @@
  *	tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn
  *			  [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS]
  *
- *	-p N	socket(AF_INET, SOCK_STREAM, N); default 0 (Linux TCP)
- *	-l A:P	server: listen on A:P
+ *	-p N	socket(family, SOCK_STREAM, N); default 0 (Linux TCP)
+ *	-l A:P	server: listen on A:P (IPv4 A.B.C.D:P or IPv6 [A]:P; the
+ *		address's family is the sockets')
  *	-R FILE	server: create FILE once listening
  *	-w N	server: N threads blocked in accept() (default 16)
  *	-c A:P	client: connect to A:P
@@ -60,7 +61,8 @@
 #define IO_TIMEOUT_S	5
 
 static int proto;
-static struct sockaddr_in addr;
+static struct sockaddr_storage addr;
+static socklen_t addrlen;
 static double duration = 5;
 static int nclients = 4;
 static size_t wsize = 128 << 10;
@@ -71,18 +73,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int parse_addr(const char *s, struct sockaddr_in *a)
-{
-	const char *port;
-
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	if (tool_parse_ipv4(s, &a->sin_addr, &port))
-		return -1;
-	a->sin_port = htons(atoi(port));
-	return 0;
 }
 
 static void bound_io(int fd)
@@ -189,7 +179,7 @@ static void *server_thread(void *arg)
 
 static int server(const char *ready, int threads)
 {
-	int lfd = socket(AF_INET, SOCK_STREAM, proto), one = 1, i;
+	int lfd = socket(addr.ss_family, SOCK_STREAM, proto), one = 1, i;
 	pthread_t th;
 
 	if (lfd < 0) {
@@ -197,7 +187,7 @@ static int server(const char *ready, int threads)
 		return 1;
 	}
 	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) < 0 ||
+	if (bind(lfd, (struct sockaddr *)&addr, addrlen) < 0 ||
 	    listen(lfd, 1024) < 0) {
 		perror("bind/listen");
 		return 1;
@@ -222,12 +212,12 @@ static int server(const char *ready, int threads)
 
 static int client_socket(void)
 {
-	int fd = socket(AF_INET, SOCK_STREAM, proto);
+	int fd = socket(addr.ss_family, SOCK_STREAM, proto);
 
 	if (fd < 0)
 		return -1;
 	bound_io(fd);
-	if (connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+	if (connect(fd, (struct sockaddr *)&addr, addrlen) < 0) {
 		int e = errno;
 
 		close(fd);
@@ -519,8 +509,8 @@ int main(int argc, char **argv)
 			return usage();
 		}
 	}
-	if (!a || parse_addr(a, &addr) || threads < 1 || nclients < 1 ||
-	    wsize < 1)
+	if (!a || tool_parse_inet(a, &addr, &addrlen) < 0 || threads < 1 ||
+	    nclients < 1 || wsize < 1)
 		return usage();
 	signal(SIGPIPE, SIG_IGN);
 	if (is_server)

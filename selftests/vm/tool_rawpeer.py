@@ -3,6 +3,7 @@
 """tool_rawpeer - a TCP peer made of raw packets, for what Linux never sends.
 
     tool_rawpeer.py IFACE SRC DST PORT [--ready FILE] [--timeout S]
+    tool_rawpeer.py IFACE SRC DST PORT --syns N [--rounds K --hook PROG]
 
 Connects from SRC (a port of its own) to DST:PORT with a handshake of its
 own (MSS 1000, no other option), sends 1000-byte segments until the
@@ -14,10 +15,17 @@ field acknowledges the server's data.  The server must take the ACK and
 drop only the byte.  Prints "ok ..." with the server's reply to the
 probe, or "err ..." and exits 1.  The host's own stack must not answer
 the server (the test drops its RSTs).
+
+With --syns, once connected it sends N SYNs at once, each at the
+server's RCV.NXT (in the window of a synchronized connection: RFC 5961
+4.2 asks for a challenge ACK), and counts the ACKs the server sends in
+the next 1.5 s; K rounds of that, running "PROG I" before round I > 1
+(to change the server's settings), and prints "ok acks A1 A2 ..."
 """
 import argparse
 import os
 import select
+import subprocess
 import sys
 import time
 
@@ -57,6 +65,27 @@ class Peer:
                 return pkt[TCP]
 
 
+def challenge(p, n, snd_nxt):
+    """N in-window SYNs at once; count the ACKs they draw."""
+    time.sleep(0.2)         # the server's ACK of the handshake, if any
+    while p.recv(0.1) is not None:
+        pass
+    for _ in range(n):
+        p.send("S", snd_nxt, 0)
+    acks = 0
+    end = time.monotonic() + 1.5
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None:
+            break
+        if seg.flags.R:
+            print("err the server reset the connection")
+            return None
+        if seg.flags == "A" and seg.ack == snd_nxt % (1 << 32):
+            acks += 1
+    return acks
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("iface")
@@ -65,6 +94,9 @@ def main():
     ap.add_argument("port", type=int)
     ap.add_argument("--ready")
     ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--syns", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--hook")
     a = ap.parse_args()
     conf.verb = 0
     deadline = time.monotonic() + a.timeout
@@ -79,6 +111,17 @@ def main():
     rcv_nxt = seg.seq + 1
     snd_nxt = iss + 1
     p.send("A", snd_nxt, rcv_nxt)
+    if a.syns:
+        counts = []
+        for i in range(1, a.rounds + 1):
+            if i > 1 and a.hook:
+                subprocess.run([a.hook, str(i)], check=True)
+            n = challenge(p, a.syns, snd_nxt)
+            if n is None:
+                return 1
+            counts.append(str(n))
+        print("ok acks " + " ".join(counts))
+        return 0
 
     # Fill the server's window; it is closed when an ACK of everything
     # sent offers no more room.
