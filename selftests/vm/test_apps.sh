@@ -146,19 +146,24 @@ for args in "-P 1" "-R -P 4"; do
 	tap_result $? "$tag: the client succeeds" || sed 's/^/# /' "$TMP/iperf.c"
 	wait $srv
 	tap_result $? "$tag: the server succeeds" || sed 's/^/# /' "$TMP/iperf.s"
-	# The sender wrote 16 MiB.  The receiver counts only what it read
-	# before the test's end message came, so its count is less.
+	# The sender wrote 16 MiB, or up to one 128 KiB block per stream
+	# more: iperf3 checks the total between whole blocks, and a write
+	# that took part of a block leaves the count off the boundary.  The
+	# receiver counts only what it read before the test's end message
+	# came, so its count is less.
 	got=$("$PY" -c '
 import json, sys
 try:
     end = json.load(open(sys.argv[1]))["end"]
     sent = end["sum_sent"]["bytes"]
     got = end["sum_received"]["bytes"]
-    print(sent, "received", "some" if 0 < got <= sent else got)
+    streams = len(end["streams"])
+    print("16 MiB" if 16 << 20 <= sent <= (16 << 20) + streams * (128 << 10)
+          else sent, "received", "some" if 0 < got <= sent else got)
 except Exception as e:
     print("unreadable", type(e).__name__)' "$TMP/iperf.c" 2>&1)
 	tap_is "$tag: 16 MiB sent, some received, no more" "$got" \
-		"16777216 received some"
+		"16 MiB received some"
 	carried_by_atcp "$tag" "$before"
 	port=$((port + 1))
 done

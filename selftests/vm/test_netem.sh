@@ -179,7 +179,7 @@ bare_acks_dropped()
 # is dropped unread, and the two deadlock.  SEQ must be the highest sent.
 bare_ack_loss()
 {
-	local pairing cp sp drops=()
+	local pairing cp sp drops=() ack_off
 
 	for pairing in "$P 0" "0 $P" "$P $P"; do
 		read -r cp sp <<< "$pairing"
@@ -188,10 +188,11 @@ bare_ack_loss()
 			return
 		fi
 		(sleep 2; bare_acks_dropped off > "$TMP/ackdrops") &
+		ack_off=$!	# xfer_case starts jobs of its own: keep this one's
 		xfer_case "bare ACKs lost both ways for 2 s: $(proto_name "$cp") client <-> $(proto_name "$sp") server, 1M each way" \
 			"$NS_B" "$sp" "$NS_A" "$cp" "$ADDR_B:$port" \
 			"-s 1M -r 1M -x $port" "-s 1M -r 1M -x $port"
-		wait $!
+		wait "$ack_off"
 		drops+=("$(cat "$TMP/ackdrops")")
 		port=$((port + 1))
 	done
