@@ -345,6 +345,27 @@ static inline void atcp_sk_addrs(const struct sock *sk,
 }
 
 /*
+ * The addresses @sk shows its user (procfs, the tracepoint): an AF_INET6
+ * socket's own, v4-mapped ones included, an AF_INET socket's v4-mapped.
+ * Unlike atcp_sk_addrs(), this follows the socket's family, not its
+ * connection's: an AF_INET6 listener on [::] shows ::.
+ */
+static inline void atcp_sk_user_addrs(const struct sock *sk,
+				      struct in6_addr *laddr,
+				      struct in6_addr *raddr)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		*laddr = sk->sk_v6_rcv_saddr;
+		*raddr = sk->sk_v6_daddr;
+		return;
+	}
+#endif
+	atcp_addr_v4(laddr, inet_sk(sk)->inet_rcv_saddr);
+	atcp_addr_v4(raddr, inet_sk(sk)->inet_daddr);
+}
+
+/*
  * A port bound by atcp in one namespace: the sockets on it and how many
  * TIME_WAIT entries still hold it.
  */

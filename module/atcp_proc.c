@@ -58,14 +58,7 @@ static void atcp_proc_sock(struct atcp_walker *w, struct sock *sk)
 
 	if (sk->sk_family != w->family)
 		return;
-	atcp_addr_v4(&laddr, inet->inet_rcv_saddr);
-	atcp_addr_v4(&raddr, inet->inet_daddr);
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		laddr = sk->sk_v6_rcv_saddr;
-		raddr = sk->sk_v6_daddr;
-	}
-#endif
+	atcp_sk_user_addrs(sk, &laddr, &raddr);
 
 	if (state == TCP_LISTEN) {
 		rx = READ_ONCE(as->accept_len);

@@ -17,8 +17,9 @@
 #include <linux/tracepoint.h>
 #include <linux/socket.h>
 #include <net/inet_sock.h>
-#include <net/ipv6.h>
 #include <net/tcp_states.h>
+
+#include "atcp.h"
 
 #define atcp_trace_family_name(f)					\
 	__print_symbolic(f, { AF_INET, "AF_INET" }, { AF_INET6, "AF_INET6" })
@@ -36,27 +37,6 @@
 			 { TCP_LAST_ACK, "TCP_LAST_ACK" },	\
 			 { TCP_LISTEN, "TCP_LISTEN" },		\
 			 { TCP_CLOSING, "TCP_CLOSING" })
-
-#ifndef _ATCP_TRACE_HELPERS
-#define _ATCP_TRACE_HELPERS
-/*
- * The IPv6 fields, as Linux fills them: an AF_INET socket's v4-mapped.
- * (Defined once: trace/define_trace.h reads this header several times.)
- */
-static inline void atcp_trace_addrs_v6(const struct sock *sk,
-				       struct in6_addr *s6, struct in6_addr *d6)
-{
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6) {
-		*s6 = sk->sk_v6_rcv_saddr;
-		*d6 = sk->sk_v6_daddr;
-		return;
-	}
-#endif
-	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_saddr, s6);
-	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_daddr, d6);
-}
-#endif
 
 TRACE_EVENT(atcp_set_state,
 
@@ -92,7 +72,7 @@ TRACE_EVENT(atcp_set_state,
 		__entry->protocol = sk->sk_protocol;
 		memcpy(__entry->saddr, &inet->inet_saddr, 4);
 		memcpy(__entry->daddr, &inet->inet_daddr, 4);
-		atcp_trace_addrs_v6(sk, s6, d6);
+		atcp_sk_user_addrs(sk, s6, d6);
 	),
 
 	TP_printk("family=%s protocol=%hu sport=%hu dport=%hu saddr=%pI4 daddr=%pI4 saddrv6=%pI6c daddrv6=%pI6c oldstate=%s newstate=%s",

@@ -50,6 +50,20 @@ atcp6_states()
 v6=$("$ATCP_TOP/selftests/vm/build/tool_socket" "$P" 1 10)
 tap_is "socket(AF_INET6, SOCK_STREAM, $P) is atcp's (SO_PROTOCOL)" "$v6" "$P"
 
+# pair SP CP LISTEN DST: server s in $NS_B (protocol SP) listening on
+# LISTEN, client c in $NS_A (CP) connected to DST and accepted; their
+# replies in r_c and r_a.
+pair()
+{
+	sc_start s "$NS_B" "$1"
+	sc_start c "$NS_A" "$2"
+	sc s "listen $3"
+	sc c "connect $4"
+	r_c=$R
+	sc s "accept"
+	r_a=$R
+}
+
 # ---- a dual-stack listener: an IPv4 and an IPv6 client at once
 sc_start s "$NS_B" "$P"
 sc_start c4 "$NS_A" 0
@@ -128,13 +142,7 @@ sc_stop s
 
 # ---- an AF_INET6 atcp client: v4-mapped to IPv4 Linux, IPv6 to IPv6 Linux
 port=$((port + 1))
-sc_start s "$NS_B" 0
-sc_start c "$NS_A" "$P"
-sc s "listen $ADDR_B:$port"
-sc c "connect [::ffff:$ADDR_B]:$port"
-r_c=$R
-sc s "accept"
-r_a=$R
+pair 0 "$P" "$ADDR_B:$port" "[::ffff:$ADDR_B]:$port"
 xchg c s 200000
 expect "AF_INET6 atcp client over a v4-mapped address: 200 kB each way" \
 	"ok*" "$r_c" "${X[@]}"
@@ -147,13 +155,7 @@ sc_stop c
 sc_stop s
 
 port=$((port + 1))
-sc_start s "$NS_B" 0
-sc_start c "$NS_A" "$P"
-sc s "listen [::]:$port"
-sc c "connect [$ADDR6_B]:$port"
-r_c=$R
-sc s "accept"
-r_a=$R
+pair 0 "$P" "[::]:$port" "[$ADDR6_B]:$port"
 xchg c s 300000
 expect "atcp IPv6 client -> Linux IPv6 server: 300 kB each way" "ok*" \
 	"$r_c" "${X[@]}"
@@ -206,13 +208,7 @@ sc_stop s
 port=$((port + 1))
 knob "$NS_B" "$P" syncookies 2
 recv=$(atcp_stat "$NS_B" SyncookiesRecv)
-sc_start s "$NS_B" "$P"
-sc_start c "$NS_A" 0
-sc s "listen [::]:$port"
-sc c "connect [$ADDR6_B]:$port"
-r_c=$R
-sc s "accept"
-r_a=$R
+pair "$P" 0 "[::]:$port" "[$ADDR6_B]:$port"
 xchg c s 100000
 expect "syncookies = 2 over IPv6: accepted, 100 kB each way" "ok*" \
 	"$r_c" "$r_a" "${X[@]}"
