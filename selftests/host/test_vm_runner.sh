@@ -26,12 +26,18 @@ run status -- sh -c 'test -d /sys/module/atcp && test ! -e /sys/class/net/eth0 &
 run warn -- insmod selftests/kmod/atcp_warn_test.ko
 run nowarn -- insmod selftests/kmod/atcp_warn_test.ko warn=0
 run hang --timeout 25 -- sleep 600
+# The command ends once the socket holds the module (Python starts
+# slowly while the other VMs boot).
 run held --unload-wait 2 -- sh -c 'python3 -c "
 import socket, os, time
 s = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 253)
 os.fork() or time.sleep(600)
 " &
-sleep 3'
+for i in $(seq 600); do
+	[ "$(cat /sys/module/atcp/refcnt)" != 0 ] && exit 0
+	sleep 0.1
+done
+exit 1'
 wait
 
 tap_is "vm-run loads atcp.ko, gives the guest no network device, returns the command's exit status" \

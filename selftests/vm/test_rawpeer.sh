@@ -110,7 +110,10 @@ EOF
 	read -r _ _ a1 a2 a3 <<< "$R"
 	tap_is "$tag: invalid_ratelimit 500 ms: one challenge ACK" "${a1:-none}" 1
 	tap_is "$tag: invalid_ratelimit 0: a challenge ACK each" "${a2:-none}" 5
-	tap_is "$tag: ... and challenge_ack_limit 1: one a second" "${a3:-none}" 1
+	# The quota is drawn anew when the second (jiffies / HZ) changes: a
+	# burst that straddles that moment meets two quotas of one.
+	tap_result "$([[ ${a3:-x} =~ ^[12]$ ]] && echo 0 || echo 1)" \
+		"$tag: ... and challenge_ack_limit 1: one a second (${a3:-none})"
 	knob "$NS_B" "$sp" challenge_ack_limit 2147483647
 	knob "$NS_B" "$sp" invalid_ratelimit 500
 done
