@@ -3,11 +3,11 @@
  * atcp_compat.h - the only header the pure protocol code may include.
  *
  * The state engine, sequence arithmetic, option codec, syncookie codec,
- * RTO estimator, CUBIC's window arithmetic and TIME_WAIT hashing are written
- * once and compiled twice: into atcp.ko and into the user-space unit tests
- * and fuzzers under selftests/unit/.  This header maps the few kernel facilities they use
- * onto libc when __KERNEL__ is not defined, so the very same source runs
- * in both places.
+ * RTO estimator, RACK loss detection, CUBIC's window arithmetic and
+ * TIME_WAIT hashing are written once and compiled twice: into atcp.ko and
+ * into the user-space unit tests and fuzzers under selftests/unit/.  This
+ * header maps the few kernel facilities they use onto libc when __KERNEL__
+ * is not defined, so the very same source runs in both places.
  */
 #ifndef _ATCP_COMPAT_H
 #define _ATCP_COMPAT_H
