@@ -25,6 +25,7 @@
 #include "atcp_cubic.h"
 #include "atcp_fsm.h"
 #include "atcp_opt.h"
+#include "atcp_rack.h"
 #include "atcp_rto.h"
 #include "atcp_seq.h"
 
@@ -67,6 +68,10 @@ struct atcp_sysctl {
 	int congestion_control;	/* enum atcp_ca */
 	int invalid_ratelimit;	/* ms between out-of-window ACKs */
 	int challenge_ack_limit; /* challenge ACKs a second, namespace-wide */
+	int dsack;
+	int recovery;		/* ATCP_RACK_* bits */
+	int reordering;
+	int early_retrans;	/* 3 and 4: tail loss probes */
 };
 
 struct atcp_mib;
@@ -110,6 +115,7 @@ struct atcp_skb_cb {
 	u8 retrans;		/* times retransmitted (Karn) */
 	u8 sacked;		/* the peer SACKed all of it */
 	u8 rexmit_epoch;	/* recovery episode it was resent in */
+	u8 lost;		/* taken for lost, not resent since */
 };
 
 #define ATCP_SKB_CB(skb) ((struct atcp_skb_cb *)&((skb)->cb[0]))
@@ -119,6 +125,7 @@ enum atcp_timer_kind {
 	ATCP_TIMER_RTX,		/* retransmission (SYN, data, FIN) */
 	ATCP_TIMER_PROBE,	/* zero window probe */
 	ATCP_TIMER_TLP,		/* tail loss probe (RFC 8985 7) */
+	ATCP_TIMER_REO,		/* RACK reordering window (RFC 8985 6.2) */
 };
 
 /*
@@ -180,6 +187,9 @@ struct atcp_sock {
 	u32 cwnd_cnt;
 	u32 ssthresh;
 	u32 recover;		/* NewReno recovery point */
+	struct atcp_rack rack;	/* time-based loss detection */
+	u32 reo_wait_us;	/* until RACK may take one more for lost */
+	u16 reordering;		/* dupthresh, in segments (sysctl) */
 	u32 sacked_out;		/* bytes SACKed above snd_una */
 	u32 high_sacked;	/* highest SACKed sequence */
 	u8 recovery_epoch;
@@ -212,6 +222,10 @@ struct atcp_sock {
 	/* Out-of-order segments, sorted by sequence. */
 	struct sk_buff_head ooo_queue;
 	u32 ooo_last_seq;	/* the latest one: first SACK block */
+	/* A duplicate to report in the next ACK (D-SACK, RFC 2883). */
+	u32 dsack_start;
+	u32 dsack_end;
+	u8 dsack_pending;
 
 	/*
 	 * Listener: the SYN queue (request entries hashed by 4-tuple, see
@@ -267,6 +281,18 @@ struct atcp_sock {
 static inline struct atcp_sock *atcp_sk(const struct sock *sk)
 {
 	return (struct atcp_sock *)sk;
+}
+
+/* Start the send sequence space at @iss: nothing sent, nothing queued. */
+static inline void atcp_set_iss(struct atcp_sock *as, u32 iss)
+{
+	as->iss = iss;
+	as->snd_una = iss;
+	as->snd_nxt = iss;
+	as->snd_max = iss;
+	as->write_seq = iss;
+	as->high_sacked = iss;
+	atcp_rack_init(&as->rack, iss);
 }
 
 /*
@@ -673,6 +699,7 @@ void atcp_hooks_net_exit(struct net *net);
 int atcp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 int atcp_check_header(struct net *net, struct sk_buff *skb);
 void atcp_init_rcv(struct sock *sk, u32 irs);
+void atcp_rack_timeout(struct sock *sk);
 
 /* atcp_output.c */
 int atcp_send_syn(struct sock *sk);
@@ -717,6 +744,7 @@ void atcp_init_timers(struct sock *sk);
 void atcp_clear_timers(struct sock *sk);
 void atcp_reset_rtx_timer(struct sock *sk);
 void atcp_arm_tlp_timer(struct sock *sk);
+void atcp_arm_reo_timer(struct sock *sk, u32 wait_us);
 void atcp_stop_rtx_timer(struct sock *sk);
 void atcp_arm_probe_timer(struct sock *sk);
 void atcp_schedule_ack(struct sock *sk);

@@ -240,6 +240,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	bool retrans_acked = false;
+	u32 now = atcp_clock_us();
 	struct sk_buff *skb;
 	u32 acked = 0;
 	s32 rtt = -1;
@@ -249,6 +250,10 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 
 		if (atcp_seq_after(cb->end_seq, ack))
 			break;
+		if (!cb->sacked)
+			atcp_rack_delivered(&as->rack, cb->sent_us, cb->end_seq,
+					    cb->retrans, now,
+					    as->rto.min_rtt_us);
 		/*
 		 * Karn: never a retransmitted skb, nor one sent since the
 		 * last timeout rewound snd_nxt.  Nor one SACKed earlier: its
@@ -258,7 +263,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		if (cb->retrans)
 			retrans_acked = true;
 		else if (rtt < 0 && skb != as->send_head && !cb->sacked)
-			rtt = atcp_clock_us() - cb->sent_us;
+			rtt = now - cb->sent_us;
 		acked += cb->end_seq - cb->seq;
 		if (cb->sacked)
 			as->sacked_out -= cb->end_seq - cb->seq;
@@ -281,7 +286,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	return acked;
 }
 
-/* RFC 5681 3.2 / RFC 6582: the third duplicate ACK. */
+/* RFC 5681 3.2 / RFC 6582: the dupthresh'th duplicate ACK (reordering). */
 static void atcp_fast_retransmit(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -298,22 +303,47 @@ static void atcp_fast_retransmit(struct sock *sk)
 }
 
 /*
+ * A D-SACK (RFC 2883 4): the first block reports data the peer got twice,
+ * below the cumulative ACK or inside the second block.  A retransmission
+ * was spurious, so RACK's reordering window was too small.
+ */
+static bool atcp_dsack_rcv(struct sock *sk, const struct atcp_seg *seg)
+{
+	const struct atcp_sack_block *b = seg->opts.sacks;
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!atcp_seq_before(b[0].start, b[0].end))
+		return false;
+	if (!atcp_seq_before(b[0].start, seg->ack) &&
+	    (seg->opts.num_sacks < 2 ||
+	     atcp_seq_before(b[0].start, b[1].start) ||
+	     atcp_seq_after(b[0].end, b[1].end)))
+		return false;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_DSACKRECV);
+	atcp_rack_dsack(&as->rack, as->snd_una, as->snd_max,
+			READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery));
+	return true;
+}
+
+/*
  * Mark what the SACK blocks of @seg cover (RFC 2018), splitting skbs at
- * block edges.  Returns the bytes newly SACKed.
+ * block edges, and tell RACK what they delivered.  Returns the bytes
+ * newly SACKed.
  */
 static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	u32 now = atcp_clock_us();
 	u32 newly = 0;
 	s32 rtt = -1;
 	int i;
 
-	for (i = 0; i < seg->opts.num_sacks; i++) {
+	for (i = atcp_dsack_rcv(sk, seg); i < seg->opts.num_sacks; i++) {
 		u32 start = seg->opts.sacks[i].start;
 		u32 end = seg->opts.sacks[i].end;
 		struct sk_buff *skb;
 
-		/* D-SACK, stale or bogus blocks change nothing here. */
+		/* Stale or bogus blocks change nothing here. */
 		if (!atcp_seq_before(start, end) ||
 		    !atcp_seq_after(end, as->snd_una) ||
 		    atcp_seq_after(end, as->snd_max))
@@ -340,8 +370,12 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 			    atcp_fragment(sk, skb, end - cb->seq))
 				break;
 			cb->sacked = 1;
+			cb->lost = 0;
+			atcp_rack_delivered(&as->rack, cb->sent_us, cb->end_seq,
+					    cb->retrans, now,
+					    as->rto.min_rtt_us);
 			if (!cb->retrans)
-				rtt = atcp_clock_us() - cb->sent_us;
+				rtt = now - cb->sent_us;
 			newly += cb->end_seq - cb->seq;
 			if (atcp_seq_after(cb->end_seq, as->high_sacked))
 				as->high_sacked = cb->end_seq;
@@ -356,17 +390,76 @@ next:
 	return newly;
 }
 
+static bool atcp_rack_on(const struct sock *sk)
+{
+	return READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery) &
+	       ATCP_RACK_LOSS_DETECTION;
+}
+
 /*
- * An skb is taken for lost (RFC 6675 IsLost) once three segments' worth
- * of data above it was SACKed.  Retransmit up to @budget of those, each
- * once per recovery episode.  Returns how many went out.
+ * RACK (RFC 8985 6.2 step 5): mark what was sent before the latest
+ * delivered segment and is overdue by its RTT plus the reordering window.
+ * Returns how many segments are marked lost and not yet resent; leaves in
+ * as->reo_wait_us how long until the next one may count as lost.
  */
+static u32 atcp_rack_detect(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery);
+	bool dupthresh_met = as->sacked_out >=
+			     (u32)as->reordering * as->mss_cache;
+	u32 now = atcp_clock_us(), lost = 0, reo_wnd, wait;
+	struct sk_buff *skb;
+
+	reo_wnd = atcp_rack_reo_wnd(&as->rack, as->rto.min_rtt_us,
+				    as->rto.srtt_us, as->in_recovery,
+				    dupthresh_met, mode);
+	as->reo_wait_us = 0;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		if (skb == as->send_head)
+			break;
+		if (cb->sacked)
+			continue;
+		if (!cb->lost) {
+			if (!atcp_rack_lost(&as->rack, cb->sent_us,
+					    cb->end_seq, reo_wnd, now, &wait)) {
+				as->reo_wait_us = max(as->reo_wait_us, wait);
+				continue;
+			}
+			cb->lost = 1;
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RACKLOST);
+		}
+		lost++;
+	}
+	return lost;
+}
+
+/*
+ * Without RACK (recovery=0), an skb is taken for lost (RFC 6675 IsLost)
+ * once dupthresh segments' worth of data above it was SACKed, and sent
+ * again at most once per recovery episode unless that copy is overdue.
+ */
+static bool atcp_dupthresh_lost(struct atcp_sock *as, struct sk_buff *skb,
+				u32 sacked_above)
+{
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	u32 reo_us = max_t(u32, 2 * as->rto.srtt_us, 5000);
+
+	if (sacked_above < (u32)as->reordering * as->mss_cache)
+		return false;
+	return cb->rexmit_epoch != as->recovery_epoch ||
+	       atcp_clock_us() - cb->sent_us >= reo_us;
+}
+
+/* Retransmit up to @budget of the skbs taken for lost.  Returns how many. */
 static int atcp_sack_retransmit(struct sock *sk, int budget)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	u32 dupthresh = 3 * as->mss_cache, sacked_below = 0;
-	u32 reo_us = max_t(u32, 2 * as->rto.srtt_us, 5000);
+	bool rack = atcp_rack_on(sk);
 	struct sk_buff *skb, *next;
+	u32 sacked_below = 0;
 	int sent = 0;
 
 	/* Only the head can hold acknowledged data; drop that first. */
@@ -382,20 +475,14 @@ static int atcp_sack_retransmit(struct sock *sk, int budget)
 		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 		       NULL : skb->next;
 		if (skb == as->send_head ||
-		    !atcp_seq_before(cb->end_seq, as->high_sacked))
+		    (!rack && !atcp_seq_before(cb->end_seq, as->high_sacked)))
 			break;
 		if (cb->sacked) {
 			sacked_below += cb->end_seq - cb->seq;
 			continue;
 		}
-		if (as->sacked_out - sacked_below < dupthresh)
-			continue;
-		/*
-		 * Sent again in this episode: once more only when that
-		 * retransmission is overdue (lost too, RFC 8985 style).
-		 */
-		if (cb->rexmit_epoch == as->recovery_epoch &&
-		    atcp_clock_us() - cb->sent_us < reo_us)
+		if (rack ? !cb->lost :
+		    !atcp_dupthresh_lost(as, skb, as->sacked_out - sacked_below))
 			continue;
 		cb->rexmit_epoch = as->recovery_epoch;
 		if (atcp_retransmit_skb(sk, skb))
@@ -408,17 +495,28 @@ static int atcp_sack_retransmit(struct sock *sk, int budget)
 	return sent;
 }
 
-/* Loss recovery driven by SACK: enter it, and send what the ACK allows. */
+/*
+ * Loss recovery driven by SACK and RACK: enter it once a segment is taken
+ * for lost, and send again as much as the ACK (@delivered bytes) took out
+ * of the network.
+ */
 static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int budget = max_t(int, DIV_ROUND_UP(delivered, as->mss_cache), 1);
 
-	if (!as->sacked_out)
-		return;
-	if (!as->in_recovery) {
-		if (as->sacked_out < 3 * as->mss_cache && as->dupacks < 3)
+	if (atcp_rack_on(sk)) {
+		if (!atcp_rack_detect(sk) && !as->in_recovery)
 			return;
+	} else {
+		if (!as->sacked_out)
+			return;
+		if (!as->in_recovery &&
+		    as->sacked_out < (u32)as->reordering * as->mss_cache &&
+		    as->dupacks < as->reordering)
+			return;
+	}
+	if (!as->in_recovery) {
 		as->ssthresh = atcp_cong_ssthresh(as);
 		as->cwnd = as->ssthresh;
 		as->recover = as->snd_max;
@@ -428,6 +526,27 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 		budget++;
 	}
 	atcp_sack_retransmit(sk, budget);
+}
+
+/*
+ * The reordering timer fired: what RACK waited for is now overdue, or was
+ * delivered meanwhile.  As on an ACK that delivered nothing, at most one
+ * segment goes out (RFC 6937: PRR sends one on entering recovery).
+ */
+void atcp_rack_timeout(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->snd_una == as->snd_max || !atcp_rack_on(sk))
+		goto rearm;
+	atcp_sack_recovery(sk, 0);
+	if (as->reo_wait_us) {
+		atcp_arm_reo_timer(sk, as->reo_wait_us);
+		return;
+	}
+rearm:
+	if (as->snd_una != as->snd_max)
+		atcp_reset_rtx_timer(sk);
 }
 
 /*
@@ -443,6 +562,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 
 	as->last_ack_recv = jiffies;
 	as->ka_probes_out = 0;		/* the peer is alive */
+	as->reo_wait_us = 0;
 	if (as->sack_ok && seg->opts.num_sacks)
 		sacked = atcp_sack_mark(sk, seg);
 	if (ack == as->snd_una) {
@@ -460,11 +580,14 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 				atcp_sack_recovery(sk, sacked);
 			else if (as->in_recovery)
 				as->cwnd++;		/* inflate */
-			else if (as->dupacks == 3)
+			else if (as->dupacks == as->reordering)
 				atcp_fast_retransmit(sk);
 		} else if (as->sack_ok && sacked) {
 			atcp_sack_recovery(sk, sacked);
 		}
+		atcp_rack_ack_done(&as->rack);
+		if (as->reo_wait_us)
+			atcp_arm_reo_timer(sk, as->reo_wait_us);
 		if (as->snd_wnd > prior_wnd || as->in_recovery) {
 			atcp_push(sk, 0);
 			/* what went out may take notsent below its mark */
@@ -475,6 +598,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 
 	/* New data acknowledged. */
 	acked = atcp_clean_rtx_queue(sk, ack);
+	atcp_rack_ack_done(&as->rack);
 	as->bytes_acked += ack - as->snd_una;
 	as->snd_una = ack;
 	if (atcp_seq_before(as->snd_nxt, ack))
@@ -493,6 +617,10 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 			as->cwnd = min_t(u32, as->ssthresh,
 					 atcp_flight_segs(as) + 1);
 			as->in_recovery = 0;
+			atcp_rack_recovery_done(&as->rack);
+			/* what RACK marked lost above recover: a new episode */
+			if (as->sack_ok && as->sacked_out)
+				atcp_sack_recovery(sk, acked + sacked);
 		} else if (as->sack_ok) {
 			atcp_sack_recovery(sk, acked + sacked);
 		} else {
@@ -513,6 +641,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 
 	if (as->snd_una == as->snd_max)
 		atcp_stop_rtx_timer(sk);
+	else if (as->reo_wait_us)
+		atcp_arm_reo_timer(sk, as->reo_wait_us);
 	else
 		atcp_arm_tlp_timer(sk);
 
@@ -559,6 +689,23 @@ static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	as->last_data_recv = jiffies;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
+}
+
+/*
+ * Data in [@start, @end) came twice: report it in the next ACK, as the
+ * first SACK block (D-SACK, RFC 2883), so that the sender learns its
+ * retransmission was spurious.  A newer duplicate replaces an older one.
+ */
+static void atcp_dsack_set(struct sock *sk, u32 start, u32 end, int mib)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!as->sack_ok || !READ_ONCE(atcp_net(sock_net(sk))->sysctl.dsack))
+		return;
+	as->dsack_start = start;
+	as->dsack_end = end;
+	as->dsack_pending = 1;
+	ATCP_INC_STATS(sock_net(sk), mib);
 }
 
 /* Move segments that became in order from the out-of-order queue. */
@@ -611,6 +758,8 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 
 		if (!atcp_seq_after(pcb->seq, cb->seq)) {
 			if (pcb->seq == cb->seq && pos->len >= skb->len) {
+				atcp_dsack_set(sk, cb->seq, cb->seq + skb->len,
+					       ATCP_MIB_DSACKOFOSENT);
 				kfree_skb(skb);		/* a duplicate */
 				return;
 			}
@@ -650,6 +799,8 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	}
 	/* Nothing new: an old duplicate, answer at once (RFC 9293). */
 	if (!atcp_seq_after(end + fin, as->rcv_nxt)) {
+		if (seg->len)
+			atcp_dsack_set(sk, seq, end, ATCP_MIB_DSACKOLDSENT);
 		kfree_skb(skb);
 		atcp_send_ack(sk);
 		return;
@@ -672,6 +823,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		}
 	}
 	if (atcp_seq_before(seq, as->rcv_nxt)) {
+		atcp_dsack_set(sk, seq, as->rcv_nxt, ATCP_MIB_DSACKOLDSENT);
 		pskb_pull(skb, as->rcv_nxt - seq);
 		cb->seq = as->rcv_nxt;
 	}
@@ -1019,6 +1171,25 @@ static bool atcp_paws_reject(struct atcp_sock *as, const struct atcp_seg *seg)
 	return ktime_get_seconds() - as->ts_recent_stamp < ATCP_PAWS_24DAYS;
 }
 
+/*
+ * The duplicate ACK for a segment refused by its sequence number or PAWS,
+ * within invalid_ratelimit; data of it already received is reported as a
+ * D-SACK (Linux: tcp_send_dupack()).
+ */
+static void atcp_send_dupack(struct sock *sk, const struct atcp_seg *seg,
+			     int mib)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (atcp_oow_rate_limited(sk, seg, mib))
+		return;
+	if (seg->len && atcp_seq_before(seg->seq, as->rcv_nxt))
+		atcp_dsack_set(sk, seg->seq,
+			       atcp_seq_min(seg->seq + seg->len, as->rcv_nxt),
+			       ATCP_MIB_DSACKOLDSENT);
+	atcp_send_ack(sk);
+}
+
 /* Every synchronized state, and SYN-RECEIVED (RFC 9293 3.10.7.4). */
 static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				  const struct atcp_seg *seg)
@@ -1030,8 +1201,7 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 
 	if (atcp_paws_reject(as, seg)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PAWSDROPS);
-		if (!atcp_oow_rate_limited(sk, seg, ATCP_MIB_ACKSKIPPEDPAWS))
-			atcp_send_ack(sk);
+		atcp_send_dupack(sk, seg, ATCP_MIB_ACKSKIPPEDPAWS);
 		goto drop;
 	}
 
@@ -1075,10 +1245,9 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		    TCPHDR_ACK) {
 			zero_window = true;
 		} else {
-			if (!atcp_seg_has(seg, TCPHDR_RST) &&
-			    !atcp_oow_rate_limited(sk, seg,
-						   ATCP_MIB_ACKSKIPPEDSEQ))
-				atcp_send_ack(sk);
+			if (!atcp_seg_has(seg, TCPHDR_RST))
+				atcp_send_dupack(sk, seg,
+						 ATCP_MIB_ACKSKIPPEDSEQ);
 			goto drop;
 		}
 	}

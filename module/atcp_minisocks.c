@@ -455,12 +455,7 @@ void atcp_tw_reused(struct sock *sk, struct atcp_tw *tw)
 	spin_unlock_bh(&an->tw_lock);
 
 	as->ts_recent_stamp = ktime_get_seconds();
-	as->iss = iss;
-	as->snd_una = iss;
-	as->snd_nxt = iss;
-	as->snd_max = iss;
-	as->write_seq = iss;
-	as->high_sacked = iss;
+	atcp_set_iss(as, iss);
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TWRECYCLED);
 	atcp_tw_free(tw);
 }

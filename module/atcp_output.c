@@ -220,6 +220,7 @@ unsigned int atcp_size_goal(struct sock *sk)
 /*
  * SACK blocks (RFC 2018) for the out-of-order queue: contiguous ranges,
  * the one holding the latest segment first, then the others in order.
+ * A pending D-SACK goes before them all, once (RFC 2883).
  */
 static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
 			     unsigned int max)
@@ -227,6 +228,14 @@ static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
 	unsigned int n = 0, i, first = 0;
 	struct atcp_sack_block blk[ATCP_MAX_SACKS + 1];
 	struct sk_buff *skb;
+
+	opts->num_sacks = 0;
+	if (as->dsack_pending) {
+		opts->sacks[0].start = as->dsack_start;
+		opts->sacks[0].end = as->dsack_end;
+		opts->num_sacks = 1;
+		as->dsack_pending = 0;
+	}
 
 	skb_queue_walk(&as->ooo_queue, skb) {
 		u32 s = ATCP_SKB_CB(skb)->seq, e = s + skb->len;
@@ -246,8 +255,7 @@ static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
 		if (atcp_seq_between(as->ooo_last_seq, blk[i].start,
 				     blk[i].end - 1))
 			first = i;
-	opts->num_sacks = 0;
-	if (n)
+	if (n && opts->num_sacks < max)
 		opts->sacks[opts->num_sacks++] = blk[first];
 	for (i = 0; i < n && opts->num_sacks < max; i++)
 		if (i != first)
@@ -279,7 +287,8 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf,
 		opts.sack_ok = as->sack_ok;
 		return atcp_opt_build_syn(buf, &opts);
 	}
-	if (as->sack_ok && !skb_queue_empty(&as->ooo_queue)) {
+	if (as->sack_ok &&
+	    (as->dsack_pending || !skb_queue_empty(&as->ooo_queue))) {
 		int room = as->pmtu_cookie ?
 			   (int)as->pmtu_cookie - (int)atcp_net_hdr_len(sk) -
 			   (int)sizeof(struct tcphdr) -
@@ -688,7 +697,7 @@ void atcp_push(struct sock *sk, int nonagle)
 		}
 
 		/* RFC 3042 limited transmit: new data on the first dupacks. */
-		if (!as->in_recovery && as->dupacks < 3)
+		if (!as->in_recovery && as->dupacks < as->reordering)
 			cwnd_bytes += as->dupacks * mss;
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
@@ -721,6 +730,7 @@ void atcp_push(struct sock *sk, int nonagle)
 			break;
 
 		if (retransmit) {
+			cb->lost = 0;
 			cb->retrans++;
 			as->total_retrans++;
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
@@ -758,6 +768,7 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;
+	cb->lost = 0;
 	cb->retrans++;
 	as->total_retrans++;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);

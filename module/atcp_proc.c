@@ -258,6 +258,11 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_ACKSKIPPEDSEQ]	= "ACKSkippedSeq",
 	[ATCP_MIB_ACKSKIPPEDPAWS]	= "ACKSkippedPAWS",
 	[ATCP_MIB_ACKSKIPPEDCHALLENGE]	= "ACKSkippedChallenge",
+	[ATCP_MIB_DSACKOLDSENT]		= "DSACKOldSent",
+	[ATCP_MIB_DSACKOFOSENT]		= "DSACKOfoSent",
+	[ATCP_MIB_DSACKRECV]		= "DSACKRecv",
+	[ATCP_MIB_RACKLOST]		= "RACKLost",
+	[ATCP_MIB_LOSSPROBES]		= "LossProbes",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

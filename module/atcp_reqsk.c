@@ -428,12 +428,10 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	}
 
 	/* Our SYN-ACK is out: ISS is sent, and nothing to retransmit. */
-	as->iss = req->iss;
-	as->snd_una = req->iss;
+	atcp_set_iss(as, req->iss);
 	as->snd_nxt = req->iss + 1;
 	as->snd_max = req->iss + 1;
 	as->write_seq = req->iss + 1;
-	as->high_sacked = req->iss;
 	as->snd_wnd = req->snd_wnd;
 	as->max_window = req->snd_wnd;
 	as->snd_wl1 = req->irs;

@@ -303,6 +303,7 @@ void atcp_init_tcb(struct sock *sk)
 	as->ts_ok = !!READ_ONCE(s->timestamps);
 	as->ws_ok = !!READ_ONCE(s->window_scaling);
 	as->sack_ok = !!READ_ONCE(s->sack);
+	as->reordering = READ_ONCE(s->reordering);
 	as->quickack = 8;
 	sock_set_flag(sk, SOCK_RCU_FREE);
 	sk->sk_write_space = atcp_write_space;
@@ -391,15 +392,10 @@ void atcp_start_tcb(struct sock *sk)
 	atcp_sk_addrs(sk, &laddr, &raddr);
 	atcp_tuple_fill(&t, &raddr, &laddr, inet->inet_dport,
 			inet->inet_sport);
-	as->iss = atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns());
+	atcp_set_iss(as, atcp_isn(&atcp_secret.isn, &t, ktime_get_real_ns()));
 	/* timestamps = 2: timestamps without the random offset, as Linux */
 	as->ts_offset = READ_ONCE(atcp_net(sock_net(sk))->sysctl.timestamps) == 2 ?
 			0 : atcp_ts_offset(&t);
-	as->snd_una = as->iss;
-	as->snd_nxt = as->iss;
-	as->snd_max = as->iss;
-	as->write_seq = as->iss;
-	as->high_sacked = as->iss;
 
 	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
 	as->rcv_wnd = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,

@@ -19,6 +19,11 @@ static int atcp_u8_max = 255;
 static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
 static int atcp_two = 2;
+static int atcp_four = 4;
+static int atcp_recovery_max = ATCP_RACK_LOSS_DETECTION |
+			       ATCP_RACK_STATIC_REO_WND |
+			       ATCP_RACK_NO_DUPTHRESH;
+static int atcp_reordering_max = 300;	/* Linux's tcp_max_reordering */
 static int atcp_int_max = INT_MAX;
 static int atcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int atcp_min_snd_mss_max = 65535;
@@ -186,6 +191,10 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	/* milliseconds, as Linux shows it; converted where it is used */
 	ATCP_SYSCTL(invalid_ratelimit, &atcp_zero, &atcp_int_max),
 	ATCP_SYSCTL(challenge_ack_limit, &atcp_zero, &atcp_int_max),
+	ATCP_SYSCTL(dsack, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(recovery, &atcp_zero, &atcp_recovery_max),
+	ATCP_SYSCTL(reordering, &atcp_one, &atcp_reordering_max),
+	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -278,6 +287,10 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->slow_start_after_idle = 1;
 	s->invalid_ratelimit = 500;		/* Linux: HZ / 2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux 6.1: no limit */
+	s->dsack = 1;
+	s->recovery = ATCP_RACK_LOSS_DETECTION;
+	s->reordering = 3;			/* Linux: TCP_FASTRETRANS_THRESH */
+	s->early_retrans = 3;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

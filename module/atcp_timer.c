@@ -53,8 +53,13 @@ void atcp_arm_tlp_timer(struct sock *sk)
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 pto_us;
 
+	/*
+	 * early_retrans 3 and 4 enable tail loss probes.  As in Linux, none
+	 * once the peer SACKed (RACK's timer takes over) or in recovery.
+	 */
 	if (!as->sack_ok || as->in_recovery || as->tlp_out ||
-	    !as->rto.have_sample || as->retransmits) {
+	    as->sacked_out || !as->rto.have_sample || as->retransmits ||
+	    READ_ONCE(atcp_net(sock_net(sk))->sysctl.early_retrans) < 3) {
 		atcp_reset_rtx_timer(sk);
 		return;
 	}
@@ -65,6 +70,20 @@ void atcp_arm_tlp_timer(struct sock *sk)
 	}
 	as->rtx_timer_kind = ATCP_TIMER_TLP;
 	sk_reset_timer(sk, &as->rtx_timer, jiffies + usecs_to_jiffies(pto_us));
+}
+
+/*
+ * RACK waits @wait_us for a segment that may merely be reordered; the
+ * timer replaces the RTO meanwhile, and atcp_rack_timeout() re-arms it.
+ * One jiffy more, as the wait rounds down to the clock it is measured by.
+ */
+void atcp_arm_reo_timer(struct sock *sk, u32 wait_us)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->rtx_timer_kind = ATCP_TIMER_REO;
+	sk_reset_timer(sk, &as->rtx_timer,
+		       jiffies + usecs_to_jiffies(wait_us) + 1);
 }
 
 static void atcp_tlp_timeout(struct sock *sk)
@@ -80,8 +99,9 @@ static void atcp_tlp_timeout(struct sock *sk)
 		last = skb;
 	}
 	as->tlp_out = 1;
-	if (last && !ATCP_SKB_CB(last)->sacked)
-		atcp_retransmit_skb(sk, last);
+	if (last && !ATCP_SKB_CB(last)->sacked &&
+	    !atcp_retransmit_skb(sk, last))
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LOSSPROBES);
 	atcp_reset_rtx_timer(sk);
 }
 
@@ -244,6 +264,8 @@ static void atcp_rtx_timer_fn(struct timer_list *t)
 			atcp_probe_timeout(sk);
 		else if (as->rtx_timer_kind == ATCP_TIMER_TLP)
 			atcp_tlp_timeout(sk);
+		else if (as->rtx_timer_kind == ATCP_TIMER_REO)
+			atcp_rack_timeout(sk);
 		else
 			atcp_retransmit_timeout(sk);
 	}

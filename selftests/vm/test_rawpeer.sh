@@ -16,10 +16,22 @@
 #  - SYNs in a synchronized state, five at once: each would draw an
 #    RFC 5961 challenge ACK, but invalid_ratelimit (500 ms) lets one
 #    through; with 0 all five, and challenge_ack_limit 1 (a namespace's
-#    quota per second) cuts them back to one.
+#    quota per second) cuts them back to one;
+#  - loss detection on the server's side of a connection whose peer
+#    acknowledges as it likes (RFC 8985, with both stacks' own defaults):
+#    one segment missing below a single SACK is resent within a fraction
+#    of the RTT by RACK (recovery 1), only at the RTO without it
+#    (recovery 0), or at once with reordering (dupthresh) 1; a missing
+#    last segment is resent by a tail loss probe before the RTO
+#    (early_retrans 3, LossProbes or TCPLossProbes), or at the RTO
+#    (early_retrans 0, Timeouts or TCPTimeouts);
+#  - D-SACK (RFC 2883): data that arrives twice, in order and out of
+#    order, is reported as the first SACK block of the answer (dsack 1),
+#    or not (dsack 0).
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
-# no socket for the raw peer): a tc filter drops its RSTs.  The "atcp"
+# no socket for the raw peer): a tc filter drops its RSTs (those of IP TOS
+# 0; the raw peer's own have TOS 4).  The "atcp"
 # protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
@@ -31,7 +43,8 @@ sc_topic rawpeer 20
 
 ip netns exec "$NS_A" tc qdisc add dev veth0 clsact &&
 	ip netns exec "$NS_A" tc filter add dev veth0 egress protocol ip \
-		u32 match u8 6 0xff at 9 match u8 0x04 0x04 at 33 action drop
+		u32 match u8 6 0xff at 9 match u8 0x04 0x04 at 33 \
+		match u8 0 0xff at 1 action drop
 tap_result $? "$NS_A sends no RST of its own (tc filter)"
 
 # zero_window_drops NS PROTO: atcp's ZeroWindowDrop, or Linux's
@@ -119,5 +132,146 @@ EOF
 done
 [ "$P" != 0 ] && tap_ok "ACKSkippedChallenge counts the ACKs not sent" \
 	test "$(atcp_stat "$NS_B" ACKSkippedChallenge)" -ge 4
+
+# rawpeer_script SP PORT SCRIPT SENDS: a server of protocol SP on PORT
+# (with the knobs as they are now), tool_rawpeer.py --script SCRIPT
+# against it with $TMP/knobs as hook, the server accepting each round's
+# connection and sending SENDS bytes on it (none when 0).  Sets R to the
+# tool's last line.
+rawpeer_script()
+{
+	local sp=$1 port=$2 script=$3 sends=$4 raw i
+
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port"
+	ip netns exec "$NS_A" "$PY" "$RAWPEER" veth0 "$ADDR_A" "$ADDR_B" \
+		"$port" --script "$script" --hook "$TMP/knobs" > "$TMP/raw" 2>&1 &
+	raw=$!
+	PIDS+=("$raw")
+	for i in ${script//,/ }; do
+		sc s "accept" > /dev/null
+		[ "$sends" = 0 ] || sc s "send $sends" > /dev/null
+	done
+	wait "$raw"
+	sc_stop s
+	R=$(tail -n 1 "$TMP/raw")
+}
+
+# in_ms TOKEN LO HI: TOKEN is "S@MS"; true when LO <= MS < HI.
+in_ms()
+{
+	local ms=${1#*@}
+
+	[[ $ms =~ ^[0-9]+$ ]] && [ "$ms" -ge "$2" ] && [ "$ms" -lt "$3" ]
+}
+
+# mib_in FILE SP NAME: counter NAME in FILE, a copy of /proc/net/atcp_stat
+# (SP not 0) or of Linux's /proc/net/netstat (TcpExt, SP 0).
+mib_in()
+{
+	if [ "$2" = 0 ]; then
+		awk -v n="$3" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++)
+			c[i] = $i; h = 1; next }
+			$1 == "TcpExt:" { for (i = 2; i <= NF; i++)
+				if (c[i] == n) print $i }' "$1"
+	else
+		awk -v n="$3" '$1 == n { print $2 }' "$1"
+	fi
+}
+
+# delta SP I NAME: how much counter NAME moved in round I (between the
+# snapshots $TMP/cnt.I and $TMP/cnt.I+1).
+delta()
+{
+	echo $(($(mib_in "$TMP/cnt.$(($2 + 1))" "$1" "$3") -
+		$(mib_in "$TMP/cnt.$2" "$1" "$3")))
+}
+
+for sp in "$P" 0; do
+	name=$(proto_name "$sp")
+	d=/proc/sys/net/atcp/
+	stat=/proc/net/atcp_stat
+	timeouts=Timeouts probes=LossProbes
+	if [ "$sp" = 0 ]; then
+		d=/proc/sys/net/ipv4/tcp_
+		stat=/proc/net/netstat
+		timeouts=TCPTimeouts probes=TCPLossProbes
+	fi
+	# the hook: round 2 recovery 0, 3 recovery 1, 4 early_retrans 0;
+	# the server's counters before each round
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+[ "\$1" = 2 ] && ip netns exec $NS_B sh -c "echo 0 > ${d}recovery"
+[ "\$1" = 3 ] && ip netns exec $NS_B sh -c "echo 1 > ${d}recovery"
+[ "\$1" = 4 ] && ip netns exec $NS_B sh -c "echo 0 > ${d}early_retrans"
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
+EOF
+	chmod +x "$TMP/knobs"
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" hole,hole,tail,tail 5000
+	"$TMP/knobs" 5
+	port=$((port + 1))
+	knob "$NS_B" "$sp" recovery 1
+	knob "$NS_B" "$sp" early_retrans 3
+	tap_diag "$name server, losses: tool_rawpeer: $R"
+	read -r _ h1 h2 t1 t2 <<< "$R"
+	# The handshake's RTT of 500 ms makes the RTO over 1.3 s.
+	tap_ok "$name server, one SACK above a hole, recovery 1: RACK resends it at once ($h1)" \
+		in_ms "$h1" 0 800
+	tap_is "$name server, ... the segment resent is the missing one" \
+		"${h1%@*}" 2
+	tap_ok "$name server, recovery 0: only at the RTO ($h2)" \
+		in_ms "$h2" 800 10000
+	tap_is "$name server, ... the segment resent is the missing one" \
+		"${h2%@*}" 2
+	tap_is "$name server, the last segment unacknowledged, early_retrans 3: resent ($t1)" \
+		"${t1%@*}" 5
+	tap_is "$name server, ... by a tail loss probe, before the RTO ($probes, $timeouts)" \
+		"$(delta "$sp" 3 $probes) $(delta "$sp" 3 $timeouts)" "1 0"
+	tap_is "$name server, early_retrans 0: resent ($t2)" "${t2%@*}" 5
+	tap_is "$name server, ... at the RTO, without a probe ($probes, $timeouts)" \
+		"$(delta "$sp" 4 $probes) $(delta "$sp" 4 $timeouts)" "0 1"
+
+	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
+	knob "$NS_B" "$sp" recovery 0
+	knob "$NS_B" "$sp" reordering 1
+	rawpeer_script "$sp" "$port" hole 5000
+	port=$((port + 1))
+	knob "$NS_B" "$sp" recovery 1
+	knob "$NS_B" "$sp" reordering 3
+	tap_diag "$name server, reordering 1: tool_rawpeer: $R"
+	tap_ok "$name server, recovery 0, reordering 1: one SACK is dupthresh (${R#ok })" \
+		in_ms "${R#ok }" 0 800
+
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+ip netns exec $NS_B sh -c "echo 0 > ${d}dsack"
+EOF
+	if [ "$sp" = 0 ]; then
+		old0=$(linux_tcpext "$NS_B" TCPDSACKOldSent)
+		ofo0=$(linux_tcpext "$NS_B" TCPDSACKOfoSent)
+	else
+		old0=$(atcp_stat "$NS_B" DSACKOldSent)
+		ofo0=$(atcp_stat "$NS_B" DSACKOfoSent)
+	fi
+	rawpeer_script "$sp" "$port" dsack,dsack 0
+	port=$((port + 1))
+	knob "$NS_B" "$sp" dsack 1
+	tap_diag "$name server, data twice: tool_rawpeer: $R"
+	read -r _ d1 d2 <<< "$R"
+	tap_is "$name server, dsack 1: the duplicates come back as D-SACK blocks" \
+		"$d1" "old=1-501/ofo=1001-1501,1001-1501"
+	tap_is "$name server, dsack 0: plain SACK blocks only" \
+		"$d2" "old=none/ofo=1001-1501"
+	if [ "$sp" = 0 ]; then
+		old1=$(linux_tcpext "$NS_B" TCPDSACKOldSent)
+		ofo1=$(linux_tcpext "$NS_B" TCPDSACKOfoSent)
+	else
+		old1=$(atcp_stat "$NS_B" DSACKOldSent)
+		ofo1=$(atcp_stat "$NS_B" DSACKOfoSent)
+	fi
+	tap_is "$name server, one D-SACK counted for old data, one for out-of-order" \
+		"$((old1 - old0)) $((ofo1 - ofo0))" "1 1"
+done
 
 tap_finish

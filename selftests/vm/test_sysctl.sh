@@ -54,6 +54,10 @@ notsent_lowat     4294967295        16384             -1 4294967296
 moderate_rcvbuf   1                 0                 2 -1
 invalid_ratelimit 500               0                 -1
 challenge_ack_limit 2147483647      1000              -1
+dsack             1                 0                 2 -1
+recovery          1                 0                 8 -1
+reordering        3                 10                0 301
+early_retrans     3                 0                 5 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 available_congestion_control reno_cubic -             -
 "

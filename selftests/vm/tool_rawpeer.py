@@ -4,6 +4,7 @@
 
     tool_rawpeer.py IFACE SRC DST PORT [--ready FILE] [--timeout S]
     tool_rawpeer.py IFACE SRC DST PORT --syns N [--rounds K --hook PROG]
+    tool_rawpeer.py IFACE SRC DST PORT --script R1,R2,... [--hook PROG]
 
 Connects from SRC (a port of its own) to DST:PORT with a handshake of its
 own (MSS 1000, no other option), sends 1000-byte segments until the
@@ -21,6 +22,26 @@ server's RCV.NXT (in the window of a synchronized connection: RFC 5961
 4.2 asks for a challenge ACK), and counts the ACKs the server sends in
 the next 1.5 s; K rounds of that, running "PROG I" before round I > 1
 (to change the server's settings), and prints "ok acks A1 A2 ..."
+
+With --script, one connection per round (each from a port of its own,
+"PROG I" before round I > 1), of the kind named, all with SACK permitted:
+
+  hole  a handshake ACK 0.5 s late (a long first RTT sample), then five
+        segments from the server (the test has it send 5000 bytes); the
+        peer acknowledges the first and SACKs the third: the second looks
+        lost, with too few SACKs above it for dupthresh;
+  tail  the same, but the peer acknowledges four segments: the fifth
+        looks lost and nothing is SACKed;
+  dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole.
+
+For hole and tail the round's result is "S@MS": the next data segment
+the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
+the peer acknowledges everything.  For dsack it is "old=B/ofo=B": the
+SACK blocks of the server's answers to the second copies, each "start-end"
+relative to the peer's ISN, comma-separated, or "none".  Each round
+ends with a RST of IP TOS 4, so that no connection outlives its round
+(the test's filter drops the RSTs of the host, TOS 0).  Prints
+"ok R1 R2 ...".
 """
 import argparse
 import os
@@ -35,9 +56,9 @@ SEG = 1000
 
 
 class Peer:
-    def __init__(self, iface, src, dst, dport):
+    def __init__(self, iface, src, dst, dport, round_=0):
         self.src, self.dst, self.dport = src, dst, dport
-        self.sport = 40000 + os.getpid() % 20000
+        self.sport = 40000 + (os.getpid() * 8 + round_) % 20000
         self.out = conf.L3socket(iface=iface)
         self.inp = conf.L2listen(
             iface=iface,
@@ -49,6 +70,12 @@ class Peer:
                   seq=seq % (1 << 32), ack=ack % (1 << 32), window=65535,
                   options=options or [])
         self.out.send(IP(src=self.src, dst=self.dst) / tcp / data)
+
+    def reset(self, seq):
+        """A RST at @seq, TOS 4: the test's filter lets only those pass."""
+        tcp = TCP(sport=self.sport, dport=self.dport, flags="R",
+                  seq=seq % (1 << 32))
+        self.out.send(IP(src=self.src, dst=self.dst, tos=4) / tcp)
 
     def recv(self, timeout):
         """The next segment from the server, or None after timeout s."""
@@ -86,6 +113,109 @@ def challenge(p, n, snd_nxt):
     return acks
 
 
+def handshake(p, iss, delay=0.0):
+    """SYN with SACK permitted, the ACK @delay s after the SYN-ACK."""
+    p.send("S", iss, 0, options=[("MSS", SEG), ("SAckOK", b"")])
+    seg = p.recv(3)
+    if seg is None or seg.flags != "SA" or seg.ack != iss + 1:
+        print("err no SYN-ACK: %r" % (seg and seg.summary()))
+        return None
+    time.sleep(delay)
+    p.send("A", iss + 1, seg.seq + 1)
+    return seg.seq + 1
+
+
+def sack_blocks(seg, iss):
+    for kind, val in seg.options:
+        if kind == "SAck":
+            return ",".join("%d-%d" % ((val[i] - iss) % (1 << 32),
+                                       (val[i + 1] - iss) % (1 << 32))
+                            for i in range(0, len(val) - 1, 2)) or "none"
+    return "none"
+
+
+def next_ack(p, ack, timeout=2.0):
+    """The server's next pure ACK whose ACK field is @ack."""
+    end = time.monotonic() + timeout
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None or (seg.flags.A and not len(seg.payload) and
+                           seg.ack == ack % (1 << 32)):
+            return seg
+
+
+def round_dsack(p):
+    iss = 2000000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    out = []
+    for off in (1, 1001):
+        for _ in range(2):
+            p.send("PA", iss + off, rcv_nxt, b"x" * 500)
+            seg = next_ack(p, iss + 501)
+            if seg is None:
+                print("err no ACK for data at %d" % off)
+                return None
+        out.append(sack_blocks(seg, iss))
+    p.reset(iss + 501)
+    return "old=%s/ofo=%s" % tuple(out)
+
+
+def round_loss(p, kind):
+    iss = 3000000
+    rcv_nxt = handshake(p, iss, 0.5)
+    if rcv_nxt is None:
+        return None
+    base, got = rcv_nxt, set()
+    while len(got) < 5:
+        seg = p.recv(10)
+        if seg is None:
+            print("err %d of 5 segments from the server" % len(got))
+            return None
+        # veth hands GSO packets over whole: a packet may hold several
+        n = len(raw(seg.payload))
+        off = (seg.seq - base) % (1 << 32)
+        if not n and seg.flags == "A":
+            continue
+        if not n or n % SEG or off % SEG or off + n > 5 * SEG:
+            print("err unexpected segment: %s, %d bytes at %d" %
+                  (seg.flags, n, off))
+            return None
+        got.update(range(off // SEG, (off + n) // SEG))
+    if kind == "hole":
+        p.send("A", iss + 1, base + SEG,
+               options=[("SAck", (base + 2 * SEG, base + 3 * SEG))])
+    else:
+        p.send("A", iss + 1, base + 4 * SEG)
+    t0 = time.monotonic()
+    while True:
+        seg = p.recv(max(t0 + 10 - time.monotonic(), 0))
+        if seg is None:
+            print("err nothing resent in 10 s")
+            return None
+        if len(seg.payload):
+            break
+    ms = (time.monotonic() - t0) * 1000
+    p.send("A", iss + 1, base + 5 * SEG)
+    p.reset(iss + 1)
+    return "%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
+
+
+def script(a):
+    res = []
+    for i, kind in enumerate(a.script.split(","), 1):
+        if i > 1 and a.hook:
+            subprocess.run([a.hook, str(i)], check=True)
+        p = Peer(a.iface, a.src, a.dst, a.port, i)
+        r = round_dsack(p) if kind == "dsack" else round_loss(p, kind)
+        if r is None:
+            return 1
+        res.append(r)
+    print("ok " + " ".join(res))
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("iface")
@@ -97,8 +227,11 @@ def main():
     ap.add_argument("--syns", type=int, default=0)
     ap.add_argument("--rounds", type=int, default=1)
     ap.add_argument("--hook")
+    ap.add_argument("--script")
     a = ap.parse_args()
     conf.verb = 0
+    if a.script:
+        return script(a)
     deadline = time.monotonic() + a.timeout
     p = Peer(a.iface, a.src, a.dst, a.port)
 
