@@ -10,6 +10,7 @@
 #   ATCP_BENCH_ACCEL TCG or KVM (set by scripts/bench)
 #   ATCP_BENCH_TW    TIME-WAIT entries to create (default 1000000; 0: none)
 #   ATCP_BENCH_FLOOD 0 skips the SYN flood figures (default 1)
+#   ATCP_BENCH_NETEM 0 skips bulk over impaired links (default 1)
 #   ATCP_BENCH_EST   idle connections to hold for the memory figure
 #                    (default 100000; 0: none)
 #
@@ -118,16 +119,44 @@ end = json.load(sys.stdin)["end"]
 print("result mbps=%.1f" % (end["sum_received"]["bits_per_second"] / 1e6))'
 }
 
+# impair LINK: netem on the veth pair, 10 ms each way (a 20 ms RTT) and on
+# the data's way (the client's egress) what LINK names: loss1 and loss5 (1
+# and 5 % random loss), reorder (a quarter of the segments 10 ms early),
+# or delay (nothing more).
+impair()
+{
+	local data=()
+
+	case $1 in
+	loss1) data=(loss 1%) ;;
+	loss5) data=(loss 5%) ;;
+	reorder) data=(reorder 25% 50%) ;;
+	delay) ;;
+	*) echo "bench: unknown link $1" >&2; return 1 ;;
+	esac
+	modprobe sch_netem 2>/dev/null
+	ip netns exec "$NS_A" tc qdisc add dev veth0 root netem limit 10000 \
+		delay 10ms "${data[@]}" &&
+	ip netns exec "$NS_B" tc qdisc add dev veth0 root netem limit 10000 \
+		delay 10ms
+}
+
 # run_once PROTO MODE: one measurement; prints the "result ..." line.  A
-# MODE ending in 6 is tool_bench's mode over IPv6.
+# MODE ending in 6 is tool_bench's mode over IPv6; MODE:LINK is MODE over
+# the impaired link LINK (see impair).
 run_once()
 {
-	local p=$1 mode=$2 spid i out rc dst=$ADDR_B
+	local p=$1 mode=$2 spid i out rc dst=$ADDR_B link=
 	case $mode in
 	iperf*) iperf_once "$p" "${mode#iperf}"; return ;;
+	*:*) link=${mode#*:} mode=${mode%%:*} ;;
 	*6) mode=${mode%6} dst="[$ADDR6_B]" ;;
 	esac
 	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
+	if [ -n "$link" ] && ! impair "$link"; then
+		topo_down
+		return 1
+	fi
 	rm -f "$ready"
 	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
 		"${pin_server[@]}" "$tool" server -p "$p" -l "$dst:$port" -R "$ready" \
@@ -177,6 +206,7 @@ record()
 	crr) v=$(field "$3" cps); eval "$1_cps+=(\"\$v\")" ;;
 	bulk6) v=$(field "$3" mbps); eval "$1_bulk6+=(\"\$v\")" ;;
 	crr6) v=$(field "$3" cps); eval "$1_cps6+=(\"\$v\")" ;;
+	bulk:*) v=$(field "$3" mbps); eval "$1_${2#bulk:}+=(\"\$v\")" ;;
 	rr) v=$(field "$3" p50_us); eval "$1_p50+=(\"\$v\")"
 	    v=$(field "$3" p99_us); eval "$1_p99+=(\"\$v\")" ;;
 	esac
@@ -210,7 +240,11 @@ echo "bench: $runs runs of ${secs}s per figure; atcp = protocol $proto, Linux TC
 # stack that fails a run is not run again for that figure.
 a_bulk=() a_cps=() a_p50=() a_p99=() a_ip1=() a_ip8=() a_bulk6=() a_cps6=()
 n_bulk=() n_cps=() n_p50=() n_p99=() n_ip1=() n_ip8=() n_bulk6=() n_cps6=()
+a_delay=() a_loss1=() a_loss5=() a_reorder=()
+n_delay=() n_loss1=() n_loss5=() n_reorder=()
 modes="bulk crr rr bulk6 crr6"
+[ "${ATCP_BENCH_NETEM:-1}" = 1 ] &&
+	modes+=" bulk:delay bulk:loss1 bulk:loss5 bulk:reorder"
 if command -v iperf3 > /dev/null && [ -f "$top/scripts/libatcpize.so" ]; then
 	modes+=" iperf1 iperf8"
 fi
@@ -236,7 +270,7 @@ for mode in $modes; do
 		done
 	done
 done
-for v in bulk cps p50 p99 ip1 ip8 bulk6 cps6; do
+for v in bulk cps p50 p99 ip1 ip8 bulk6 cps6 delay loss1 loss5 reorder; do
 	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
 done
 
@@ -431,6 +465,12 @@ printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
 printf "$fmt" "bulk throughput, IPv6 (Mbit/s)" "$a_bulk6" "$n_bulk6" "$(ratio "$a_bulk6" "$n_bulk6")"
 printf "$fmt" "connection rate, IPv6 (conn/s)" "$a_cps6" "$n_cps6" "$(ratio "$a_cps6" "$n_cps6")"
+if [ "$modes" != "${modes#*bulk:delay}" ]; then
+	printf "$fmt" "bulk, 20 ms RTT (Mbit/s)" "$a_delay" "$n_delay" "$(ratio "$a_delay" "$n_delay")"
+	printf "$fmt" "  ... and 1% loss (Mbit/s)" "$a_loss1" "$n_loss1" "$(ratio "$a_loss1" "$n_loss1")"
+	printf "$fmt" "  ... and 5% loss (Mbit/s)" "$a_loss5" "$n_loss5" "$(ratio "$a_loss5" "$n_loss5")"
+	printf "$fmt" "  ... and reordering (Mbit/s)" "$a_reorder" "$n_reorder" "$(ratio "$a_reorder" "$n_reorder")"
+fi
 if [ "$modes" != "${modes%iperf8}" ]; then
 	printf "$fmt" "iperf3 atcpize, 1 stream (Mbit/s)" "$a_ip1" "$n_ip1" "$(ratio "$a_ip1" "$n_ip1")"
 	printf "$fmt" "iperf3 atcpize, 8 streams (Mbit/s)" "$a_ip8" "$n_ip8" "$(ratio "$a_ip8" "$n_ip8")"
