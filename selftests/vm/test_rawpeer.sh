@@ -191,12 +191,13 @@ for sp in "$P" 0; do
 	name=$(proto_name "$sp")
 	d=/proc/sys/net/atcp/
 	stat=/proc/net/atcp_stat
-	timeouts=Timeouts probes=LossProbes
+	tcp=			# Linux's names of atcp's counters begin with TCP
 	if [ "$sp" = 0 ]; then
 		d=/proc/sys/net/ipv4/tcp_
 		stat=/proc/net/netstat
-		timeouts=TCPTimeouts probes=TCPLossProbes
+		tcp=TCP
 	fi
+	timeouts=${tcp}Timeouts probes=${tcp}LossProbes
 	# the hook: round 2 recovery 0, 3 recovery 1, 4 early_retrans 0;
 	# the server's counters before each round
 	cat > "$TMP/knobs" <<EOF
@@ -243,17 +244,13 @@ EOF
 	tap_ok "$name server, recovery 0, reordering 1: one SACK is dupthresh (${R#ok })" \
 		in_ms "${R#ok }" 0 800
 
+	# round 2 with dsack 0; the counters before round 1 and round 2
 	cat > "$TMP/knobs" <<EOF
 #!/bin/sh
-ip netns exec $NS_B sh -c "echo 0 > ${d}dsack"
+[ "\$1" = 2 ] && ip netns exec $NS_B sh -c "echo 0 > ${d}dsack"
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
 EOF
-	if [ "$sp" = 0 ]; then
-		old0=$(linux_tcpext "$NS_B" TCPDSACKOldSent)
-		ofo0=$(linux_tcpext "$NS_B" TCPDSACKOfoSent)
-	else
-		old0=$(atcp_stat "$NS_B" DSACKOldSent)
-		ofo0=$(atcp_stat "$NS_B" DSACKOfoSent)
-	fi
+	"$TMP/knobs" 1
 	rawpeer_script "$sp" "$port" dsack,dsack 0
 	port=$((port + 1))
 	knob "$NS_B" "$sp" dsack 1
@@ -263,15 +260,9 @@ EOF
 		"$d1" "old=1-501/ofo=1001-1501,1001-1501"
 	tap_is "$name server, dsack 0: plain SACK blocks only" \
 		"$d2" "old=none/ofo=1001-1501"
-	if [ "$sp" = 0 ]; then
-		old1=$(linux_tcpext "$NS_B" TCPDSACKOldSent)
-		ofo1=$(linux_tcpext "$NS_B" TCPDSACKOfoSent)
-	else
-		old1=$(atcp_stat "$NS_B" DSACKOldSent)
-		ofo1=$(atcp_stat "$NS_B" DSACKOfoSent)
-	fi
 	tap_is "$name server, one D-SACK counted for old data, one for out-of-order" \
-		"$((old1 - old0)) $((ofo1 - ofo0))" "1 1"
+		"$(delta "$sp" 1 ${tcp}DSACKOldSent) $(delta "$sp" 1 ${tcp}DSACKOfoSent)" \
+		"1 1"
 done
 
 tap_finish
