@@ -201,7 +201,9 @@ struct atcp_sock {
 	u32 cwnd_usage_seq;	/* the round ends when snd_una passes it */
 	u8 rtx_timer_kind;
 	u8 retransmits;		/* consecutive timeouts */
-	u8 probes_out;
+	u8 probes_out;		/* zero window probes left unanswered */
+	u8 probe_backoff;	/* doublings of the probe interval */
+	u32 probes_start;	/* jiffies of the first probe, 0: none */
 	u8 ka_probes_out;	/* keepalive probes the peer left unanswered */
 	u32 retrans_start;	/* jiffies of the first unanswered rtx */
 	struct timer_list rtx_timer;

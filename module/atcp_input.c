@@ -561,7 +561,9 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	u32 acked, sacked = 0;
 
 	as->last_ack_recv = jiffies;
-	as->ka_probes_out = 0;		/* the peer is alive */
+	/* the peer is alive: keepalive and window probes were answered */
+	as->ka_probes_out = 0;
+	as->probes_out = 0;
 	as->reo_wait_us = 0;
 	if (as->sack_ok && seg->opts.num_sacks)
 		sacked = atcp_sack_mark(sk, seg);
@@ -605,7 +607,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		as->snd_nxt = ack;
 	as->dupacks = 0;
 	as->retransmits = 0;
-	as->probes_out = 0;
+	as->probe_backoff = 0;
+	as->probes_start = 0;
 	as->tlp_out = 0;
 	as->retrans_start = 0;
 	atcp_rto_reset_backoff(&as->rto);

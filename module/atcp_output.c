@@ -755,7 +755,11 @@ void atcp_push(struct sock *sk, int nonagle)
 		atcp_arm_tlp_timer(sk);
 }
 
-/* Retransmit the oldest unacknowledged segment (fast retransmit). */
+/*
+ * Send @skb, already sent once, again.  Not when it starts beyond the
+ * peer's window, unless it is the oldest: that one is a window probe too
+ * (Linux: __tcp_retransmit_skb()).
+ */
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -765,6 +769,9 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (!skb || skb == as->send_head)
 		return -EAGAIN;
 	cb = ATCP_SKB_CB(skb);
+	if (!atcp_seq_before(cb->seq, as->snd_una + as->snd_wnd) &&
+	    cb->seq != as->snd_una)
+		return -EAGAIN;
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;

@@ -114,7 +114,8 @@ void atcp_arm_probe_timer(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	unsigned long when = min_t(unsigned long,
-				   atcp_rto_jiffies(as) << as->probes_out,
+				   atcp_rto_jiffies(as) <<
+				   min_t(u8, as->probe_backoff, 10),
 				   ATCP_PROBE_MAX);
 
 	if (timer_pending(&as->rtx_timer))
@@ -182,15 +183,47 @@ static bool atcp_retransmits_timed_out(struct sock *sk)
 	return (u32)jiffies - as->retrans_start >= timeout;
 }
 
+/*
+ * With the peer's window shrunk to zero, how long it may leave our
+ * retransmissions (its window probes) unanswered: 240 s, or
+ * TCP_USER_TIMEOUT, which also bounds the time since the first one
+ * (Linux: tcp_rtx_probe0_timed_out()).
+ */
+static bool atcp_rtx_probe0_timed_out(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long timeout = 2 * TCP_RTO_MAX;
+
+	if (as->opts.user_timeout) {
+		unsigned long limit = msecs_to_jiffies(as->opts.user_timeout);
+
+		if (as->retransmits &&
+		    (u32)jiffies - as->retrans_start > limit)
+			return true;
+		timeout = min(timeout, limit);
+	}
+	return (u32)jiffies - as->last_ack_recv > timeout;
+}
+
 static void atcp_retransmit_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int retries1 = READ_ONCE(atcp_net(sock_net(sk))->sysctl.retries1);
+	bool zero_wnd;
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (atcp_retransmits_timed_out(sk)) {
+	/*
+	 * The peer shrank its window to zero over data in flight: our
+	 * retransmissions are window probes now, and a peer that answers
+	 * them keeps the connection, however long, unless it is an orphan
+	 * (Linux: "receiver dastardly shrinks window").
+	 */
+	zero_wnd = !as->snd_wnd && !sock_flag(sk, SOCK_DEAD) &&
+		   sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV;
+	if (zero_wnd ? atcp_rtx_probe0_timed_out(sk) :
+	    atcp_retransmits_timed_out(sk)) {
 		if (sk->sk_state == TCP_SYN_SENT)
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
@@ -210,6 +243,14 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	as->in_recovery = 0;
 	as->dupacks = 0;
 	as->retransmits++;
+	if (zero_wnd) {
+		/* the oldest segment is the probe; no window for the rest */
+		as->recovery_epoch++;
+		atcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
+		atcp_rto_backoff(&as->rto);
+		atcp_reset_rtx_timer(sk);
+		return;
+	}
 
 	/*
 	 * Go back N: everything outstanding is sent again as cwnd allows,
@@ -231,22 +272,40 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	atcp_reset_rtx_timer(sk);
 }
 
+/*
+ * The peer's window is closed with data waiting.  RFC 1122 4.2.2.17: stay
+ * open as long as it answers the probes; give up after retries2
+ * unanswered ones in a row (orphan_retries for an orphan), or once
+ * TCP_USER_TIMEOUT has passed since the first probe (Linux:
+ * tcp_probe_timer()).  Any ACK clears the count; the interval keeps
+ * doubling until the window opens.
+ */
 static void atcp_probe_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	u32 now = jiffies;
 
 	if (!as->send_head || as->snd_wnd || atcp_inflight(as)) {
 		as->probes_out = 0;
+		as->probe_backoff = 0;
+		as->probes_start = 0;
 		atcp_push(sk, 1);
 		if (as->snd_una != as->snd_max)
 			atcp_reset_rtx_timer(sk);
 		return;
 	}
-	if (as->probes_out >= atcp_retries_limit(sk)) {
+	if (!as->probes_start)
+		as->probes_start = now ? : 1;
+	if (as->probes_out >= atcp_retries_limit(sk) ||
+	    (as->opts.user_timeout &&
+	     now - as->probes_start >=
+	     msecs_to_jiffies(as->opts.user_timeout))) {
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
 		return;
 	}
 	as->probes_out++;
+	if (as->probe_backoff < 255)
+		as->probe_backoff++;
 	atcp_send_probe(sk);
 	atcp_arm_probe_timer(sk);
 }

@@ -25,6 +25,10 @@
 #    last segment is resent by a tail loss probe before the RTO
 #    (early_retrans 3, LossProbes or TCPLossProbes), or at the RTO
 #    (early_retrans 0, Timeouts or TCPTimeouts);
+#  - a zero window, answered: shrunk over data in flight (the server's
+#    retransmissions are its probes) or closed with data waiting (window
+#    probes), for 3 s while retries2 1 gives up on silence after 0.6 s:
+#    the connection stays (RFC 1122 4.2.2.17);
 #  - D-SACK (RFC 2883): data that arrives twice, in order and out of
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0).
@@ -243,6 +247,21 @@ EOF
 	tap_diag "$name server, reordering 1: tool_rawpeer: $R"
 	tap_ok "$name server, recovery 0, reordering 1: one SACK is dupthresh (${R#ok })" \
 		in_ms "${R#ok }" 0 800
+
+	# A zero window answered for 3 s must not end the connection, though
+	# retries2 1 gives up on unanswered retransmissions after 0.6 s.
+	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
+	knob "$NS_B" "$sp" retries2 1
+	rawpeer_script "$sp" "$port" shrink,zerownd 5000
+	port=$((port + 1))
+	knob "$NS_B" "$sp" retries2 15
+	tap_diag "$name server, zero windows: tool_rawpeer: $R"
+	read -r _ w1 w2 <<< "$R"
+	alive='^([3-9]|[1-9][0-9])/ok$'		# 3 probes or more, no RST
+	[[ $w1 =~ $alive ]]
+	tap_result $? "$name server, window shrunk to 0 over data in flight: its retransmissions probe it, answered, it stays ($w1)"
+	[[ $w2 =~ $alive ]]
+	tap_result $? "$name server, window closed with data waiting: probes answered, it stays ($w2)"
 
 	# round 2 with dsack 0; the counters before round 1 and round 2
 	cat > "$TMP/knobs" <<EOF

@@ -32,11 +32,18 @@ With --script, one connection per round (each from a port of its own,
         lost, with too few SACKs above it for dupthresh;
   tail  the same, but the peer acknowledges four segments: the fifth
         looks lost and nothing is SACKed;
-  dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole.
+  dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
+  shrink  five segments (5000 bytes) from the server, then the peer
+        acknowledges one with a zero window: the server's retransmissions
+        probe it, and the peer answers each for 3 s, then opens the window;
+  zerownd the same with a window of 2000 bytes, full after two
+        segments, acknowledged with a zero window: the server probes it.
 
 For hole and tail the round's result is "S@MS": the next data segment
 the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
-the peer acknowledges everything.  For dsack it is "old=B/ofo=B": the
+the peer acknowledges everything.  For shrink and zerownd it is
+"N/ok": N probes were answered, and the rest of the data came once the
+window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
@@ -65,9 +72,9 @@ class Peer:
             filter="tcp and src host %s and src port %d and dst port %d" %
             (dst, dport, self.sport))
 
-    def send(self, flags, seq, ack, data=b"", options=None):
+    def send(self, flags, seq, ack, data=b"", options=None, window=65535):
         tcp = TCP(sport=self.sport, dport=self.dport, flags=flags,
-                  seq=seq % (1 << 32), ack=ack % (1 << 32), window=65535,
+                  seq=seq % (1 << 32), ack=ack % (1 << 32), window=window,
                   options=options or [])
         self.out.send(IP(src=self.src, dst=self.dst) / tcp / data)
 
@@ -113,15 +120,16 @@ def challenge(p, n, snd_nxt):
     return acks
 
 
-def handshake(p, iss, delay=0.0):
+def handshake(p, iss, delay=0.0, window=65535):
     """SYN with SACK permitted, the ACK @delay s after the SYN-ACK."""
-    p.send("S", iss, 0, options=[("MSS", SEG), ("SAckOK", b"")])
+    p.send("S", iss, 0, options=[("MSS", SEG), ("SAckOK", b"")],
+           window=window)
     seg = p.recv(3)
     if seg is None or seg.flags != "SA" or seg.ack != iss + 1:
         print("err no SYN-ACK: %r" % (seg and seg.summary()))
         return None
     time.sleep(delay)
-    p.send("A", iss + 1, seg.seq + 1)
+    p.send("A", iss + 1, seg.seq + 1, window=window)
     return seg.seq + 1
 
 
@@ -162,17 +170,18 @@ def round_dsack(p):
     return "old=%s/ofo=%s" % tuple(out)
 
 
-def round_loss(p, kind):
-    iss = 3000000
-    rcv_nxt = handshake(p, iss, 0.5)
-    if rcv_nxt is None:
-        return None
-    base, got = rcv_nxt, set()
-    while len(got) < 5:
-        seg = p.recv(10)
+def collect(p, base, want, got, timeout=10):
+    """Data segments from the server until @got holds segments 0..want-1
+    (counted from @base); False, with a message, if that fails."""
+    end = time.monotonic() + timeout
+    while len(got) < want:
+        seg = p.recv(max(end - time.monotonic(), 0))
         if seg is None:
-            print("err %d of 5 segments from the server" % len(got))
-            return None
+            print("err %d of %d segments from the server" % (len(got), want))
+            return False
+        if seg.flags.R:
+            print("err the server reset the connection")
+            return False
         # veth hands GSO packets over whole: a packet may hold several
         n = len(raw(seg.payload))
         off = (seg.seq - base) % (1 << 32)
@@ -181,8 +190,50 @@ def round_loss(p, kind):
         if not n or n % SEG or off % SEG or off + n > 5 * SEG:
             print("err unexpected segment: %s, %d bytes at %d" %
                   (seg.flags, n, off))
-            return None
+            return False
         got.update(range(off // SEG, (off + n) // SEG))
+    return True
+
+
+def round_window(p, kind):
+    """The peer's window goes to zero for 3 s: over data in flight
+    (shrink), or once it is full with data waiting (zerownd)."""
+    iss = 4000000
+    shrink = kind == "shrink"
+    rcv_nxt = handshake(p, iss, window=65535 if shrink else 2 * SEG)
+    if rcv_nxt is None:
+        return None
+    base, got = rcv_nxt, set()
+    if not collect(p, base, 5 if shrink else 2, got):
+        return None
+    acked = base + (SEG if shrink else 2 * SEG)
+    p.send("A", iss + 1, acked, window=0)
+    probes, end = 0, time.monotonic() + 3
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None:
+            break
+        if seg.flags.R:
+            return "%d/reset" % probes
+        if len(seg.payload) or seg.seq == (acked - 1) % (1 << 32):
+            probes += 1
+            p.send("A", iss + 1, acked, window=0)
+    p.send("A", iss + 1, acked)
+    if not collect(p, base, 5, got):
+        return None
+    p.send("A", iss + 1, base + 5 * SEG)
+    p.reset(iss + 1)
+    return "%d/ok" % probes
+
+
+def round_loss(p, kind):
+    iss = 3000000
+    rcv_nxt = handshake(p, iss, 0.5)
+    if rcv_nxt is None:
+        return None
+    base = rcv_nxt
+    if not collect(p, base, 5, set()):
+        return None
     if kind == "hole":
         p.send("A", iss + 1, base + SEG,
                options=[("SAck", (base + 2 * SEG, base + 3 * SEG))])
@@ -208,7 +259,12 @@ def script(a):
         if i > 1 and a.hook:
             subprocess.run([a.hook, str(i)], check=True)
         p = Peer(a.iface, a.src, a.dst, a.port, i)
-        r = round_dsack(p) if kind == "dsack" else round_loss(p, kind)
+        if kind == "dsack":
+            r = round_dsack(p)
+        elif kind in ("shrink", "zerownd"):
+            r = round_window(p, kind)
+        else:
+            r = round_loss(p, kind)
         if r is None:
             return 1
         res.append(r)
