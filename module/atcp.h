@@ -196,7 +196,13 @@ struct atcp_sock {
 	u8 dupacks;
 	u8 in_recovery:1,
 	   tlp_out:1,		/* a tail loss probe is unanswered */
-	   cwnd_limited:1;	/* the window held data back this round */
+	   cwnd_limited:1,	/* the window held data back this round */
+	   undo_on:1;		/* D-SACKs may still undo the last reduction */
+	/* The window before the last reduction, and what undoes it. */
+	u32 prior_cwnd;
+	u32 prior_ssthresh;
+	u32 undo_marker;	/* snd_una when it began */
+	s32 undo_retrans;	/* segments resent since, not yet D-SACKed */
 	u32 max_flight;		/* most segments in flight this round */
 	u32 cwnd_usage_seq;	/* the round ends when snd_una passes it */
 	u8 rtx_timer_kind;
@@ -283,6 +289,29 @@ struct atcp_sock {
 static inline struct atcp_sock *atcp_sk(const struct sock *sk)
 {
 	return (struct atcp_sock *)sk;
+}
+
+/*
+ * A congestion event (recovery, a timeout) is about to cut the window:
+ * remember it, so that D-SACKs for every segment resent since can show
+ * the event was spurious and undo the cut (RFC 3708 in Linux's way).
+ */
+static inline void atcp_undo_arm(struct atcp_sock *as)
+{
+	as->prior_cwnd = as->cwnd;
+	as->prior_ssthresh = as->ssthresh;
+	as->undo_marker = as->snd_una;
+	as->undo_retrans = 0;
+	as->undo_on = 1;
+}
+
+/* @skb is being sent again: one more resend a D-SACK must account for. */
+static inline void atcp_undo_count(struct atcp_sock *as,
+				   const struct sk_buff *skb)
+{
+	if (as->undo_on)
+		as->undo_retrans += max_t(u32, DIV_ROUND_UP(skb->len,
+							    as->mss_cache), 1);
 }
 
 /* Start the send sequence space at @iss: nothing sent, nothing queued. */

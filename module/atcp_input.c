@@ -322,6 +322,21 @@ static bool atcp_dsack_rcv(struct sock *sk, const struct atcp_seg *seg)
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_DSACKRECV);
 	atcp_rack_dsack(&as->rack, as->snd_una, as->snd_max,
 			READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery));
+	/*
+	 * Every segment resent since the window was cut came back twice:
+	 * nothing was lost, undo the cut (Linux: tcp_try_undo_dsack()).
+	 */
+	if (as->undo_on && as->undo_retrans > 0 &&
+	    !atcp_seq_before(b[0].start, as->undo_marker)) {
+		as->undo_retrans -= max_t(u32, DIV_ROUND_UP(b[0].end - b[0].start,
+							    as->mss_cache), 1);
+		if (as->undo_retrans <= 0) {
+			as->cwnd = max(as->cwnd, as->prior_cwnd);
+			as->ssthresh = max(as->ssthresh, as->prior_ssthresh);
+			as->undo_on = 0;
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_DSACKUNDO);
+		}
+	}
 	return true;
 }
 
@@ -517,6 +532,7 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 			return;
 	}
 	if (!as->in_recovery) {
+		atcp_undo_arm(as);
 		as->ssthresh = atcp_cong_ssthresh(as);
 		as->cwnd = as->ssthresh;
 		as->recover = as->snd_max;

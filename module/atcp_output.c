@@ -730,6 +730,7 @@ void atcp_push(struct sock *sk, int nonagle)
 			break;
 
 		if (retransmit) {
+			atcp_undo_count(as, skb);
 			cb->lost = 0;
 			cb->retrans++;
 			as->total_retrans++;
@@ -775,6 +776,7 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;
+	atcp_undo_count(as, skb);
 	cb->lost = 0;
 	cb->retrans++;
 	as->total_retrans++;

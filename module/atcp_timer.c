@@ -234,6 +234,8 @@ static void atcp_retransmit_timeout(struct sock *sk)
 
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TIMEOUTS);
 	if (!as->retransmits) {
+		if (!as->in_recovery)
+			atcp_undo_arm(as);
 		as->ssthresh = atcp_cong_ssthresh(as);
 		/* the oldest segment went out about one RTO ago */
 		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));

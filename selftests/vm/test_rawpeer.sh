@@ -29,6 +29,8 @@
 #    retransmissions are its probes) or closed with data waiting (window
 #    probes), for 3 s while retries2 1 gives up on silence after 0.6 s:
 #    the connection stays (RFC 1122 4.2.2.17);
+#  - a retransmission the peer reports as spurious (a D-SACK) has its
+#    window cut undone, and a real loss has not;
 #  - D-SACK (RFC 2883): data that arrives twice, in order and out of
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0).
@@ -262,6 +264,33 @@ EOF
 	tap_result $? "$name server, window shrunk to 0 over data in flight: its retransmissions probe it, answered, it stays ($w1)"
 	[[ $w2 =~ $alive ]]
 	tap_result $? "$name server, window closed with data waiting: probes answered, it stays ($w2)"
+
+	# A spurious retransmission, shown by a D-SACK, is undone (atcp
+	# counts DSACKUndo; Linux TCPDSACKUndo or, when the D-SACK comes
+	# with the ACK that ends recovery, TCPFullUndo); a real loss is not.
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
+EOF
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" spurious,hole 5000
+	"$TMP/knobs" 3
+	port=$((port + 1))
+	tap_diag "$name server, a spurious retransmission: tool_rawpeer: $R"
+	read -r _ s1 s2 <<< "$R"
+	undos()
+	{
+		if [ "$sp" = 0 ]; then
+			echo $(($(delta 0 "$1" TCPDSACKUndo) + $(delta 0 "$1" TCPFullUndo)))
+		else
+			delta "$sp" "$1" DSACKUndo
+		fi
+	}
+	tap_is "$name server, three SACKs above a hole: resent at once (${s1})" \
+		"${s1%@*}" 2
+	tap_is "$name server, ... then D-SACKed: the window cut is undone" \
+		"$(undos 1)" 1
+	tap_is "$name server, a real loss (${s2}): nothing undone" "$(undos 2)" 0
 
 	# round 2 with dsack 0; the counters before round 1 and round 2
 	cat > "$TMP/knobs" <<EOF

@@ -32,6 +32,9 @@ With --script, one connection per round (each from a port of its own,
         lost, with too few SACKs above it for dupthresh;
   tail  the same, but the peer acknowledges four segments: the fifth
         looks lost and nothing is SACKed;
+  spurious  the same, but the peer SACKs the three above the hole (the
+        second is lost at once), then acknowledges all five with a
+        D-SACK for the second: its retransmission was spurious;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
   shrink  five segments (5000 bytes) from the server, then the peer
         acknowledges one with a zero window: the server's retransmissions
@@ -237,6 +240,9 @@ def round_loss(p, kind):
     if kind == "hole":
         p.send("A", iss + 1, base + SEG,
                options=[("SAck", (base + 2 * SEG, base + 3 * SEG))])
+    elif kind == "spurious":
+        p.send("A", iss + 1, base + SEG,
+               options=[("SAck", (base + 2 * SEG, base + 5 * SEG))])
     else:
         p.send("A", iss + 1, base + 4 * SEG)
     t0 = time.monotonic()
@@ -248,7 +254,13 @@ def round_loss(p, kind):
         if len(seg.payload):
             break
     ms = (time.monotonic() - t0) * 1000
-    p.send("A", iss + 1, base + 5 * SEG)
+    if kind == "spurious":
+        # the original came after all: the resent copy is a duplicate
+        p.send("A", iss + 1, base + 5 * SEG,
+               options=[("SAck", (base + SEG, base + 2 * SEG))])
+        time.sleep(0.2)
+    else:
+        p.send("A", iss + 1, base + 5 * SEG)
     p.reset(iss + 1)
     return "%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
 
