@@ -11,6 +11,8 @@
 #   ATCP_BENCH_TW    TIME-WAIT entries to create (default 1000000; 0: none)
 #   ATCP_BENCH_FLOOD 0 skips the SYN flood figures (default 1)
 #   ATCP_BENCH_NETEM 0 skips bulk over impaired links (default 1)
+#   ATCP_BENCH_MODES only these throughput, rate and latency figures, by
+#                    run_once's MODE names (e.g. "bulk bulk:reorder")
 #   ATCP_BENCH_EST   idle connections to hold for the memory figure
 #                    (default 100000; 0: none)
 #
@@ -248,6 +250,7 @@ modes="bulk crr rr bulk6 crr6"
 if command -v iperf3 > /dev/null && [ -f "$top/scripts/libatcpize.so" ]; then
 	modes+=" iperf1 iperf8"
 fi
+modes=${ATCP_BENCH_MODES:-$modes}
 for mode in $modes; do
 	a_ok=1 n_ok=1
 	for r in $(seq "$runs"); do
