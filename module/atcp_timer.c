@@ -248,9 +248,15 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	if (zero_wnd) {
 		/* the oldest segment is the probe; no window for the rest */
 		as->recovery_epoch++;
-		atcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue));
 		atcp_rto_backoff(&as->rto);
-		atcp_reset_rtx_timer(sk);
+		if (atcp_retransmit_skb(sk, skb_peek(&sk->sk_write_queue)))
+			/*
+			 * An earlier timeout went back N into the closed
+			 * window: nothing is in flight, window probes it is.
+			 */
+			atcp_push(sk, 1);
+		if (!timer_pending(&as->rtx_timer))
+			atcp_reset_rtx_timer(sk);
 		return;
 	}
 

@@ -254,16 +254,19 @@ EOF
 	# retries2 1 gives up on unanswered retransmissions after 0.6 s.
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	knob "$NS_B" "$sp" retries2 1
-	rawpeer_script "$sp" "$port" shrink,zerownd 5000
+	rawpeer_script "$sp" "$port" shrink,zerownd,rewound 5000
 	port=$((port + 1))
 	knob "$NS_B" "$sp" retries2 15
 	tap_diag "$name server, zero windows: tool_rawpeer: $R"
-	read -r _ w1 w2 <<< "$R"
+	read -r _ w1 w2 w3 <<< "$R"
 	alive='^([3-9]|[1-9][0-9])/ok$'		# 3 probes or more, no RST
 	[[ $w1 =~ $alive ]]
 	tap_result $? "$name server, window shrunk to 0 over data in flight: its retransmissions probe it, answered, it stays ($w1)"
 	[[ $w2 =~ $alive ]]
 	tap_result $? "$name server, window closed with data waiting: probes answered, it stays ($w2)"
+	# after a timeout went back N there is less time for probes
+	[[ $w3 =~ ^[1-9][0-9]*/ok$ ]]
+	tap_result $? "$name server, window shrunk to 0 after a timeout went back N: probed, it stays ($w3)"
 
 	# A spurious retransmission, shown by a D-SACK, is undone (atcp
 	# counts DSACKUndo; Linux TCPDSACKUndo or, when the D-SACK comes

@@ -39,12 +39,14 @@ With --script, one connection per round (each from a port of its own,
   shrink  five segments (5000 bytes) from the server, then the peer
         acknowledges one with a zero window: the server's retransmissions
         probe it, and the peer answers each for 3 s, then opens the window;
-  zerownd the same with a window of 2000 bytes, full after two
+  rewound the same, but only once a timeout has sent the first segment
+        again (going back N, into a window that then closes);
+  zerownd the same as shrink with a window of 2000 bytes, full after two
         segments, acknowledged with a zero window: the server probes it.
 
 For hole and tail the round's result is "S@MS": the next data segment
 the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
-the peer acknowledges everything.  For shrink and zerownd it is
+the peer acknowledges everything.  For shrink, rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
 window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
@@ -202,13 +204,22 @@ def round_window(p, kind):
     """The peer's window goes to zero for 3 s: over data in flight
     (shrink), or once it is full with data waiting (zerownd)."""
     iss = 4000000
-    shrink = kind == "shrink"
+    shrink = kind != "zerownd"
     rcv_nxt = handshake(p, iss, window=65535 if shrink else 2 * SEG)
     if rcv_nxt is None:
         return None
     base, got = rcv_nxt, set()
     if not collect(p, base, 5 if shrink else 2, got):
         return None
+    if kind == "rewound":
+        # wait for the timeout that sends the first segment again
+        while True:
+            seg = p.recv(10)
+            if seg is None:
+                print("err no timeout")
+                return None
+            if len(seg.payload) and seg.seq == base % (1 << 32):
+                break
     acked = base + (SEG if shrink else 2 * SEG)
     p.send("A", iss + 1, acked, window=0)
     probes, end = 0, time.monotonic() + 3
@@ -273,7 +284,7 @@ def script(a):
         p = Peer(a.iface, a.src, a.dst, a.port, i)
         if kind == "dsack":
             r = round_dsack(p)
-        elif kind in ("shrink", "zerownd"):
+        elif kind in ("shrink", "rewound", "zerownd"):
             r = round_window(p, kind)
         else:
             r = round_loss(p, kind)
