@@ -50,11 +50,18 @@ see()
 	local want=$1 port=$2 end=$(( $(now_ms) + $3 * 1000 )) proc="" ss=""
 	local got_proc=1 got_ss=1
 
+	# Each view is read until it shows the state: atcp-ss may take
+	# seconds to start under load, and /proc/net/atcp must not wait for
+	# it once atcp-ss is done.
 	while [ "$(now_ms)" -le "$end" ]; do
-		proc=$(states "$NS_A" "$P" "$port")
-		ss=$(ss_states "$port")
-		[[ " $proc " == *" $want "* ]] && got_proc=0
-		[[ " $ss " == *" $want "* ]] && got_ss=0
+		if [ $got_proc = 1 ]; then
+			proc=$(states "$NS_A" "$P" "$port")
+			[[ " $proc " == *" $want "* ]] && got_proc=0
+		fi
+		if [ $got_ss = 1 ]; then
+			ss=$(ss_states "$port")
+			[[ " $ss " == *" $want "* ]] && got_ss=0
+		fi
 		[ $got_proc = 0 ] && [ $got_ss = 0 ] && break
 		sleep 0.05
 	done
