@@ -662,6 +662,19 @@ static void atcp_cwnd_validate(struct atcp_sock *as, bool cwnd_limited)
 	}
 }
 
+/* @skb goes out again: no longer lost, one more resend to count. */
+static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	atcp_undo_count(as, skb);
+	cb->lost = 0;
+	cb->retrans++;
+	as->total_retrans++;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
+}
+
 /*
  * Send what the peer's window and the congestion window allow, from
  * send_head on.  @nonagle skips Nagle's algorithm for this call.
@@ -729,13 +742,8 @@ void atcp_push(struct sock *sk, int nonagle)
 		    (as->opts.cork || (!as->opts.nodelay && inflight)))
 			break;
 
-		if (retransmit) {
-			atcp_undo_count(as, skb);
-			cb->lost = 0;
-			cb->retrans++;
-			as->total_retrans++;
-			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
-		}
+		if (retransmit)
+			atcp_count_resend(sk, skb);
 		if (!(cb->flags & TCPHDR_SYN) || sk->sk_state != TCP_SYN_SENT)
 			cb->flags |= TCPHDR_ACK;
 		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS)
@@ -776,11 +784,7 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;
-	atcp_undo_count(as, skb);
-	cb->lost = 0;
-	cb->retrans++;
-	as->total_retrans++;
-	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
+	atcp_count_resend(sk, skb);
 	return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }
 
