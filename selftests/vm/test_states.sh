@@ -43,28 +43,46 @@ ss_states()
 		sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+# poll_ss STATE PORT END: atcp-ss until it shows STATE on PORT or the
+# clock passes END (ms); prints what it saw last, status 0 if STATE
+poll_ss()
+{
+	local ss=""
+
+	while [ "$(now_ms)" -le "$3" ]; do
+		ss=$(ss_states "$2")
+		if [[ " $ss " == *" $1 "* ]]; then
+			echo "$ss"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "$ss"
+	return 1
+}
+
 # see STATE PORT SECS: two points, passing once /proc/net/atcp and
 # atcp-ss show an atcp socket of NS_A on PORT in STATE, within SECS
 see()
 {
-	local want=$1 port=$2 end=$(( $(now_ms) + $3 * 1000 )) proc="" ss=""
-	local got_proc=1 got_ss=1
+	local want=$1 port=$2 end=$(( $(now_ms) + $3 * 1000 )) proc="" ss
+	local got_proc=1 got_ss=1 ss_pid
 
-	# Each view is read until it shows the state: atcp-ss may take
-	# seconds to start under load, and /proc/net/atcp must not wait for
-	# it once atcp-ss is done.
+	# atcp-ss, a Python program, may take seconds to start under load:
+	# it is polled beside /proc/net/atcp, not between two reads of it,
+	# or a short state could pass while the cheap view waits.
+	poll_ss "$want" "$port" "$end" > "$TMP/see.ss" &
+	ss_pid=$!
 	while [ "$(now_ms)" -le "$end" ]; do
-		if [ $got_proc = 1 ]; then
-			proc=$(states "$NS_A" "$P" "$port")
-			[[ " $proc " == *" $want "* ]] && got_proc=0
+		proc=$(states "$NS_A" "$P" "$port")
+		if [[ " $proc " == *" $want "* ]]; then
+			got_proc=0
+			break
 		fi
-		if [ $got_ss = 1 ]; then
-			ss=$(ss_states "$port")
-			[[ " $ss " == *" $want "* ]] && got_ss=0
-		fi
-		[ $got_proc = 0 ] && [ $got_ss = 0 ] && break
 		sleep 0.05
 	done
+	wait "$ss_pid" && got_ss=0
+	ss=$(cat "$TMP/see.ss")
 	[ $got_proc = 0 ] || tap_diag "/proc/net/atcp on port $port: '$proc', want $want"
 	[ $got_ss = 0 ] || tap_diag "atcp-ss on port $port: '$ss', want $want"
 	tap_result $got_proc "$want in /proc/net/atcp"
