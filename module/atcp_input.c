@@ -85,6 +85,16 @@ bad:
 
 /* ---- helpers ---------------------------------------------------------------- */
 
+/*
+ * How many segments @skb stands for: a GRO'd skb holds gso_segs of them,
+ * received whole.  Counted as Linux counts them (tcp_segs_in()), so that
+ * tcpi_segs_in and the ACK rate do not depend on GRO.
+ */
+static u16 atcp_skb_segs(const struct sk_buff *skb)
+{
+	return max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+}
+
 static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
 {
 	atcp_send_reset(sock_net(sk), skb);
@@ -704,7 +714,7 @@ static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 
 	as->rcv_nxt = cb->seq + skb->len;
 	as->bytes_received += skb->len;
-	as->data_segs_in++;
+	as->data_segs_in += atcp_skb_segs(skb);
 	as->last_data_recv = jiffies;
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -803,6 +813,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	bool fin = atcp_seg_has(seg, TCPHDR_FIN);
 	u32 seq = seg->seq + !!atcp_seg_has(seg, TCPHDR_SYN);
 	u32 end = seq + seg->len;
+	u16 segs = atcp_skb_segs(skb);
 	bool filled_gap;
 
 	__skb_pull(skb, tcp_hdr(skb)->doff * 4);
@@ -866,10 +877,18 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		if (as->quickack)
 			as->quickack--;
 		atcp_send_ack(sk);
-	} else if (++as->segs_unacked >= 2) {
-		atcp_send_ack(sk);
 	} else {
-		atcp_schedule_ack(sk);
+		/*
+		 * RFC 5681 4.2: an ACK for at least every second segment.  A
+		 * GRO'd skb of two or more is acked at once, as Linux does
+		 * (more than one MSS since the last ACK).
+		 */
+		as->segs_unacked = min_t(unsigned int,
+					 as->segs_unacked + segs, 2);
+		if (as->segs_unacked >= 2)
+			atcp_send_ack(sk);
+		else
+			atcp_schedule_ack(sk);
 	}
 }
 
@@ -995,7 +1014,7 @@ static void atcp_req_complete(struct sock *sk, struct atcp_req *req,
 	}
 	sock_hold(sk);
 	atcp_sk(child)->listener = sk;
-	atcp_sk(child)->segs_in++;
+	atcp_sk(child)->segs_in += atcp_skb_segs(skb);
 	atcp_rcv_synchronized(child, skb, seg);
 	if (child->sk_state == TCP_SYN_RECV) {
 		/* refused in SYN-RECEIVED (PAWS): the request stays */
@@ -1394,7 +1413,7 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return 0;
 	}
-	as->segs_in++;
+	as->segs_in += atcp_skb_segs(skb);
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		atcp_listen_rcv(sk, skb, &copy);

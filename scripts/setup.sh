@@ -16,7 +16,7 @@ packages=(
 	kmod cpio gzip
 	qemu-system-x86
 	busybox-static
-	iproute2 procps
+	iproute2 procps ethtool
 	python3 python3-scapy
 	iperf3 tcpdump curl
 	sparse

@@ -30,7 +30,8 @@
  * uses odd counters.  The receiver regenerates the stream it expects and
  * compares every byte, so nothing is stored and a lost, duplicated,
  * reordered or corrupted byte is found at its offset.  Both sides print a
- * 64-bit hash of what they sent and received, for diagnostics.
+ * 64-bit hash of what they sent and received, for diagnostics, and the
+ * data segments TCP_INFO counted (tcpi_data_segs_in and _out).
  *
  * Every blocking call has a limit (SO_RCVTIMEO, SO_SNDTIMEO, and a watchdog
  * thread in case the stack ignores them).  Exit status: 0 when every byte
@@ -43,7 +44,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -510,6 +511,8 @@ static int run_conn(struct conn *c)
 {
 	pthread_t th;
 	double t0 = now(), dt;
+	struct tcp_info ti;
+	socklen_t tilen = sizeof(ti);
 	struct hash empty;
 	int err = 0;
 
@@ -546,6 +549,9 @@ static int run_conn(struct conn *c)
 		return -1;
 	}
 	dt = now() - t0;
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &tilen) < 0)
+		memset(&ti, 0, sizeof(ti));
 	if (close(c->fd) < 0) {
 		msg("ERROR: close: %s", strerror(errno));
 		err = 1;
@@ -553,9 +559,10 @@ static int run_conn(struct conn *c)
 	c->fd = -1;
 	printf("tool_xfer %s: %s sent %" PRIu64 " B hash %016" PRIx64
 	       " recv %" PRIu64 " B hash %016" PRIx64
-	       " in %.3f s, %.1f Mbit/s\n",
+	       " in %.3f s, %.1f Mbit/s, data segments in %u out %u\n",
 	       role, err ? "FAIL" : "OK", c->sent, c->send_hash, c->rcvd,
-	       c->recv_hash, dt, dt > 0 ? (c->sent + c->rcvd) * 8 / dt / 1e6 : 0);
+	       c->recv_hash, dt, dt > 0 ? (c->sent + c->rcvd) * 8 / dt / 1e6 : 0,
+	       ti.tcpi_data_segs_in, ti.tcpi_data_segs_out);
 	fflush(stdout);
 	return err ? -1 : 0;
 }
