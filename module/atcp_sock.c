@@ -765,6 +765,71 @@ static void atcp_shutdown(struct sock *sk, int how)
 
 /* ---- data ----------------------------------------------------------------------------- */
 
+/*
+ * A new empty skb at the tail of the write queue, for data from
+ * write_seq on; NULL when the send buffer is full or memory is short.
+ */
+static struct sk_buff *atcp_write_queue_new(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	skb = alloc_skb_fclone(ATCP_MAX_HEADER, sk->sk_allocation);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, ATCP_MAX_HEADER);
+	ATCP_SKB_CB(skb)->seq = as->write_seq;
+	ATCP_SKB_CB(skb)->end_seq = as->write_seq;
+	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
+	ATCP_SKB_CB(skb)->retrans = 0;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	sk_wmem_queued_add(sk, skb->truesize);
+	if (!as->send_head)
+		as->send_head = skb;
+	atcp_cwnd_restart_after_idle(sk);
+	return skb;
+}
+
+/*
+ * The write queue's tail skb if more data may go into it: not yet sent,
+ * below the size goal, and no SYN or FIN.  A full send buffer takes
+ * nothing more, not even into an unsent tail that a window-limited
+ * transmission split off: send() waits, or fails with EAGAIN.
+ */
+static struct sk_buff *atcp_write_queue_tail(struct sock *sk,
+					     unsigned int size_goal)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+
+	if (!skb || !atcp_sk(sk)->send_head || skb->len >= size_goal ||
+	    (ATCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)))
+		return atcp_write_queue_new(sk);
+	if (!sk_stream_memory_free(sk))
+		return NULL;
+	return skb;
+}
+
+/*
+ * Wait until the connection can carry data; -errno when it cannot, as
+ * Linux's send() fails on a socket not connected or shut down.
+ */
+static int atcp_send_ready(struct sock *sk, long *timeo)
+{
+	int err;
+
+	if (!atcp_state_established(sk->sk_state)) {
+		err = sk_stream_wait_connect(sk, timeo);
+		if (err)
+			return err;
+	}
+	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+		return -EPIPE;
+	return 0;
+}
+
 static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 			       size_t size)
 {
@@ -776,59 +841,32 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 	int err;
 
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
-	if (!atcp_state_established(sk->sk_state)) {
-		err = sk_stream_wait_connect(sk, &timeo);
-		if (err)
-			goto do_error;
-	}
-	sk_clear_bit(SOCKWQ_ASYNC_NOSPACE, sk);
-	err = -EPIPE;
-	if (sk->sk_err || (sk->sk_shutdown & SEND_SHUTDOWN))
+	err = atcp_send_ready(sk, &timeo);
+	if (err)
 		goto do_error;
 	size_goal = atcp_size_goal(sk);
 
 	while (msg_data_left(msg)) {
-		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 		struct page_frag *pfrag;
+		struct sk_buff *skb;
 		bool merge;
 		int copy, i;
 
-		if (!skb || !as->send_head || skb->len >= size_goal ||
-		    (ATCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN))) {
-new_segment:
-			if (!sk_stream_memory_free(sk))
-				goto wait_for_space;
-			skb = alloc_skb_fclone(ATCP_MAX_HEADER,
-					       sk->sk_allocation);
-			if (!skb)
-				goto wait_for_space;
-			skb_reserve(skb, ATCP_MAX_HEADER);
-			ATCP_SKB_CB(skb)->seq = as->write_seq;
-			ATCP_SKB_CB(skb)->end_seq = as->write_seq;
-			ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
-			ATCP_SKB_CB(skb)->retrans = 0;
-			__skb_queue_tail(&sk->sk_write_queue, skb);
-			sk_wmem_queued_add(sk, skb->truesize);
-			if (!as->send_head)
-				as->send_head = skb;
-			atcp_cwnd_restart_after_idle(sk);
-		} else if (!sk_stream_memory_free(sk)) {
-			/*
-			 * A full send buffer takes nothing more, not even into
-			 * an unsent tail that a window-limited transmission
-			 * split off: send() waits, or fails with EAGAIN.
-			 */
+		skb = atcp_write_queue_tail(sk, size_goal);
+		if (!skb)
 			goto wait_for_space;
-		}
-
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
 		pfrag = sk_page_frag(sk);
 		if (!sk_page_frag_refill(sk, pfrag))
 			goto wait_for_space;
 		i = skb_shinfo(skb)->nr_frags;
 		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
-		if (!merge && i >= MAX_SKB_FRAGS)
-			goto new_segment;
+		if (!merge && i >= MAX_SKB_FRAGS) {
+			/* no room for another fragment: go on in a new skb */
+			if (!atcp_write_queue_new(sk))
+				goto wait_for_space;
+			continue;
+		}
 		copy = min_t(int, copy, pfrag->size - pfrag->offset);
 		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
 					       pfrag->page, pfrag->offset,
@@ -873,6 +911,96 @@ static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 
 	lock_sock(sk);
 	ret = atcp_sendmsg_locked(sk, msg, size);
+	release_sock(sk);
+	return ret;
+}
+
+/*
+ * sendfile() and splice() to the socket: the page itself goes into the
+ * skb as a fragment, referenced instead of copied (Linux: do_tcp_sendpages).
+ * As with Linux TCP, the data is read from the page when it is sent, and
+ * again for every retransmission: a file rewritten before that goes out
+ * rewritten.
+ */
+static int atcp_sendpage_locked(struct sock *sk, struct page *page,
+				int offset, size_t size, int flags)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned int size_goal;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	err = atcp_send_ready(sk, &timeo);
+	if (err)
+		goto do_error;
+	size_goal = atcp_size_goal(sk);
+
+	while (size) {
+		struct sk_buff *skb;
+		bool merge;
+		int copy, i;
+
+		skb = atcp_write_queue_tail(sk, size_goal);
+		if (!skb)
+			goto wait_for_space;
+		copy = min_t(size_t, size_goal - skb->len, size);
+		i = skb_shinfo(skb)->nr_frags;
+		merge = skb_can_coalesce(skb, i, page, offset);
+		if (!merge && i >= MAX_SKB_FRAGS) {
+			if (!atcp_write_queue_new(sk))
+				goto wait_for_space;
+			continue;
+		}
+		if (merge) {
+			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+		} else {
+			get_page(page);
+			skb_fill_page_desc_noacc(skb, i, page, offset, copy);
+		}
+		/* the page may change under the skb: never checksum in place */
+		if (!(flags & MSG_NO_SHARED_FRAGS))
+			skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
+		skb->len += copy;
+		skb->data_len += copy;
+		skb->truesize += copy;
+		sk_wmem_queued_add(sk, copy);
+		ATCP_SKB_CB(skb)->end_seq += copy;
+		as->write_seq += copy;
+		copied += copy;
+		offset += copy;
+		size -= copy;
+		continue;
+
+wait_for_space:
+		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+		atcp_push(sk, 1);
+		err = sk_stream_wait_memory(sk, &timeo);
+		if (err)
+			goto do_error;
+		size_goal = atcp_size_goal(sk);
+	}
+	/* splice() says MSG_SENDPAGE_NOTLAST while more pages follow */
+	if (!(flags & MSG_SENDPAGE_NOTLAST))
+		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+	return copied;
+
+do_error:
+	if (copied) {
+		atcp_push(sk, as->opts.nodelay);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
+static int atcp_sendpage(struct sock *sk, struct page *page, int offset,
+			 size_t size, int flags)
+{
+	int ret;
+
+	lock_sock(sk);
+	ret = atcp_sendpage_locked(sk, page, offset, size, flags);
 	release_sock(sk);
 	return ret;
 }
@@ -1378,6 +1506,7 @@ static void atcp_release_cb(struct sock *sk)
 	.setsockopt	= atcp_setsockopt,			\
 	.getsockopt	= atcp_getsockopt,			\
 	.sendmsg	= atcp_sendmsg,				\
+	.sendpage	= atcp_sendpage,			\
 	.recvmsg	= atcp_recvmsg,				\
 	.backlog_rcv	= atcp_backlog_rcv,			\
 	.release_cb	= atcp_release_cb,			\
@@ -1404,7 +1533,7 @@ static void atcp_release_cb(struct sock *sk)
 	.sendmsg	= inet_sendmsg,				\
 	.recvmsg	= inet_recvmsg,				\
 	.mmap		= sock_no_mmap,				\
-	.sendpage	= sock_no_sendpage
+	.sendpage	= inet_sendpage
 
 struct proto atcp_prot = {
 	ATCP_PROTO_COMMON,

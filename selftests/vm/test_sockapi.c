@@ -1362,6 +1362,80 @@ out:
 	close(fd);
 }
 
+/*
+ * sendfile() hands the file's pages to the stack by reference (Linux:
+ * do_tcp_sendpages()), it does not copy them: the data still queued when
+ * the file is rewritten goes out rewritten.  The peer reads nothing until
+ * its window closes, so part of the file waits in the send queue.
+ */
+static void t_sendfile_ref(const struct variant *v)
+{
+	const size_t len = 8 << 20;
+	char path[] = "/tmp/sockapi-XXXXXX";
+	size_t i, na = 0, nb = 0;
+	double end;
+	ssize_t n = 0, got;
+	int fd, q = -1, stalls = 0;
+	struct conn k;
+	off_t off = 0;
+	char *buf;
+
+	fd = mkstemp(path);
+	if (!ok(fd >= 0, "a file in /tmp (%s)", res(fd)))
+		return;
+	unlink(path);
+	buf = malloc(len);
+	memset(buf, 'a', len);
+	if (pwrite(fd, buf, len, 0) != (ssize_t)len) {
+		ok(0, "write the file");
+		goto out;
+	}
+	if (conn_open(v, &k))
+		goto out;
+	set_nonblock(k.me, 1);
+	/* queue what the send buffer takes, until nothing moves for 300 ms */
+	end = now_ms() + 5000;
+	while (stalls < 3 && (size_t)off < len && now_ms() < end) {
+		n = sendfile(k.me, fd, &off, len - off);
+		if (n < 0 && errno == EAGAIN) {
+			stalls++;
+			sleep_ms(100);
+		} else if (n <= 0) {
+			break;
+		} else {
+			stalls = 0;
+		}
+	}
+	ioctl(k.me, SIOCOUTQ, &q);
+	if (!ok(stalls == 3 && q > 0,
+		"non-blocking sendfile() queues %zd bytes of an %zu-byte file until the peer's window closes, %d of them unacknowledged (%s)",
+		(ssize_t)off, len, q, n < 0 ? ename(errno) : "ok"))
+		goto close;
+	memset(buf, 'b', len);
+	if (pwrite(fd, buf, off, 0) != (ssize_t)off) {
+		ok(0, "rewrite the file");
+		goto close;
+	}
+	set_nonblock(k.me, 0);
+	shutdown(k.me, SHUT_WR);
+	got = read_full(k.peer, buf, off + 1);
+	for (i = 0; got > 0 && i < (size_t)got; i++) {
+		na += buf[i] == 'a';
+		nb += buf[i] == 'b';
+	}
+	ok(got == (ssize_t)off && na + nb == (size_t)got,
+	   "the peer receives the %zd bytes, then EOF, each byte as it was before or after the rewrite (%zd)",
+	   (ssize_t)off, got);
+	ok(nb >= (size_t)q,
+	   "the %d bytes the peer had not acknowledged arrive rewritten: the socket held the file's pages, not a copy (%zu of %zd rewritten)",
+	   q, nb, got);
+close:
+	conn_close(&k);
+out:
+	free(buf);
+	close(fd);
+}
+
 struct pieces {
 	int fd, n, size, gap_ms;
 };
@@ -2349,6 +2423,7 @@ static const struct check checks[] = {
 	{ "unanswered SYN", t_syn_dropped, 0 },
 	{ "send/recv", t_io, V_ALL },
 	{ "sendfile", t_sendfile, V_DATA },
+	{ "sendfile by reference", t_sendfile_ref, V_DATA },
 	{ "recv flags", t_recv_flags, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
