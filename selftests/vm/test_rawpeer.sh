@@ -53,6 +53,43 @@ ip netns exec "$NS_A" tc qdisc add dev veth0 clsact &&
 		match u8 0 0xff at 1 action drop
 tap_result $? "$NS_A sends no RST of its own (tc filter)"
 
+# The raw peer: one tool_rawpeer.py --serve in $NS_A runs every job, for
+# scapy takes seconds to start under an emulated CPU.
+fifo_start rp timeout -k 2 900 ip netns exec "$NS_A" "$PY" "$RAWPEER" --serve
+
+# rp_send ARGS...: start a job of the raw peer from $ADDR_A to $ADDR_B,
+# ARGS being what follows the addresses on tool_rawpeer.py's command line
+rp_send()
+{
+	sc_send rp "veth0 $ADDR_A $ADDR_B $*"
+}
+
+# rp_wait: wait for the end of the job (60 s at most); its output into
+# $TMP/raw, its last line into R; the job's status
+rp_wait()
+{
+	local fd=${SC_OUT[rp]} line i
+
+	: > "$TMP/raw"
+	for ((i = 0; i < 60 * 50; i++)); do
+		# as sc_get: look first, then read the whole line
+		if read -r -t 0 -u "$fd"; then
+			IFS= read -r -t 5 -u "$fd" line
+			if [[ $line =~ ^done\ ([0-9]+)$ ]]; then
+				R=$(tail -n 1 "$TMP/raw")
+				return "${BASH_REMATCH[1]}"
+			fi
+			printf '%s\n' "$line" >> "$TMP/raw"
+			continue
+		fi
+		kill -0 "${SC_PID[rp]}" 2>/dev/null || break
+		nap
+	done
+	echo "err the raw peer did not finish the job: $(tr '\n' ' ' < "$TMP/rp.err")" >> "$TMP/raw"
+	R=$(tail -n 1 "$TMP/raw")
+	return 1
+}
+
 # zero_window_drops NS PROTO: atcp's ZeroWindowDrop, or Linux's
 # TCPZeroWindowDrop, in NS.
 zero_window_drops()
@@ -72,21 +109,18 @@ for sp in "$P" 0; do
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $ADDR_B:$port"
 	rm -f "$TMP/raw.ready"
-	ip netns exec "$NS_A" "$PY" "$RAWPEER" veth0 "$ADDR_A" "$ADDR_B" \
-		$port --ready "$TMP/raw.ready" > "$TMP/raw" 2>&1 &
-	raw=$!
-	PIDS+=("$raw")
+	rp_send "$port --ready $TMP/raw.ready"
 	sc s "accept"
 	expect "$tag: the raw peer connects" "ok $ADDR_A:*" "$R"
 	for i in $(seq 150); do
 		[ -e "$TMP/raw.ready" ] && break
-		kill -0 "$raw" 2>/dev/null || break
+		kill -0 "${SC_PID[rp]}" 2>/dev/null || break
 		sleep 0.1
 	done
 	tap_result "$([ -e "$TMP/raw.ready" ] && echo 0 || echo 1)" \
 		"$tag: the peer fills the window until the server closes it"
 	sc s "send 100"
-	wait "$raw"
+	rp_wait
 	rc=$?
 	tap_diag "$tag: tool_rawpeer: $(tr '\n' ' ' < "$TMP/raw")"
 	tap_result $rc "$tag: the server answers the probe"
@@ -121,8 +155,8 @@ EOF
 	chmod +x "$TMP/knobs"
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $ADDR_B:$port"
-	R=$(ip netns exec "$NS_A" "$PY" "$RAWPEER" veth0 "$ADDR_A" "$ADDR_B" \
-		$port --syns 5 --rounds 3 --hook "$TMP/knobs" 2>&1 | tail -n 1)
+	rp_send "$port --syns 5 --rounds 3 --hook $TMP/knobs"
+	rp_wait
 	sc_stop s
 	port=$((port + 1))
 	tap_diag "$tag: tool_rawpeer: $R"
@@ -140,27 +174,23 @@ done
 	test "$(atcp_stat "$NS_B" ACKSkippedChallenge)" -ge 4
 
 # rawpeer_script SP PORT SCRIPT SENDS: a server of protocol SP on PORT
-# (with the knobs as they are now), tool_rawpeer.py --script SCRIPT
+# (with the knobs as they are now), the raw peer's job --script SCRIPT
 # against it with $TMP/knobs as hook, the server accepting each round's
 # connection and sending SENDS bytes on it (none when 0).  Sets R to the
-# tool's last line.
+# job's last line.
 rawpeer_script()
 {
-	local sp=$1 port=$2 script=$3 sends=$4 raw i
+	local sp=$1 port=$2 script=$3 sends=$4 i
 
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $ADDR_B:$port"
-	ip netns exec "$NS_A" "$PY" "$RAWPEER" veth0 "$ADDR_A" "$ADDR_B" \
-		"$port" --script "$script" --hook "$TMP/knobs" > "$TMP/raw" 2>&1 &
-	raw=$!
-	PIDS+=("$raw")
+	rp_send "$port --script $script --hook $TMP/knobs"
 	for i in ${script//,/ }; do
 		sc s "accept" > /dev/null
 		[ "$sends" = 0 ] || sc s "send $sends" > /dev/null
 	done
-	wait "$raw"
+	rp_wait
 	sc_stop s
-	R=$(tail -n 1 "$TMP/raw")
 }
 
 # in_ms TOKEN LO HI: TOKEN is "S@MS"; true when LO <= MS < HI.
@@ -315,5 +345,6 @@ EOF
 		"$(delta "$sp" 1 ${tcp}DSACKOldSent) $(delta "$sp" 1 ${tcp}DSACKOfoSent)" \
 		"1 1"
 done
+sc_stop rp
 
 tap_finish

@@ -5,6 +5,7 @@
     tool_rawpeer.py IFACE SRC DST PORT [--ready FILE] [--timeout S]
     tool_rawpeer.py IFACE SRC DST PORT --syns N [--rounds K --hook PROG]
     tool_rawpeer.py IFACE SRC DST PORT --script R1,R2,... [--hook PROG]
+    tool_rawpeer.py --serve
 
 Connects from SRC (a port of its own) to DST:PORT with a handshake of its
 own (MSS 1000, no other option), sends 1000-byte segments until the
@@ -54,10 +55,17 @@ relative to the peer's ISN, comma-separated, or "none".  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
 (the test's filter drops the RSTs of the host, TOS 0).  Prints
 "ok R1 R2 ...".
+
+With --serve, it reads jobs from standard input, one a line, each the
+arguments of one of the forms above, and runs them one after the other;
+after each job's output comes a line "done STATUS" (0 for ok, 1 for err).
+Starting scapy takes seconds under an emulated CPU: a test pays for it
+once.  "quit", an empty line or EOF ends it.
 """
 import argparse
 import os
 import select
+import shlex
 import subprocess
 import sys
 import time
@@ -65,17 +73,23 @@ import time
 from scapy.all import IP, TCP, conf, raw
 
 SEG = 1000
+JOB = [0]                   # jobs run by this process, for source ports
 
 
 class Peer:
     def __init__(self, iface, src, dst, dport, round_=0):
         self.src, self.dst, self.dport = src, dst, dport
-        self.sport = 40000 + (os.getpid() * 8 + round_) % 20000
+        self.sport = 40000 + (os.getpid() * 256 + JOB[0] * 8 +
+                              round_) % 20000
         self.out = conf.L3socket(iface=iface)
         self.inp = conf.L2listen(
             iface=iface,
             filter="tcp and src host %s and src port %d and dst port %d" %
             (dst, dport, self.sport))
+
+    def close(self):
+        self.out.close()
+        self.inp.close()
 
     def send(self, flags, seq, ack, data=b"", options=None, window=65535):
         tcp = TCP(sport=self.sport, dport=self.dport, flags=flags,
@@ -282,12 +296,15 @@ def script(a):
         if i > 1 and a.hook:
             subprocess.run([a.hook, str(i)], check=True)
         p = Peer(a.iface, a.src, a.dst, a.port, i)
-        if kind == "dsack":
-            r = round_dsack(p)
-        elif kind in ("shrink", "rewound", "zerownd"):
-            r = round_window(p, kind)
-        else:
-            r = round_loss(p, kind)
+        try:
+            if kind == "dsack":
+                r = round_dsack(p)
+            elif kind in ("shrink", "rewound", "zerownd"):
+                r = round_window(p, kind)
+            else:
+                r = round_loss(p, kind)
+        finally:
+            p.close()
         if r is None:
             return 1
         res.append(r)
@@ -295,24 +312,9 @@ def script(a):
     return 0
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("iface")
-    ap.add_argument("src")
-    ap.add_argument("dst")
-    ap.add_argument("port", type=int)
-    ap.add_argument("--ready")
-    ap.add_argument("--timeout", type=float, default=20)
-    ap.add_argument("--syns", type=int, default=0)
-    ap.add_argument("--rounds", type=int, default=1)
-    ap.add_argument("--hook")
-    ap.add_argument("--script")
-    a = ap.parse_args()
-    conf.verb = 0
-    if a.script:
-        return script(a)
+def connection(a, p):
+    """The forms without --script: one connection, from the handshake."""
     deadline = time.monotonic() + a.timeout
-    p = Peer(a.iface, a.src, a.dst, a.port)
 
     iss = 1000000
     p.send("S", iss, 0, options=[("MSS", SEG)])
@@ -385,6 +387,54 @@ def main():
           (sent, snd_nxt % (1 << 32), data_end % (1 << 32), reply.ack,
            reply.window))
     return 0
+
+
+def parser():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("iface")
+    ap.add_argument("src")
+    ap.add_argument("dst")
+    ap.add_argument("port", type=int)
+    ap.add_argument("--ready")
+    ap.add_argument("--timeout", type=float, default=20)
+    ap.add_argument("--syns", type=int, default=0)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--hook")
+    ap.add_argument("--script")
+    return ap
+
+
+def run(a):
+    if a.script:
+        return script(a)
+    p = Peer(a.iface, a.src, a.dst, a.port)
+    try:
+        return connection(a, p)
+    finally:
+        p.close()
+
+
+def serve():
+    """Jobs from standard input, one a line, each followed by "done N"."""
+    ap = parser()
+    for line in sys.stdin:
+        if line.strip() in ("", "quit"):
+            break
+        JOB[0] += 1
+        try:
+            rc = run(ap.parse_args(shlex.split(line)))
+        except SystemExit as e:         # argparse's usage errors
+            rc = e.code if isinstance(e.code, int) else 2
+        print("done %d" % rc, flush=True)
+    return 0
+
+
+def main():
+    conf.verb = 0
+    if sys.argv[1:] == ["--serve"]:
+        sys.stdout.reconfigure(line_buffering=True)
+        return serve()
+    return run(parser().parse_args())
 
 
 if __name__ == "__main__":
