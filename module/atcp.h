@@ -72,6 +72,8 @@ struct atcp_sysctl {
 	int recovery;		/* ATCP_RACK_* bits */
 	int reordering;
 	int early_retrans;	/* 3 and 4: tail loss probes */
+	int thin_linear_timeouts;
+	int adv_win_scale;	/* the window's share of the receive buffer */
 };
 
 struct atcp_mib;
@@ -283,6 +285,7 @@ struct atcp_sock {
 		u32 user_timeout;	/* ms */
 		u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0: sysctl */
 		u8 ca;			/* TCP_CONGESTION + 1, 0: sysctl */
+		u8 thin_lto;		/* TCP_THIN_LINEAR_TIMEOUTS */
 	} opts;
 };
 
@@ -628,6 +631,20 @@ static inline u32 atcp_receive_window(const struct atcp_sock *as)
 	s32 win = as->rcv_wup + as->rcv_wnd - as->rcv_nxt;
 
 	return win < 0 ? 0 : win;
+}
+
+/*
+ * The window that @space bytes of receive buffer can offer: the rest
+ * covers skb overhead.  adv_win_scale n > 0 offers all but 1/2^n of it,
+ * n <= 0 offers 1/2^-n (Linux: tcp_win_from_space()).
+ */
+static inline u32 atcp_win_from_space(const struct sock *sk, int space)
+{
+	int scale = READ_ONCE(atcp_net(sock_net(sk))->sysctl.adv_win_scale);
+
+	if (space <= 0)
+		return 0;
+	return scale <= 0 ? space >> -scale : space - (space >> scale);
 }
 
 /*

@@ -1034,7 +1034,8 @@ static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 {
 	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
 		      !!atcp_seg_has(seg, TCPHDR_FIN);
-	u32 win = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	u32 win = min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
+			65535U);
 	u32 rcv_nxt = req->irs + 1;
 
 	/* A retransmitted SYN: the SYN-ACK got lost, send it again. */

@@ -154,8 +154,8 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 /* ---- windows and MSS ------------------------------------------------------ */
 
 /*
- * The window to advertise: half the free receive buffer (the other half
- * covers skb overhead, as with Linux's tcp_adv_win_scale 1), never moving
+ * The window to advertise: what the free receive buffer allows (half of
+ * it with adv_win_scale 1, the rest covering skb overhead), never moving
  * the right edge left (RFC 9293 3.8.6), rounded to the scale.
  */
 u32 atcp_select_window(struct sock *sk)
@@ -165,8 +165,9 @@ u32 atcp_select_window(struct sock *sk)
 	u32 cur = atcp_receive_window(as);
 	u32 win, max;
 
-	win = space > 0 ? space / 2 : 0;
-	if (win < as->mss_cache && win < (u32)sk->sk_rcvbuf / 4)
+	win = atcp_win_from_space(sk, space);
+	if (win < as->mss_cache &&
+	    win < atcp_win_from_space(sk, sk->sk_rcvbuf) / 2)
 		win = 0;		/* silly window avoidance */
 	if (win < cur)
 		win = ALIGN(cur, 1U << as->rcv_wscale);
@@ -824,13 +825,14 @@ void atcp_maybe_send_window_update(struct sock *sk)
 	struct atcp_sock *as = atcp_sk(sk);
 	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 cur = atcp_receive_window(as);
-	u32 win = space > 0 ? space / 2 : 0;
+	u32 win = atcp_win_from_space(sk, space);
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
 	if (win > cur && (win - cur >= 2 * as->mss_cache ||
-			  win - cur >= (u32)sk->sk_rcvbuf / 4))
+			  win - cur >=
+			  atcp_win_from_space(sk, sk->sk_rcvbuf) / 2))
 		atcp_send_ack(sk);
 }
 
@@ -895,7 +897,8 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	return min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2, 65535U);
+	return min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
+		     65535U);
 }
 
 /*

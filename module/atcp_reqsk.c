@@ -418,8 +418,10 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->sack_ok = !!(req->flags & ATCP_REQ_SACK);
 	atcp_start_tcb(child);
 	if (as->ws_ok) {
+		u32 space = READ_ONCE(child->sk_rcvbuf);
+
 		as->rcv_wscale = req->rcv_wscale;
-		as->rcv_wnd = min_t(u32, READ_ONCE(child->sk_rcvbuf) / 2,
+		as->rcv_wnd = min_t(u32, atcp_win_from_space(child, space),
 				    65535U << as->rcv_wscale);
 	}
 	if (as->ts_ok) {

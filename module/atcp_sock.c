@@ -398,7 +398,7 @@ void atcp_start_tcb(struct sock *sk)
 			0 : atcp_ts_offset(&t);
 
 	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
-	as->rcv_wnd = min_t(u32, READ_ONCE(sk->sk_rcvbuf) / 2,
+	as->rcv_wnd = min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
 			    65535U << as->rcv_wscale);
 	as->rcv_wup = as->rcv_nxt;
 
@@ -1336,6 +1336,17 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		WRITE_ONCE(as->opts.notsent_lowat, val);
 		sk->sk_write_space(sk);	/* a higher mark may free writers */
 		break;
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			as->opts.thin_lto = val;
+		break;
+	case TCP_THIN_DUPACK:
+		/* without effect since Linux 4.x; still checked */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1467,6 +1478,12 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_CORK:
 		val = as->opts.cork;
+		break;
+	case TCP_THIN_LINEAR_TIMEOUTS:
+		val = as->opts.thin_lto;
+		break;
+	case TCP_THIN_DUPACK:
+		val = 0;
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(as->opts.notsent_lowat);

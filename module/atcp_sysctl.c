@@ -24,6 +24,8 @@ static int atcp_recovery_max = ATCP_RACK_LOSS_DETECTION |
 			       ATCP_RACK_STATIC_REO_WND |
 			       ATCP_RACK_NO_DUPTHRESH;
 static int atcp_reordering_max = 300;	/* Linux's tcp_max_reordering */
+static int atcp_adv_win_scale_min = -31;
+static int atcp_adv_win_scale_max = 31;
 static int atcp_int_max = INT_MAX;
 static int atcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int atcp_min_snd_mss_max = 65535;
@@ -195,6 +197,9 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(recovery, &atcp_zero, &atcp_recovery_max),
 	ATCP_SYSCTL(reordering, &atcp_one, &atcp_reordering_max),
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
+	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
+		    &atcp_adv_win_scale_max),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -291,6 +296,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->recovery = ATCP_RACK_LOSS_DETECTION;
 	s->reordering = 3;			/* Linux: TCP_FASTRETRANS_THRESH */
 	s->early_retrans = 3;
+	s->thin_linear_timeouts = 0;
+	s->adv_win_scale = 1;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

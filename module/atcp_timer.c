@@ -205,6 +205,26 @@ static bool atcp_rtx_probe0_timed_out(struct sock *sk)
 	return (u32)jiffies - as->last_ack_recv > timeout;
 }
 
+/*
+ * A thin stream (fewer than four segments in flight: an interactive or
+ * time-dependent application, too little data for fast retransmit) keeps
+ * its RTO for the first six timeouts instead of doubling it, with
+ * thin_linear_timeouts or TCP_THIN_LINEAR_TIMEOUTS (Linux:
+ * tcp_retransmit_timer(), TCP_THIN_LINEAR_RETRIES).
+ */
+#define ATCP_THIN_LINEAR_RETRIES 6
+
+static bool atcp_thin_linear(const struct sock *sk)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+
+	return sk->sk_state == TCP_ESTABLISHED &&
+	       (as->opts.thin_lto ||
+		READ_ONCE(atcp_net(sock_net(sk))->sysctl.thin_linear_timeouts)) &&
+	       atcp_flight_segs(as) < 4 &&
+	       as->retransmits <= ATCP_THIN_LINEAR_RETRIES;
+}
+
 static void atcp_retransmit_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -275,7 +295,10 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	as->recovery_epoch++;
 	as->snd_nxt = as->snd_una;
 	as->send_head = skb_peek(&sk->sk_write_queue);
-	atcp_rto_backoff(&as->rto);
+	if (atcp_thin_linear(sk))
+		atcp_rto_reset_backoff(&as->rto);
+	else
+		atcp_rto_backoff(&as->rto);
 	atcp_push(sk, 1);
 	atcp_reset_rtx_timer(sk);
 }

@@ -30,6 +30,10 @@
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
 #    receive buffer grows beyond rmem's default of 131072 with 1, and
 #    stays there with 0.
+#  - adv_win_scale: the window a server offers in its SYN-ACK is half its
+#    receive buffer with 1 (65535 once capped; Linux rounds it down to 45
+#    MSS), and a sixteenth with -4 (8192; Linux: 5 MSS, 7240), as the
+#    Linux client's snd_wnd shows; 1 MiB still arrives.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
@@ -250,6 +254,37 @@ for sp in "$P" 0; do
 		POINTS=("8 MiB arrive" "the receive buffer")
 		sender_case "$sp" moderate_rcvbuf "$on" 1 rcvbuf_body
 	done
+done
+
+# ---- adv_win_scale (the receiver's side) -------------------------------------------
+
+# snd_wnd: the Linux client's send window (the server's offer), from ss
+snd_wnd()
+{
+	ss -N "$NS_A" -tinH "( dport = :$port )" |
+		grep -o 'snd_wnd:[0-9]*' | head -n 1 | cut -d: -f2
+}
+
+winscale_body()
+{
+	wnd[$scale]=$(snd_wnd)
+	tap_diag "$tag: the client's snd_wnd is ${wnd[$scale]}"
+	sc_send s "recv 1048576"
+	sc c "send 1048576"
+	sc_get s
+	expect "$tag: 1 MiB arrives" "ok 1048576" "$R"
+}
+
+for sp in "$P" 0; do
+	declare -A wnd=()
+	for scale in 1 -4; do
+		tag="$(proto_name "$sp") receiver, adv_win_scale $scale"
+		POINTS=("1 MiB arrives")
+		sender_case "$sp" adv_win_scale "$scale" 1 winscale_body
+	done
+	tap_num "$(proto_name "$sp") receiver: adv_win_scale -4 offers a window under half of what 1 offers (${wnd[-4]} against ${wnd[1]})" \
+		"$(( ${wnd[-4]:-999999} * 2 ))" -lt "${wnd[1]:-0}"
+	unset wnd
 done
 
 tap_finish

@@ -58,6 +58,8 @@ dsack             1                 0                 2 -1
 recovery          1                 0                 8 -1
 reordering        3                 10                0 301
 early_retrans     3                 0                 5 -1
+thin_linear_timeouts 0              1                 2 -1
+adv_win_scale     1                 2                 -32 32
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 available_congestion_control reno_cubic -             -
 "

@@ -18,7 +18,12 @@
 #    dropped after orphan_retries' worth of time (0.6 s for 1), so an
 #    orphan does not keep the module busy for minutes;
 #  - max_orphans 0: a close() that would leave an orphan resets the
-#    connection at once instead.
+#    connection at once instead;
+#  - thin_linear_timeouts: one segment in flight to a silent peer is sent
+#    again by a tail loss probe, then at 0.2, 0.6 and 1.4 s (the RTO
+#    doubles), but about every 200 ms for six timeouts with
+#    thin_linear_timeouts 1 or the socket's TCP_THIN_LINEAR_TIMEOUTS: 4
+#    times or fewer in 2 s against 5 or more (8 or 9 when alone).
 #
 # The peer stops answering through netem loss 100% on its egress.  The
 # "atcp" protocol is $ATCP_PROTO (default 253).
@@ -147,6 +152,49 @@ for cp in "$P" 0; do
 		knob "$NS_A" "$cp" max_orphans "$old_max"
 	fi
 	port=$((port + 1))
+done
+
+# ---- thin_linear_timeouts ----------------------------------------------------
+
+for cp in "$P" 0; do
+	for mode in default sysctl sockopt; do
+		tag="$(proto_name "$cp") client, one segment, peer silent for 2 s"
+		case $mode in
+		default) tag="$tag, backoff by default" ;;
+		sysctl) tag="$tag, thin_linear_timeouts 1"
+			knob "$NS_A" "$cp" thin_linear_timeouts 1 ;;
+		sockopt) tag="$tag, TCP_THIN_LINEAR_TIMEOUTS" ;;
+		esac
+		if [ $mode = sockopt ]; then
+			sc_pair "$cp" "$cp" $port "socket" \
+				"sockopt thin_linear_timeouts 1"
+		else
+			sc_pair "$cp" "$cp" $port
+		fi
+		if [ $ALIVE = 1 ]; then
+			sc c "send 1000"
+			sc s "recv 1000"
+			sc c "info total_retrans"
+			before=${R#ok }
+			netem_egress "$NS_B" loss 100%
+			sc c "send 100"
+			sc c "sleep 2000"
+			sc c "info total_retrans"
+			n=$(( ${R#ok } - before ))
+			if [ $mode = default ]; then
+				tap_ok "$tag: resent 4 times or fewer ($n)" test "$n" -le 4
+			else
+				tap_ok "$tag: resent 5 times or more ($n)" test "$n" -ge 5
+			fi
+		else
+			no_connection "$tag" "resent"
+		fi
+		sc_stop c
+		sc_stop s
+		netem_egress "$NS_B"
+		knob "$NS_A" "$cp" thin_linear_timeouts 0
+		port=$((port + 1))
+	done
 done
 
 tap_finish

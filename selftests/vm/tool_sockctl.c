@@ -32,12 +32,13 @@
  *	sockopt NAME V         set an int option of the connection socket:
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
- *	                       user_timeout, maxseg, notsent_lowat (TCP_*)
+ *	                       user_timeout, maxseg, notsent_lowat,
+ *	                       thin_linear_timeouts (TCP_*)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
- *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss
- *	                       or snd_cwnd
+ *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
+ *	                       snd_cwnd or total_retrans
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
@@ -515,6 +516,7 @@ static const struct {
 	{ "rcvbuf", SOL_SOCKET, SO_RCVBUF },
 	{ "maxseg", IPPROTO_TCP, TCP_MAXSEG },
 	{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
+	{ "thin_linear_timeouts", IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS },
 };
 
 static void cmd_sockopt(char *arg)
@@ -598,6 +600,8 @@ static void cmd_info(const char *arg)
 		return reply("ok %u", ti.tcpi_snd_mss);
 	if (!strcmp(arg, "snd_cwnd"))
 		return reply("ok %u", ti.tcpi_snd_cwnd);
+	if (!strcmp(arg, "total_retrans"))
+		return reply("ok %u", ti.tcpi_total_retrans);
 	reply("err EINVAL unknown field '%s'", arg);
 }
 
