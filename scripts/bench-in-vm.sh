@@ -148,7 +148,7 @@ impair()
 # the impaired link LINK (see impair).
 run_once()
 {
-	local p=$1 mode=$2 spid i out rc dst=$ADDR_B link=
+	local p=$1 mode=$2 spid i out rc dst=$ADDR_B link= check=()
 	case $mode in
 	iperf*) iperf_once "$p" "${mode#iperf}"; return ;;
 	*:*) link=${mode#*:} mode=${mode%%:*} ;;
@@ -159,6 +159,8 @@ run_once()
 		topo_down
 		return 1
 	fi
+	# over an impaired link the server checks every byte (tool_bench -V)
+	[ -n "$link" ] && check=(-V)
 	rm -f "$ready"
 	ip netns exec "$NS_B" timeout -k 5 $((secs * 4 + 60)) \
 		"${pin_server[@]}" "$tool" server -p "$p" -l "$dst:$port" -R "$ready" \
@@ -173,7 +175,7 @@ run_once()
 	if [ -e "$ready" ]; then
 		out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
 			"${pin_client[@]}" "$tool" client -p "$p" -c "$dst:$port" -m "$mode" \
-			-d "$secs" -n 4 2>> "$log")
+			-d "$secs" -n 4 "${check[@]}" 2>> "$log")
 		rc=$?
 	fi
 	kill "$spid" 2>/dev/null

@@ -18,6 +18,9 @@
  *		      -d seconds, then SHUT_WR; the server answers with the
  *		      byte count it read.  Prints mbps= (receiver's count over
  *		      the time from the first write to the server's answer).
+ *		      With -V the client sends a pattern (period 65521, so a
+ *		      byte lost, duplicated or out of place shows) and the
+ *		      server compares every byte; -b is 256K at most.
  *		crr   -n threads (default 4), each in a loop: connect, send
  *		      1 byte, read the 1-byte answer, read EOF (the server
  *		      closes first, so TIME_WAIT stays on the server), close.
@@ -33,6 +36,7 @@
  *		      succeeded.  Exit status 0 whenever the run completed.
  *	-d S	client: duration in seconds (default 5)
  *	-N N	client: connections of -m conn (default 1000)
+ *	-V	client: bulk with every byte checked
  *
  * The first byte a client sends picks the server's behaviour ('B' bulk,
  * 'C' crr, 'R' rr).  Every blocking call is bounded (SO_RCVTIMEO and
@@ -66,6 +70,44 @@ static socklen_t addrlen;
 static double duration = 5;
 static int nclients = 4;
 static size_t wsize = 128 << 10;
+static int verify;
+
+#define RECV_SIZE	(256 << 10)
+#define PAT_PERIOD	65521		/* prime: no segment size divides it */
+
+/*
+ * The data of a verified bulk transfer: byte i of the stream is
+ * pattern()[i % PAT_PERIOD], and the buffer repeats its start past the
+ * period so that any RECV_SIZE bytes from any offset are contiguous.
+ */
+static const unsigned char *pattern(void)
+{
+	static unsigned char *pat;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	uint32_t x = 2463534242u;
+	size_t i;
+
+	pthread_mutex_lock(&lock);
+	if (!pat) {
+		pat = malloc(PAT_PERIOD + RECV_SIZE);
+		for (i = 0; pat && i < PAT_PERIOD + RECV_SIZE; i++) {
+			if (i < PAT_PERIOD) {
+				x ^= x << 13;
+				x ^= x >> 17;
+				x ^= x << 5;
+				pat[i] = x;
+			} else {
+				pat[i] = pat[i - PAT_PERIOD];
+			}
+		}
+	}
+	pthread_mutex_unlock(&lock);
+	if (!pat) {
+		perror("malloc");
+		exit(1);
+	}
+	return pat;
+}
 
 static double now(void)
 {
@@ -128,18 +170,32 @@ static int write_full(int fd, const void *buf, size_t len)
 static void serve(int fd)
 {
 	static __thread char *buf;
+	const unsigned char *pat;
 	uint64_t count = 0;
+	int bad = 0;
 	char c;
 	ssize_t n;
 
 	if (!buf)
-		buf = malloc(256 << 10);
+		buf = malloc(RECV_SIZE);
 	if (read_full(fd, &c, 1))
 		return;
 	switch (c) {
 	case 'B':
-		while ((n = recv(fd, buf, 256 << 10, 0)) > 0)
+		while ((n = recv(fd, buf, RECV_SIZE, 0)) > 0)
 			count += n;
+		if (n == 0)
+			write_full(fd, &count, sizeof(count));
+		break;
+	case 'V':
+		pat = pattern();
+		while ((n = recv(fd, buf, RECV_SIZE, 0)) > 0) {
+			if (!bad && memcmp(buf, pat + count % PAT_PERIOD, n))
+				bad = 1;
+			count += n;
+		}
+		if (bad)
+			count = UINT64_MAX;
 		if (n == 0)
 			write_full(fd, &count, sizeof(count));
 		break;
@@ -229,6 +285,7 @@ static int client_socket(void)
 
 static int bulk(void)
 {
+	const unsigned char *pat = NULL;
 	uint64_t count = 0, sent = 0;
 	double t0, t1;
 	char *buf;
@@ -243,8 +300,19 @@ static int bulk(void)
 	memset(buf, 'b', wsize);
 	buf[0] = 'B';
 	t0 = now();
+	if (verify) {
+		/* the mode byte alone, then the pattern from offset 0 */
+		pat = pattern();
+		if (write_full(fd, "V", 1)) {
+			perror("send");
+			return 1;
+		}
+	}
 	do {
-		if (write_full(fd, buf, wsize)) {
+		const void *p = verify ? (const void *)(pat + sent % PAT_PERIOD) :
+					 (const void *)buf;
+
+		if (write_full(fd, p, wsize)) {
 			perror("send");
 			return 1;
 		}
@@ -258,15 +326,20 @@ static int bulk(void)
 	}
 	t1 = now();
 	close(fd);
-	if (count + 1 != sent) {
-		fprintf(stderr, "server read %llu bytes of %llu\n",
-			(unsigned long long)count + 1,
-			(unsigned long long)sent);
+	if (count == UINT64_MAX) {
+		fprintf(stderr, "the server received other data than sent\n");
 		return 1;
 	}
-	printf("result mbps=%.1f bytes=%llu secs=%.3f\n",
-	       (count + 1) * 8 / (t1 - t0) / 1e6,
-	       (unsigned long long)sent, t1 - t0);
+	if (!verify)
+		count++;	/* the mode byte was the first of the data */
+	if (count != sent) {
+		fprintf(stderr, "server read %llu bytes of %llu\n",
+			(unsigned long long)count, (unsigned long long)sent);
+		return 1;
+	}
+	printf("result mbps=%.1f bytes=%llu secs=%.3f verified=%d\n",
+	       count * 8 / (t1 - t0) / 1e6, (unsigned long long)sent,
+	       t1 - t0, verify);
 	return 0;
 }
 
@@ -460,7 +533,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]\n"
-		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS]\n");
+		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS] [-V]\n");
 	return 2;
 }
 
@@ -475,7 +548,7 @@ int main(int argc, char **argv)
 	if (!is_server && strcmp(argv[1], "client"))
 		return usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:N:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:N:V")) != -1) {
 		switch (opt) {
 		case 'p':
 			proto = atoi(optarg);
@@ -505,12 +578,15 @@ int main(int argc, char **argv)
 		case 'N':
 			conn_total = atol(optarg);
 			break;
+		case 'V':
+			verify = 1;
+			break;
 		default:
 			return usage();
 		}
 	}
 	if (!a || tool_parse_inet(a, &addr, &addrlen) < 0 || threads < 1 ||
-	    nclients < 1 || wsize < 1)
+	    nclients < 1 || wsize < 1 || (verify && wsize > RECV_SIZE))
 		return usage();
 	signal(SIGPIPE, SIG_IGN);
 	if (is_server)
