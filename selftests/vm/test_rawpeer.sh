@@ -33,12 +33,14 @@
 #    window cut undone, and a real loss has not;
 #  - D-SACK (RFC 2883): data that arrives twice, in order and out of
 #    order, is reported as the first SACK block of the answer (dsack 1),
-#    or not (dsack 0).
+#    or not (dsack 0);
+#  - over IPv6, a hole below one SACK resent by RACK at once, and a
+#    missing tail by a loss probe.
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
 # no socket for the raw peer): a tc filter drops its RSTs (those of IP TOS
-# 0; the raw peer's own have TOS 4).  The "atcp"
-# protocol is $ATCP_PROTO (default 253).
+# 0; the raw peer's own have TOS 4, or traffic class 4 over IPv6).  The
+# "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
@@ -57,11 +59,14 @@ tap_result $? "$NS_A sends no RST of its own (tc filter)"
 # scapy takes seconds to start under an emulated CPU.
 fifo_start rp timeout -k 2 900 ip netns exec "$NS_A" "$PY" "$RAWPEER" --serve
 
-# rp_send ARGS...: start a job of the raw peer from $ADDR_A to $ADDR_B,
+# The raw peer's address and the server's; IPv6 at the end.
+RP_SRC=$ADDR_A RP_DST=$ADDR_B RP_LISTEN=$ADDR_B
+
+# rp_send ARGS...: start a job of the raw peer from $RP_SRC to $RP_DST,
 # ARGS being what follows the addresses on tool_rawpeer.py's command line
 rp_send()
 {
-	sc_send rp "veth0 $ADDR_A $ADDR_B $*"
+	sc_send rp "veth0 $RP_SRC $RP_DST $*"
 }
 
 # rp_wait: wait for the end of the job (60 s at most); its output into
@@ -183,7 +188,7 @@ rawpeer_script()
 	local sp=$1 port=$2 script=$3 sends=$4 i
 
 	sc_start s "$NS_B" "$sp"
-	sc s "listen $ADDR_B:$port"
+	sc s "listen $RP_LISTEN:$port"
 	rp_send "$port --script $script --hook $TMP/knobs"
 	for i in ${script//,/ }; do
 		sc s "accept" > /dev/null
@@ -344,6 +349,36 @@ EOF
 	tap_is "$name server, one D-SACK counted for old data, one for out-of-order" \
 		"$(delta "$sp" 1 ${tcp}DSACKOldSent) $(delta "$sp" 1 ${tcp}DSACKOfoSent)" \
 		"1 1"
+done
+
+# ---- over IPv6 -------------------------------------------------------------
+
+ip netns exec "$NS_A" tc filter add dev veth0 egress protocol ipv6 \
+	u32 match u8 6 0xff at 6 match u8 0x04 0x04 at 53 \
+	match u16 0 0x0ff0 at 0 action drop
+tap_result $? "$NS_A sends no RST of its own over IPv6 (tc filter)"
+RP_SRC=$ADDR6_A RP_DST=$ADDR6_B RP_LISTEN="[$ADDR6_B]"
+for sp in "$P" 0; do
+	name="$(proto_name "$sp") server, IPv6"
+	stat=/proc/net/atcp_stat tcp=
+	[ "$sp" = 0 ] && stat=/proc/net/netstat tcp=TCP
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
+EOF
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" hole,tail 5000
+	"$TMP/knobs" 3
+	port=$((port + 1))
+	tap_diag "$name, losses: tool_rawpeer: $R"
+	read -r _ h1 t1 <<< "$R"
+	tap_ok "$name, one SACK above a hole: RACK resends it at once ($h1)" \
+		in_ms "$h1" 0 800
+	tap_is "$name, ... the segment resent is the missing one" "${h1%@*}" 2
+	tap_is "$name, the last segment unacknowledged: resent ($t1)" \
+		"${t1%@*}" 5
+	tap_is "$name, ... by a tail loss probe, before the RTO (${tcp}LossProbes, ${tcp}Timeouts)" \
+		"$(delta "$sp" 2 ${tcp}LossProbes) $(delta "$sp" 2 ${tcp}Timeouts)" "1 0"
 done
 sc_stop rp
 

@@ -7,7 +7,7 @@
     tool_rawpeer.py IFACE SRC DST PORT --script R1,R2,... [--hook PROG]
     tool_rawpeer.py --serve
 
-Connects from SRC (a port of its own) to DST:PORT with a handshake of its
+SRC and DST are IPv4 or IPv6 addresses.  Connects from SRC (a port of its own) to DST:PORT with a handshake of its
 own (MSS 1000, no other option), sends 1000-byte segments until the
 server's receive window is closed, creates FILE, and waits for data from
 the server (the test has the server's application send some).  It does
@@ -53,7 +53,8 @@ window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
-(the test's filter drops the RSTs of the host, TOS 0).  Prints
+(the test's filter drops the RSTs of the host, TOS 0; over IPv6 the
+traffic class is 4).  Prints
 "ok R1 R2 ...".
 
 With --serve, it reads jobs from standard input, one a line, each the
@@ -70,7 +71,7 @@ import subprocess
 import sys
 import time
 
-from scapy.all import IP, TCP, conf, raw
+from scapy.all import IP, IPv6, TCP, conf, raw
 
 SEG = 1000
 JOB = [0]                   # jobs run by this process, for source ports
@@ -79,6 +80,7 @@ JOB = [0]                   # jobs run by this process, for source ports
 class Peer:
     def __init__(self, iface, src, dst, dport, round_=0):
         self.src, self.dst, self.dport = src, dst, dport
+        self.v6 = ":" in dst
         self.sport = 40000 + (os.getpid() * 256 + JOB[0] * 8 +
                               round_) % 20000
         self.out = conf.L3socket(iface=iface)
@@ -95,13 +97,19 @@ class Peer:
         tcp = TCP(sport=self.sport, dport=self.dport, flags=flags,
                   seq=seq % (1 << 32), ack=ack % (1 << 32), window=window,
                   options=options or [])
-        self.out.send(IP(src=self.src, dst=self.dst) / tcp / data)
+        self.out.send(self.ip() / tcp / data)
+
+    def ip(self, tos=0):
+        if self.v6:
+            return IPv6(src=self.src, dst=self.dst, tc=tos)
+        return IP(src=self.src, dst=self.dst, tos=tos)
 
     def reset(self, seq):
-        """A RST at @seq, TOS 4: the test's filter lets only those pass."""
+        """A RST at @seq, TOS (traffic class) 4: the test's filter lets
+        only those pass."""
         tcp = TCP(sport=self.sport, dport=self.dport, flags="R",
                   seq=seq % (1 << 32))
-        self.out.send(IP(src=self.src, dst=self.dst, tos=4) / tcp)
+        self.out.send(self.ip(4) / tcp)
 
     def recv(self, timeout):
         """The next segment from the server, or None after timeout s."""
