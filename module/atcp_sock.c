@@ -830,6 +830,40 @@ static int atcp_send_ready(struct sock *sk, long *timeo)
 	return 0;
 }
 
+/*
+ * @copy bytes at @offset in @page into @skb: a new fragment @i, or the
+ * end of fragment @i - 1 when they continue it (@merge).
+ */
+static void atcp_skb_add_frag(struct sk_buff *skb, int i, bool merge,
+			      struct page *page, int offset, int copy)
+{
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
+	} else {
+		get_page(page);
+		skb_fill_page_desc(skb, i, page, offset, copy);
+	}
+}
+
+/* A full send buffer: send what may go, then wait for room. */
+static int atcp_wait_for_space(struct sock *sk, long *timeo)
+{
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	atcp_push(sk, 1);
+	return sk_stream_wait_memory(sk, timeo);
+}
+
+/* What a send call returns on @err: what it queued, if anything. */
+static int atcp_send_error(struct sock *sk, size_t copied, int flags,
+			   int err)
+{
+	if (copied) {
+		atcp_push(sk, atcp_sk(sk)->opts.nodelay);
+		return copied;
+	}
+	return sk_stream_error(sk, flags, err);
+}
+
 static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 			       size_t size)
 {
@@ -873,13 +907,8 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 					       copy);
 		if (err)
 			goto do_error;
-		if (merge) {
-			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
-		} else {
-			skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset,
-					   copy);
-			page_ref_inc(pfrag->page);
-		}
+		atcp_skb_add_frag(skb, i, merge, pfrag->page, pfrag->offset,
+				  copy);
 		pfrag->offset += copy;
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
@@ -887,9 +916,7 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		continue;
 
 wait_for_space:
-		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		atcp_push(sk, 1);
-		err = sk_stream_wait_memory(sk, &timeo);
+		err = atcp_wait_for_space(sk, &timeo);
 		if (err)
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
@@ -898,11 +925,7 @@ wait_for_space:
 	return copied;
 
 do_error:
-	if (copied) {
-		atcp_push(sk, as->opts.nodelay);
-		return copied;
-	}
-	return sk_stream_error(sk, flags, err);
+	return atcp_send_error(sk, copied, flags, err);
 }
 
 static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
@@ -953,12 +976,7 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 				goto wait_for_space;
 			continue;
 		}
-		if (merge) {
-			skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], copy);
-		} else {
-			get_page(page);
-			skb_fill_page_desc_noacc(skb, i, page, offset, copy);
-		}
+		atcp_skb_add_frag(skb, i, merge, page, offset, copy);
 		/* the page may change under the skb: never checksum in place */
 		if (!(flags & MSG_NO_SHARED_FRAGS))
 			skb_shinfo(skb)->flags |= SKBFL_SHARED_FRAG;
@@ -974,9 +992,7 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		continue;
 
 wait_for_space:
-		set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-		atcp_push(sk, 1);
-		err = sk_stream_wait_memory(sk, &timeo);
+		err = atcp_wait_for_space(sk, &timeo);
 		if (err)
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
@@ -987,11 +1003,7 @@ wait_for_space:
 	return copied;
 
 do_error:
-	if (copied) {
-		atcp_push(sk, as->opts.nodelay);
-		return copied;
-	}
-	return sk_stream_error(sk, flags, err);
+	return atcp_send_error(sk, copied, flags, err);
 }
 
 static int atcp_sendpage(struct sock *sk, struct page *page, int offset,

@@ -310,6 +310,20 @@ knob()
 	ip netns exec "$ns" sh -c "echo $value > $path"
 }
 
+# netem_set ARGS...: the same netem qdisc on veth0 of both namespaces;
+# without ARGS, remove it.
+netem_set()
+{
+	local ns
+
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
+		[ $# = 0 ] && continue
+		ip netns exec "$ns" tc qdisc add dev veth0 root netem limit 10000 "$@" ||
+			return 1
+	done
+}
+
 # netem_egress NS [ARGS...]: netem ARGS on NS's veth0 egress, none without ARGS.
 netem_egress()
 {

@@ -59,20 +59,6 @@ offloads_set()
 	done
 }
 
-# netem_set ARGS...: the same netem qdisc on veth0 of both namespaces;
-# without ARGS, remove it.
-netem_set()
-{
-	local ns
-
-	for ns in "$NS_A" "$NS_B"; do
-		ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
-		[ $# = 0 ] && continue
-		ip netns exec "$ns" tc qdisc add dev veth0 root netem limit 10000 "$@" ||
-			return 1
-	done
-}
-
 # segs_check FILE: tool_xfer's report in FILE counts at least one data
 # segment in per MSS of data received
 segs_check()

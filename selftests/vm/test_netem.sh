@@ -75,20 +75,6 @@ qdisc_drops()
 	echo "$sum"
 }
 
-# netem_set ARGS...: the same netem qdisc on veth0 of both namespaces;
-# without ARGS, remove it.
-netem_set()
-{
-	local ns
-
-	for ns in "$NS_A" "$NS_B"; do
-		ip netns exec "$ns" tc qdisc del dev veth0 root 2>/dev/null
-		[ $# = 0 ] && continue
-		ip netns exec "$ns" tc qdisc add dev veth0 root netem limit 10000 "$@" ||
-			return 1
-	done
-}
-
 if ! topo_pair; then
 	tap_result 1 "topology: two namespaces joined by veth"
 	tap_finish
