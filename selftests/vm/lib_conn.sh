@@ -89,16 +89,17 @@ nap()
 	read -r -t 0.02 -u "$NAP_FD"
 }
 
-# sc_get NAME: the next reply line into $R ("err DEAD" / "err NOREPLY").
+# sc_get NAME [SECS]: the next reply line into $R ("err DEAD" / "err
+# NOREPLY" after SECS, by default T + 5).
 # Never a timed read on the reply FIFO itself: one that times out just as
 # the line comes in can take the newline with it (bash), and the reply is
 # lost.  tool_sockctl writes each reply with one write(), so once input
 # shows (read -t 0), the whole line is there.
 sc_get()
 {
-	local name=$1 fd=${SC_OUT[$1]} i alive
+	local name=$1 fd=${SC_OUT[$1]} secs=${2:-$((T + 5))} i alive
 
-	for ((i = 0; i < (T + 5) * 50; i++)); do
+	for ((i = 0; i < secs * 50; i++)); do
 		# alive before the look at the FIFO: a last reply is not missed
 		kill -0 "${SC_PID[$name]}" 2>/dev/null
 		alive=$?

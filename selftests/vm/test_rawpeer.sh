@@ -69,28 +69,20 @@ rp_send()
 	sc_send rp "veth0 $RP_SRC $RP_DST $*"
 }
 
-# rp_wait: wait for the end of the job (60 s at most); its output into
-# $TMP/raw, its last line into R; the job's status
+# rp_wait: wait for the end of the job (60 s at most for each line of
+# its output); its output into $TMP/raw, its last line into R; the job's
+# status
 rp_wait()
 {
-	local fd=${SC_OUT[rp]} line i
-
 	: > "$TMP/raw"
-	for ((i = 0; i < 60 * 50; i++)); do
-		# as sc_get: look first, then read the whole line
-		if read -r -t 0 -u "$fd"; then
-			IFS= read -r -t 5 -u "$fd" line
-			if [[ $line =~ ^done\ ([0-9]+)$ ]]; then
-				R=$(tail -n 1 "$TMP/raw")
-				return "${BASH_REMATCH[1]}"
-			fi
-			printf '%s\n' "$line" >> "$TMP/raw"
-			continue
+	while sc_get rp 60; do
+		if [[ $R =~ ^done\ ([0-9]+)$ ]]; then
+			R=$(tail -n 1 "$TMP/raw")
+			return "${BASH_REMATCH[1]}"
 		fi
-		kill -0 "${SC_PID[rp]}" 2>/dev/null || break
-		nap
+		printf '%s\n' "$R" >> "$TMP/raw"
 	done
-	echo "err the raw peer did not finish the job: $(tr '\n' ' ' < "$TMP/rp.err")" >> "$TMP/raw"
+	echo "err the raw peer did not finish the job: $R" >> "$TMP/raw"
 	R=$(tail -n 1 "$TMP/raw")
 	return 1
 }
