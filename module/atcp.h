@@ -16,6 +16,8 @@
 #include <net/inet_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
+#include <net/dsfield.h>
+#include <net/inet_ecn.h>
 #include <net/transp_v6.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -23,6 +25,7 @@
 #include <uapi/linux/atcp.h>
 
 #include "atcp_cubic.h"
+#include "atcp_ecn.h"
 #include "atcp_fsm.h"
 #include "atcp_opt.h"
 #include "atcp_rack.h"
@@ -74,6 +77,8 @@ struct atcp_sysctl {
 	int early_retrans;	/* 3 and 4: tail loss probes */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
+	int ecn;		/* ATCP_ECN_MODE_* */
+	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 };
 
 struct atcp_mib;
@@ -176,6 +181,8 @@ struct atcp_sock {
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
 	u8 ipv6:1,		/* the connection's segments are IPv6 ones */
 	   tw_entered:1;	/* passed through TIME-WAIT (atcp_set_state) */
+	u8 ecn_flags;		/* ATCP_ECN_* (atcp_ecn.h) */
+	u32 cwr_high;		/* an ECE cut ends once snd_una passes it */
 	u32 last_oow_ack;	/* jiffies of the last out-of-window ACK */
 	u32 ts_recent;		/* peer's last TSval (PAWS) */
 	u32 ts_recent_stamp;	/* seconds, when ts_recent was taken */
@@ -360,6 +367,15 @@ static inline bool atcp_skb_v6(const struct sk_buff *skb)
 	return IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6);
 }
 
+/* The ECN field of the IP header of the segment in @skb (ATCP_ECN_*). */
+static inline u8 atcp_skb_ecn(const struct sk_buff *skb)
+{
+	u8 dsfield = atcp_skb_v6(skb) ? ipv6_get_dsfield(ipv6_hdr(skb)) :
+		     ip_hdr(skb)->tos;
+
+	return dsfield & INET_ECN_MASK;
+}
+
 /* IP header bytes in front of each segment of @sk (no options). */
 static inline unsigned int atcp_net_hdr_len(const struct sock *sk)
 {
@@ -533,6 +549,7 @@ enum {
 	ATCP_REQ_TS = 1 << 1,		/* negotiated timestamps */
 	ATCP_REQ_WS = 1 << 2,		/* negotiated window scaling */
 	ATCP_REQ_SACK = 1 << 3,		/* negotiated SACK */
+	ATCP_REQ_ECN = 1 << 4,		/* agreed to ECN */
 };
 
 static_assert(sizeof(struct atcp_req) <= 128);
@@ -853,7 +870,7 @@ int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 void atcp_ipv6_exit(void);
 int atcp_v6_route_connect(struct sock *sk);
 struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
-int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb);
+int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,

@@ -296,6 +296,41 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	return acked;
 }
 
+/*
+ * The ssthresh for loss recovery.  An ECE already cut the window in this
+ * round: the cut stands, once per window of data (RFC 3168 6.1.2; Linux:
+ * no new reduction in tcp_enter_recovery() while in CWR).
+ */
+static u32 atcp_loss_ssthresh(struct atcp_sock *as)
+{
+	if (as->ecn_flags & ATCP_ECN_IN_CWR) {
+		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
+		return as->ssthresh;
+	}
+	return atcp_cong_ssthresh(as);
+}
+
+/*
+ * The peer echoed a congestion mark (RFC 3168 6.1.2): halve the window as
+ * for a loss, once per window of data and not during loss recovery, with
+ * nothing to resend; the next new data tells the peer with CWR.  Unlike
+ * a loss, this cut is never undone.
+ */
+static void atcp_ecn_cwr(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->in_recovery || (as->ecn_flags & ATCP_ECN_IN_CWR))
+		return;
+	as->undo_on = 0;
+	as->ssthresh = atcp_cong_ssthresh(as);
+	as->cwnd = as->ssthresh;
+	as->cwnd_cnt = 0;
+	as->cwr_high = as->snd_max;
+	as->ecn_flags |= ATCP_ECN_IN_CWR | ATCP_ECN_QUEUE_CWR;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ECNCWR);
+}
+
 /* RFC 5681 3.2 / RFC 6582: the dupthresh'th duplicate ACK (reordering). */
 static void atcp_fast_retransmit(struct sock *sk)
 {
@@ -304,7 +339,7 @@ static void atcp_fast_retransmit(struct sock *sk)
 
 	if (!skb || skb == as->send_head)
 		return;
-	as->ssthresh = atcp_cong_ssthresh(as);
+	as->ssthresh = atcp_loss_ssthresh(as);
 	as->cwnd = as->ssthresh + 3;
 	as->recover = as->snd_max;
 	as->in_recovery = 1;
@@ -543,7 +578,7 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 	}
 	if (!as->in_recovery) {
 		atcp_undo_arm(as);
-		as->ssthresh = atcp_cong_ssthresh(as);
+		as->ssthresh = atcp_loss_ssthresh(as);
 		as->cwnd = as->ssthresh;
 		as->recover = as->snd_max;
 		as->in_recovery = 1;
@@ -593,6 +628,11 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->reo_wait_us = 0;
 	if (as->sack_ok && seg->opts.num_sacks)
 		sacked = atcp_sack_mark(sk, seg);
+	if ((as->ecn_flags & ATCP_ECN_IN_CWR) &&
+	    atcp_seq_after(ack, as->cwr_high))
+		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
+	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
+		atcp_ecn_cwr(sk);
 	if (ack == as->snd_una) {
 		atcp_update_window(sk, seg);
 		/*
@@ -662,7 +702,9 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 				atcp_retransmit_skb(sk, skb);
 		}
 	} else {
-		atcp_cong_avoid(as, acked);
+		/* the window grows again once the ECE round is over */
+		if (!(as->ecn_flags & ATCP_ECN_IN_CWR))
+			atcp_cong_avoid(as, acked);
 		atcp_sndbuf_grow(sk);
 		if (as->sack_ok && sacked)
 			atcp_sack_recovery(sk, acked + sacked);
@@ -805,6 +847,22 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
  * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
  * checks).  Consumes @skb.
  */
+/*
+ * New data came in @skb: its CE mark is to be echoed, its CWR ends the
+ * echo (RFC 3168 6.1.3).  The ACK that tells the sender goes at once.
+ */
+static void atcp_ecn_rcv(struct sock *sk, const struct sk_buff *skb,
+			 const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	bool ack_now;
+
+	as->ecn_flags = atcp_ecn_rcv_data(as->ecn_flags, seg->flags,
+					  atcp_skb_ecn(skb), &ack_now);
+	if (ack_now)
+		as->quickack = max_t(u8, as->quickack, 2);
+}
+
 static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    const struct atcp_seg *seg)
 {
@@ -834,6 +892,8 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		atcp_send_ack(sk);
 		return;
 	}
+	if (seg->len)
+		atcp_ecn_rcv(sk, skb, seg);
 	if (atcp_seq_after(seq, as->rcv_nxt)) {
 		atcp_ofo_insert(sk, skb);
 		atcp_send_ack(sk);	/* duplicate ACK: fast retransmit */
@@ -1169,6 +1229,9 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 
 	atcp_init_rcv(sk, seg->seq);
 	atcp_apply_syn_options(sk, seg);
+	if (!(ack_ok ? atcp_ecn_synack_ok(seg->flags) :
+	      atcp_ecn_simopen_ok(seg->flags)))
+		as->ecn_flags = 0;
 	as->snd_wnd = seg->wnd;
 	as->max_window = seg->wnd;
 	as->snd_wl1 = seg->seq;

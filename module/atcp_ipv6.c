@@ -113,7 +113,7 @@ struct dst_entry *atcp_v6_sk_dst(struct sock *sk)
  * of segments without a socket, rather than by ip6_xmit().  Extension
  * headers set with IPV6_* options are not sent (see Documentation/ipv6.rst).
  */
-int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb)
+int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct ipv6_pinfo *np = atcp_inet6(sk);
 	struct net *net = sock_net(sk);
@@ -134,7 +134,7 @@ int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb)
 
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6h, np->tclass,
+	ip6_flow_hdr(ip6h, (np->tclass & ~INET_ECN_MASK) | ecn,
 		     ip6_make_flowlabel(net, skb, fl6.flowlabel, autolabel,
 					&fl6));
 	ip6h->nexthdr = IPPROTO_TCP;
@@ -249,7 +249,9 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			       dst_mtu(dst) - sizeof(struct ipv6hdr), opt,
 			       &optlen);
 	atcp_v6_xmit_ctl(net, dst, &fl6, iss, req->irs + 1,
-			 TCPHDR_SYN | TCPHDR_ACK, win, opt, optlen);
+			 TCPHDR_SYN | TCPHDR_ACK |
+			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
+			 win, opt, optlen);
 	return 0;
 }
 

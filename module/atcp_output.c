@@ -114,8 +114,11 @@ struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu)
 	return atcp_sk_dst(sk);
 }
 
-/* Put the IP header on a TCP segment of @sk and send it. */
-static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
+/*
+ * Put the IP header on a TCP segment of @sk and send it, with @ecn in its
+ * ECN field.  A stream socket's IP_TOS never sets those bits.
+ */
+static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct inet_sock *inet = inet_sk(sk);
 	struct net *net = sock_net(sk);
@@ -125,7 +128,7 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_v6(sk))
-		return atcp_v6_xmit(sk, skb);
+		return atcp_v6_xmit(sk, skb, ecn);
 #endif
 	dst = atcp_sk_dst(sk);
 	if (!dst) {
@@ -137,7 +140,8 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb)
 	skb_push(skb, sizeof(struct iphdr));
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
-	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) | (inet->tos & 0xff));
+	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) |
+				 ((inet->tos & ~INET_ECN_MASK) | ecn));
 	iph->frag_off = ip_dont_fragment(sk, dst) ? htons(IP_DF) : 0;
 	iph->ttl = inet->uc_ttl < 0 ? ip4_dst_hoplimit(dst) : inet->uc_ttl;
 	iph->protocol = IPPROTO_TCP;
@@ -317,10 +321,22 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 	u8 optbuf[ATCP_MAX_OPT_LEN];
 	unsigned int optlen, hlen, payload;
-	u8 flags = cb->flags;
+	u8 flags, ip_ecn;
 	struct tcphdr *th;
 	u32 seq = cb->seq;
 	int err;
+
+	/*
+	 * A SYN that asked for ECN and went unanswered may have met a
+	 * middlebox that drops such SYNs: ask no more (RFC 3168 6.1.1.1).
+	 */
+	if ((cb->flags & TCPHDR_SYN) && cb->retrans &&
+	    READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn_fallback))
+		cb->flags &= ~(TCPHDR_ECE | TCPHDR_CWR);
+	flags = cb->flags;
+	flags |= atcp_ecn_xmit(&as->ecn_flags, flags,
+			       skb->len && !atcp_seq_before(seq, as->snd_max),
+			       &ip_ecn);
 
 	if (clone) {
 		cb->sent_us = atcp_clock_us();
@@ -380,6 +396,9 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload,
 							 as->mss_cache);
 		skb_shinfo(skb)->gso_type = sk->sk_gso_type;
+		/* CWR on the first segment only (devices: NETIF_F_TSO_ECN) */
+		if (flags & TCPHDR_CWR)
+			skb_shinfo(skb)->gso_type |= SKB_GSO_TCP_ECN;
 	} else {
 		skb_shinfo(skb)->gso_size = 0;
 		skb_shinfo(skb)->gso_segs = 1;
@@ -396,7 +415,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	if (flags & TCPHDR_RST)
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OUTRSTS);
 
-	err = atcp_ip_xmit(sk, skb);
+	err = atcp_ip_xmit(sk, skb, ip_ecn);
 	return net_xmit_eval(err);
 }
 
@@ -472,10 +491,14 @@ static void atcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
 int atcp_send_syn(struct sock *sk)
 {
 	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, sk->sk_allocation);
+	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn);
+	u8 ecn = atcp_ecn_syn_flags(mode);
 
 	if (!skb)
 		return -ENOBUFS;
-	atcp_queue_ctl(sk, skb, TCPHDR_SYN);
+	/* asked for: on until the SYN-ACK says otherwise */
+	atcp_sk(sk)->ecn_flags = ecn ? ATCP_ECN_OK : 0;
+	atcp_queue_ctl(sk, skb, TCPHDR_SYN | ecn);
 	atcp_push(sk, 1);
 	return 0;
 }
@@ -488,7 +511,10 @@ int atcp_send_synack(struct sock *sk)
 	/* A SYN-ACK already queued (simultaneous open, duplicate SYN). */
 	skb = skb_peek(&sk->sk_write_queue);
 	if (skb && (ATCP_SKB_CB(skb)->flags & TCPHDR_SYN)) {
-		ATCP_SKB_CB(skb)->flags |= TCPHDR_ACK;
+		ATCP_SKB_CB(skb)->flags =
+			atcp_ecn_synack_flags(as->ecn_flags,
+					      ATCP_SKB_CB(skb)->flags) |
+			TCPHDR_ACK;
 		return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 	}
 	skb = atcp_alloc_ctl_skb(sk, GFP_ATOMIC);
@@ -496,7 +522,8 @@ int atcp_send_synack(struct sock *sk)
 		return -ENOBUFS;
 	as->write_seq = as->iss;
 	as->snd_nxt = as->iss;
-	atcp_queue_ctl(sk, skb, TCPHDR_SYN | TCPHDR_ACK);
+	atcp_queue_ctl(sk, skb, atcp_ecn_synack_flags(as->ecn_flags,
+						      TCPHDR_SYN | TCPHDR_ACK));
 	atcp_push(sk, 1);
 	return 0;
 }
@@ -1026,7 +1053,8 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 		.dport = req->rport,
 		.seq = iss,
 		.ack = req->irs + 1,
-		.flags = TCPHDR_SYN | TCPHDR_ACK,
+		.flags = TCPHDR_SYN | TCPHDR_ACK |
+			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
 		.mark = READ_ONCE(sk->sk_mark),
 		.opt = opt,
 	};

@@ -246,6 +246,9 @@ void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
 	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
 	atcp_req_options(sk, req, o->ts_ok, o->tsval, o->ws_ok, o->wscale,
 			 o->sack_ok);
+	if (atcp_ecn_syn_ok(seg->flags, tcp_hdr(skb)->res1, atcp_skb_ecn(skb),
+			    READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn)))
+		req->flags |= ATCP_REQ_ECN;
 	req->iss = atcp_isn_of(&req->raddr, &req->laddr, req->rport,
 			       req->lport);
 }
@@ -416,6 +419,7 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->snd_wscale = req->snd_wscale;
 	as->ts_ok = !!(req->flags & ATCP_REQ_TS);
 	as->sack_ok = !!(req->flags & ATCP_REQ_SACK);
+	as->ecn_flags = req->flags & ATCP_REQ_ECN ? ATCP_ECN_OK : 0;
 	atcp_start_tcb(child);
 	if (as->ws_ok) {
 		u32 space = READ_ONCE(child->sk_rcvbuf);

@@ -1390,6 +1390,10 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_snd_wscale = as->snd_wscale;
 		info->tcpi_rcv_wscale = as->rcv_wscale;
 	}
+	if (as->ecn_flags & ATCP_ECN_OK)
+		info->tcpi_options |= TCPI_OPT_ECN;
+	if (as->ecn_flags & ATCP_ECN_SEEN)
+		info->tcpi_options |= TCPI_OPT_ECN_SEEN;
 	info->tcpi_rto = atcp_rto_current(&as->rto);
 	info->tcpi_ato = jiffies_to_usecs(ATCP_DELACK_MIN);
 	info->tcpi_snd_mss = as->mss_cache;

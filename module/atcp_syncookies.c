@@ -62,9 +62,9 @@ int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req)
 					      req->snd_wscale,
 					      req->flags & ATCP_REQ_WS,
 					      req->flags & ATCP_REQ_SACK,
-					      false);
+					      req->flags & ATCP_REQ_ECN);
 	else
-		req->flags &= ~(ATCP_REQ_WS | ATCP_REQ_SACK);
+		req->flags &= ~(ATCP_REQ_WS | ATCP_REQ_SACK | ATCP_REQ_ECN);
 
 	WRITE_ONCE(las->last_cookie, jiffies);
 	err = atcp_send_synack_req(sk, req, cookie, tsval);
@@ -127,6 +127,8 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 				      &sack_ok, &ecn_ok);
 		atcp_req_options(sk, req, true, seg->opts.tsval, ws_ok, wscale,
 				 sack_ok);
+		if (ecn_ok && READ_ONCE(s->ecn))
+			req->flags |= ATCP_REQ_ECN;
 	}
 	return true;
 }

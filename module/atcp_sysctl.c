@@ -200,6 +200,8 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
 		    &atcp_adv_win_scale_max),
+	ATCP_SYSCTL(ecn, &atcp_zero, &atcp_two),
+	ATCP_SYSCTL(ecn_fallback, &atcp_zero, &atcp_one),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -298,6 +300,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->early_retrans = 3;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;
+	s->ecn = ATCP_ECN_MODE_PASSIVE;
+	s->ecn_fallback = 1;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

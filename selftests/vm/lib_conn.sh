@@ -273,10 +273,11 @@ xfer_case()
 	tap_result $status "$desc ($(( $(now_ms) - t0 )) ms)"
 }
 
-# cap_start NS FILE FILTER: tcpdump on veth0 of NS into FILE, capturing
+# cap_start NS FILE FILTER [SECS]: tcpdump on veth0 of NS into FILE, for
+# at most SECS seconds (60)
 cap_start()
 {
-	timeout -k 1 60 ip netns exec "$1" tcpdump -Z root -i veth0 -n -U \
+	timeout -k 1 "${4:-60}" ip netns exec "$1" tcpdump -Z root -i veth0 -n -U \
 		--immediate-mode -w "$2" "$3" 2> "$2.err" &
 	CAP_PID=$!
 	PIDS+=("$CAP_PID")

@@ -38,7 +38,8 @@
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
- *	                       snd_cwnd or total_retrans
+ *	                       snd_cwnd, snd_ssthresh, total_retrans, or ecn
+ *	                       and ecnseen (tcpi_options bits, 0 or 1)
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
@@ -602,6 +603,12 @@ static void cmd_info(const char *arg)
 		return reply("ok %u", ti.tcpi_snd_cwnd);
 	if (!strcmp(arg, "total_retrans"))
 		return reply("ok %u", ti.tcpi_total_retrans);
+	if (!strcmp(arg, "snd_ssthresh"))
+		return reply("ok %u", ti.tcpi_snd_ssthresh);
+	if (!strcmp(arg, "ecn"))
+		return reply("ok %d", !!(ti.tcpi_options & TCPI_OPT_ECN));
+	if (!strcmp(arg, "ecnseen"))
+		return reply("ok %d", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN));
 	reply("err EINVAL unknown field '%s'", arg);
 }
 

@@ -31,7 +31,9 @@
  * compares every byte, so nothing is stored and a lost, duplicated,
  * reordered or corrupted byte is found at its offset.  Both sides print a
  * 64-bit hash of what they sent and received, for diagnostics, and the
- * data segments TCP_INFO counted (tcpi_data_segs_in and _out).
+ * data segments TCP_INFO counted (tcpi_data_segs_in and _out), the
+ * segments it resent (tcpi_total_retrans) and whether ECN was agreed and
+ * ECN-capable segments came (TCPI_OPT_ECN, TCPI_OPT_ECN_SEEN).
  *
  * Every blocking call has a limit (SO_RCVTIMEO, SO_SNDTIMEO, and a watchdog
  * thread in case the stack ignores them).  Exit status: 0 when every byte
@@ -559,10 +561,13 @@ static int run_conn(struct conn *c)
 	c->fd = -1;
 	printf("tool_xfer %s: %s sent %" PRIu64 " B hash %016" PRIx64
 	       " recv %" PRIu64 " B hash %016" PRIx64
-	       " in %.3f s, %.1f Mbit/s, data segments in %u out %u\n",
+	       " in %.3f s, %.1f Mbit/s, data segments in %u out %u,"
+	       " retrans %u, ecn %d ecnseen %d\n",
 	       role, err ? "FAIL" : "OK", c->sent, c->send_hash, c->rcvd,
 	       c->recv_hash, dt, dt > 0 ? (c->sent + c->rcvd) * 8 / dt / 1e6 : 0,
-	       ti.tcpi_data_segs_in, ti.tcpi_data_segs_out);
+	       ti.tcpi_data_segs_in, ti.tcpi_data_segs_out,
+	       ti.tcpi_total_retrans, !!(ti.tcpi_options & TCPI_OPT_ECN),
+	       !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN));
 	fflush(stdout);
 	return err ? -1 : 0;
 }
