@@ -77,6 +77,7 @@ struct atcp_sysctl {
 	int early_retrans;	/* 3 and 4: tail loss probes */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
+	int max_reordering;	/* the most "reordering" may grow to */
 	int ecn;		/* ATCP_ECN_MODE_* */
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 };
@@ -198,7 +199,9 @@ struct atcp_sock {
 	u32 recover;		/* NewReno recovery point */
 	struct atcp_rack rack;	/* time-based loss detection */
 	u32 reo_wait_us;	/* until RACK may take one more for lost */
-	u16 reordering;		/* dupthresh, in segments (sysctl) */
+	u16 reordering;		/* dupthresh, in segments: grows as seen */
+	u32 reord_seen;		/* reorderings seen (tcpi_reord_seen) */
+	u32 reord_low;		/* this ACK: lowest never-resent data delivered */
 	u32 sacked_out;		/* bytes SACKed above snd_una */
 	u32 high_sacked;	/* highest SACKed sequence */
 	u8 recovery_epoch;

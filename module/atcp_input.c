@@ -246,6 +246,39 @@ static void atcp_sndbuf_grow(struct sock *sk)
 /* ---- acknowledgements and congestion control (NewReno) ---------------------- */
 
 /* Free what @ack covers from the write queue; sample the RTT (Karn). */
+/* @cb's data was just delivered: if it was never resent, note where. */
+static void atcp_reord_note(struct atcp_sock *as, const struct atcp_skb_cb *cb)
+{
+	if (!cb->retrans && atcp_seq_before(cb->seq, as->reord_low))
+		as->reord_low = cb->seq;
+}
+
+/*
+ * After an ACK: data never resent was delivered below what had been
+ * SACKed before (@prior_fack), so it came late, overtaken by what was
+ * sent after it.  The path reorders by that many segments: raise the
+ * dupthresh ("reordering") to match, up to max_reordering (Linux:
+ * tcp_check_sack_reordering()).
+ */
+static void atcp_reord_check(struct sock *sk, u32 prior_fack)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 fack = atcp_seq_after(as->high_sacked, prior_fack) ?
+		   as->high_sacked : prior_fack;
+	u32 metric, max;
+
+	if (!atcp_seq_before(as->reord_low, prior_fack))
+		return;
+	metric = fack - as->reord_low;
+	if (metric > (u32)as->reordering * as->mss_cache) {
+		max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.max_reordering);
+		as->reordering = min_t(u32, DIV_ROUND_UP(metric, as->mss_cache),
+				       max);
+	}
+	as->reord_seen++;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SACKREORDER);
+}
+
 static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -260,10 +293,12 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 
 		if (atcp_seq_after(cb->end_seq, ack))
 			break;
-		if (!cb->sacked)
+		if (!cb->sacked) {
 			atcp_rack_delivered(&as->rack, cb->sent_us, cb->end_seq,
 					    cb->retrans, now,
 					    as->rto.min_rtt_us);
+			atcp_reord_note(as, cb);
+		}
 		/*
 		 * Karn: never a retransmitted skb, nor one sent since the
 		 * last timeout rewound snd_nxt.  Nor one SACKed earlier: its
@@ -434,6 +469,7 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 			atcp_rack_delivered(&as->rack, cb->sent_us, cb->end_seq,
 					    cb->retrans, now,
 					    as->rto.min_rtt_us);
+			atcp_reord_note(as, cb);
 			if (!cb->retrans)
 				rtt = now - cb->sent_us;
 			newly += cb->end_seq - cb->seq;
@@ -620,12 +656,15 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	u32 prior_wnd = as->snd_wnd;
 	u32 ack = seg->ack;
 	u32 acked, sacked = 0;
+	u32 prior_fack = atcp_seq_after(as->high_sacked, as->snd_una) ?
+			 as->high_sacked : as->snd_una;
 
 	as->last_ack_recv = jiffies;
 	/* the peer is alive: keepalive and window probes were answered */
 	as->ka_probes_out = 0;
 	as->probes_out = 0;
 	as->reo_wait_us = 0;
+	as->reord_low = as->snd_max;
 	if (as->sack_ok && seg->opts.num_sacks)
 		sacked = atcp_sack_mark(sk, seg);
 	if ((as->ecn_flags & ATCP_ECN_IN_CWR) &&
@@ -634,6 +673,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
 		atcp_ecn_cwr(sk);
 	if (ack == as->snd_una) {
+		atcp_reord_check(sk, prior_fack);
 		atcp_update_window(sk, seg);
 		/*
 		 * RFC 5681: a duplicate ACK carries no data and does not open
@@ -666,6 +706,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 
 	/* New data acknowledged. */
 	acked = atcp_clean_rtx_queue(sk, ack);
+	atcp_reord_check(sk, prior_fack);
 	atcp_rack_ack_done(&as->rack);
 	as->bytes_acked += ack - as->snd_una;
 	as->snd_una = ack;

@@ -16,6 +16,7 @@
 static int atcp_zero;
 static int atcp_one = 1;
 static int atcp_u8_max = 255;
+static int atcp_u16_max = 65535;	/* atcp_sock.reordering is a u16 */
 static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
 static int atcp_two = 2;
@@ -23,7 +24,7 @@ static int atcp_four = 4;
 static int atcp_recovery_max = ATCP_RACK_LOSS_DETECTION |
 			       ATCP_RACK_STATIC_REO_WND |
 			       ATCP_RACK_NO_DUPTHRESH;
-static int atcp_reordering_max = 300;	/* Linux's tcp_max_reordering */
+static int atcp_reordering_max = 300;	/* max_reordering's default */
 static int atcp_adv_win_scale_min = -31;
 static int atcp_adv_win_scale_max = 31;
 static int atcp_int_max = INT_MAX;
@@ -196,6 +197,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(dsack, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(recovery, &atcp_zero, &atcp_recovery_max),
 	ATCP_SYSCTL(reordering, &atcp_one, &atcp_reordering_max),
+	ATCP_SYSCTL(max_reordering, &atcp_one, &atcp_u16_max),
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
@@ -297,6 +299,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->dsack = 1;
 	s->recovery = ATCP_RACK_LOSS_DETECTION;
 	s->reordering = 3;			/* Linux: TCP_FASTRETRANS_THRESH */
+	s->max_reordering = 300;
 	s->early_retrans = 3;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;

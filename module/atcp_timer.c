@@ -228,7 +228,9 @@ static bool atcp_thin_linear(const struct sock *sk)
 static void atcp_retransmit_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int retries1 = READ_ONCE(atcp_net(sock_net(sk))->sysctl.retries1);
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	int sysctl_reordering = READ_ONCE(s->reordering);
+	int retries1 = READ_ONCE(s->retries1);
 	bool zero_wnd;
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
@@ -253,6 +255,13 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		__sk_dst_reset(sk);	/* RFC 1122 4.2.3.5: try another route */
 
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TIMEOUTS);
+	/*
+	 * A timeout outside recovery with dupthresh segments SACKed: the
+	 * reordering seen so far was overestimated (Linux: tcp_enter_loss()).
+	 */
+	if (!as->in_recovery &&
+	    as->sacked_out >= (u32)sysctl_reordering * as->mss_cache)
+		as->reordering = min(as->reordering, (u16)sysctl_reordering);
 	if (!as->retransmits) {
 		if (!as->in_recovery)
 			atcp_undo_arm(as);

@@ -303,12 +303,13 @@ cap_count()
 	tcpdump -n -r "$1" 2>/dev/null | grep -cE -- "$2"
 }
 
-# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME, in NS.
+# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME for
+# PROTO 0 or 6 (ATCP_PROTO=6: the "atcp" side is Linux TCP), in NS.
 knob()
 {
 	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
 
-	[ "$proto" = 0 ] && path=/proc/sys/net/ipv4/tcp_$name
+	[ "$proto" = 0 ] || [ "$proto" = 6 ] && path=/proc/sys/net/ipv4/tcp_$name
 	ip netns exec "$ns" sh -c "echo $value > $path"
 }
 

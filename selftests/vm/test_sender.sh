@@ -34,6 +34,11 @@
 #    receive buffer with 1 (65535 once capped; Linux rounds it down to 45
 #    MSS), and a sixteenth with -4 (8192; Linux: 5 MSS, 7240), as the
 #    Linux client's snd_wnd shows; 1 MiB still arrives.
+#  - max_reordering: netem on the server's egress reorders (a quarter of
+#    the packets overtake the rest, held 5 ms) while it sends 4 MiB.
+#    SACKs show data arriving late, so the dupthresh (tcpi_reordering)
+#    grows beyond its start of 3, by default, and to at most 5 under
+#    max_reordering 5; the data still arrives.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
@@ -227,6 +232,40 @@ for sp in "$P" 0; do
 		sender_case "$sp" congestion_control "$cc" cubic cc_body
 	done
 done
+
+# ---- max_reordering ----------------------------------------------------------------
+
+reord_body()
+{
+	netem_egress "$NS_B" limit 10000 delay 5ms reorder 25% 50%
+	sc_send c "recv 4194304"
+	sc s "send 4194304"
+	sc_get c
+	netem_egress "$NS_B"
+	expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
+	sc s "info reordering"
+	tap_diag "$tag: tcpi_reordering: $R"
+	if [ "$max" = 300 ]; then
+		tap_num "$tag: the dupthresh grew beyond 3" "${R#ok }" -gt 3
+	else
+		tap_num "$tag: the dupthresh grew beyond 3" "${R#ok }" -gt 3
+		tap_num "$tag: ... to $max at most" "${R#ok }" -le "$max"
+	fi
+}
+
+# Linux would start the next connection to the same peer from the
+# reordering it remembered in its metrics cache
+ip netns exec "$NS_B" sh -c "echo 1 > /proc/sys/net/ipv4/tcp_no_metrics_save"
+ip netns exec "$NS_B" ip tcp_metrics flush all 2>/dev/null
+for sp in "$P" 0; do
+	for max in 300 5; do
+		tag="$(proto_name "$sp") sender, max_reordering $max"
+		POINTS=("4 MiB arrive" "the dupthresh grew")
+		[ $max = 5 ] && POINTS+=("at most $max")
+		sender_case "$sp" max_reordering "$max" 300 reord_body
+	done
+done
+ip netns exec "$NS_B" sh -c "echo 0 > /proc/sys/net/ipv4/tcp_no_metrics_save"
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 

@@ -38,7 +38,8 @@
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
- *	                       snd_cwnd, snd_ssthresh, total_retrans, or ecn
+ *	                       snd_cwnd, snd_ssthresh, reordering,
+ *	                       total_retrans, or ecn
  *	                       and ecnseen (tcpi_options bits, 0 or 1)
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
@@ -603,6 +604,8 @@ static void cmd_info(const char *arg)
 		return reply("ok %u", ti.tcpi_snd_cwnd);
 	if (!strcmp(arg, "total_retrans"))
 		return reply("ok %u", ti.tcpi_total_retrans);
+	if (!strcmp(arg, "reordering"))
+		return reply("ok %u", ti.tcpi_reordering);
 	if (!strcmp(arg, "snd_ssthresh"))
 		return reply("ok %u", ti.tcpi_snd_ssthresh);
 	if (!strcmp(arg, "ecn"))
