@@ -78,6 +78,7 @@ struct atcp_sysctl {
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
 	int max_reordering;	/* the most "reordering" may grow to */
+	int min_rtt_wlen;	/* seconds the minimum RTT looks back */
 	int ecn;		/* ATCP_ECN_MODE_* */
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 };
@@ -275,6 +276,8 @@ struct atcp_sock {
 	u32 data_segs_in;
 	u32 data_segs_out;
 	u32 total_retrans;
+	u32 delivered;		/* segments acknowledged or SACKed */
+	u32 delivered_ce;	/* ... by ACKs with ECE */
 	u32 last_data_recv;	/* jiffies */
 	u32 last_data_sent;
 	u32 last_ack_recv;
@@ -644,6 +647,16 @@ static inline u32 atcp_clock_ms(void)
 static inline u32 atcp_tsval(const struct atcp_sock *as)
 {
 	return atcp_clock_ms() + as->ts_offset;
+}
+
+/* One valid RTT sample (Karn's rule kept): the RTO and the minimum RTT. */
+static inline void atcp_rtt_sample(struct sock *sk, u32 rtt_us)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int wlen = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_rtt_wlen);
+
+	atcp_rto_sample(&as->rto, rtt_us);
+	atcp_rto_min_rtt(&as->rto, rtt_us, atcp_clock_ms(), wlen * MSEC_PER_SEC);
 }
 
 static inline u32 atcp_receive_window(const struct atcp_sock *as)

@@ -245,7 +245,6 @@ static void atcp_sndbuf_grow(struct sock *sk)
 
 /* ---- acknowledgements and congestion control (NewReno) ---------------------- */
 
-/* Free what @ack covers from the write queue; sample the RTT (Karn). */
 /* @cb's data was just delivered: if it was never resent, note where. */
 static void atcp_reord_note(struct atcp_sock *as, const struct atcp_skb_cb *cb)
 {
@@ -279,6 +278,7 @@ static void atcp_reord_check(struct sock *sk, u32 prior_fack)
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SACKREORDER);
 }
 
+/* Free what @ack covers from the write queue; sample the RTT (Karn). */
 static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -327,8 +327,26 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	 * (Linux: FLAG_RETRANS_DATA_ACKED).
 	 */
 	if (rtt >= 0 && !retrans_acked)
-		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
+		atcp_rtt_sample(sk, rtt ? rtt : 1);
 	return acked;
+}
+
+/*
+ * @bytes were newly acknowledged or SACKed: segments delivered, and those
+ * the peer reported with ECE (tcpi_delivered, tcpi_delivered_ce).  The
+ * SYN or FIN counts as one.
+ */
+static void atcp_count_delivered(struct atcp_sock *as,
+				 const struct atcp_seg *seg, u32 bytes)
+{
+	u32 segs;
+
+	if (!bytes)
+		return;
+	segs = DIV_ROUND_UP(bytes, as->mss_cache);
+	as->delivered += segs;
+	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
+		as->delivered_ce += segs;
 }
 
 /*
@@ -482,7 +500,7 @@ next:
 	}
 	as->sacked_out += newly;
 	if (rtt >= 0)
-		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
+		atcp_rtt_sample(sk, rtt ? rtt : 1);
 	return newly;
 }
 
@@ -672,6 +690,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
 	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
 		atcp_ecn_cwr(sk);
+	atcp_count_delivered(as, seg, sacked + (atcp_seq_after(ack, as->snd_una) ?
+						ack - as->snd_una : 0));
 	if (ack == as->snd_una) {
 		atcp_reord_check(sk, prior_fack);
 		atcp_update_window(sk, seg);
@@ -885,10 +905,6 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
- * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
- * checks).  Consumes @skb.
- */
-/*
  * New data came in @skb: its CE mark is to be echoed, its CWR ends the
  * echo (RFC 3168 6.1.3).  The ACK that tells the sender goes at once.
  */
@@ -904,6 +920,10 @@ static void atcp_ecn_rcv(struct sock *sk, const struct sk_buff *skb,
 		as->quickack = max_t(u8, as->quickack, 2);
 }
 
+/*
+ * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
+ * checks).  Consumes @skb.
+ */
 static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			    const struct atcp_seg *seg)
 {

@@ -447,7 +447,7 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	if (!req->retransmits && req->sent_us) {
 		u32 rtt = atcp_clock_us() - req->sent_us;
 
-		atcp_rto_sample(&as->rto, rtt ? rtt : 1);
+		atcp_rtt_sample(child, rtt ? rtt : 1);
 	}
 	atcp_set_state(child, TCP_SYN_RECV);
 	return 0;

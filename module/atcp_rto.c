@@ -37,8 +37,6 @@ void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
 	u32 delta;
 	u64 var4;
 
-	if (!r->min_rtt_us || rtt_us < r->min_rtt_us)
-		r->min_rtt_us = rtt_us;
 	if (!r->have_sample) {
 		r->srtt_us = rtt_us;
 		r->rttvar_us = rtt_us >> 1;
@@ -58,6 +56,84 @@ void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
 	var4 = (u64)r->rttvar_us << 2;
 	r->rto_us = atcp_rto_clamp(r, (u64)r->srtt_us +
 				   max_t(u64, ATCP_RTO_G_US, var4));
+}
+
+static void atcp_minwin_reset(struct atcp_minwin *m, u32 now, u32 v)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		m->t[i] = now;
+		m->v[i] = v;
+	}
+}
+
+/*
+ * Feed sample @v taken at @now into @m, a minimum over windows of @win
+ * (same unit as @now, a free-running clock); returns the minimum.  A new
+ * best, or a window that saw no sample since the third, starts over.
+ * Otherwise the sample replaces the worse ones it beats, and as the best
+ * ages out the second and third move up.  Until then, the second and
+ * third are refreshed once a quarter and a half of the window passed,
+ * so that they stand for the later parts of the window.
+ */
+u32 atcp_minwin_update(struct atcp_minwin *m, u32 win, u32 now, u32 v)
+{
+	u32 age;
+
+	if (!m->v[0] || v <= m->v[0] || now - m->t[2] > win) {
+		atcp_minwin_reset(m, now, v);
+		return v;
+	}
+	if (v <= m->v[1]) {
+		m->t[1] = now;
+		m->v[1] = v;
+		m->t[2] = now;
+		m->v[2] = v;
+	} else if (v <= m->v[2]) {
+		m->t[2] = now;
+		m->v[2] = v;
+	}
+
+	age = now - m->t[0];
+	if (age > win) {
+		/* the best aged out: the next ones move up (twice at most) */
+		m->t[0] = m->t[1];
+		m->v[0] = m->v[1];
+		m->t[1] = m->t[2];
+		m->v[1] = m->v[2];
+		m->t[2] = now;
+		m->v[2] = v;
+		if (now - m->t[0] > win) {
+			m->t[0] = m->t[1];
+			m->v[0] = m->v[1];
+			m->t[1] = m->t[2];
+			m->v[1] = m->v[2];
+		}
+	} else if (m->t[1] == m->t[0] && age > win / 4) {
+		/* a quarter gone with no second choice: take this one */
+		m->t[1] = now;
+		m->v[1] = v;
+		m->t[2] = now;
+		m->v[2] = v;
+	} else if (m->t[2] == m->t[1] && age > win / 2) {
+		m->t[2] = now;
+		m->v[2] = v;
+	}
+	return m->v[0];
+}
+
+/*
+ * The smallest RTT of the last @wlen_ms (Linux: tcp_update_rtt_min(),
+ * sysctl min_rtt_wlen): RACK's reordering window and CUBIC scale with
+ * it, and after a path change the old minimum must not linger.  Fed with
+ * the same samples as atcp_rto_sample().
+ */
+void atcp_rto_min_rtt(struct atcp_rto *r, u32 rtt_us, u32 now_ms,
+		      u32 wlen_ms)
+{
+	r->min_rtt_us = atcp_minwin_update(&r->min_rtt, wlen_ms, now_ms,
+					   rtt_us ? rtt_us : 1);
 }
 
 /* RFC 6298 5.5: double the timer after it expired, up to the maximum. */

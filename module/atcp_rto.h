@@ -33,11 +33,23 @@
 /* enough doublings to take any non-zero RTO past any u32 maximum */
 #define ATCP_RTO_MAX_BACKOFF	32
 
+/*
+ * A running minimum over a sliding window of time (Kathleen Nichols'
+ * algorithm, as Linux's lib/minmax.c): the best sample and two later,
+ * larger ones that take over when it ages out, so that the minimum of
+ * the last window is known from three samples without storing them all.
+ */
+struct atcp_minwin {
+	u32 t[3];		/* when each was taken */
+	u32 v[3];		/* v[0] <= v[1] <= v[2] */
+};
+
 struct atcp_rto {
 	u32 srtt_us;
 	u32 rttvar_us;
 	u32 rto_us;		/* computed RTO, before backoff */
-	u32 min_rtt_us;		/* smallest sample, 0: none yet */
+	u32 min_rtt_us;		/* smallest recent sample, 0: none yet */
+	struct atcp_minwin min_rtt;	/* ... over min_rtt_wlen */
 	u32 min_rto_us;
 	u32 max_rto_us;
 	u8 backoff;		/* timeouts since the last reset */
@@ -47,6 +59,9 @@ struct atcp_rto {
 void atcp_rto_init(struct atcp_rto *r, u32 initial_rto_us, u32 min_rto_us,
 		   u32 max_rto_us);
 void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us);
+void atcp_rto_min_rtt(struct atcp_rto *r, u32 rtt_us, u32 now_ms,
+		      u32 wlen_ms);
+u32 atcp_minwin_update(struct atcp_minwin *m, u32 win, u32 now, u32 v);
 void atcp_rto_backoff(struct atcp_rto *r);
 void atcp_rto_reset_backoff(struct atcp_rto *r);
 u32 atcp_rto_current(const struct atcp_rto *r);

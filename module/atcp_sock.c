@@ -1411,7 +1411,10 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_snd_cwnd = as->cwnd;
 	info->tcpi_advmss = as->advmss;
 	info->tcpi_reordering = as->reordering;
+	info->tcpi_min_rtt = as->rto.min_rtt_us ? : ~0U;
 	info->tcpi_reord_seen = as->reord_seen;
+	info->tcpi_delivered = as->delivered;
+	info->tcpi_delivered_ce = as->delivered_ce;
 	info->tcpi_rcv_space = READ_ONCE(sk->sk_rcvbuf);
 	info->tcpi_total_retrans = as->total_retrans;
 	info->tcpi_bytes_acked = as->bytes_acked;

@@ -17,6 +17,7 @@ static int atcp_zero;
 static int atcp_one = 1;
 static int atcp_u8_max = 255;
 static int atcp_u16_max = 65535;	/* atcp_sock.reordering is a u16 */
+static int atcp_one_day_secs = 24 * 3600;	/* ONE_DAY_SECS */
 static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
 static int atcp_two = 2;
@@ -198,6 +199,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(recovery, &atcp_zero, &atcp_recovery_max),
 	ATCP_SYSCTL(reordering, &atcp_one, &atcp_reordering_max),
 	ATCP_SYSCTL(max_reordering, &atcp_one, &atcp_u16_max),
+	ATCP_SYSCTL(min_rtt_wlen, &atcp_zero, &atcp_one_day_secs),
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
@@ -300,6 +302,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->recovery = ATCP_RACK_LOSS_DETECTION;
 	s->reordering = 3;			/* Linux: TCP_FASTRETRANS_THRESH */
 	s->max_reordering = 300;
+	s->min_rtt_wlen = 300;
 	s->early_retrans = 3;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;

@@ -182,6 +182,60 @@ static void test_give_up(void)
 	       "extreme arguments do not overflow or divide by zero");
 }
 
+/* The windowed minimum RTT (min_rtt_wlen), times in ms, window 1000. */
+static void test_min_rtt(void)
+{
+	struct atcp_rto r;
+	u32 t;
+
+	std_init(&r);
+	tap_ok(r.min_rtt_us == 0, "no sample: no minimum RTT");
+	atcp_rto_min_rtt(&r, 5000, 100, 1000);
+	atcp_rto_min_rtt(&r, 3000, 200, 1000);
+	atcp_rto_min_rtt(&r, 4000, 300, 1000);
+	tap_ok(r.min_rtt_us == 3000, "the smallest of the window (%u)",
+	       r.min_rtt_us);
+	atcp_rto_min_rtt(&r, 0, 310, 1000);
+	tap_ok(r.min_rtt_us == 1, "a zero sample counts as 1 us");
+
+	/* the path lengthens to 50 ms: the old minimum holds a window */
+	std_init(&r);
+	atcp_rto_min_rtt(&r, 100, 0, 1000);
+	for (t = 10; t <= 990; t += 10)
+		atcp_rto_min_rtt(&r, 50000 + t, t, 1000);
+	tap_ok(r.min_rtt_us == 100, "within the window the old minimum stands");
+	for (; t <= 2100; t += 10)
+		atcp_rto_min_rtt(&r, 50000 + t, t, 1000);
+	/* three samples stand for the window: an estimate, not the exact
+	 * minimum of 51100, but never the old one nor above the latest */
+	tap_ok(r.min_rtt_us >= 50000 && r.min_rtt_us <= 50000 + 2100,
+	       "past the window a recent sample takes over (%u)",
+	       r.min_rtt_us);
+
+	/* no sample for longer than the window: the next one is it */
+	atcp_rto_min_rtt(&r, 70000, 5000, 1000);
+	tap_ok(r.min_rtt_us == 70000, "after a silent window, the new sample");
+
+	/* a window of 0: always the latest sample */
+	std_init(&r);
+	atcp_rto_min_rtt(&r, 100, 1, 0);
+	atcp_rto_min_rtt(&r, 900, 2, 0);
+	tap_ok(r.min_rtt_us == 900, "min_rtt_wlen 0: the latest sample");
+
+	/* the clock wraps */
+	std_init(&r);
+	atcp_rto_min_rtt(&r, 100, 0xfffffff0U, 1000);
+	atcp_rto_min_rtt(&r, 200, 0x100, 1000);
+	tap_ok(r.min_rtt_us == 100, "across the wrap, inside the window");
+	atcp_rto_min_rtt(&r, 300, 0x400, 1000);
+	tap_ok(r.min_rtt_us == 200, "... and past it (%u)", r.min_rtt_us);
+
+	std_init(&r);
+	atcp_rto_sample(&r, 100);
+	tap_ok(r.min_rtt_us == 0,
+	       "atcp_rto_sample() leaves the minimum to atcp_rto_min_rtt()");
+}
+
 int main(void)
 {
 	test_samples();
@@ -189,5 +243,6 @@ int main(void)
 	test_clamps();
 	test_backoff();
 	test_give_up();
+	test_min_rtt();
 	return tap_finish();
 }

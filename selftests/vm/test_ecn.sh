@@ -186,7 +186,7 @@ cap_stop
 marks()
 {
 	local name=$1 cp=$2 cecn=$3 sp=$4 secn=$5 sender=$6 want=$7
-	local desc sa ca retrans ece cwr ce cwr0 s
+	local desc sa ca retrans ece cwr ce cwr0 s dce
 
 	desc="$name: $(proto_name "$cp") client (ecn=$cecn) -> $(proto_name "$sp") server (ecn=$secn)"
 	# no fallback: a SYN netem drops is resent still asking for ECN
@@ -213,6 +213,7 @@ marks()
 	fi
 	summarize
 	retrans=$(report "$TMP/$sender" retrans)
+	dce=$(report "$TMP/$sender" delivered_ce)
 	ce=$(pkts "\$2 == \"$ADDR_A\" && \$8 > 0 && \$7 == 3")
 	ece=$(pkts "\$4 == \"$ADDR_A\" && \$6 ~ /E/ && \$6 !~ /S/")
 	cwr=$(pkts "\$2 == \"$ADDR_A\" && \$6 ~ /W/ && \$6 !~ /S/")
@@ -221,6 +222,8 @@ marks()
 		tap_ok "$desc: netem marked data CE" test "$ce" -gt 0
 		tap_ok "$desc: the receiver echoed ECE" test "$ece" -gt 0
 		tap_ok "$desc: the sender answered CWR" test "$cwr" -gt 0
+		tap_ok "$desc: the sender counts segments delivered with ECE ($dce)" \
+			test "$dce" -gt 0
 		tap_ok "$desc: no data resent, marks are not losses (<= 2: SYN, FIN)" \
 			test "$retrans" -le 2
 		if [ "$sender" = cli ] && [ "$(stack "$cp")" = atcp ]; then
@@ -230,6 +233,7 @@ marks()
 		fi
 	else
 		tap_is "$desc: nothing marked CE" "$ce" 0
+		tap_is "$desc: no segment delivered with ECE" "$dce" 0
 		tap_ok "$desc: the same netem drops data, which is resent" \
 			test "$retrans" -gt 2
 	fi

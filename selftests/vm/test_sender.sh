@@ -39,6 +39,11 @@
 #    SACKs show data arriving late, so the dupthresh (tcpi_reordering)
 #    grows beyond its start of 3, by default, and to at most 5 under
 #    max_reordering 5; the data still arrives.
+#  - min_rtt_wlen: 1 MiB goes out over the bare veth (an RTT well under
+#    5 ms), then netem delays the server's packets by 20 ms, and 1 MiB
+#    goes out twice more, 1.2 s apart.  The minimum RTT (tcpi_min_rtt)
+#    keeps the bare link's under the default window of 300 s, and
+#    forgets it under min_rtt_wlen 1.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
@@ -266,6 +271,49 @@ for sp in "$P" 0; do
 	done
 done
 ip netns exec "$NS_B" sh -c "echo 0 > /proc/sys/net/ipv4/tcp_no_metrics_save"
+
+# ---- min_rtt_wlen ---------------------------------------------------------------------
+
+# send1m: the server sends 1 MiB, the client reads it; the reply in $R
+send1m()
+{
+	sc_send c "recv 1048576"
+	sc s "send 1048576"
+	sc_get c
+}
+
+wlen_body()
+{
+	local r1 r2 r3
+
+	send1m
+	r1=$R
+	netem_egress "$NS_B" limit 10000 delay 20ms
+	send1m
+	r2=$R
+	sleep 1.2
+	send1m
+	r3=$R
+	netem_egress "$NS_B"
+	expect "$tag: 3 MiB arrive" "ok 1048576" "$r1" "$r2" "$r3"
+	sc s "info min_rtt"
+	tap_diag "$tag: tcpi_min_rtt: $R"
+	if [ "$wlen" = 300 ]; then
+		tap_num "$tag: the minimum RTT is still the bare link's (< 5 ms)" \
+			"${R#ok }" -lt 5000
+	else
+		tap_num "$tag: the minimum RTT is the delayed path's (>= 20 ms)" \
+			"${R#ok }" -ge 20000
+	fi
+}
+
+for sp in "$P" 0; do
+	for wlen in 300 1; do
+		tag="$(proto_name "$sp") sender, min_rtt_wlen $wlen"
+		POINTS=("3 MiB arrive" "the minimum RTT")
+		sender_case "$sp" min_rtt_wlen "$wlen" 300 wlen_body
+	done
+done
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 

@@ -58,6 +58,7 @@ dsack             1                 0                 2 -1
 recovery          1                 0                 8 -1
 reordering        3                 10                0 301
 max_reordering    300               10                0 65536
+min_rtt_wlen      300               1                 86401 -1
 early_retrans     3                 0                 5 -1
 thin_linear_timeouts 0              1                 2 -1
 adv_win_scale     1                 2                 -32 32

@@ -38,7 +38,7 @@
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
- *	                       snd_cwnd, snd_ssthresh, reordering,
+ *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, or ecn
  *	                       and ecnseen (tcpi_options bits, 0 or 1)
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
@@ -64,7 +64,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
+#include <linux/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -86,20 +86,17 @@ static int timeout_s = 10;
 static int lfd = -1, cfd = -1;
 static uint64_t sent, rcvd;
 
+/*
+ * tcpi_state: the kernel's TCP_* states (include/net/tcp_states.h), not in
+ * the uapi <linux/tcp.h> this file includes for the whole struct tcp_info
+ */
 static const char *const state_names[] = {
-	[0] = "NONE",
-	[TCP_ESTABLISHED] = "ESTABLISHED",
-	[TCP_SYN_SENT] = "SYN_SENT",
-	[TCP_SYN_RECV] = "SYN_RECV",
-	[TCP_FIN_WAIT1] = "FIN_WAIT1",
-	[TCP_FIN_WAIT2] = "FIN_WAIT2",
-	[TCP_TIME_WAIT] = "TIME_WAIT",
-	[TCP_CLOSE] = "CLOSE",
-	[TCP_CLOSE_WAIT] = "CLOSE_WAIT",
-	[TCP_LAST_ACK] = "LAST_ACK",
-	[TCP_LISTEN] = "LISTEN",
-	[TCP_CLOSING] = "CLOSING",
+	"NONE", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+	"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+	"LISTEN", "CLOSING",
 };
+
+#define STATE_CLOSE 7
 
 static const char *errname(int e)
 {
@@ -604,6 +601,8 @@ static void cmd_info(const char *arg)
 		return reply("ok %u", ti.tcpi_snd_cwnd);
 	if (!strcmp(arg, "total_retrans"))
 		return reply("ok %u", ti.tcpi_total_retrans);
+	if (!strcmp(arg, "min_rtt"))
+		return reply("ok %u", ti.tcpi_min_rtt);
 	if (!strcmp(arg, "reordering"))
 		return reply("ok %u", ti.tcpi_reordering);
 	if (!strcmp(arg, "snd_ssthresh"))
@@ -683,7 +682,7 @@ static void cmd_trace_states(const char *arg)
 			snprintf(out + l, sizeof(out) - l, " %s", state_name(st));
 			last = st;
 		}
-		if (st == TCP_CLOSE || now_ms(CLOCK_MONOTONIC) > end)
+		if (st == STATE_CLOSE || now_ms(CLOCK_MONOTONIC) > end)
 			break;
 		usleep(500);
 	}

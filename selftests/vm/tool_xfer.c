@@ -33,7 +33,9 @@
  * 64-bit hash of what they sent and received, for diagnostics, and the
  * data segments TCP_INFO counted (tcpi_data_segs_in and _out), the
  * segments it resent (tcpi_total_retrans) and whether ECN was agreed and
- * ECN-capable segments came (TCPI_OPT_ECN, TCPI_OPT_ECN_SEEN).
+ * ECN-capable segments came (TCPI_OPT_ECN, TCPI_OPT_ECN_SEEN), and how
+ * many of the segments it sent the peer acknowledged with ECE
+ * (tcpi_delivered_ce).
  *
  * Every blocking call has a limit (SO_RCVTIMEO, SO_SNDTIMEO, and a watchdog
  * thread in case the stack ignores them).  Exit status: 0 when every byte
@@ -562,12 +564,12 @@ static int run_conn(struct conn *c)
 	printf("tool_xfer %s: %s sent %" PRIu64 " B hash %016" PRIx64
 	       " recv %" PRIu64 " B hash %016" PRIx64
 	       " in %.3f s, %.1f Mbit/s, data segments in %u out %u,"
-	       " retrans %u, ecn %d ecnseen %d\n",
+	       " retrans %u, ecn %d ecnseen %d delivered_ce %u\n",
 	       role, err ? "FAIL" : "OK", c->sent, c->send_hash, c->rcvd,
 	       c->recv_hash, dt, dt > 0 ? (c->sent + c->rcvd) * 8 / dt / 1e6 : 0,
 	       ti.tcpi_data_segs_in, ti.tcpi_data_segs_out,
 	       ti.tcpi_total_retrans, !!(ti.tcpi_options & TCPI_OPT_ECN),
-	       !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN));
+	       !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN), ti.tcpi_delivered_ce);
 	fflush(stdout);
 	return err ? -1 : 0;
 }
