@@ -595,22 +595,26 @@ static void cmd_info(const char *arg)
 		return reply_err(errno, "TCP_INFO");
 	if (!arg)
 		return reply("err EINVAL usage: info FIELD");
-	if (!strcmp(arg, "snd_mss"))
-		return reply("ok %u", ti.tcpi_snd_mss);
-	if (!strcmp(arg, "snd_cwnd"))
-		return reply("ok %u", ti.tcpi_snd_cwnd);
-	if (!strcmp(arg, "total_retrans"))
-		return reply("ok %u", ti.tcpi_total_retrans);
-	if (!strcmp(arg, "min_rtt"))
-		return reply("ok %u", ti.tcpi_min_rtt);
-	if (!strcmp(arg, "reordering"))
-		return reply("ok %u", ti.tcpi_reordering);
-	if (!strcmp(arg, "snd_ssthresh"))
-		return reply("ok %u", ti.tcpi_snd_ssthresh);
-	if (!strcmp(arg, "ecn"))
-		return reply("ok %d", !!(ti.tcpi_options & TCPI_OPT_ECN));
-	if (!strcmp(arg, "ecnseen"))
-		return reply("ok %d", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN));
+	{
+		const struct {
+			const char *name;
+			unsigned int value;
+		} fields[] = {
+			{ "snd_mss", ti.tcpi_snd_mss },
+			{ "snd_cwnd", ti.tcpi_snd_cwnd },
+			{ "snd_ssthresh", ti.tcpi_snd_ssthresh },
+			{ "total_retrans", ti.tcpi_total_retrans },
+			{ "min_rtt", ti.tcpi_min_rtt },
+			{ "reordering", ti.tcpi_reordering },
+			{ "ecn", !!(ti.tcpi_options & TCPI_OPT_ECN) },
+			{ "ecnseen", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN) },
+		};
+		size_t i;
+
+		for (i = 0; i < ARRAY_SIZE(fields); i++)
+			if (!strcmp(arg, fields[i].name))
+				return reply("ok %u", fields[i].value);
+	}
 	reply("err EINVAL unknown field '%s'", arg);
 }
 
