@@ -303,14 +303,28 @@ cap_count()
 	tcpdump -n -r "$1" 2>/dev/null | grep -cE -- "$2"
 }
 
-# knob NS PROTO NAME VALUE: set atcp's NAME, or Linux's tcp_NAME for
-# PROTO 0 or 6 (ATCP_PROTO=6: the "atcp" side is Linux TCP), in NS.
+# is_linux PROTO: PROTO is Linux TCP, 0 or 6 (ATCP_PROTO=6: the "atcp"
+# side is Linux TCP too)
+is_linux()
+{
+	[ "$1" = 0 ] || [ "$1" = 6 ]
+}
+
+# knob_path PROTO NAME: the sysctl file of atcp's NAME, or of Linux's
+# tcp_NAME when PROTO is Linux TCP
+knob_path()
+{
+	if is_linux "$1"; then
+		echo "/proc/sys/net/ipv4/tcp_$2"
+	else
+		echo "/proc/sys/net/atcp/$2"
+	fi
+}
+
+# knob NS PROTO NAME VALUE: set that knob in NS.
 knob()
 {
-	local ns=$1 proto=$2 name=$3 value=$4 path=/proc/sys/net/atcp/$3
-
-	[ "$proto" = 0 ] || [ "$proto" = 6 ] && path=/proc/sys/net/ipv4/tcp_$name
-	ip netns exec "$ns" sh -c "echo $value > $path"
+	ip netns exec "$1" sh -c "echo $4 > $(knob_path "$2" "$3")"
 }
 
 # netem_set ARGS...: the same netem qdisc on veth0 of both namespaces;

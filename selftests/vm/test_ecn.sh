@@ -45,46 +45,25 @@ fi
 modprobe sch_netem 2>/dev/null
 tap_diag "atcp protocol $P"
 
-# stack PROTO: whose knobs PROTO turns: tcp (net.ipv4.tcp_*) for Linux,
-# 0 or 6, else atcp (net.atcp.*)
-stack()
-{
-	case $1 in 0|6) echo tcp ;; *) echo atcp ;; esac
-}
-
 # setup NS PROTO ECN FALLBACK [NAME=VALUE...]: in NS, the knobs of both
 # stacks back to their defaults, then PROTO's ecn and ecn_fallback, and
 # PROTO's knobs NAME; in one shell, for each one costs a second or so
 # under an emulated CPU.
 setup()
 {
-	local ns=$1 st cmd="" s kv path
+	local ns=$1 proto=$2 cmd="" p kv
 
-	st=$(stack "$2")
-	set -- "$3" "$4" "${@:5}"
-	for s in tcp atcp; do
-		[ $s = atcp ] && [ "$(stack "$P")" = tcp ] && continue
+	shift 2
+	set -- "ecn=$1" "ecn_fallback=$2" "${@:3}"
+	for p in 0 "$P"; do
 		for kv in ecn=2 ecn_fallback=1 syncookies=1 syn_retries=6; do
-			cmd+="echo ${kv#*=} > $(knob_path $s "${kv%%=*}") && "
+			cmd+="echo ${kv#*=} > $(knob_path "$p" "${kv%%=*}") && "
 		done
 	done
-	cmd+="echo $1 > $(knob_path "$st" ecn) && "
-	cmd+="echo $2 > $(knob_path "$st" ecn_fallback) && "
-	shift 2
 	for kv in "$@"; do
-		cmd+="echo ${kv#*=} > $(knob_path "$st" "${kv%%=*}") && "
+		cmd+="echo ${kv#*=} > $(knob_path "$proto" "${kv%%=*}") && "
 	done
 	ip netns exec "$ns" sh -c "${cmd}true"
-}
-
-# knob_path STACK NAME
-knob_path()
-{
-	if [ "$1" = tcp ]; then
-		echo "/proc/sys/net/ipv4/tcp_$2"
-	else
-		echo "/proc/sys/net/atcp/$2"
-	fi
 }
 
 # report FILE NAME: the value after NAME on tool_xfer's OK line in FILE
@@ -201,7 +180,7 @@ marks()
 	else
 		sa="-s 8M -m send -x $port" ca="-r 8M -m recv -x $port"
 	fi
-	[ "$(stack "$P")" = tcp ] || cwr0=$(atcp_stat "$NS_A" ECNCwr)
+	is_linux "$P" || cwr0=$(atcp_stat "$NS_A" ECNCwr)
 	CAP=$TMP/marks$port.pcap
 	cap_start "$NS_A" "$CAP" "tcp port $port" || tap_diag "no capture"
 	netem_egress "$NS_A" limit 10000 loss 5% ecn
@@ -230,7 +209,7 @@ marks()
 			test "$dce" -gt 0
 		tap_ok "$desc: under 1% of the $segs segments resent (marks are not losses)" \
 			test $((retrans * 100)) -lt "$segs"
-		if [ "$sender" = cli ] && [ "$(stack "$cp")" = atcp ]; then
+		if [ "$sender" = cli ] && ! is_linux "$cp"; then
 			s=$(atcp_stat "$NS_A" ECNCwr)
 			tap_ok "$desc: the sender cut its window for ECE (ECNCwr $cwr0 -> $s)" \
 				test "$s" -gt "$cwr0"
