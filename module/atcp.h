@@ -197,7 +197,7 @@ struct atcp_sock {
 	u32 cwnd;		/* segments */
 	u32 cwnd_cnt;
 	u32 ssthresh;
-	u32 recover;		/* NewReno recovery point */
+	u32 recover;		/* recovery (or timeout recovery) ends here */
 	struct atcp_rack rack;	/* time-based loss detection */
 	u32 reo_wait_us;	/* until RACK may take one more for lost */
 	u16 reordering;		/* dupthresh, in segments: grows as seen */
@@ -208,6 +208,7 @@ struct atcp_sock {
 	u8 recovery_epoch;
 	u8 dupacks;
 	u8 in_recovery:1,
+	   in_loss:1,		/* resending after a timeout, until recover */
 	   tlp_out:1,		/* a tail loss probe is unanswered */
 	   cwnd_limited:1,	/* the window held data back this round */
 	   undo_on:1;		/* D-SACKs may still undo the last reduction */
@@ -620,6 +621,7 @@ int atcp_ca_find(const char *name);
 void atcp_cong_init(struct sock *sk);
 void atcp_cong_set(struct sock *sk, unsigned int ca);
 u32 atcp_cong_ssthresh(struct atcp_sock *as);
+u32 atcp_loss_ssthresh(struct atcp_sock *as);
 void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes);
 void atcp_cong_restart(struct atcp_sock *as);
 

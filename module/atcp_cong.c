@@ -66,6 +66,20 @@ u32 atcp_cong_ssthresh(struct atcp_sock *as)
 	return max_t(u32, atcp_flight_segs(as) / 2, 2);
 }
 
+/*
+ * The ssthresh for loss recovery or a timeout.  An ECE already cut the window in this
+ * round: the cut stands, once per window of data (RFC 3168 6.1.2; Linux:
+ * no new reduction in tcp_enter_recovery() while in CWR).
+ */
+u32 atcp_loss_ssthresh(struct atcp_sock *as)
+{
+	if (as->ecn_flags & ATCP_ECN_IN_CWR) {
+		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
+		return as->ssthresh;
+	}
+	return atcp_cong_ssthresh(as);
+}
+
 /* After idle the window restarts; CUBIC starts a new epoch from there. */
 void atcp_cong_restart(struct atcp_sock *as)
 {

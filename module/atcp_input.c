@@ -350,20 +350,6 @@ static void atcp_count_delivered(struct atcp_sock *as,
 }
 
 /*
- * The ssthresh for loss recovery.  An ECE already cut the window in this
- * round: the cut stands, once per window of data (RFC 3168 6.1.2; Linux:
- * no new reduction in tcp_enter_recovery() while in CWR).
- */
-static u32 atcp_loss_ssthresh(struct atcp_sock *as)
-{
-	if (as->ecn_flags & ATCP_ECN_IN_CWR) {
-		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
-		return as->ssthresh;
-	}
-	return atcp_cong_ssthresh(as);
-}
-
-/*
  * The peer echoed a congestion mark (RFC 3168 6.1.2): halve the window as
  * for a loss, once per window of data and not during loss recovery, with
  * nothing to resend; the next new data tells the peer with CWR.  Unlike
@@ -373,7 +359,8 @@ static void atcp_ecn_cwr(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 
-	if (as->in_recovery || (as->ecn_flags & ATCP_ECN_IN_CWR))
+	if (as->in_recovery || as->in_loss ||
+	    (as->ecn_flags & ATCP_ECN_IN_CWR))
 		return;
 	as->undo_on = 0;
 	as->ssthresh = atcp_cong_ssthresh(as);
@@ -526,7 +513,8 @@ static u32 atcp_rack_detect(struct sock *sk)
 	struct sk_buff *skb;
 
 	reo_wnd = atcp_rack_reo_wnd(&as->rack, as->rto.min_rtt_us,
-				    as->rto.srtt_us, as->in_recovery,
+				    as->rto.srtt_us,
+				    as->in_recovery || as->in_loss,
 				    dupthresh_met, mode);
 	as->reo_wait_us = 0;
 	skb_queue_walk(&sk->sk_write_queue, skb) {
@@ -630,7 +618,12 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 		    as->dupacks < as->reordering)
 			return;
 	}
-	if (!as->in_recovery) {
+	/*
+	 * After a timeout, until what was sent before it is acknowledged,
+	 * lost segments are sent again without another cut: the timeout
+	 * made the one this window gets (Linux: the Loss state).
+	 */
+	if (!as->in_recovery && !as->in_loss) {
 		atcp_undo_arm(as);
 		as->ssthresh = atcp_loss_ssthresh(as);
 		as->cwnd = as->ssthresh;
@@ -708,7 +701,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 				atcp_sack_recovery(sk, sacked);
 			else if (as->in_recovery)
 				as->cwnd++;		/* inflate */
-			else if (as->dupacks == as->reordering)
+			else if (as->dupacks == as->reordering &&
+				 !as->in_loss)
 				atcp_fast_retransmit(sk);
 		} else if (as->sack_ok && sacked) {
 			atcp_sack_recovery(sk, sacked);
@@ -740,6 +734,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->retrans_start = 0;
 	atcp_rto_reset_backoff(&as->rto);
 	atcp_update_window(sk, seg);
+	if (as->in_loss && !atcp_seq_before(ack, as->recover))
+		as->in_loss = 0;
 
 	if (as->in_recovery) {
 		if (!atcp_seq_before(ack, as->recover)) {

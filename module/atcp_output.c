@@ -698,6 +698,7 @@ static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 
 	atcp_undo_count(as, skb);
 	cb->lost = 0;
+	cb->rexmit_epoch = as->recovery_epoch;
 	cb->retrans++;
 	as->total_retrans++;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
@@ -738,7 +739,8 @@ void atcp_push(struct sock *sk, int nonagle)
 		}
 
 		/* RFC 3042 limited transmit: new data on the first dupacks. */
-		if (!as->in_recovery && as->dupacks < as->reordering)
+		if (!as->in_recovery && !as->in_loss &&
+		    as->dupacks < as->reordering)
 			cwnd_bytes += as->dupacks * mss;
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?

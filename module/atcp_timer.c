@@ -57,7 +57,7 @@ void atcp_arm_tlp_timer(struct sock *sk)
 	 * early_retrans 3 and 4 enable tail loss probes.  As in Linux, none
 	 * once the peer SACKed (RACK's timer takes over) or in recovery.
 	 */
-	if (!as->sack_ok || as->in_recovery || as->tlp_out ||
+	if (!as->sack_ok || as->in_recovery || as->in_loss || as->tlp_out ||
 	    as->sacked_out || !as->rto.have_sample || as->retransmits ||
 	    READ_ONCE(atcp_net(sock_net(sk))->sysctl.early_retrans) < 3) {
 		atcp_reset_rtx_timer(sk);
@@ -262,16 +262,26 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	if (!as->in_recovery &&
 	    as->sacked_out >= (u32)sysctl_reordering * as->mss_cache)
 		as->reordering = min(as->reordering, (u16)sysctl_reordering);
-	if (!as->retransmits) {
+	/*
+	 * One cut per window of data: none when this window was already cut
+	 * by fast recovery or an ECE, or by a timeout with no progress since
+	 * (Linux: tcp_enter_loss()).
+	 */
+	if ((!as->in_recovery && !as->in_loss) ||
+	    !atcp_seq_after(as->recover, as->snd_una) ||
+	    (as->in_loss && !as->retransmits)) {
 		if (!as->in_recovery)
 			atcp_undo_arm(as);
-		as->ssthresh = atcp_cong_ssthresh(as);
-		/* the oldest segment went out about one RTO ago */
-		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));
+		as->ssthresh = atcp_loss_ssthresh(as);
 	}
+	/* the oldest segment went out about one RTO ago */
+	if (!as->retransmits)
+		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));
 	as->cwnd = 1;
 	as->cwnd_cnt = 0;
 	as->in_recovery = 0;
+	as->in_loss = 1;
+	as->recover = as->snd_max;
 	as->dupacks = 0;
 	as->retransmits++;
 	if (zero_wnd) {

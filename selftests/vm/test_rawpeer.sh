@@ -31,6 +31,9 @@
 #    the connection stays (RFC 1122 4.2.2.17);
 #  - a retransmission the peer reports as spurious (a D-SACK) has its
 #    window cut undone, and a real loss has not;
+#  - a timeout while in fast recovery (the fast retransmission is left
+#    unanswered) does not cut the window a second time: ssthresh stays
+#    at the 7 segments that recovery made of the initial 10;
 #  - D-SACK (RFC 2883): data that arrives twice, in order and out of
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0);
@@ -177,7 +180,7 @@ done
 # job's last line.
 rawpeer_script()
 {
-	local sp=$1 port=$2 script=$3 sends=$4 i
+	local sp=$1 port=$2 script=$3 sends=$4 after=${5:-} i res
 
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $RP_LISTEN:$port"
@@ -187,6 +190,13 @@ rawpeer_script()
 		[ "$sends" = 0 ] || sc s "send $sends" > /dev/null
 	done
 	rp_wait
+	res=$R
+	AFTER=
+	if [ -n "$after" ]; then
+		sc s "$after"
+		AFTER=$R
+	fi
+	R=$res
 	sc_stop s
 }
 
@@ -321,6 +331,25 @@ EOF
 	tap_is "$name server, ... then D-SACKed: the window cut is undone" \
 		"$(undos 1)" 1
 	tap_is "$name server, a real loss (${s2}): nothing undone" "$(undos 2)" 0
+
+	# A timeout during fast recovery: the window of data was cut once
+	# (CUBIC: 10 segments to 7) on entering recovery and is not cut again
+	# (Linux: tcp_enter_loss()), as the last connection's ssthresh shows.
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" timeout 5000 "info snd_ssthresh"
+	"$TMP/knobs" 2
+	port=$((port + 1))
+	tap_diag "$name server, a timeout in recovery: tool_rawpeer: $R, $AFTER"
+	read -r _ f1 <<< "$R"
+	# Linux counts a timeout in recovery as TCPSackFailures
+	rtos=$(delta "$sp" 1 $timeouts)
+	[ "$sp" = 0 ] && rtos=$((rtos + $(delta 0 1 TCPSackFailures)))
+	tap_is "$name server, three SACKs above a hole, then silence: resent at once, then at the RTO (${f1})" \
+		"$(sed 's/@[0-9]*//g' <<< "$f1") $rtos" "2/2 1"
+	tap_ok "$name server, ... the RTO came over a second later (${f1#*/})" \
+		in_ms "${f1#*/}" 1000 10000
+	tap_is "$name server, ... the window was cut once: ssthresh 7" \
+		"$AFTER" "ok 7"
 
 	# round 2 with dsack 0; the counters before round 1 and round 2
 	cat > "$TMP/knobs" <<EOF

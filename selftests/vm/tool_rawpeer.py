@@ -36,6 +36,10 @@ With --script, one connection per round (each from a port of its own,
   spurious  the same, but the peer SACKs the three above the hole (the
         second is lost at once), then acknowledges all five with a
         D-SACK for the second: its retransmission was spurious;
+  timeout  the same as spurious, but the peer leaves the second
+        segment's fast retransmission unanswered until the
+        retransmission timer sends it again: a timeout during fast
+        recovery;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
   shrink  five segments (5000 bytes) from the server, then the peer
         acknowledges one with a zero window: the server's retransmissions
@@ -47,7 +51,9 @@ With --script, one connection per round (each from a port of its own,
 
 For hole and tail the round's result is "S@MS": the next data segment
 the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
-the peer acknowledges everything.  For shrink, rewound and zerownd it is
+the peer acknowledges everything.  For timeout it is "S@MS/S@MS": the
+fast retransmission as for hole, then the next data segment, MS ms after
+the first.  For shrink, rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
 window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
@@ -262,6 +268,18 @@ def round_window(p, kind):
     return "%d/ok" % probes
 
 
+def next_data(p, timeout=10):
+    """The server's next data segment and the ms it took, or None."""
+    t0 = time.monotonic()
+    while True:
+        seg = p.recv(max(t0 + timeout - time.monotonic(), 0))
+        if seg is None:
+            print("err nothing resent in %d s" % timeout)
+            return None, 0
+        if len(seg.payload):
+            return seg, (time.monotonic() - t0) * 1000
+
+
 def round_loss(p, kind):
     iss = 3000000
     rcv_nxt = handshake(p, iss, 0.5)
@@ -273,20 +291,20 @@ def round_loss(p, kind):
     if kind == "hole":
         p.send("A", iss + 1, base + SEG,
                options=[("SAck", (base + 2 * SEG, base + 3 * SEG))])
-    elif kind == "spurious":
+    elif kind in ("spurious", "timeout"):
         p.send("A", iss + 1, base + SEG,
                options=[("SAck", (base + 2 * SEG, base + 5 * SEG))])
     else:
         p.send("A", iss + 1, base + 4 * SEG)
-    t0 = time.monotonic()
-    while True:
-        seg = p.recv(max(t0 + 10 - time.monotonic(), 0))
+    seg, ms = next_data(p)
+    if seg is None:
+        return None
+    res = "%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
+    if kind == "timeout":
+        seg, ms = next_data(p)
         if seg is None:
-            print("err nothing resent in 10 s")
             return None
-        if len(seg.payload):
-            break
-    ms = (time.monotonic() - t0) * 1000
+        res += "/%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
     if kind == "spurious":
         # the original came after all: the resent copy is a duplicate
         p.send("A", iss + 1, base + 5 * SEG,
@@ -295,7 +313,7 @@ def round_loss(p, kind):
     else:
         p.send("A", iss + 1, base + 5 * SEG)
     p.reset(iss + 1)
-    return "%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
+    return res
 
 
 def script(a):
