@@ -81,6 +81,7 @@ struct atcp_sysctl {
 	int min_rtt_wlen;	/* seconds the minimum RTT looks back */
 	int ecn;		/* ATCP_ECN_MODE_* */
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
+	int min_tso_segs;	/* the smallest GSO skb, in segments */
 };
 
 struct atcp_mib;

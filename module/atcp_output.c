@@ -712,6 +712,7 @@ void atcp_push(struct sock *sk, int nonagle)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 mss = as->mss_cache;
+	u32 min_tso = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_tso_segs);
 	bool sent = false, cwnd_limited = false;
 	struct sk_buff *skb;
 
@@ -721,7 +722,7 @@ void atcp_push(struct sock *sk, int nonagle)
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 		u32 inflight = atcp_inflight(as);
 		u32 cwnd_bytes = as->cwnd * mss;
-		u32 cwnd_room, wnd_room, room;
+		u32 cwnd_room, wnd_room, room, segs;
 		bool retransmit;
 
 		/* After a timeout, skip over what was acknowledged since. */
@@ -748,9 +749,15 @@ void atcp_push(struct sock *sk, int nonagle)
 		room = min(cwnd_room, wnd_room);
 		/*
 		 * At least four skbs per window: a lost GSO skb then leaves
-		 * others to draw the duplicate ACKs of fast retransmit.
+		 * others to draw the ACKs that reveal it.  But not under
+		 * min_tso_segs segments while half the window holds them, as
+		 * Linux's smallest TSO frame (tcp_tso_autosize()) within its
+		 * half-window quota (tcp_cwnd_test()): a small window goes
+		 * out in fewer, larger skbs.
 		 */
-		room = min_t(u32, room, max_t(u32, as->cwnd / 4, 1) * mss);
+		segs = min_t(u32, min_tso, max_t(u32, as->cwnd / 2, 1));
+		segs = max_t(u32, segs, as->cwnd / 4);
+		room = min_t(u32, room, segs * mss);
 
 		if (skb->len > room) {
 			if (room >= mss || (room && !inflight)) {

@@ -206,6 +206,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		    &atcp_adv_win_scale_max),
 	ATCP_SYSCTL(ecn, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(ecn_fallback, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(min_tso_segs, &atcp_one, &atcp_u8_max),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -308,6 +309,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->adv_win_scale = 1;
 	s->ecn = ATCP_ECN_MODE_PASSIVE;
 	s->ecn_fallback = 1;
+	s->min_tso_segs = 2;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

@@ -27,6 +27,11 @@
 #    default) or "reno" uses that algorithm (TCP_CONGESTION reads it),
 #    refuses an unknown name with ENOENT, switches to the other one and
 #    still moves 4 MiB.
+#  - min_tso_segs: with 50 ms of delay, the server sends 10 segments in
+#    one go, its initial window: the largest GSO skb its veth sees holds
+#    2 segments by default (a quarter of the window, at least
+#    min_tso_segs; Linux: about 1 ms of data at its pacing rate, at
+#    least min_tso_segs), and 5 under min_tso_segs 5 (half the window);
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
 #    receive buffer grows beyond rmem's default of 131072 with 1, and
 #    stays there with 0.
@@ -48,6 +53,9 @@
 # The "atcp" protocol is $ATCP_PROTO (default 253).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
+
+PY=/usr/bin/python3
+PCAPSUM=$ATCP_TOP/selftests/vm/tool_pcapsum.py
 
 sc_topic sender 20
 
@@ -311,6 +319,40 @@ for sp in "$P" 0; do
 		sender_case "$sp" min_rtt_wlen "$wlen" 300 wlen_body
 	done
 done
+
+# ---- min_tso_segs ----------------------------------------------------------------------
+
+# 10 segments of 1448 bytes in one send, all within the initial window of
+# 10: how many go in the largest skb, as the sender's veth sees them.
+tso_body()
+{
+	local cap=$TMP/tso.$port.pcap largest
+
+	cap_start "$NS_B" "$cap" "tcp src port $port" 30 ||
+		tap_diag "$tag: no capture"
+	sc_send c "recv 14480"
+	sc s "send 14480"
+	sc_get c
+	cap_stop
+	expect "$tag: 14480 bytes arrive" "ok 14480" "$R"
+	largest=$("$PY" "$PCAPSUM" "$cap" |
+		  awk '$8 > m { m = $8 } END { print m + 0 }')
+	tap_is "$tag: the largest skb holds $want segments of 1448 bytes" \
+		"$largest" $((want * 1448))
+}
+
+# 50 ms of delay on the sender's side from the handshake on: Linux sizes
+# its skbs by the pacing rate (about 1 ms of data, here well under two
+# segments), so both stacks are at the floor, within half the window.
+netem_egress "$NS_B" limit 10000 delay 50ms
+for sp in "$P" 0; do
+	for want in 2 5; do
+		tag="$(proto_name "$sp") sender, min_tso_segs $want, a window of 10"
+		POINTS=("14480 bytes arrive" "the largest skb holds")
+		sender_case "$sp" min_tso_segs "$want" 2 tso_body
+	done
+done
+netem_egress "$NS_B"
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 

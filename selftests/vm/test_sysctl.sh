@@ -64,6 +64,7 @@ thin_linear_timeouts 0              1                 2 -1
 adv_win_scale     1                 2                 -32 32
 ecn               2                 1                 3 -1
 ecn_fallback      1                 0                 2 -1
+min_tso_segs      2                 8                 0 256 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 available_congestion_control reno_cubic -             -
 "
