@@ -107,7 +107,7 @@ iperf_once()
 		kill -0 "$spid" 2>/dev/null || break
 		sleep 0.1
 	done
-	out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
+	out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 60)) \
 		"${pin_client[@]}" "${wrap[@]}" iperf3 -c "$ADDR_B" -p $port \
 		-t "$secs" -P "$n" -J 2>> "$log")
 	rc=$?
@@ -173,7 +173,7 @@ run_once()
 	done
 	rc=1
 	if [ -e "$ready" ]; then
-		out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 40)) \
+		out=$(ip netns exec "$NS_A" timeout -k 5 $((secs + 60)) \
 			"${pin_client[@]}" "$tool" client -p "$p" -c "$dst:$port" -m "$mode" \
 			-d "$secs" -n 4 "${check[@]}" 2>> "$log")
 		rc=$?

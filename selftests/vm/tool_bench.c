@@ -41,7 +41,10 @@
  * The first byte a client sends picks the server's behaviour ('B' bulk,
  * 'C' crr, 'R' rr).  Every blocking call is bounded (SO_RCVTIMEO and
  * SO_SNDTIMEO of 5 s, alarm() on the whole client), so a broken stack makes
- * the client fail, never hang.  Exit status 0 with one "result ..." line on
+ * the client fail, never hang.  The bulk client waits up to DRAIN_S for
+ * the server's count: over a lossy link, the data still queued when it
+ * stops writing (as much as the send buffer grew to hold) may take more
+ * than 5 s to arrive.  Exit status 0 with one "result ..." line on
  * stdout, 1 on error.
  */
 #define _GNU_SOURCE
@@ -63,6 +66,7 @@
 #include "tool_inet.h"
 
 #define IO_TIMEOUT_S	5
+#define DRAIN_S		30
 
 static int proto;
 static struct sockaddr_storage addr;
@@ -320,6 +324,11 @@ static int bulk(void)
 		buf[0] = 'b';
 	} while (now() - t0 < duration);
 	shutdown(fd, SHUT_WR);
+	{
+		struct timeval tv = { DRAIN_S, 0 };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	}
 	if (read_full(fd, &count, sizeof(count))) {
 		perror("recv count");
 		return 1;
@@ -596,7 +605,7 @@ int main(int argc, char **argv)
 		alarm(600);
 		return conn_total > 0 ? conn() : usage();
 	}
-	alarm((unsigned int)duration + 30);
+	alarm((unsigned int)duration + DRAIN_S + 15);
 	if (mode && !strcmp(mode, "bulk"))
 		return bulk();
 	if (mode && !strcmp(mode, "crr"))
