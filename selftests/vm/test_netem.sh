@@ -11,7 +11,8 @@
 # exactly once, in order, followed by EOF.  One more point per impairment
 # proves from the qdisc and the Linux side's counters that the impairment
 # really happened (drops, out-of-order queueing, duplicate data received,
-# checksum errors).  Loss and reordering run over IPv6 as well.
+# checksum errors); out-of-order queueing counts atcp's receivers too
+# (OFOQueue), for by chance what one stack sends may keep its order.  Loss and reordering run over IPv6 as well.
 #
 # netem works on the packets the stack hands to veth0, which are GSO
 # super-packets of up to 64 KiB: a "loss" drops a whole burst of segments;
@@ -62,6 +63,17 @@ counters()
 		}'
 }
 
+# atcp_ofo: atcp's OFOQueue (segments its receivers queued out of order),
+# summed over both namespaces
+atcp_ofo()
+{
+	local ns
+
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" cat /proc/net/atcp_stat 2>/dev/null
+	done | awk '$1 == "OFOQueue" { n += $2 } END { print n + 0 }'
+}
+
 # qdisc_drops: packets netem dropped on both sides since it was added
 qdisc_drops()
 {
@@ -103,7 +115,7 @@ condition()
 		tap_result 1 "$name: tc qdisc add dev veth0 root netem $*"
 		return
 	fi
-	read -ra before <<< "$(counters "${COUNTERS[@]}")"
+	read -ra before <<< "$(counters "${COUNTERS[@]}") $(atcp_ofo)"
 	for pairing in "$P 0" "0 $P" "$P $P"; do
 		read -r cp sp <<< "$pairing"
 		xfer_case "$name: $(proto_name "$cp") client <-> $(proto_name "$sp") server, $size each way" \
@@ -111,13 +123,16 @@ condition()
 			"-s $size -r $size -x $port" "-s $size -r $size -x $port"
 		port=$((port + 1))
 	done
-	read -ra after <<< "$(counters "${COUNTERS[@]}")"
+	read -ra after <<< "$(counters "${COUNTERS[@]}") $(atcp_ofo)"
 	drops=$(qdisc_drops)
-	for d in 0 1 2 3 4; do
+	for d in 0 1 2 3 4 5; do
 		after[d]=$((after[d] - before[d]))
 	done
 	ofo=${after[0]} dup=${after[1]} csum=$((after[2] + after[3])) rtx=${after[4]}
-	tap_diag "$name: netem drops $drops, Linux received: out-of-order $ofo, duplicate data $dup, checksum errors $csum, retransmits $rtx"
+	tap_diag "$name: netem drops $drops, Linux received: out-of-order $ofo, duplicate data $dup, checksum errors $csum, retransmits $rtx; atcp received out-of-order ${after[5]}"
+	# out of order at either stack's receivers: by chance the packets
+	# one stack sends may all have kept their order
+	ofo=$((ofo + after[5]))
 	for what in ${check//,/ }; do
 		case $what in
 		drop) [ "$drops" -gt 0 ] || status=1 ;;
