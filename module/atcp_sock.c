@@ -1367,6 +1367,24 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	return err;
 }
 
+/*
+ * Linux's congestion state names for where atcp's sender is: resending
+ * after a timeout, in fast recovery, in an ECE round, with SACKs or
+ * duplicate ACKs seen but no loss yet, or none of these.
+ */
+static u8 atcp_ca_state(const struct atcp_sock *as)
+{
+	if (as->in_loss)
+		return TCP_CA_Loss;
+	if (as->in_recovery)
+		return TCP_CA_Recovery;
+	if (as->ecn_flags & ATCP_ECN_IN_CWR)
+		return TCP_CA_CWR;
+	if (as->sacked_out || as->dupacks)
+		return TCP_CA_Disorder;
+	return TCP_CA_Open;
+}
+
 static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -1380,6 +1398,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 		return;
 	}
 	lock_sock(sk);
+	info->tcpi_ca_state = atcp_ca_state(as);
 	info->tcpi_retransmits = as->retransmits;
 	info->tcpi_probes = as->probes_out;
 	info->tcpi_backoff = as->rto.backoff;

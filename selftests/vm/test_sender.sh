@@ -27,6 +27,9 @@
 #    default) or "reno" uses that algorithm (TCP_CONGESTION reads it),
 #    refuses an unknown name with ENOENT, switches to the other one and
 #    still moves 4 MiB.
+#  - tcpi_ca_state: Open (0) on a quiet connection, Loss (4) once the
+#    retransmission timer fired (the client's ACKs dropped), Open again
+#    when an ACK covers all that was sent before the timeout;
 #  - min_tso_segs: with 50 ms of delay, the server sends 10 segments in
 #    one go, its initial window: the largest GSO skb its veth sees holds
 #    2 segments by default (a quarter of the window, at least
@@ -318,6 +321,38 @@ for sp in "$P" 0; do
 		POINTS=("3 MiB arrive" "the minimum RTT")
 		sender_case "$sp" min_rtt_wlen "$wlen" 300 wlen_body
 	done
+done
+
+# ---- tcpi_ca_state ---------------------------------------------------------------------
+
+# The congestion state TCP_INFO reports: Open on a quiet connection, Loss
+# once the retransmission timer fired (the client's ACKs are dropped),
+# Open again when an ACK covers everything sent before the timeout.
+ca_body()
+{
+	local quiet loss
+
+	sc s "info ca_state"
+	quiet=$R
+	netem_egress "$NS_A" loss 100%
+	sc s "send 10000"
+	sc s "sleep 1000"
+	sc s "info ca_state"
+	loss=$R
+	netem_egress "$NS_A"
+	sc c "recv 10000"
+	expect "$tag: 10000 bytes arrive" "ok 10000" "$R"
+	# the next timeout's retransmission draws an ACK of everything
+	sc s "sleep 2000"
+	sc s "info ca_state"
+	expect "$tag: Open (0), Loss (4) after a timeout, Open once all is acknowledged" \
+		"ok 0 ok 4 ok 0" "$quiet $loss $R"
+}
+
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, tcpi_ca_state"
+	POINTS=("10000 bytes arrive" "Open (0), Loss (4)")
+	sender_case "$sp" - - - ca_body
 done
 
 # ---- min_tso_segs ----------------------------------------------------------------------

@@ -39,8 +39,8 @@
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
- *	                       total_retrans, or ecn
- *	                       and ecnseen (tcpi_options bits, 0 or 1)
+ *	                       total_retrans, ca_state (0 Open ... 4 Loss),
+ *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1)
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
@@ -608,6 +608,7 @@ static void cmd_info(const char *arg)
 			{ "reordering", ti.tcpi_reordering },
 			{ "ecn", !!(ti.tcpi_options & TCPI_OPT_ECN) },
 			{ "ecnseen", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN) },
+			{ "ca_state", ti.tcpi_ca_state },
 		};
 		size_t i;
 
