@@ -121,6 +121,21 @@ end = json.load(sys.stdin)["end"]
 print("result mbps=%.1f" % (end["sum_received"]["bits_per_second"] / 1e6))'
 }
 
+# static_neighbours: each end's IPv4 and IPv6 neighbour entry for the
+# other, permanent.
+static_neighbours()
+{
+	local mac_a mac_b
+
+	mac_a=$(ip -n "$NS_A" -o link show veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	mac_b=$(ip -n "$NS_B" -o link show veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	[ -n "$mac_a" ] && [ -n "$mac_b" ] &&
+	ip -n "$NS_A" neigh replace "$ADDR_B" lladdr "$mac_b" dev veth0 nud permanent &&
+	ip -n "$NS_A" neigh replace "$ADDR6_B" lladdr "$mac_b" dev veth0 nud permanent &&
+	ip -n "$NS_B" neigh replace 198.18.0.1 lladdr "$mac_a" dev veth0 nud permanent &&
+	ip -n "$NS_B" neigh replace 2001:db8::1 lladdr "$mac_a" dev veth0 nud permanent
+}
+
 # impair LINK: netem on the veth pair, 10 ms each way (a 20 ms RTT) and on
 # the data's way (the client's egress) what LINK names: loss1 and loss5 (1
 # and 5 % random loss), reorder (a quarter of the segments 10 ms early),
@@ -137,6 +152,10 @@ impair()
 	*) echo "bench: unknown link $1" >&2; return 1 ;;
 	esac
 	modprobe sch_netem 2>/dev/null
+	# netem would drop ARP and neighbour discovery too: a connect() whose
+	# resolution lost every try fails with EHOSTUNREACH (seen once in a
+	# hundred runs at 5 %), so the neighbours are fixed beforehand
+	static_neighbours || return 1
 	ip netns exec "$NS_A" tc qdisc add dev veth0 root netem limit 10000 \
 		delay 10ms "${data[@]}" &&
 	ip netns exec "$NS_B" tc qdisc add dev veth0 root netem limit 10000 \
