@@ -67,9 +67,9 @@ u32 atcp_cong_ssthresh(struct atcp_sock *as)
 }
 
 /*
- * The ssthresh for loss recovery or a timeout.  An ECE already cut the window in this
- * round: the cut stands, once per window of data (RFC 3168 6.1.2; Linux:
- * no new reduction in tcp_enter_recovery() while in CWR).
+ * The ssthresh for loss recovery or a timeout.  An ECE already cut the
+ * window in this round: the cut stands, once per window of data (RFC 3168
+ * 6.1.2; Linux: no new reduction in tcp_enter_recovery() while in CWR).
  */
 u32 atcp_loss_ssthresh(struct atcp_sock *as)
 {

@@ -280,7 +280,8 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	as->cwnd = 1;
 	as->cwnd_cnt = 0;
 	as->in_recovery = 0;
-	as->in_loss = 1;
+	/* a resent SYN has no window of data behind it */
+	as->in_loss = !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
 	as->recover = as->snd_max;
 	as->dupacks = 0;
 	as->retransmits++;
