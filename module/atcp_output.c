@@ -715,6 +715,17 @@ void atcp_push(struct sock *sk, int nonagle)
 	u32 min_tso = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_tso_segs);
 	bool sent = false, cwnd_limited = false;
 	struct sk_buff *skb;
+	u32 max_skb;
+
+	/*
+	 * At least four skbs per window: a lost GSO skb then leaves others
+	 * to draw the ACKs that reveal it.  But not under min_tso_segs
+	 * segments while half the window holds them, as Linux's smallest TSO
+	 * frame (tcp_tso_autosize()) within its half-window quota
+	 * (tcp_cwnd_test()): a small window goes out in fewer, larger skbs.
+	 */
+	max_skb = min_t(u32, min_tso, max_t(u32, as->cwnd / 2, 1));
+	max_skb = max_t(u32, max_skb, as->cwnd / 4) * mss;
 
 	if (atcp_seq_before(as->snd_nxt, as->snd_una))
 		as->snd_nxt = as->snd_una;
@@ -722,7 +733,7 @@ void atcp_push(struct sock *sk, int nonagle)
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 		u32 inflight = atcp_inflight(as);
 		u32 cwnd_bytes = as->cwnd * mss;
-		u32 cwnd_room, wnd_room, room, segs;
+		u32 cwnd_room, wnd_room, room;
 		bool retransmit;
 
 		/* After a timeout, skip over what was acknowledged since. */
@@ -746,18 +757,7 @@ void atcp_push(struct sock *sk, int nonagle)
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
 			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
-		room = min(cwnd_room, wnd_room);
-		/*
-		 * At least four skbs per window: a lost GSO skb then leaves
-		 * others to draw the ACKs that reveal it.  But not under
-		 * min_tso_segs segments while half the window holds them, as
-		 * Linux's smallest TSO frame (tcp_tso_autosize()) within its
-		 * half-window quota (tcp_cwnd_test()): a small window goes
-		 * out in fewer, larger skbs.
-		 */
-		segs = min_t(u32, min_tso, max_t(u32, as->cwnd / 2, 1));
-		segs = max_t(u32, segs, as->cwnd / 4);
-		room = min_t(u32, room, segs * mss);
+		room = min3(cwnd_room, wnd_room, max_skb);
 
 		if (skb->len > room) {
 			if (room >= mss || (room && !inflight)) {
