@@ -121,14 +121,20 @@ end = json.load(sys.stdin)["end"]
 print("result mbps=%.1f" % (end["sum_received"]["bits_per_second"] / 1e6))'
 }
 
+# veth_mac NS: the MAC address of veth0 in NS
+veth_mac()
+{
+	ip -n "$1" -o link show veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p'
+}
+
 # static_neighbours: each end's IPv4 and IPv6 neighbour entry for the
 # other, permanent.
 static_neighbours()
 {
 	local mac_a mac_b
 
-	mac_a=$(ip -n "$NS_A" -o link show veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
-	mac_b=$(ip -n "$NS_B" -o link show veth0 | sed -n 's/.*link\/ether \([0-9a-f:]*\).*/\1/p')
+	mac_a=$(veth_mac "$NS_A")
+	mac_b=$(veth_mac "$NS_B")
 	[ -n "$mac_a" ] && [ -n "$mac_b" ] &&
 	ip -n "$NS_A" neigh replace "$ADDR_B" lladdr "$mac_b" dev veth0 nud permanent &&
 	ip -n "$NS_A" neigh replace "$ADDR6_B" lladdr "$mac_b" dev veth0 nud permanent &&

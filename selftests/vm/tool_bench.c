@@ -121,9 +121,9 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void bound_io(int fd)
+static void bound_io(int fd, int secs)
 {
-	struct timeval tv = { IO_TIMEOUT_S, 0 };
+	struct timeval tv = { secs, 0 };
 
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
@@ -230,7 +230,7 @@ static void *server_thread(void *arg)
 			perror("accept");
 			exit(1);
 		}
-		bound_io(fd);
+		bound_io(fd, IO_TIMEOUT_S);
 		serve(fd);
 		close(fd);
 	}
@@ -276,7 +276,7 @@ static int client_socket(void)
 
 	if (fd < 0)
 		return -1;
-	bound_io(fd);
+	bound_io(fd, IO_TIMEOUT_S);
 	if (connect(fd, (struct sockaddr *)&addr, addrlen) < 0) {
 		int e = errno;
 
@@ -324,11 +324,7 @@ static int bulk(void)
 		buf[0] = 'b';
 	} while (now() - t0 < duration);
 	shutdown(fd, SHUT_WR);
-	{
-		struct timeval tv = { DRAIN_S, 0 };
-
-		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	}
+	bound_io(fd, DRAIN_S);
 	if (read_full(fd, &count, sizeof(count))) {
 		perror("recv count");
 		return 1;
