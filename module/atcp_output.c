@@ -772,12 +772,20 @@ void atcp_push(struct sock *sk, int nonagle)
 				break;
 			}
 		}
-		/* Nagle (RFC 896): one small segment in flight at a time. */
-		if (!retransmit && !nonagle && skb->len < mss &&
+		/*
+		 * Nagle (RFC 896): one small segment in flight at a time.  A
+		 * larger skb at the tail sends its full segments and keeps
+		 * the small rest for more data (Linux: tcp_mss_split_point()).
+		 */
+		if (!retransmit && !nonagle &&
+		    (skb->len < mss || skb->len % mss) &&
 		    !(cb->flags & TCPHDR_FIN) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
-		    (as->opts.cork || (!as->opts.nodelay && inflight)))
-			break;
+		    (as->opts.cork || (!as->opts.nodelay && inflight))) {
+			if (skb->len < mss ||
+			    atcp_fragment(sk, skb, rounddown(skb->len, mss)))
+				break;
+		}
 
 		if (retransmit)
 			atcp_count_resend(sk, skb);
