@@ -12,9 +12,10 @@
 #    under the default floor of 48, and 488 under a floor of 500; the
 #    data still arrives.
 #  - slow_start_after_idle: after a 4 MiB transfer grew the congestion
-#    window, the connection idles 1.5 s (seven RTOs).  With 1 the next
-#    send finds the window back at the initial 10 (RFC 5681 4.1), with
-#    0 the window is kept.
+#    window, the connection idles 2.5 s (twelve RTOs: the window halves
+#    for each, RFC 2861, so any window under 4096 segments is back at
+#    the initial 10).  With 1 the next send finds it there (RFC 5681
+#    4.1), with 0 the window is kept.
 #  - an application that sends a little at a time never fills the
 #    initial window, which therefore does not grow (RFC 7661);
 #  - notsent_lowat: the client reads nothing, with a tiny receive buffer,
@@ -131,12 +132,12 @@ idle_body()
 	tap_diag "$tag: congestion window after 4 MiB: $before"
 	tap_num "$tag: the transfer grew the window beyond 12 ($before)" \
 		"$before" -gt 12
-	sc s "sleep 1500"
+	sc s "sleep 2500"
 	sc s "send 1000"
 	sc c "recv 1000"
 	sc s "info snd_cwnd"
 	after=${R#ok }
-	tap_diag "$tag: after 1.5 s idle and 1000 bytes: $after"
+	tap_diag "$tag: after 2.5 s idle and 1000 bytes: $after"
 	if [ "$on" = 1 ]; then
 		tap_num "$tag: idle restarts the window from 10 ($after)" \
 			"$after" -le 12
