@@ -28,6 +28,7 @@
 #include "atcp_ecn.h"
 #include "atcp_fsm.h"
 #include "atcp_opt.h"
+#include "atcp_prr.h"
 #include "atcp_rack.h"
 #include "atcp_rto.h"
 #include "atcp_seq.h"
@@ -205,6 +206,7 @@ struct atcp_sock {
 	u32 reord_seen;		/* reorderings seen (tcpi_reord_seen) */
 	u32 reord_low;		/* this ACK: lowest never-resent data delivered */
 	u32 sacked_out;		/* bytes SACKed above snd_una */
+	u32 lost_out;		/* bytes taken for lost, not resent since */
 	u32 high_sacked;	/* highest SACKed sequence */
 	u8 recovery_epoch;
 	u8 dupacks;
@@ -213,6 +215,7 @@ struct atcp_sock {
 	   tlp_out:1,		/* a tail loss probe is unanswered */
 	   cwnd_limited:1,	/* the window held data back this round */
 	   undo_on:1;		/* D-SACKs may still undo the last reduction */
+	struct atcp_prr prr;	/* the window's way down to ssthresh */
 	/* The window before the last reduction, and what undoes it. */
 	u32 prior_cwnd;
 	u32 prior_ssthresh;
@@ -704,12 +707,41 @@ static inline u32 atcp_notsent_bytes(const struct atcp_sock *as)
 	return READ_ONCE(as->write_seq) - READ_ONCE(as->snd_max);
 }
 
-/* Bytes sent and neither acknowledged nor SACKed (the "pipe"). */
+/*
+ * Bytes in the network (RFC 6675 "pipe"; Linux: tcp_packets_in_flight()):
+ * sent, neither acknowledged nor SACKed, nor taken for lost since last
+ * sent.
+ */
 static inline unsigned int atcp_inflight(const struct atcp_sock *as)
 {
 	u32 out = as->snd_nxt - as->snd_una;
+	u32 left = as->sacked_out + as->lost_out;
 
-	return out > as->sacked_out ? out - as->sacked_out : 0;
+	return out > left ? out - left : 0;
+}
+
+/*
+ * lost_out counts what is marked lost below send_head: a timeout or a
+ * resend of everything clears the marks, as going back N resends it all.
+ */
+static inline void atcp_mark_lost(struct atcp_sock *as, struct sk_buff *skb)
+{
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	if (!cb->lost) {
+		cb->lost = 1;
+		as->lost_out += cb->end_seq - cb->seq;
+	}
+}
+
+static inline void atcp_clear_lost(struct atcp_sock *as, struct sk_buff *skb)
+{
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	if (cb->lost) {
+		cb->lost = 0;
+		as->lost_out -= cb->end_seq - cb->seq;
+	}
 }
 
 static inline int atcp_max_syn_backlog(const struct sock *sk)
@@ -813,6 +845,7 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu);
 void atcp_mtu_reduced(struct sock *sk);
 struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
 void atcp_resend_all(struct sock *sk);
+void atcp_clear_all_lost(struct sock *sk);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
 void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,

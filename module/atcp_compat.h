@@ -3,7 +3,7 @@
  * atcp_compat.h - the only header the pure protocol code may include.
  *
  * The state engine, sequence arithmetic, option codec, syncookie codec,
- * RTO estimator, RACK loss detection, CUBIC's window arithmetic and
+ * RTO estimator, RACK loss detection, CUBIC's window arithmetic, PRR and
  * TIME_WAIT hashing are written once and compiled twice: into atcp.ko and
  * into the user-space unit tests and fuzzers under selftests/unit/.  This
  * header maps the few kernel facilities they use onto libc when __KERNEL__

@@ -312,6 +312,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		acked += cb->end_seq - cb->seq;
 		if (cb->sacked)
 			as->sacked_out -= cb->end_seq - cb->seq;
+		atcp_clear_lost(as, skb);
 		if (skb == as->send_head)
 			as->send_head = skb_queue_is_last(&sk->sk_write_queue,
 							  skb) ? NULL : skb->next;
@@ -350,10 +351,11 @@ static void atcp_count_delivered(struct atcp_sock *as,
 }
 
 /*
- * The peer echoed a congestion mark (RFC 3168 6.1.2): halve the window as
+ * The peer echoed a congestion mark (RFC 3168 6.1.2): cut the window as
  * for a loss, once per window of data and not during loss recovery, with
- * nothing to resend; the next new data tells the peer with CWR.  Unlike
- * a loss, this cut is never undone.
+ * nothing to resend; PRR brings it down over the next round trip, and the
+ * next new data tells the peer with CWR.  Unlike a loss, this cut is
+ * never undone.
  */
 static void atcp_ecn_cwr(struct sock *sk)
 {
@@ -363,8 +365,8 @@ static void atcp_ecn_cwr(struct sock *sk)
 	    (as->ecn_flags & ATCP_ECN_IN_CWR))
 		return;
 	as->undo_on = 0;
+	atcp_prr_init(&as->prr, as->cwnd);
 	as->ssthresh = atcp_cong_ssthresh(as);
-	as->cwnd = as->ssthresh;
 	as->cwnd_cnt = 0;
 	as->cwr_high = as->snd_max;
 	as->ecn_flags |= ATCP_ECN_IN_CWR | ATCP_ECN_QUEUE_CWR;
@@ -428,11 +430,17 @@ static bool atcp_dsack_rcv(struct sock *sk, const struct atcp_seg *seg)
 /*
  * Mark what the SACK blocks of @seg cover (RFC 2018), splitting skbs at
  * block edges, and tell RACK what they delivered.  Returns the bytes
- * newly SACKed.
+ * newly SACKed; *@rearm says whether some of them were sent before the
+ * oldest outstanding skb last was: the network is still delivering, so
+ * the retransmission timer starts again, as an ACK of new data would
+ * restart it (Linux: FLAG_SET_XMIT_TIMER from a SACK RTT).
  */
-static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
+static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg,
+			  bool *rearm)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	u32 head_sent = head ? ATCP_SKB_CB(head)->sent_us : 0;
 	u32 now = atcp_clock_us();
 	u32 newly = 0;
 	s32 rtt = -1;
@@ -469,14 +477,17 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg)
 			if (atcp_seq_after(cb->end_seq, end) &&
 			    atcp_fragment(sk, skb, end - cb->seq))
 				break;
+			atcp_clear_lost(as, skb);
 			cb->sacked = 1;
-			cb->lost = 0;
 			atcp_rack_delivered(&as->rack, cb->sent_us, cb->end_seq,
 					    cb->retrans, now,
 					    as->rto.min_rtt_us);
 			atcp_reord_note(as, cb);
-			if (!cb->retrans)
+			if (!cb->retrans) {
 				rtt = now - cb->sent_us;
+				if ((s32)(head_sent - cb->sent_us) > 0)
+					*rearm = true;
+			}
 			newly += cb->end_seq - cb->seq;
 			if (atcp_seq_after(cb->end_seq, as->high_sacked))
 				as->high_sacked = cb->end_seq;
@@ -500,16 +511,15 @@ static bool atcp_rack_on(const struct sock *sk)
 /*
  * RACK (RFC 8985 6.2 step 5): mark what was sent before the latest
  * delivered segment and is overdue by its RTT plus the reordering window.
- * Returns how many segments are marked lost and not yet resent; leaves in
- * as->reo_wait_us how long until the next one may count as lost.
+ * Leaves in as->reo_wait_us how long until the next one may count as lost.
  */
-static u32 atcp_rack_detect(struct sock *sk)
+static void atcp_rack_detect(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery);
 	bool dupthresh_met = as->sacked_out >=
 			     (u32)as->reordering * as->mss_cache;
-	u32 now = atcp_clock_us(), lost = 0, reo_wnd, wait;
+	u32 now = atcp_clock_us(), reo_wnd, wait;
 	struct sk_buff *skb;
 
 	reo_wnd = atcp_rack_reo_wnd(&as->rack, as->rto.min_rtt_us,
@@ -522,20 +532,16 @@ static u32 atcp_rack_detect(struct sock *sk)
 
 		if (skb == as->send_head)
 			break;
-		if (cb->sacked)
+		if (cb->sacked || cb->lost)
 			continue;
-		if (!cb->lost) {
-			if (!atcp_rack_lost(&as->rack, cb->sent_us,
-					    cb->end_seq, reo_wnd, now, &wait)) {
-				as->reo_wait_us = max(as->reo_wait_us, wait);
-				continue;
-			}
-			cb->lost = 1;
-			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RACKLOST);
+		if (!atcp_rack_lost(&as->rack, cb->sent_us, cb->end_seq,
+				    reo_wnd, now, &wait)) {
+			as->reo_wait_us = max(as->reo_wait_us, wait);
+			continue;
 		}
-		lost++;
+		atcp_mark_lost(as, skb);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RACKLOST);
 	}
-	return lost;
 }
 
 /*
@@ -555,60 +561,104 @@ static bool atcp_dupthresh_lost(struct atcp_sock *as, struct sk_buff *skb,
 	       atcp_clock_us() - cb->sent_us >= reo_us;
 }
 
-/* Retransmit up to @budget of the skbs taken for lost.  Returns how many. */
-static int atcp_sack_retransmit(struct sock *sk, int budget)
+/*
+ * Without RACK: mark the holes below the highest SACK that dupthresh
+ * segments' worth of SACKed data lies above (RFC 6675 IsLost).
+ */
+static void atcp_dupthresh_detect(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	bool rack = atcp_rack_on(sk);
-	struct sk_buff *skb, *next;
 	u32 sacked_below = 0;
-	int sent = 0;
+	struct sk_buff *skb;
 
-	/* Only the head can hold acknowledged data; drop that first. */
-	skb = skb_peek(&sk->sk_write_queue);
-	if (skb && skb != as->send_head &&
-	    atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_una))
-		atcp_trim_acked(sk, skb);
-
-	for (skb = skb_peek(&sk->sk_write_queue); skb && sent < budget;
-	     skb = next) {
+	skb_queue_walk(&sk->sk_write_queue, skb) {
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 
-		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-		       NULL : skb->next;
 		if (skb == as->send_head ||
-		    (!rack && !atcp_seq_before(cb->end_seq, as->high_sacked)))
+		    !atcp_seq_before(cb->end_seq, as->high_sacked))
 			break;
 		if (cb->sacked) {
 			sacked_below += cb->end_seq - cb->seq;
 			continue;
 		}
-		if (rack ? !cb->lost :
-		    !atcp_dupthresh_lost(as, skb, as->sacked_out - sacked_below))
+		if (!cb->lost &&
+		    atcp_dupthresh_lost(as, skb, as->sacked_out - sacked_below))
+			atcp_mark_lost(as, skb);
+	}
+}
+
+/*
+ * Send the skbs taken for lost again, oldest first, as far as the window
+ * allows: lost data leaves the pipe, and goes before new data
+ * (RFC 6675 NextSeg; Linux: tcp_xmit_retransmit_queue()).
+ */
+static void atcp_retransmit_lost(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb, *next;
+
+	for (skb = skb_peek(&sk->sk_write_queue); skb && as->lost_out;
+	     skb = next) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		if (skb == as->send_head ||
+		    atcp_inflight(as) >= as->cwnd * as->mss_cache)
+			break;
+		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
+		       NULL : skb->next;
+		if (!cb->lost)
 			continue;
 		cb->rexmit_epoch = as->recovery_epoch;
 		if (atcp_retransmit_skb(sk, skb))
 			break;
-		sent++;
+		/* the timer runs from the oldest segment's latest copy */
+		if (skb == skb_peek(&sk->sk_write_queue))
+			atcp_reset_rtx_timer(sk);
 		/* A split skb: the rest is the next one to look at. */
 		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 		       NULL : skb->next;
 	}
-	return sent;
+}
+
+/* Once per ACK in a reduction: the window PRR allows (atcp_prr.h). */
+static void atcp_cwnd_reduction(struct sock *sk, u32 delivered,
+				bool una_advanced_no_loss)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 mss = as->mss_cache;
+
+	as->cwnd = atcp_prr_cwnd(&as->prr, as->cwnd, as->ssthresh,
+				 DIV_ROUND_UP(atcp_inflight(as), mss),
+				 DIV_ROUND_UP(delivered, mss),
+				 una_advanced_no_loss);
 }
 
 /*
- * Loss recovery driven by SACK and RACK: enter it once a segment is taken
- * for lost, and send again as much as the ACK (@delivered bytes) took out
- * of the network.
+ * Loss recovery driven by SACK and RACK, for an ACK that delivered
+ * @delivered bytes: take segments for lost, enter recovery at the first,
+ * bring the window down by PRR, and send the lost ones again within it.
+ * What the window has left goes to new data (atcp_push()).
  */
-static void atcp_sack_recovery(struct sock *sk, u32 delivered)
+static void atcp_sack_recovery(struct sock *sk, u32 delivered,
+			       bool una_advanced)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int budget = max_t(int, DIV_ROUND_UP(delivered, as->mss_cache), 1);
+	bool rack = atcp_rack_on(sk);
+	u32 prior_lost;
+	struct sk_buff *skb;
 
-	if (atcp_rack_on(sk)) {
-		if (!atcp_rack_detect(sk) && !as->in_recovery)
+	/*
+	 * Only the head can hold acknowledged data: drop that first, so
+	 * that marks of lost and the pipe count only what is outstanding.
+	 */
+	skb = skb_peek(&sk->sk_write_queue);
+	if (skb && skb != as->send_head &&
+	    atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_una))
+		atcp_trim_acked(sk, skb);
+	prior_lost = as->lost_out;
+	if (rack) {
+		atcp_rack_detect(sk);
+		if (!as->lost_out && !as->in_recovery)
 			return;
 	} else {
 		if (!as->sacked_out)
@@ -621,25 +671,33 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered)
 	/*
 	 * After a timeout, until what was sent before it is acknowledged,
 	 * lost segments are sent again without another cut: the timeout
-	 * made the one this window gets (Linux: the Loss state).
+	 * made the one this window gets (Linux: the Loss state).  An ECE's
+	 * reduction under way goes on (Linux: tcp_enter_recovery()).
 	 */
 	if (!as->in_recovery && !as->in_loss) {
+		if (!(as->ecn_flags & ATCP_ECN_IN_CWR))
+			atcp_prr_init(&as->prr, as->cwnd);
 		atcp_undo_arm(as);
 		as->ssthresh = atcp_loss_ssthresh(as);
-		as->cwnd = as->ssthresh;
+		as->cwnd_cnt = 0;
 		as->recover = as->snd_max;
 		as->in_recovery = 1;
 		as->recovery_epoch++;
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_FASTRETRANS);
-		budget++;
 	}
-	atcp_sack_retransmit(sk, budget);
+	/* after the entry: what this episode resent is not lost again */
+	if (!rack)
+		atcp_dupthresh_detect(sk);
+	if (as->in_recovery)
+		atcp_cwnd_reduction(sk, delivered,
+				    una_advanced && as->lost_out == prior_lost);
+	atcp_retransmit_lost(sk);
 }
 
 /*
  * The reordering timer fired: what RACK waited for is now overdue, or was
- * delivered meanwhile.  As on an ACK that delivered nothing, at most one
- * segment goes out (RFC 6937: PRR sends one on entering recovery).
+ * delivered meanwhile: what the window has room for of the lost segments
+ * goes out.
  */
 void atcp_rack_timeout(struct sock *sk)
 {
@@ -647,7 +705,11 @@ void atcp_rack_timeout(struct sock *sk)
 
 	if (as->snd_una == as->snd_max || !atcp_rack_on(sk))
 		goto rearm;
-	atcp_sack_recovery(sk, 0);
+	/*
+	 * Recovery that begins here counts one segment delivered, so PRR
+	 * lets the retransmission out (Linux: tcp_rack_reo_timeout()).
+	 */
+	atcp_sack_recovery(sk, as->in_recovery ? 0 : as->mss_cache, false);
 	if (as->reo_wait_us) {
 		atcp_arm_reo_timer(sk, as->reo_wait_us);
 		return;
@@ -666,7 +728,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 prior_wnd = as->snd_wnd;
 	u32 ack = seg->ack;
-	u32 acked, sacked = 0;
+	u32 acked, delivered, sacked = 0;
+	bool rearm = false;
 	u32 prior_fack = atcp_seq_after(as->high_sacked, as->snd_una) ?
 			 as->high_sacked : as->snd_una;
 
@@ -677,10 +740,13 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->reo_wait_us = 0;
 	as->reord_low = as->snd_max;
 	if (as->sack_ok && seg->opts.num_sacks)
-		sacked = atcp_sack_mark(sk, seg);
+		sacked = atcp_sack_mark(sk, seg, &rearm);
 	if ((as->ecn_flags & ATCP_ECN_IN_CWR) &&
-	    atcp_seq_after(ack, as->cwr_high))
+	    atcp_seq_after(ack, as->cwr_high)) {
+		/* the reduction is over (Linux: tcp_end_cwnd_reduction()) */
 		as->ecn_flags &= ~ATCP_ECN_IN_CWR;
+		as->cwnd = as->ssthresh;
+	}
 	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
 		atcp_ecn_cwr(sk);
 	atcp_count_delivered(as, seg, sacked + (atcp_seq_after(ack, as->snd_una) ?
@@ -698,27 +764,34 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		    as->snd_max != as->snd_una) {
 			as->dupacks++;
 			if (as->sack_ok)
-				atcp_sack_recovery(sk, sacked);
+				atcp_sack_recovery(sk, sacked, false);
 			else if (as->in_recovery)
 				as->cwnd++;		/* inflate */
 			else if (as->dupacks == as->reordering &&
 				 !as->in_loss)
 				atcp_fast_retransmit(sk);
 		} else if (as->sack_ok && sacked) {
-			atcp_sack_recovery(sk, sacked);
+			atcp_sack_recovery(sk, sacked, false);
 		}
+		if (as->ecn_flags & ATCP_ECN_IN_CWR)
+			atcp_cwnd_reduction(sk, sacked, false);
 		atcp_rack_ack_done(&as->rack);
 		if (as->reo_wait_us)
 			atcp_arm_reo_timer(sk, as->reo_wait_us);
-		if (as->snd_wnd > prior_wnd || as->in_recovery) {
-			atcp_push(sk, 0);
-			/* what went out may take notsent below its mark */
-			atcp_write_space(sk);
-		}
+		else if (rearm && as->snd_una != as->snd_max)
+			atcp_reset_rtx_timer(sk);
+		/*
+		 * What the peer SACKed left the pipe, a window update or PRR
+		 * may allow more, a dupack without SACK is limited transmit's.
+		 */
+		atcp_push(sk, 0);
+		/* what went out may take notsent below its mark */
+		atcp_write_space(sk);
 		return false;
 	}
 
 	/* New data acknowledged. */
+	delivered = ack - as->snd_una + sacked;
 	acked = atcp_clean_rtx_queue(sk, ack);
 	atcp_reord_check(sk, prior_fack);
 	atcp_rack_ack_done(&as->rack);
@@ -739,16 +812,26 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 
 	if (as->in_recovery) {
 		if (!atcp_seq_before(ack, as->recover)) {
-			/* Full ACK: leave recovery with a deflated window. */
-			as->cwnd = min_t(u32, as->ssthresh,
-					 atcp_flight_segs(as) + 1);
+			/*
+			 * Full ACK: leave recovery at ssthresh, or where
+			 * D-SACKs undid the cut (Linux:
+			 * tcp_end_cwnd_reduction()).  Without SACK, with a
+			 * window deflated to what is in flight (RFC 6582).
+			 */
+			if (!as->sack_ok)
+				as->cwnd = min_t(u32, as->ssthresh,
+						 atcp_flight_segs(as) + 1);
+			else if (as->undo_on)
+				as->cwnd = as->ssthresh;
+			else
+				as->cwnd = max(as->cwnd, as->prior_cwnd);
 			as->in_recovery = 0;
 			atcp_rack_recovery_done(&as->rack);
 			/* what RACK marked lost above recover: a new episode */
 			if (as->sack_ok && as->sacked_out)
-				atcp_sack_recovery(sk, acked + sacked);
+				atcp_sack_recovery(sk, delivered, true);
 		} else if (as->sack_ok) {
-			atcp_sack_recovery(sk, acked + sacked);
+			atcp_sack_recovery(sk, delivered, true);
 		} else {
 			/* Partial ACK: retransmit the next hole. */
 			struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
@@ -759,12 +842,14 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 				atcp_retransmit_skb(sk, skb);
 		}
 	} else {
+		if (as->sack_ok && sacked)
+			atcp_sack_recovery(sk, delivered, true);
 		/* the window grows again once the ECE round is over */
-		if (!(as->ecn_flags & ATCP_ECN_IN_CWR))
+		if (as->ecn_flags & ATCP_ECN_IN_CWR)
+			atcp_cwnd_reduction(sk, delivered, true);
+		else if (!as->in_recovery)
 			atcp_cong_avoid(as, acked);
 		atcp_sndbuf_grow(sk);
-		if (as->sack_ok && sacked)
-			atcp_sack_recovery(sk, acked + sacked);
 	}
 
 	if (as->snd_una == as->snd_max)

@@ -609,6 +609,7 @@ static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
 	if (ATCP_SKB_CB(skb)->sacked)
 		as->sacked_out -= ATCP_SKB_CB(skb)->end_seq -
 				  ATCP_SKB_CB(skb)->seq;
+	atcp_clear_lost(as, skb);
 	if (skb == as->send_head)
 		as->send_head = atcp_write_queue_next(sk, skb);
 	__skb_unlink(skb, &sk->sk_write_queue);
@@ -690,6 +691,15 @@ static void atcp_cwnd_validate(struct atcp_sock *as, bool cwnd_limited)
 	}
 }
 
+/* What went out during a window reduction, for PRR (prr_out). */
+static void atcp_prr_count(struct atcp_sock *as, const struct sk_buff *skb)
+{
+	u32 segs = max_t(u32, DIV_ROUND_UP(skb->len, as->mss_cache), 1);
+
+	if (as->in_recovery || (as->ecn_flags & ATCP_ECN_IN_CWR))
+		atcp_prr_sent(&as->prr, segs);
+}
+
 /* @skb goes out again: no longer lost, one more resend to count. */
 static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 {
@@ -697,7 +707,8 @@ static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 
 	atcp_undo_count(as, skb);
-	cb->lost = 0;
+	atcp_clear_lost(as, skb);
+	atcp_prr_count(as, skb);
 	cb->rexmit_epoch = as->recovery_epoch;
 	cb->retrans++;
 	as->total_retrans++;
@@ -750,8 +761,11 @@ void atcp_push(struct sock *sk, int nonagle)
 			continue;
 		}
 
-		/* RFC 3042 limited transmit: new data on the first dupacks. */
-		if (!as->in_recovery && !as->in_loss &&
+		/*
+		 * RFC 3042 limited transmit: new data on the first dupacks.
+		 * With SACK what they reported already left the pipe.
+		 */
+		if (!as->sack_ok && !as->in_recovery && !as->in_loss &&
 		    as->dupacks < as->reordering)
 			cwnd_bytes += as->dupacks * mss;
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
@@ -793,6 +807,8 @@ void atcp_push(struct sock *sk, int nonagle)
 			cb->flags |= TCPHDR_ACK;
 		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS)
 			break;
+		if (!retransmit)
+			atcp_prr_count(as, skb);
 		sent = true;
 		as->send_head = atcp_write_queue_next(sk, skb);
 		as->snd_nxt = cb->end_seq;
@@ -845,11 +861,22 @@ void atcp_resend_all(struct sock *sk)
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
 		return;
+	atcp_clear_all_lost(sk);
 	as->snd_nxt = as->snd_una;
 	as->send_head = skb_peek(&sk->sk_write_queue);
 	as->dupacks = 0;
 	atcp_push(sk, 1);
 	atcp_reset_rtx_timer(sk);
+}
+
+/* Going back N resends everything: no mark of lost is left to act on. */
+void atcp_clear_all_lost(struct sock *sk)
+{
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb)
+		ATCP_SKB_CB(skb)->lost = 0;
+	atcp_sk(sk)->lost_out = 0;
 }
 
 void atcp_write_queue_purge(struct sock *sk)
@@ -861,6 +888,7 @@ void atcp_write_queue_purge(struct sock *sk)
 		kfree_skb(skb);
 	}
 	atcp_sk(sk)->send_head = NULL;
+	atcp_sk(sk)->lost_out = 0;
 }
 
 /* After the user read data: tell the peer when the window grew a lot. */

@@ -313,6 +313,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		as->sacked_out = 0;
 	}
 	as->recovery_epoch++;
+	atcp_clear_all_lost(sk);
 	as->snd_nxt = as->snd_una;
 	as->send_head = skb_peek(&sk->sk_write_queue);
 	if (atcp_thin_linear(sk))

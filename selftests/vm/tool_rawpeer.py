@@ -40,6 +40,11 @@ With --script, one connection per round (each from a port of its own,
         segment's fast retransmission unanswered until the
         retransmission timer sends it again: a timeout during fast
         recovery;
+  prr   ten segments from the server, all acknowledged (slow start takes
+        the window to 20), then twenty more (the test has it send more
+        than 30000 bytes); the first of those is lost, and the peer
+        SACKs the ones above it, one more with each of 8 ACKs, 0.1 s
+        apart;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
   shrink  five segments (5000 bytes) from the server, then the peer
         acknowledges one with a zero window: the server's retransmissions
@@ -53,7 +58,8 @@ For hole and tail the round's result is "S@MS": the next data segment
 the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
 the peer acknowledges everything.  For timeout it is "S@MS/S@MS": the
 fast retransmission as for hole, then the next data segment, MS ms after
-the first.  For shrink, rewound and zerownd it is
+the first.  For prr it is "R/N:C1,...,C8": the server sent R segments
+again and N new ones while the 8 SACKs came, Ck of them after the k-th.  For shrink, rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
 window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
@@ -203,9 +209,10 @@ def round_dsack(p):
     return "old=%s/ofo=%s" % tuple(out)
 
 
-def collect(p, base, want, got, timeout=10):
+def collect(p, base, want, got, timeout=10, limit=5):
     """Data segments from the server until @got holds segments 0..want-1
-    (counted from @base); False, with a message, if that fails."""
+    (counted from @base), none beyond @limit; False, with a message, if
+    that fails."""
     end = time.monotonic() + timeout
     while len(got) < want:
         seg = p.recv(max(end - time.monotonic(), 0))
@@ -220,7 +227,7 @@ def collect(p, base, want, got, timeout=10):
         off = (seg.seq - base) % (1 << 32)
         if not n and seg.flags == "A":
             continue
-        if not n or n % SEG or off % SEG or off + n > 5 * SEG:
+        if not n or n % SEG or off % SEG or off + n > limit * SEG:
             print("err unexpected segment: %s, %d bytes at %d" %
                   (seg.flags, n, off))
             return False
@@ -316,6 +323,40 @@ def round_loss(p, kind):
     return res
 
 
+def round_prr(p):
+    """One loss in a window of 20, then 8 SACKs: what the server sends."""
+    iss = 5000000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    base, got = rcv_nxt, set()
+    if not collect(p, base, 10, got, limit=10):
+        return None
+    p.send("A", iss + 1, base + 10 * SEG)
+    if not collect(p, base, 30, got, limit=30):
+        return None
+    resent = new = 0
+    each = []
+    for k in range(1, 9):
+        p.send("A", iss + 1, base + 10 * SEG,
+               options=[("SAck", ((base + 11 * SEG) % (1 << 32),
+                                  (base + (11 + k) * SEG) % (1 << 32)))])
+        end = time.monotonic() + 0.1
+        each.append(0)
+        while True:
+            seg = p.recv(max(end - time.monotonic(), 0))
+            if seg is None:
+                break
+            n = len(raw(seg.payload)) // SEG
+            each[-1] += n
+            if (seg.seq - base) % (1 << 32) < 30 * SEG:
+                resent += n
+            else:
+                new += n
+    p.reset(iss + 1)
+    return "%d/%d:%s" % (resent, new, ",".join(map(str, each)))
+
+
 def script(a):
     res = []
     for i, kind in enumerate(a.script.split(","), 1):
@@ -325,6 +366,8 @@ def script(a):
         try:
             if kind == "dsack":
                 r = round_dsack(p)
+            elif kind == "prr":
+                r = round_prr(p)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
