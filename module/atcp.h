@@ -83,6 +83,8 @@ struct atcp_sysctl {
 	int ecn;		/* ATCP_ECN_MODE_* */
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 	int min_tso_segs;	/* the smallest GSO skb, in segments */
+	int pacing_ss_ratio;	/* % of cwnd/srtt to pace at in slow start */
+	int pacing_ca_ratio;	/* ... and in congestion avoidance */
 };
 
 struct atcp_mib;
@@ -628,6 +630,7 @@ u32 atcp_cong_ssthresh(struct atcp_sock *as);
 u32 atcp_loss_ssthresh(struct atcp_sock *as);
 void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes);
 void atcp_cong_restart(struct atcp_sock *as);
+void atcp_update_pacing_rate(struct sock *sk);
 
 static inline u32 atcp_flight_segs(const struct atcp_sock *as)
 {

@@ -80,6 +80,32 @@ u32 atcp_loss_ssthresh(struct atcp_sock *as)
 	return atcp_cong_ssthresh(as);
 }
 
+/*
+ * The rate a pacing qdisc (fq) holds the connection to, as Linux's
+ * tcp_update_pacing_rate(): the window's rate, cwnd segments per smoothed
+ * RTT, by pacing_ss_ratio percent in slow start (below half ssthresh: it
+ * doubles each round, the rate must keep up) and by pacing_ca_ratio
+ * percent after, never above SO_MAX_PACING_RATE.  Before the first RTT
+ * sample the rate is not divided by one, which leaves it far above any
+ * link.  atcp itself does not pace; it sends as the ACKs allow.
+ */
+void atcp_update_pacing_rate(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	u64 rate = (u64)as->mss_cache * (USEC_PER_SEC / 100);
+
+	if (as->cwnd < as->ssthresh / 2)
+		rate *= READ_ONCE(s->pacing_ss_ratio);
+	else
+		rate *= READ_ONCE(s->pacing_ca_ratio);
+	rate *= max(as->cwnd, atcp_flight_segs(as));
+	if (as->rto.srtt_us)
+		rate = div_u64(rate, as->rto.srtt_us);
+	WRITE_ONCE(sk->sk_pacing_rate,
+		   min_t(u64, rate, READ_ONCE(sk->sk_max_pacing_rate)));
+}
+
 /* After idle the window restarts; CUBIC starts a new epoch from there. */
 void atcp_cong_restart(struct atcp_sock *as)
 {

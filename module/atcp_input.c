@@ -784,6 +784,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		 * What the peer SACKed left the pipe, a window update or PRR
 		 * may allow more, a dupack without SACK is limited transmit's.
 		 */
+		atcp_update_pacing_rate(sk);
 		atcp_push(sk, 0);
 		/* what went out may take notsent below its mark */
 		atcp_write_space(sk);
@@ -859,6 +860,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	else
 		atcp_arm_tlp_timer(sk);
 
+	atcp_update_pacing_rate(sk);
 	atcp_push(sk, 0);
 	atcp_write_space(sk);	/* it wakes writers only if there is room */
 	return as->fin_queued && as->snd_una == as->write_seq;
@@ -1384,6 +1386,7 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 		atcp_clean_rtx_queue(sk, seg->ack);
 		as->bytes_acked += seg->ack - as->snd_una;	/* the SYN */
 		as->snd_una = seg->ack;
+		atcp_update_pacing_rate(sk);
 		atcp_event(sk, ATCP_EV_RCV_SYNACK);
 		if (seg->len)
 			atcp_data_queue(sk, skb, seg);
@@ -1537,6 +1540,7 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		as->snd_una = seg->ack;
 		as->snd_wl1 = seg->seq - 1;
 		atcp_update_window(sk, seg);
+		atcp_update_pacing_rate(sk);
 		atcp_event(sk, ATCP_EV_RCV_ACK_SYN);
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;

@@ -1389,6 +1389,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 now = jiffies;
+	unsigned long rate;
 
 	memset(info, 0, sizeof(*info));
 	info->tcpi_state = inet_sk_state_load(sk);
@@ -1446,6 +1447,10 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_bytes_sent = as->bytes_sent;
 	info->tcpi_snd_wnd = as->snd_wnd;
 	release_sock(sk);
+	rate = READ_ONCE(sk->sk_pacing_rate);
+	info->tcpi_pacing_rate = rate != ~0UL ? rate : ~0ULL;
+	rate = READ_ONCE(sk->sk_max_pacing_rate);
+	info->tcpi_max_pacing_rate = rate != ~0UL ? rate : ~0ULL;
 }
 
 static int atcp_getsockopt(struct sock *sk, int level, int optname,

@@ -22,6 +22,7 @@ static int atcp_syn_retries_max = 127;	/* MAX_TCP_SYNCNT */
 static int atcp_secs_max = INT_MAX / HZ;
 static int atcp_two = 2;
 static int atcp_four = 4;
+static int atcp_thousand = 1000;	/* the pacing ratios' cap, as Linux's */
 static int atcp_recovery_max = ATCP_RACK_LOSS_DETECTION |
 			       ATCP_RACK_STATIC_REO_WND |
 			       ATCP_RACK_NO_DUPTHRESH;
@@ -207,6 +208,8 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(ecn, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(ecn_fallback, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(min_tso_segs, &atcp_one, &atcp_u8_max),
+	ATCP_SYSCTL(pacing_ss_ratio, &atcp_zero, &atcp_thousand),
+	ATCP_SYSCTL(pacing_ca_ratio, &atcp_zero, &atcp_thousand),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -310,6 +313,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->ecn = ATCP_ECN_MODE_PASSIVE;
 	s->ecn_fallback = 1;
 	s->min_tso_segs = 2;
+	s->pacing_ss_ratio = 200;
+	s->pacing_ca_ratio = 120;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->congestion_control = ATCP_CA_CUBIC;

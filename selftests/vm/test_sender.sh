@@ -36,6 +36,18 @@
 #    2 segments by default (a quarter of the window, at least
 #    min_tso_segs; Linux: about 1 ms of data at its pacing rate, at
 #    least min_tso_segs), and 5 under min_tso_segs 5 (half the window);
+#  - pacing_ss_ratio, pacing_ca_ratio: after 4 MiB, the sender's pacing
+#    rate (tcpi_pacing_rate) is its window's rate, snd_cwnd segments of
+#    snd_mss bytes per smoothed RTT, times pacing_ss_ratio percent while
+#    the window is under half ssthresh (slow start: NewReno on a bare
+#    link, which loses nothing), else times pacing_ca_ratio (CUBIC after
+#    netem dropped 2 %): by default 200 % and 120 %, and 50 % and 300 %
+#    when set so.
+#  - SO_MAX_PACING_RATE caps that rate, and a pacing qdisc (fq) on the
+#    sender's side holds the connection to it: at 125000 bytes a second,
+#    300000 bytes take more than 1.5 s (fq lets a first burst through,
+#    the rest needs 1.9 s at least).  atcp does not pace by itself,
+#    Linux does.
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
 #    receive buffer grows beyond rmem's default of 131072 with 1, and
 #    stays there with 0.
@@ -387,6 +399,83 @@ for sp in "$P" 0; do
 		POINTS=("14480 bytes arrive" "the largest skb holds")
 		sender_case "$sp" min_tso_segs "$want" 2 tso_body
 	done
+done
+netem_egress "$NS_B"
+
+# ---- pacing_ss_ratio, pacing_ca_ratio, SO_MAX_PACING_RATE ---------------------------
+
+# The sender's pacing rate after 4 MiB, against the window's rate times
+# the ratio of the phase it ended in ($ss or $ca percent).
+pacing_body()
+{
+	local rate cwnd mss rtt ssthresh pct phase want
+
+	sc_send c "recv 4194304"
+	sc s "send 4194304"
+	sc_get c
+	expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
+	sc s "info pacing"
+	tap_diag "$tag: rate, max, cwnd, mss, rtt, ssthresh: $R"
+	read -r _ rate _ cwnd mss rtt ssthresh <<< "$R"
+	if [ "$cwnd" -lt $((ssthresh / 2)) ]; then
+		phase="slow start" pct=$ss
+	else
+		phase="congestion avoidance" pct=$ca
+	fi
+	tap_is "$tag: the transfer ended in $want_phase (cwnd $cwnd, ssthresh $ssthresh)" \
+		"$phase" "$want_phase"
+	# bytes a second: mss * cwnd / (rtt / 1e6) * pct / 100
+	want=$((mss * cwnd * pct * 10000 / (rtt > 0 ? rtt : 1)))
+	tap_num "$tag: tcpi_pacing_rate $rate is $pct % of the window's rate, within 2 % of $want" \
+		$(((rate > want ? rate - want : want - rate) * 50)) -le "$want"
+}
+
+modprobe sch_fq 2>/dev/null
+for sp in "$P" 0; do
+	for ratios in "200 120 -" "50 300 -" "200 120 loss" "50 300 loss"; do
+		read -r ss ca loss <<< "$ratios"
+		# reno: Linux's CUBIC leaves slow start early (HyStart)
+		want_phase="slow start" extra=", reno" cc=reno
+		if [ "$loss" = loss ]; then
+			netem_egress "$NS_B" limit 10000 loss 2%
+			want_phase="congestion avoidance" extra=", 2 % loss" cc=cubic
+		fi
+		knob "$NS_B" "$sp" congestion_control $cc
+		knob "$NS_B" "$sp" pacing_ss_ratio "$ss"
+		knob "$NS_B" "$sp" pacing_ca_ratio "$ca"
+		tag="$(proto_name "$sp") sender, pacing_ss_ratio $ss, pacing_ca_ratio $ca$extra"
+		POINTS=("4 MiB arrive" "the transfer ended in" "tcpi_pacing_rate")
+		sender_case "$sp" - - - pacing_body
+		netem_egress "$NS_B"
+	done
+	knob "$NS_B" "$sp" pacing_ss_ratio 200
+	knob "$NS_B" "$sp" pacing_ca_ratio 120
+	knob "$NS_B" "$sp" congestion_control cubic
+done
+
+fq_body()
+{
+	local rate max start ms
+
+	sc s "sockopt max_pacing_rate 125000"
+	sc s "info pacing"
+	read -r _ rate max _ <<< "$R"
+	tap_is "$tag: tcpi_max_pacing_rate is the option's" "$max" 125000
+	tap_num "$tag: tcpi_pacing_rate $rate is no more" "$rate" -le 125000
+	sc_send c "recv 300000"
+	start=$(now_ms)
+	sc s "send 300000"
+	sc_get c
+	ms=$(( $(now_ms) - start ))
+	expect "$tag: 300000 bytes arrive" "ok 300000" "$R"
+	tap_num "$tag: ... paced: in $ms ms, more than 1500" "$ms" -gt 1500
+}
+
+ip netns exec "$NS_B" tc qdisc add dev veth0 root fq 2>/dev/null
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, SO_MAX_PACING_RATE 125000 under fq"
+	POINTS=("tcpi_max_pacing_rate" "tcpi_pacing_rate" "300000 bytes arrive" "paced")
+	sender_case "$sp" - - - fq_body
 done
 netem_egress "$NS_B"
 

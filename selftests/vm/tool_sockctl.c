@@ -33,14 +33,18 @@
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat,
- *	                       thin_linear_timeouts (TCP_*)
+ *	                       thin_linear_timeouts (TCP_*), max_pacing_rate
+ *	                       (SO_MAX_PACING_RATE, bytes a second)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, ca_state (0 Open ... 4 Loss),
- *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1)
+ *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1);
+ *	                       "info pacing" reads one TCP_INFO: ok
+ *	                       PACING_RATE MAX_PACING_RATE SND_CWND SND_MSS
+ *	                       RTT SND_SSTHRESH
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
@@ -516,6 +520,7 @@ static const struct {
 	{ "maxseg", IPPROTO_TCP, TCP_MAXSEG },
 	{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
 	{ "thin_linear_timeouts", IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS },
+	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
 };
 
 static void cmd_sockopt(char *arg)
@@ -595,6 +600,12 @@ static void cmd_info(const char *arg)
 		return reply_err(errno, "TCP_INFO");
 	if (!arg)
 		return reply("err EINVAL usage: info FIELD");
+	if (!strcmp(arg, "pacing"))
+		return reply("ok %llu %llu %u %u %u %u",
+			     (unsigned long long)ti.tcpi_pacing_rate,
+			     (unsigned long long)ti.tcpi_max_pacing_rate,
+			     ti.tcpi_snd_cwnd, ti.tcpi_snd_mss, ti.tcpi_rtt,
+			     ti.tcpi_snd_ssthresh);
 	{
 		const struct {
 			const char *name;
