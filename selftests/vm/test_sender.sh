@@ -36,7 +36,7 @@
 #    2 segments by default (a quarter of the window, at least
 #    min_tso_segs; Linux: about 1 ms of data at its pacing rate, at
 #    least min_tso_segs), and 5 under min_tso_segs 5 (half the window);
-#  - pacing_ss_ratio, pacing_ca_ratio: after 4 MiB, the sender's pacing
+#  - pacing_ss_ratio, pacing_ca_ratio: after 1 MiB, the sender's pacing
 #    rate (tcpi_pacing_rate) is its window's rate, snd_cwnd segments of
 #    snd_mss bytes per smoothed RTT, times pacing_ss_ratio percent while
 #    the window is under half ssthresh (slow start: NewReno on a bare
@@ -404,16 +404,16 @@ netem_egress "$NS_B"
 
 # ---- pacing_ss_ratio, pacing_ca_ratio, SO_MAX_PACING_RATE ---------------------------
 
-# The sender's pacing rate after 4 MiB, against the window's rate times
+# The sender's pacing rate after 1 MiB, against the window's rate times
 # the ratio of the phase it ended in ($ss or $ca percent).
 pacing_body()
 {
 	local rate cwnd mss rtt ssthresh pct phase want
 
-	sc_send c "recv 4194304"
-	sc s "send 4194304"
+	sc_send c "recv 1048576"
+	sc s "send 1048576"
 	sc_get c
-	expect "$tag: 4 MiB arrive" "ok 4194304" "$R"
+	expect "$tag: 1 MiB arrives" "ok 1048576" "$R"
 	sc s "info pacing"
 	tap_diag "$tag: rate, max, cwnd, mss, rtt, ssthresh: $R"
 	read -r _ rate _ cwnd mss rtt ssthresh <<< "$R"
@@ -444,7 +444,7 @@ for sp in "$P" 0; do
 		knob "$NS_B" "$sp" pacing_ss_ratio "$ss"
 		knob "$NS_B" "$sp" pacing_ca_ratio "$ca"
 		tag="$(proto_name "$sp") sender, pacing_ss_ratio $ss, pacing_ca_ratio $ca$extra"
-		POINTS=("4 MiB arrive" "the transfer ended in" "tcpi_pacing_rate")
+		POINTS=("1 MiB arrives" "the transfer ended in" "tcpi_pacing_rate")
 		sender_case "$sp" - - - pacing_body
 		netem_egress "$NS_B"
 	done
