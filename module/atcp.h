@@ -306,6 +306,7 @@ struct atcp_sock {
 		u32 notsent_lowat;	/* TCP_NOTSENT_LOWAT, 0: sysctl */
 		u8 ca;			/* TCP_CONGESTION + 1, 0: sysctl */
 		u8 thin_lto;		/* TCP_THIN_LINEAR_TIMEOUTS */
+		int linger2;		/* TCP_LINGER2: jiffies, 0: sysctl, -1 */
 	} opts;
 };
 
@@ -641,6 +642,7 @@ static inline u32 atcp_flight_segs(const struct atcp_sock *as)
 #define ATCP_DELACK_MIN		(HZ / 25)	/* 40 ms, like Linux */
 #define ATCP_TIMEOUT_INIT	HZ		/* RFC 6298 initial RTO */
 #define ATCP_PROBE_MAX		(120 * HZ)
+#define ATCP_FIN_TIMEOUT_MAX	(120 * HZ)	/* TCP_FIN_TIMEOUT_MAX */
 #define ATCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
 
 static inline u32 atcp_clock_us(void)

@@ -248,6 +248,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_OUTOFWINDOWICMPS]	= "OutOfWindowIcmps",
 	[ATCP_MIB_KEEPALIVEPROBES]	= "KeepAliveProbes",
 	[ATCP_MIB_ABORTONMEMORY]	= "AbortOnMemory",
+	[ATCP_MIB_ABORTONLINGER]	= "AbortOnLinger",
 	[ATCP_MIB_TWOVERFLOW]		= "TWOverflow",
 	[ATCP_MIB_SYNCOOKIESSENT]	= "SyncookiesSent",
 	[ATCP_MIB_SYNCOOKIESRECV]	= "SyncookiesRecv",

@@ -1359,6 +1359,15 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		if (val < 0 || val > 1)
 			err = -EINVAL;
 		break;
+	case TCP_LINGER2:
+		/* as Linux: negative aborts, larger than 120 s is 120 s */
+		if (val < 0)
+			as->opts.linger2 = -1;
+		else if (val > ATCP_FIN_TIMEOUT_MAX / HZ)
+			as->opts.linger2 = ATCP_FIN_TIMEOUT_MAX;
+		else
+			as->opts.linger2 = val * HZ;
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1531,6 +1540,11 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(as->opts.notsent_lowat);
+		break;
+	case TCP_LINGER2:
+		val = as->opts.linger2;
+		if (val >= 0)
+			val = (val ? : READ_ONCE(s->fin_timeout) * HZ) / HZ;
 		break;
 	default:
 		return -ENOPROTOOPT;

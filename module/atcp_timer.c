@@ -482,6 +482,21 @@ static void atcp_keepalive_timeout(struct sock *sk)
 	sk_reset_timer(sk, &sk->sk_timer, jiffies + atcp_ka_intvl(sk));
 }
 
+/*
+ * An orphan's time in FIN-WAIT-2 ran out: it goes quietly, or, under a
+ * negative TCP_LINGER2, at once with a RST (Linux: TCPAbortOnLinger).
+ */
+static void atcp_fin_wait2_timeout(struct sock *sk)
+{
+	if (atcp_sk(sk)->opts.linger2 >= 0) {
+		atcp_event(sk, ATCP_EV_TIMEOUT_FIN_WAIT2);
+		return;
+	}
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ABORTONLINGER);
+	if (atcp_event(sk, ATCP_EV_ABORT))
+		atcp_done(sk);
+}
+
 static void atcp_misc_timer_fn(struct timer_list *t)
 {
 	struct sock *sk = from_timer(sk, t, sk_timer);
@@ -490,7 +505,7 @@ static void atcp_misc_timer_fn(struct timer_list *t)
 	if (sock_owned_by_user(sk))
 		sk_reset_timer(sk, &sk->sk_timer, jiffies + ATCP_TIMER_RETRY);
 	else if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
-		atcp_event(sk, ATCP_EV_TIMEOUT_FIN_WAIT2);
+		atcp_fin_wait2_timeout(sk);
 	else if (sock_flag(sk, SOCK_KEEPOPEN) && atcp_keepalive_state(sk))
 		atcp_keepalive_timeout(sk);
 	bh_unlock_sock(sk);
@@ -517,18 +532,35 @@ void atcp_clear_timers(struct sock *sk)
 }
 
 /*
+ * How long an orphan stays in FIN-WAIT-2: TCP_LINGER2, or else the
+ * fin_timeout sysctl, and at least three and a half RTOs so that the
+ * peer's FIN, retransmitted, may still come (Linux: tcp_fin_time()).
+ * TCP_LINGER2 below 0: not at all.
+ */
+static unsigned long atcp_fin_time(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long rto = atcp_rto_jiffies(as);
+	unsigned long tmo;
+
+	if (as->opts.linger2 < 0)
+		return 0;
+	tmo = as->opts.linger2 ? : READ_ONCE(s->fin_timeout) * HZ;
+	return max(tmo, (rto << 2) - (rto >> 1));
+}
+
+/*
  * Arm sk->sk_timer for the state the socket is in: the FIN-WAIT-2 timeout
  * of an orphan, or keepalive for the rest of the keepalive time (counted
  * from when the peer last spoke), or nothing.
  */
 void atcp_reset_keepalive(struct sock *sk)
 {
-	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 	unsigned long time, idle;
 
 	if (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) {
-		sk_reset_timer(sk, &sk->sk_timer,
-			       jiffies + READ_ONCE(s->fin_timeout) * HZ);
+		sk_reset_timer(sk, &sk->sk_timer, jiffies + atcp_fin_time(sk));
 		return;
 	}
 	if (!sock_flag(sk, SOCK_KEEPOPEN) || !atcp_keepalive_state(sk)) {

@@ -22,6 +22,12 @@
 #    next backed-off RTO (3 s), nor after retries2;
 #  - fin_timeout 2: an orphan in FIN-WAIT-2, whose peer never closes, is
 #    gone a few seconds later;
+#  - TCP_LINGER2 overrides fin_timeout (60) for its socket: a socket in
+#    FIN-WAIT-2 (shut down for writing, its FIN acknowledged) that is
+#    then closed is gone within 3 s with 1; with -1 it does not wait at
+#    all, it resets the connection (AbortOnLinger, Linux's
+#    TCPAbortOnLinger); getsockopt() reads 1, -1, and fin_timeout when
+#    it is unset;
 #  - a peer whose namespace is deleted (with its link): the probes find
 #    no route, and the idle connection fails with ETIMEDOUT.
 #
@@ -30,6 +36,16 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic keepalive 20
+
+# abort_on_linger SP: orphans reset under a negative TCP_LINGER2 in $NS_A
+abort_on_linger()
+{
+	if [ "$1" = 0 ]; then
+		linux_tcpext "$NS_A" TCPAbortOnLinger
+	else
+		atcp_stat "$NS_A" AbortOnLinger
+	fi
+}
 
 unpair()
 {
@@ -227,6 +243,42 @@ for cp in "$P" 0; do
 	unpair
 	knob "$NS_A" "$cp" fin_timeout 60
 	port=$((port + 1))
+
+	# ---- TCP_LINGER2 -----------------------------------------------------
+	for linger2 in 1 -1; do
+		tag="$name TCP_LINGER2 $linger2 under fin_timeout 60, orphan in FIN-WAIT-2"
+		sc_pair "$cp" "$cp" $port
+		tap_result $((1 - ALIVE)) "$tag: connection established"
+		if [ $ALIVE = 1 ]; then
+			sc c "getsockopt linger2"
+			expect "$tag: unset, it reads fin_timeout" "ok 60" "$R"
+			sc c "sockopt linger2 $linger2"
+			sc c "getsockopt linger2"
+			expect "$tag: set, it reads back" "ok $linger2" "$R"
+			aborts=$(abort_on_linger "$cp")
+			sc c "shutdown wr"
+			wait_states "$tag: shut down for writing, it waits in FIN-WAIT-2" \
+				"$NS_A" "$cp" $port FIN-WAIT-2 2
+			sc c "close"
+			if [ "$linger2" = 1 ]; then
+				wait_states "$tag: closed, it is gone within 3 s" \
+					"$NS_A" "$cp" $port "" 3
+				want=0
+			else
+				wait_states "$tag: closed, it is gone at once" \
+					"$NS_A" "$cp" $port "" 1
+				want=1
+			fi
+			tap_is "$tag: counted in AbortOnLinger (TCPAbortOnLinger): $want" \
+				$(($(abort_on_linger "$cp") - aborts)) $want
+		else
+			no_connection "$tag" "unset, it reads fin_timeout" \
+				"set, it reads back" "shut down for writing" \
+				"closed, it is gone" "counted in AbortOnLinger"
+		fi
+		unpair
+		port=$((port + 1))
+	done
 done
 
 # ---- the peer's namespace goes away ----------------------------------------

@@ -33,7 +33,8 @@
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat,
- *	                       thin_linear_timeouts (TCP_*), max_pacing_rate
+ *	                       thin_linear_timeouts, linger2 (TCP_*),
+ *	                       max_pacing_rate
  *	                       (SO_MAX_PACING_RATE, bytes a second)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
@@ -521,6 +522,7 @@ static const struct {
 	{ "notsent_lowat", IPPROTO_TCP, TCP_NOTSENT_LOWAT },
 	{ "thin_linear_timeouts", IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS },
 	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
+	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
 };
 
 static void cmd_sockopt(char *arg)
