@@ -749,8 +749,9 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	}
 	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
 		atcp_ecn_cwr(sk);
-	atcp_count_delivered(as, seg, sacked + (atcp_seq_after(ack, as->snd_una) ?
-						ack - as->snd_una : 0));
+	delivered = sacked + (atcp_seq_after(ack, as->snd_una) ?
+			      ack - as->snd_una : 0);
+	atcp_count_delivered(as, seg, delivered);
 	if (ack == as->snd_una) {
 		atcp_reord_check(sk, prior_fack);
 		atcp_update_window(sk, seg);
@@ -792,7 +793,6 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	}
 
 	/* New data acknowledged. */
-	delivered = ack - as->snd_una + sacked;
 	acked = atcp_clean_rtx_queue(sk, ack);
 	atcp_reord_check(sk, prior_fack);
 	atcp_rack_ack_done(&as->rack);

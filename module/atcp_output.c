@@ -694,10 +694,12 @@ static void atcp_cwnd_validate(struct atcp_sock *as, bool cwnd_limited)
 /* What went out during a window reduction, for PRR (prr_out). */
 static void atcp_prr_count(struct atcp_sock *as, const struct sk_buff *skb)
 {
-	u32 segs = max_t(u32, DIV_ROUND_UP(skb->len, as->mss_cache), 1);
+	u32 segs;
 
-	if (as->in_recovery || (as->ecn_flags & ATCP_ECN_IN_CWR))
-		atcp_prr_sent(&as->prr, segs);
+	if (!as->in_recovery && !(as->ecn_flags & ATCP_ECN_IN_CWR))
+		return;
+	segs = DIV_ROUND_UP(skb->len, as->mss_cache);
+	atcp_prr_sent(&as->prr, max_t(u32, segs, 1));
 }
 
 /* @skb goes out again: no longer lost, one more resend to count. */
