@@ -35,8 +35,8 @@
 #    unanswered) does not cut the window a second time: ssthresh stays
 #    at the 7 segments that recovery made of the initial 10;
 #  - proportional rate reduction (RFC 6937): with one segment lost from
-#    a window of 20, the next 8 SACKs let out the retransmission and 6
-#    new segments, spread as the window comes down to 14;
+#    a window of 20, the next 8 SACKs let out the retransmission and 5
+#    or 6 new segments, spread as the window comes down to 14;
 #  - D-SACK (RFC 2883): data that arrives twice, in order and out of
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0);
@@ -355,17 +355,21 @@ EOF
 		"$AFTER" "ok 7"
 
 	# PRR (RFC 6937): one loss in a window of 20, which CUBIC cuts to
-	# 14.  The first SACK takes a segment out of the pipe: one new goes
-	# out; RACK's timer then finds the loss and PRR lets the
-	# retransmission out.  Each later SACK lets out 14/20 of what was
-	# delivered since, rounded up: 1,1,0,1,1,0,1.  Cut at once, the
-	# window would have let out nothing new until the seventh SACK.
+	# 14.  The first SACK either shows the loss to RACK at once (the
+	# second flight left in pieces, the lost segment well before the
+	# SACKed one), and PRR lets the retransmission out; or it only takes
+	# a segment out of the pipe, one new one goes out, and RACK's timer
+	# then finds the loss: 2 segments.  Each later SACK lets out 14/20 of
+	# what was delivered since, rounded up: 1,1,0,1,1,0,1.  Linux takes
+	# either way, by timing.  Cut at once, the window would have let out
+	# nothing new until the seventh SACK.
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	rawpeer_script "$sp" "$port" prr 60000
 	port=$((port + 1))
 	tap_diag "$name server, one loss in a window of 20: tool_rawpeer: $R"
-	tap_is "$name server, one loss in a window of 20, 8 SACKs: 1 resent, 6 new, after each SACK as PRR has it" \
-		"$R" "ok 1/6:2,1,1,0,1,1,0,1"
+	[[ $R == "ok 1/5:1,1,1,0,1,1,0,1" || $R == "ok 1/6:2,1,1,0,1,1,0,1" ]]
+	tap_result $? "$name server, one loss in a window of 20, 8 SACKs: 1 resent, 5 or 6 new, after each SACK as PRR has it"
+
 
 	# round 2 with dsack 0; the counters before round 1 and round 2
 	cat > "$TMP/knobs" <<EOF
