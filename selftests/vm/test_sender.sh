@@ -36,13 +36,14 @@
 #    2 segments by default (a quarter of the window, at least
 #    min_tso_segs; Linux: about 1 ms of data at its pacing rate, at
 #    least min_tso_segs), and 5 under min_tso_segs 5 (half the window);
-#  - pacing_ss_ratio, pacing_ca_ratio: after 1 MiB (4 MiB under loss),
-#    the sender's pacing rate (tcpi_pacing_rate) is its window's rate,
-#    snd_cwnd segments of snd_mss bytes per smoothed RTT, times
-#    pacing_ss_ratio percent while the window is under half ssthresh (slow start: NewReno on a bare
-#    link, which loses nothing), else times pacing_ca_ratio (CUBIC after
-#    netem dropped 2 %): 50 % under pacing_ss_ratio 50 in slow start,
-#    300 % under pacing_ca_ratio 300 in congestion avoidance.
+#  - pacing_ss_ratio, pacing_ca_ratio: after 1 MiB (4 MiB under ECN
+#    marks), the sender's pacing rate (tcpi_pacing_rate) is its
+#    window's rate, snd_cwnd segments of snd_mss bytes per smoothed RTT,
+#    times pacing_ss_ratio percent while the window is under half
+#    ssthresh (slow start: NewReno on a bare link, which loses nothing),
+#    else times pacing_ca_ratio (CUBIC after netem marked 10 % CE; the
+#    Linux client asks for ECN): 50 % under pacing_ss_ratio 50 in slow
+#    start, 300 % under pacing_ca_ratio 300 in congestion avoidance.
 #  - SO_MAX_PACING_RATE caps that rate, and a pacing qdisc (fq) on the
 #    sender's side holds the connection to it: at 125000 bytes a second,
 #    300000 bytes take more than 1.5 s (fq lets a first burst through,
@@ -433,15 +434,17 @@ pacing_body()
 modprobe sch_fq 2>/dev/null
 for sp in "$P" 0; do
 	# each knob moved off its default once, where it applies
-	for ratios in "50 120 -" "200 300 loss"; do
-		read -r ss ca loss <<< "$ratios"
+	for ratios in "50 120 -" "200 300 ce"; do
+		read -r ss ca mark <<< "$ratios"
 		# reno: Linux's CUBIC leaves slow start early (HyStart)
 		want_phase="slow start" extra=", reno" cc=reno bytes=1048576
-		if [ "$loss" = loss ]; then
-			# 4 MiB: Linux's few large TSO skbs all pass 2 % loss
-			# in 1 MiB now and then
-			netem_egress "$NS_B" limit 10000 loss 2%
-			want_phase="congestion avoidance" extra=", 2 % loss" cc=cubic
+		if [ "$mark" = ce ]; then
+			# ECN marks, not drops: a drop can cost a timeout,
+			# which leaves the sender in slow start again.  10 %
+			# of 4 MiB: no large TSO skb train passes unmarked.
+			netem_egress "$NS_B" limit 10000 loss 10% ecn
+			knob "$NS_A" 0 ecn 1	# the client asks for ECN
+			want_phase="congestion avoidance" extra=", 10 % CE" cc=cubic
 			bytes=4194304
 		fi
 		knob "$NS_B" "$sp" congestion_control $cc
@@ -451,6 +454,7 @@ for sp in "$P" 0; do
 		POINTS=("bytes arrive" "the transfer ended in" "tcpi_pacing_rate")
 		sender_case "$sp" - - - pacing_body
 		netem_egress "$NS_B"
+		knob "$NS_A" 0 ecn 2
 	done
 	knob "$NS_B" "$sp" pacing_ss_ratio 200
 	knob "$NS_B" "$sp" pacing_ca_ratio 120
