@@ -897,11 +897,33 @@ static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct sk_buff *tail = skb_peek_tail(&sk->sk_receive_queue);
+	bool fragstolen;
+	int delta;
 
 	as->rcv_nxt = cb->seq + skb->len;
 	as->bytes_received += skb->len;
 	as->data_segs_in += atcp_skb_segs(skb);
 	as->last_data_recv = jiffies;
+	/*
+	 * Copy a segment into the room left at the end of the queue's last
+	 * buffer when it fits (Linux: tcp_try_coalesce()): each skb costs
+	 * far more than a small segment holds, and a queue of them would
+	 * fill the receive buffer long before the window the peer was
+	 * offered.  The reader finds the bytes by sequence (seq, len),
+	 * which appending keeps contiguous.  Only the copy: moving page
+	 * fragments over trusts the truesize of buffers that GRO and
+	 * forwarding built, and skb_try_coalesce() warns when one is low.
+	 */
+	if (tail && ATCP_SKB_CB(tail)->seq + tail->len == cb->seq &&
+	    skb->len <= skb_tailroom(tail) &&
+	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		atomic_add(delta, &sk->sk_rmem_alloc);	/* 0 for a copy */
+		sk_mem_charge(sk, delta);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVCOALESCE);
+		kfree_skb_partial(skb, fragstolen);
+		return;
+	}
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
 }
@@ -963,6 +985,7 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct sk_buff *pos;
 
 	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
 		kfree_skb(skb);
 		return;
 	}
@@ -1051,6 +1074,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		skb_queue_purge(&as->ooo_queue);
 		if (atomic_read(&sk->sk_rmem_alloc) > 2 * sk->sk_rcvbuf) {
 			/* No room: drop without acking, the peer resends. */
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVQDROP);
 			kfree_skb(skb);
 			return;
 		}
@@ -1279,6 +1303,15 @@ drop:
 
 static int atcp_rcv(struct sock *sk, struct sk_buff *skb);
 
+/*
+ * The backlog holds what arrives while a reader or writer owns the socket,
+ * counted with the receive queue against the buffers.  The queue only
+ * shrinks once the owner lets go, and a full window of small buffers can
+ * cost more than the receive buffer: some headroom, as Linux allows in
+ * tcp_add_backlog(), so that data the window let in is not dropped.
+ */
+#define ATCP_BACKLOG_HEADROOM	(64 * 1024)
+
 /* @sk is bh-locked: process @skb now, or after its owner releases it. */
 static void atcp_deliver_locked(struct sock *sk, struct sk_buff *skb)
 {
@@ -1286,8 +1319,10 @@ static void atcp_deliver_locked(struct sock *sk, struct sk_buff *skb)
 		atcp_rcv(sk, skb);
 	} else if (unlikely(sk_add_backlog(sk, skb,
 					   READ_ONCE(sk->sk_rcvbuf) +
-					   READ_ONCE(sk->sk_sndbuf)))) {
+					   READ_ONCE(sk->sk_sndbuf) +
+					   ATCP_BACKLOG_HEADROOM))) {
 		atomic_inc(&sk->sk_drops);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_BACKLOGDROP);
 		kfree_skb(skb);
 	}
 }

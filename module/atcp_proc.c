@@ -267,6 +267,10 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_DSACKUNDO]		= "DSACKUndo",
 	[ATCP_MIB_ECNCWR]		= "ECNCwr",
 	[ATCP_MIB_SACKREORDER]		= "SACKReorder",
+	[ATCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
+	[ATCP_MIB_RCVQDROP]		= "RcvQDrop",
+	[ATCP_MIB_OFODROP]		= "OFODrop",
+	[ATCP_MIB_BACKLOGDROP]		= "BacklogDrop",
 };
 
 /* "Name value" per line; CurrEstab and the orphan count are gauges. */

@@ -168,7 +168,7 @@ cap_stop
 marks()
 {
 	local name=$1 cp=$2 cecn=$3 sp=$4 secn=$5 sender=$6 want=$7
-	local desc sa ca retrans segs ece cwr ce cwr0 s dce
+	local desc sa ca retrans segs ece cwr ce cwr0 s dce drops0 drops
 
 	desc="$name: $(proto_name "$cp") client (ecn=$cecn) -> $(proto_name "$sp") server (ecn=$secn)"
 	# no fallback: a SYN netem drops is resent still asking for ECN
@@ -181,6 +181,7 @@ marks()
 		sa="-s 8M -m send -x $port" ca="-r 8M -m recv -x $port"
 	fi
 	is_linux "$P" || cwr0=$(atcp_stat "$NS_A" ECNCwr)
+	is_linux "$sp" || drops0=$(rcv_drops "$NS_B")
 	CAP=$TMP/marks$port.pcap
 	cap_start "$NS_A" "$CAP" "tcp port $port" || tap_diag "no capture"
 	netem_egress "$NS_A" limit 10000 loss 5% ecn
@@ -201,6 +202,10 @@ marks()
 	ece=$(pkts "\$4 == \"$ADDR_A\" && \$6 ~ /E/ && \$6 !~ /S/")
 	cwr=$(pkts "\$2 == \"$ADDR_A\" && \$6 ~ /W/ && \$6 !~ /S/")
 	tap_diag "$desc: $ce data packets marked CE, $ece ACKs with ECE, $cwr segments with CWR, $retrans resent"
+	if ! is_linux "$sp"; then
+		drops=$(rcv_drops "$NS_B")
+		tap_diag "$desc: the receiver's RcvQDrop OFODrop BacklogDrop: $drops0 -> $drops"
+	fi
 	if [ "$want" = 1 ]; then
 		tap_ok "$desc: netem marked data CE" test "$ce" -gt 0
 		tap_ok "$desc: the receiver echoed ECE" test "$ece" -gt 0
@@ -220,6 +225,14 @@ marks()
 		tap_ok "$desc: the same netem drops data: over 1% of the $segs segments resent" \
 			test $((retrans * 100)) -gt "$segs"
 	fi
+}
+
+# rcv_drops NS: atcp's receive drop counters in NS (RcvQDrop, OFODrop,
+# BacklogDrop), for the diagnosis of a transfer with too many resends
+rcv_drops()
+{
+	echo "$(atcp_stat "$1" RcvQDrop) $(atcp_stat "$1" OFODrop)" \
+	     "$(atcp_stat "$1" BacklogDrop)"
 }
 
 if taskset -p 1 $$ > /dev/null; then
