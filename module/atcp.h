@@ -69,6 +69,7 @@ struct atcp_sysctl {
 	int slow_start_after_idle;
 	unsigned int notsent_lowat;
 	int moderate_rcvbuf;
+	int shrink_window;	/* the offered window's right edge may recede */
 	int congestion_control;	/* enum atcp_ca */
 	int invalid_ratelimit;	/* ms between out-of-window ACKs */
 	int challenge_ack_limit; /* challenge ACKs a second, namespace-wide */

@@ -159,8 +159,12 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 
 /*
  * The window to advertise: what the free receive buffer allows (half of
- * it with adv_win_scale 1, the rest covering skb overhead), never moving
- * the right edge left (RFC 9293 3.8.6), rounded to the scale.
+ * it with adv_win_scale 1, the rest covering skb overhead), rounded to the
+ * scale.  The right edge never moves left (RFC 9293 3.8.6), unless
+ * shrink_window allows it and the window is scaled (RFC 7323 2.4): small
+ * segments whose buffers cost more than the window they use then close
+ * the window as the buffer fills, where holding the edge would accept
+ * data the buffer may have to drop.
  */
 u32 atcp_select_window(struct sock *sk)
 {
@@ -173,7 +177,9 @@ u32 atcp_select_window(struct sock *sk)
 	if (win < as->mss_cache &&
 	    win < atcp_win_from_space(sk, sk->sk_rcvbuf) / 2)
 		win = 0;		/* silly window avoidance */
-	if (win < cur)
+	if (win < cur &&
+	    !(as->rcv_wscale &&
+	      READ_ONCE(atcp_net(sock_net(sk))->sysctl.shrink_window)))
 		win = ALIGN(cur, 1U << as->rcv_wscale);
 	max = 65535U << as->rcv_wscale;
 	if (win > max)

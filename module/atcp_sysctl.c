@@ -193,6 +193,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(min_snd_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
 	ATCP_SYSCTL(slow_start_after_idle, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(moderate_rcvbuf, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(shrink_window, &atcp_zero, &atcp_one),
 	/* milliseconds, as Linux shows it; converted where it is used */
 	ATCP_SYSCTL(invalid_ratelimit, &atcp_zero, &atcp_int_max),
 	ATCP_SYSCTL(challenge_ack_limit, &atcp_zero, &atcp_int_max),
@@ -317,6 +318,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->pacing_ca_ratio = 120;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
+	s->shrink_window = 0;
 	s->congestion_control = ATCP_CA_CUBIC;
 }
 

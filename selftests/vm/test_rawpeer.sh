@@ -308,6 +308,33 @@ EOF
 	[[ $w3 =~ ^[1-9][0-9]*/ok$ ]]
 	tap_result $? "$name server, window shrunk to 0 after a timeout went back N: probed, it stays ($w3)"
 
+	# shrink_window: forty 300-byte segments, each costing the reading-
+	# nothing server far more buffer than its bytes.  With 0 the right
+	# edge of its window stays put; with 1 it recedes.
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+ip netns exec $NS_B sh -c "echo 1 > ${d}shrink_window"
+EOF
+	[ "$sp" = 0 ] || coalesced=$(atcp_stat "$NS_B" RcvCoalesce)
+	rawpeer_script "$sp" "$port" small,small 0
+	port=$((port + 1))
+	knob "$NS_B" "$sp" shrink_window 0
+	if [ "$sp" != 0 ]; then
+		# half of them fit in the room the one before left
+		coalesced=$(($(atcp_stat "$NS_B" RcvCoalesce) - coalesced))
+		tap_ok "$name server, 300-byte segments: some are copied into the buffer before them (RcvCoalesce +$coalesced)" \
+			test "$coalesced" -gt 0
+	fi
+	tap_diag "$name server, 300-byte segments: tool_rawpeer: $R"
+	read -r _ k1 k2 <<< "$R"
+	# "N/A:D": N of A ACKs moved the edge left, D bytes in all
+	tap_is "$name server, shrink_window 0: the right edge never recedes (${k1%%:*} ACKs)" \
+		"${k1%%/*}" 0
+	receded=${k2%%/*}
+	[[ $receded =~ ^[0-9]+$ ]] || receded=0
+	tap_ok "$name server, shrink_window 1: it recedes (${k2%%:*} ACKs)" \
+		test "$receded" -gt 0
+
 	# A spurious retransmission, shown by a D-SACK, is undone (atcp
 	# counts DSACKUndo; Linux TCPDSACKUndo or, when the D-SACK comes
 	# with the ACK that ends recovery, TCPFullUndo); a real loss is not.

@@ -52,6 +52,7 @@ min_snd_mss       48                500               47 65536 -1
 slow_start_after_idle 1             0                 2 -1
 notsent_lowat     4294967295        16384             -1 4294967296
 moderate_rcvbuf   1                 0                 2 -1
+shrink_window     0                 1                 2 -1
 invalid_ratelimit 500               0                 -1
 challenge_ack_limit 2147483647      1000              -1
 dsack             1                 0                 2 -1

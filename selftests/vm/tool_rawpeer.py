@@ -46,6 +46,11 @@ With --script, one connection per round (each from a port of its own,
         SACKs the ones above it, one more with each of 8 ACKs, 0.1 s
         apart;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
+  small window scaling offered (shift 7), then forty 300-byte segments,
+        each sent once the server acknowledged the one before (the test's
+        server reads nothing): each costs the server's receive buffer far
+        more than the bytes it holds (a buffer of its own: a kmalloc'ed
+        head, too big for the room left in the one before);
   shrink  five segments (5000 bytes) from the server, then the peer
         acknowledges one with a zero window: the server's retransmissions
         probe it, and the peer answers each for 3 s, then opens the window;
@@ -61,7 +66,10 @@ fast retransmission as for hole, then the next data segment, MS ms after
 the first.  For prr it is "R/N:C1,...,C8": the server sent R segments
 again and N new ones while the 8 SACKs came, Ck of them after the k-th.  For shrink, rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
-window opened, or "N/reset" when the server gave up.  For dsack it is "old=B/ofo=B": the
+window opened, or "N/reset" when the server gave up.  For small it is
+"N/A:D": of the A ACKs, N moved the right edge of the server's window
+(ACK plus scaled window) left of where an earlier one had put it, and the
+last edge lies D bytes from the first.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
@@ -357,6 +365,35 @@ def round_prr(p):
     return "%d/%d:%s" % (resent, new, ",".join(map(str, each)))
 
 
+def round_small(p):
+    """Forty 300-byte segments, each once the server acknowledged the one
+    before; the right edges of its window (ACK plus scaled window)."""
+    iss = 3000000
+    p.send("S", iss, 0, options=[("MSS", SEG), ("SAckOK", b""),
+                                 ("WScale", 7)])
+    seg = p.recv(3)
+    if seg is None or seg.flags != "SA" or seg.ack != iss + 1:
+        print("err no SYN-ACK: %r" % (seg and seg.summary()))
+        return None
+    wscale = dict((k, v) for k, v in seg.options).get("WScale", 0)
+    rcv_nxt = seg.seq + 1
+    p.send("A", iss + 1, rcv_nxt)
+    edges = []
+    seq = iss + 1
+    for i in range(1, 41):
+        p.send("PA", seq, rcv_nxt, b"s" * 300)
+        seq += 300
+        ack = next_ack(p, seq)
+        if ack is None:
+            print("err segment %d was not acknowledged" % i)
+            return None
+        edges.append(ack.ack + (ack.window << wscale))
+    p.reset(seq)
+    receded = sum(1 for i in range(1, len(edges))
+                  if edges[i] < max(edges[:i]))
+    return "%d/%d:%d" % (receded, len(edges), edges[-1] - edges[0])
+
+
 def script(a):
     res = []
     for i, kind in enumerate(a.script.split(","), 1):
@@ -368,6 +405,8 @@ def script(a):
                 r = round_dsack(p)
             elif kind == "prr":
                 r = round_prr(p)
+            elif kind == "small":
+                r = round_small(p)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
