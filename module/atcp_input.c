@@ -774,7 +774,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		} else if (as->sack_ok && sacked) {
 			atcp_sack_recovery(sk, sacked, false);
 		}
-		if (as->ecn_flags & ATCP_ECN_IN_CWR)
+		/* in recovery, atcp_sack_recovery() went on with it */
+		if ((as->ecn_flags & ATCP_ECN_IN_CWR) && !as->in_recovery)
 			atcp_cwnd_reduction(sk, sacked, false);
 		atcp_rack_ack_done(&as->rack);
 		if (as->reo_wait_us)
