@@ -1544,7 +1544,7 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	case TCP_LINGER2:
 		val = as->opts.linger2;
 		if (val >= 0)
-			val = (val ? : READ_ONCE(s->fin_timeout) * HZ) / HZ;
+			val = val ? val / HZ : READ_ONCE(s->fin_timeout);
 		break;
 	default:
 		return -ENOPROTOOPT;
