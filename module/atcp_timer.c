@@ -99,6 +99,14 @@ static void atcp_tlp_timeout(struct sock *sk)
 		last = skb;
 	}
 	as->tlp_out = 1;
+	/*
+	 * The probe is the highest segment sent (RFC 8985 7.3), not the
+	 * first of the last skb: its SACK then covers the top of the
+	 * flight and shows every hole below it.
+	 */
+	if (last && last->len > as->mss_cache &&
+	    !atcp_fragment(sk, last, rounddown(last->len - 1, as->mss_cache)))
+		last = last->next;
 	if (last && !ATCP_SKB_CB(last)->sacked &&
 	    !atcp_retransmit_skb(sk, last))
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LOSSPROBES);

@@ -389,12 +389,15 @@ EOF
 	# then finds the loss: 2 segments.  Each later SACK lets out 14/20 of
 	# what was delivered since, rounded up: 1,1,0,1,1,0,1.  Linux takes
 	# either way, by timing.  Cut at once, the window would have let out
-	# nothing new until the seventh SACK.
+	# nothing new until the seventh SACK.  A tail loss probe, when the
+	# peer read the flight in more than two round trips, is listed
+	# apart and does not change the count.
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	rawpeer_script "$sp" "$port" prr 60000
 	port=$((port + 1))
 	tap_diag "$name server, one loss in a window of 20: tool_rawpeer: $R"
-	[[ $R == "ok 1/5:1,1,1,0,1,1,0,1" || $R == "ok 1/6:2,1,1,0,1,1,0,1" ]]
+	[[ ${R% probes *} == "ok 1/5:1,1,1,0,1,1,0,1" ||
+	   ${R% probes *} == "ok 1/6:2,1,1,0,1,1,0,1" ]]
 	tap_result $? "$name server, one loss in a window of 20, 8 SACKs: 1 resent, 5 or 6 new, after each SACK as PRR has it"
 
 

@@ -63,8 +63,11 @@ For hole and tail the round's result is "S@MS": the next data segment
 the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
 the peer acknowledges everything.  For timeout it is "S@MS/S@MS": the
 fast retransmission as for hole, then the next data segment, MS ms after
-the first.  For prr it is "R/N:C1,...,C8": the server sent R segments
-again and N new ones while the 8 SACKs came, Ck of them after the k-th.  For shrink, rewound and zerownd it is
+the first.  For prr it is "R/N:C1,...,C8": the server sent the lost
+segment R times and N new ones while the 8 SACKs came, Ck of them after
+the k-th; " probes I,..." follows when it also resent segments the peer
+had (tail loss probes, when the peer read the flight slowly), which
+are not counted in Ck.  For shrink, rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
 window opened, or "N/reset" when the server gave up.  For small it is
 "N/A:D": of the A ACKs, N moved the right edge of the server's window
@@ -344,7 +347,7 @@ def round_prr(p):
     if not collect(p, base, 30, got, limit=30):
         return None
     resent = new = 0
-    each = []
+    each, probes = [], []
     for k in range(1, 9):
         p.send("A", iss + 1, base + 10 * SEG,
                options=[("SAck", ((base + 11 * SEG) % (1 << 32),
@@ -355,14 +358,23 @@ def round_prr(p):
             seg = p.recv(max(end - time.monotonic(), 0))
             if seg is None:
                 break
-            n = len(raw(seg.payload)) // SEG
-            each[-1] += n
-            if (seg.seq - base) % (1 << 32) < 30 * SEG:
-                resent += n
-            else:
-                new += n
+            first = (seg.seq - base) % (1 << 32) // SEG
+            for i in range(first, first + len(raw(seg.payload)) // SEG):
+                # a tail loss probe, sent when the peer took more than
+                # two round trips to read the flight, is no PRR decision
+                if i != 10 and i < 30:
+                    probes.append(i)
+                    continue
+                each[-1] += 1
+                if i == 10:
+                    resent += 1
+                else:
+                    new += 1
     p.reset(iss + 1)
-    return "%d/%d:%s" % (resent, new, ",".join(map(str, each)))
+    res = "%d/%d:%s" % (resent, new, ",".join(map(str, each)))
+    if probes:
+        res += " probes " + ",".join(map(str, probes))
+    return res
 
 
 def round_small(p):
