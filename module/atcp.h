@@ -79,6 +79,7 @@ struct atcp_sysctl {
 	int early_retrans;	/* 3 and 4: tail loss probes */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
+	int app_win;		/* 1/2^n of the window kept for the reader */
 	int max_reordering;	/* the most "reordering" may grow to */
 	int min_rtt_wlen;	/* seconds the minimum RTT looks back */
 	int ecn;		/* ATCP_ECN_MODE_* */
@@ -167,6 +168,8 @@ struct atcp_sock {
 	u32 rcv_wnd;		/* window last advertised */
 	u32 rcv_wup;		/* rcv_nxt when rcv_wnd was advertised */
 	u32 copied_seq;		/* next byte the user reads */
+	u32 rcv_ssthresh;	/* the window grows to it as data shows its cost */
+	u32 window_clamp;	/* the largest window to offer, 0: not sized */
 
 	/* Negotiated options. */
 	u16 mss_cache;		/* payload bytes per segment we send */
@@ -308,6 +311,7 @@ struct atcp_sock {
 		u8 ca;			/* TCP_CONGESTION + 1, 0: sysctl */
 		u8 thin_lto;		/* TCP_THIN_LINEAR_TIMEOUTS */
 		int linger2;		/* TCP_LINGER2: jiffies, 0: sysctl, -1 */
+		u32 window_clamp;	/* TCP_WINDOW_CLAMP, 0: none */
 	} opts;
 };
 
@@ -857,6 +861,11 @@ void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
 		       bool aborts);
 u32 atcp_select_window(struct sock *sk);
+u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale);
+void atcp_init_buffer_space(struct sock *sk);
+void atcp_grow_window(struct sock *sk, const struct sk_buff *skb);
+void atcp_clamp_window(struct sock *sk);
+void atcp_set_window_clamp(struct sock *sk, u32 clamp);
 void atcp_maybe_send_window_update(struct sock *sk);
 unsigned int atcp_size_goal(struct sock *sk);
 void atcp_write_queue_purge(struct sock *sk);

@@ -889,11 +889,7 @@ static void atcp_fin(struct sock *sk)
 	}
 }
 
-/*
- * Append an in-order skb (pulled to its payload) to the receive queue.
- * No coalescing into the tail yet: skb_try_coalesce() warned on an skb
- * whose truesize atcp had not kept consistent, seen once in test_interop.
- */
+/* Append an in-order skb (pulled to its payload) to the receive queue. */
 static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -987,6 +983,7 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 
 	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
+		atcp_clamp_window(sk);
 		kfree_skb(skb);
 		return;
 	}
@@ -1002,13 +999,16 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 				kfree_skb(skb);		/* a duplicate */
 				return;
 			}
-			skb_set_owner_r(skb, sk);
-			__skb_queue_after(&as->ooo_queue, pos, skb);
-			return;
+			break;
 		}
 	}
+	/* the sender still needs window while it repairs the hole */
+	atcp_grow_window(sk, skb);
 	skb_set_owner_r(skb, sk);
-	__skb_queue_head(&as->ooo_queue, skb);
+	if (pos == (struct sk_buff *)&as->ooo_queue)
+		__skb_queue_head(&as->ooo_queue, skb);
+	else
+		__skb_queue_after(&as->ooo_queue, pos, skb);
 }
 
 /*
@@ -1073,6 +1073,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		 * must not keep the hole from being filled.
 		 */
 		skb_queue_purge(&as->ooo_queue);
+		atcp_clamp_window(sk);
 		if (atomic_read(&sk->sk_rmem_alloc) > 2 * sk->sk_rcvbuf) {
 			/* No room: drop without acking, the peer resends. */
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVQDROP);
@@ -1087,10 +1088,12 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	}
 	/* RFC 5681 4.2: a segment that fills a gap is acked at once. */
 	filled_gap = !skb_queue_empty(&as->ooo_queue);
-	if (skb->len)
+	if (skb->len) {
+		atcp_grow_window(sk, skb);
 		atcp_queue_rcv(sk, skb);
-	else
+	} else {
 		kfree_skb(skb);
+	}
 	if (fin)
 		atcp_fin(sk);
 	else

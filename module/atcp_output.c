@@ -158,25 +158,61 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 /* ---- windows and MSS ------------------------------------------------------ */
 
 /*
- * The window to advertise: what the free receive buffer allows (half of
- * it with adv_win_scale 1, the rest covering skb overhead), rounded to the
- * scale.  The right edge never moves left (RFC 9293 3.8.6), unless
- * shrink_window allows it and the window is scaled (RFC 7323 2.4): small
- * segments whose buffers cost more than the window they use then close
- * the window as the buffer fills, where holding the edge would accept
- * data the buffer may have to drop.
+ * The receive window follows Linux's model (tcp_input.c, "Tuning advertised
+ * window"): window_clamp is the most ever offered, the whole buffer's
+ * window less a share kept for the reader (app_win); rcv_ssthresh is what
+ * the offer may grow to now.  It starts at the handshake's window and
+ * grows with each segment whose buffer costs little more than the data it
+ * holds, so a peer sending small segments in large buffers is never
+ * offered more than those buffers can hold: the receive buffer fills with
+ * overhead, not data, and the backlog overflows.
+ */
+
+/* The window the whole receive buffer offers, within the clamp. */
+static u32 atcp_full_window(const struct sock *sk)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+	u32 full = atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+
+	return as->window_clamp ? min(full, as->window_clamp) : full;
+}
+
+/* The window the free part of the receive buffer offers. */
+static u32 atcp_space_window(const struct sock *sk)
+{
+	return atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf) -
+				   atomic_read(&sk->sk_rmem_alloc));
+}
+
+/*
+ * What may be offered now: the free buffer's window, none when that is
+ * less than a segment and less than half the full window (silly window
+ * avoidance), and no more than rcv_ssthresh.
+ */
+static u32 atcp_offer_window(const struct sock *sk)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+	u32 full = atcp_full_window(sk);
+	u32 win = atcp_space_window(sk);
+
+	if (win < as->mss_cache && win < full / 2)
+		return 0;
+	return min3(win, full, as->rcv_ssthresh);
+}
+
+/*
+ * The window to advertise, rounded to the scale.  The right edge never
+ * moves left (RFC 9293 3.8.6), unless shrink_window allows it and the
+ * window is scaled (RFC 7323 2.4): small segments whose buffers cost more
+ * than the window they use then close the window as the buffer fills,
+ * where holding the edge would accept data the buffer may have to drop.
  */
 u32 atcp_select_window(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
 	u32 cur = atcp_receive_window(as);
-	u32 win, max;
+	u32 win = atcp_offer_window(sk), max;
 
-	win = atcp_win_from_space(sk, space);
-	if (win < as->mss_cache &&
-	    win < atcp_win_from_space(sk, sk->sk_rcvbuf) / 2)
-		win = 0;		/* silly window avoidance */
 	if (win < cur &&
 	    !(as->rcv_wscale &&
 	      READ_ONCE(atcp_net(sock_net(sk))->sysctl.shrink_window)))
@@ -188,6 +224,116 @@ u32 atcp_select_window(struct sock *sk)
 	as->rcv_wnd = win;
 	as->rcv_wup = as->rcv_nxt;
 	return win >> as->rcv_wscale;
+}
+
+/*
+ * The window a connection opens with: the buffer's, within the user's
+ * clamp and what the scale can express.  The SYN carries at most 64 kB
+ * of it (never scaled), and rcv_ssthresh starts there.
+ */
+u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
+{
+	u32 win = atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	u32 clamp = atcp_sk(sk)->opts.window_clamp;
+
+	if (clamp)
+		win = min(win, clamp);
+	return min(win, 65535U << rcv_wscale);
+}
+
+/*
+ * Size window_clamp once the connection is established (Linux:
+ * tcp_init_buffer_space()): the whole buffer's window, less 1/2^app_win
+ * of it and at least one segment kept for the reader, unless the user's
+ * TCP_WINDOW_CLAMP is lower.
+ */
+void atcp_init_buffer_space(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int app_win = READ_ONCE(atcp_net(sock_net(sk))->sysctl.app_win);
+	u32 maxwin = atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	u32 clamp = as->opts.window_clamp ? : U32_MAX;
+	u32 mss = as->advmss;
+
+	if (clamp >= maxwin) {
+		clamp = maxwin;
+		if (app_win && maxwin > 4 * mss)
+			clamp = max(maxwin - (maxwin >> app_win), 4 * mss);
+	}
+	if (app_win && clamp > 2 * mss && clamp + mss > maxwin)
+		clamp = max(2 * mss, maxwin - mss);
+	as->window_clamp = min(clamp, 65535U << as->rcv_wscale);
+	as->rcv_ssthresh = min(as->rcv_ssthresh, as->window_clamp);
+}
+
+/*
+ * TCP_WINDOW_CLAMP (Linux: tcp_set_window_clamp()).  Before the
+ * connection is established it only bounds what atcp_init_buffer_space()
+ * sizes; after, a lower clamp pulls rcv_ssthresh down with it, a higher
+ * one lets it rise to the window already offered.
+ */
+void atcp_set_window_clamp(struct sock *sk, u32 clamp)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->opts.window_clamp = clamp;
+	if (!clamp || !as->window_clamp) {
+		as->window_clamp = 0;
+		return;
+	}
+	clamp = min(clamp, 65535U << as->rcv_wscale);
+	if (clamp < as->window_clamp)
+		as->rcv_ssthresh = min(as->rcv_ssthresh, clamp);
+	else
+		as->rcv_ssthresh = max(min(as->rcv_wnd, clamp),
+				       as->rcv_ssthresh);
+	as->window_clamp = clamp;
+}
+
+/*
+ * Data in @skb was accepted: let rcv_ssthresh grow (Linux:
+ * tcp_grow_window()).  A buffer whose window share holds its data grows
+ * it by two segments.  A costlier one grows it only while rcv_ssthresh
+ * is below the part of rmem[2] that buffers of such a cost could fill
+ * with data, halving the cost and that part in turn until they meet.
+ */
+void atcp_grow_window(struct sock *sk, const struct sk_buff *skb)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int room = (int)min(atcp_full_window(sk), atcp_space_window(sk)) -
+		   (int)as->rcv_ssthresh;
+	u32 cost = atcp_win_from_space(sk, skb->truesize);
+	u32 incr = 0;
+
+	if (room <= 0)
+		return;
+	if (cost <= skb->len) {
+		incr = 2 * as->advmss;
+	} else {
+		int rmem2 = READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]);
+		u32 part = atcp_win_from_space(sk, rmem2) >> 1;
+
+		for (cost >>= 1; as->rcv_ssthresh <= part;
+		     cost >>= 1, part >>= 1) {
+			if (cost <= skb->len) {
+				incr = 2 * as->advmss;
+				break;
+			}
+		}
+	}
+	if (incr)
+		as->rcv_ssthresh += min_t(u32, room, max(incr, 2 * skb->len));
+}
+
+/*
+ * The receive buffer is over its size: offer no more than two segments
+ * until data shows again what its buffers cost (Linux: tcp_clamp_window()).
+ */
+void atcp_clamp_window(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->rcv_ssthresh = min(atcp_full_window(sk), 2U * as->advmss);
 }
 
 /* Payload bytes a segment of ours may carry on the current path. */
@@ -903,16 +1049,15 @@ void atcp_write_queue_purge(struct sock *sk)
 void atcp_maybe_send_window_update(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int space = sk->sk_rcvbuf - atomic_read(&sk->sk_rmem_alloc);
-	u32 cur = atcp_receive_window(as);
-	u32 win = atcp_win_from_space(sk, space);
+	u32 cur, win;
 
 	if (sk->sk_state == TCP_CLOSE || sk->sk_state == TCP_LISTEN ||
 	    (sk->sk_shutdown & RCV_SHUTDOWN))
 		return;
+	cur = atcp_receive_window(as);
+	win = atcp_offer_window(sk);
 	if (win > cur && (win - cur >= 2 * as->mss_cache ||
-			  win - cur >=
-			  atcp_win_from_space(sk, sk->sk_rcvbuf) / 2))
+			  win - cur >= atcp_full_window(sk) / 2))
 		atcp_send_ack(sk);
 }
 
@@ -977,8 +1122,7 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	return min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
-		     65535U);
+	return atcp_initial_window(sk, 0);
 }
 
 /*

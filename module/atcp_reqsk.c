@@ -422,11 +422,9 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->ecn_flags = req->flags & ATCP_REQ_ECN ? ATCP_ECN_OK : 0;
 	atcp_start_tcb(child);
 	if (as->ws_ok) {
-		u32 space = READ_ONCE(child->sk_rcvbuf);
-
 		as->rcv_wscale = req->rcv_wscale;
-		as->rcv_wnd = min_t(u32, atcp_win_from_space(child, space),
-				    65535U << as->rcv_wscale);
+		as->rcv_wnd = atcp_initial_window(child, as->rcv_wscale);
+		as->rcv_ssthresh = min(as->rcv_wnd, 65535U);
 	}
 	if (as->ts_ok) {
 		as->ts_recent = req->ts_recent;

@@ -261,6 +261,7 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 				sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 			}
 		}
+		atcp_init_buffer_space(sk);
 		atcp_stop_rtx_timer(sk);
 		atcp_push(sk, 0);
 	}
@@ -373,6 +374,9 @@ u8 atcp_rcv_wscale(const struct sock *sk)
 
 	if (sk->sk_userlocks & SOCK_RCVBUF_LOCK)
 		space = READ_ONCE(sk->sk_rcvbuf);
+	/* a clamped window needs no more scale than the clamp (Linux too) */
+	if (atcp_sk(sk)->opts.window_clamp)
+		space = min(space, atcp_sk(sk)->opts.window_clamp);
 	while (ws < TCP_MAX_WSCALE && (65535U << ws) < space)
 		ws++;
 	return ws;
@@ -398,8 +402,8 @@ void atcp_start_tcb(struct sock *sk)
 			0 : atcp_ts_offset(&t);
 
 	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
-	as->rcv_wnd = min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
-			    65535U << as->rcv_wscale);
+	as->rcv_wnd = atcp_initial_window(sk, as->rcv_wscale);
+	as->rcv_ssthresh = min(as->rcv_wnd, 65535U);
 	as->rcv_wup = as->rcv_nxt;
 
 	dst = __sk_dst_get(sk);
@@ -1040,8 +1044,17 @@ static void atcp_rcv_space_adjust(struct sock *sk)
 		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
 			u64 want = min_t(u64, (u64)copied * 4, max);
 
-			if (want > READ_ONCE(sk->sk_rcvbuf))
+			if (want > READ_ONCE(sk->sk_rcvbuf)) {
 				WRITE_ONCE(sk->sk_rcvbuf, (int)want);
+				/*
+				 * The clamp follows the buffer, as in Linux,
+				 * unless the user set it.
+				 */
+				if (!as->opts.window_clamp)
+					as->window_clamp =
+						min(atcp_win_from_space(sk, want),
+						    65535U << as->rcv_wscale);
+			}
 		}
 	}
 	as->rcvq_seq = as->copied_seq;
@@ -1359,6 +1372,16 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		if (val < 0 || val > 1)
 			err = -EINVAL;
 		break;
+	case TCP_WINDOW_CLAMP:
+		/* as Linux: 0 (no clamp) only before a connection */
+		if (!val && sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else if (!val)
+			atcp_set_window_clamp(sk, 0);
+		else
+			atcp_set_window_clamp(sk, max_t(int, val,
+							SOCK_MIN_RCVBUF / 2));
+		break;
 	case TCP_LINGER2:
 		/* as Linux: negative aborts, larger than 120 s is 120 s */
 		if (val < 0)
@@ -1433,7 +1456,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_last_data_recv = jiffies_to_msecs(now - as->last_data_recv);
 	info->tcpi_last_ack_recv = jiffies_to_msecs(now - as->last_ack_recv);
 	info->tcpi_pmtu = __sk_dst_get(sk) ? dst_mtu(__sk_dst_get(sk)) : 0;
-	info->tcpi_rcv_ssthresh = as->rcv_wnd;
+	info->tcpi_rcv_ssthresh = as->rcv_ssthresh;
 	info->tcpi_rtt = as->rto.srtt_us;
 	info->tcpi_rttvar = as->rto.rttvar_us;
 	info->tcpi_snd_ssthresh = as->ssthresh;
@@ -1540,6 +1563,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_NOTSENT_LOWAT:
 		val = READ_ONCE(as->opts.notsent_lowat);
+		break;
+	case TCP_WINDOW_CLAMP:
+		val = as->window_clamp ? : as->opts.window_clamp;
 		break;
 	case TCP_LINGER2:
 		val = as->opts.linger2;

@@ -29,6 +29,7 @@ static int atcp_recovery_max = ATCP_RACK_LOSS_DETECTION |
 static int atcp_reordering_max = 300;	/* max_reordering's default */
 static int atcp_adv_win_scale_min = -31;
 static int atcp_adv_win_scale_max = 31;
+static int atcp_app_win_max = 31;
 static int atcp_int_max = INT_MAX;
 static int atcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int atcp_min_snd_mss_max = 65535;
@@ -206,6 +207,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
 		    &atcp_adv_win_scale_max),
+	ATCP_SYSCTL(app_win, &atcp_zero, &atcp_app_win_max),
 	ATCP_SYSCTL(ecn, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(ecn_fallback, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(min_tso_segs, &atcp_one, &atcp_u8_max),
@@ -311,6 +313,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->early_retrans = 3;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;
+	s->app_win = 31;
 	s->ecn = ATCP_ECN_MODE_PASSIVE;
 	s->ecn_fallback = 1;
 	s->min_tso_segs = 2;

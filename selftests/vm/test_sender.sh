@@ -61,6 +61,11 @@
 #    SACKs show data arriving late, so the dupthresh (tcpi_reordering)
 #    grows beyond its start of 3, by default, and to at most 5 under
 #    max_reordering 5; the data still arrives.
+#  - app_win: once 1 MiB arrived, read as it came, in a fixed buffer
+#    (moderate_rcvbuf 0), the window offered is all but one segment of
+#    the buffer's 64 kB under the default 31, and half of it under 1
+#    (32768, and the scale's rounding), as the Linux client's snd_wnd
+#    shows.
 #  - min_rtt_wlen: 1 MiB goes out over the bare veth (an RTT well under
 #    5 ms), then netem delays the server's packets by 20 ms, and 1 MiB
 #    goes out twice more, 1.2 s apart.  The minimum RTT (tcpi_min_rtt)
@@ -543,6 +548,35 @@ for sp in "$P" 0; do
 	done
 	tap_num "$(proto_name "$sp") receiver: adv_win_scale -4 offers a window under half of what 1 offers (${wnd[-4]} against ${wnd[1]})" \
 		"$(( ${wnd[-4]:-999999} * 2 ))" -lt "${wnd[1]:-0}"
+	unset wnd
+done
+
+# ---- app_win (the receiver's side) -------------------------------------------------
+
+appwin_body()
+{
+	sc_send s "recv 1048576"
+	sc c "send 1048576"
+	sc_get s
+	expect "$tag: 1 MiB arrives" "ok 1048576" "$R"
+	wnd[$aw]=$(snd_wnd)
+	tap_diag "$tag: the client's snd_wnd is ${wnd[$aw]}"
+}
+
+for sp in "$P" 0; do
+	declare -A wnd=()
+	# a fixed buffer: auto-tuning would size the clamp anew
+	knob "$NS_B" "$sp" moderate_rcvbuf 0
+	for aw in 31 1; do
+		tag="$(proto_name "$sp") receiver, app_win $aw"
+		POINTS=("1 MiB arrives")
+		sender_case "$sp" app_win "$aw" 31 appwin_body
+	done
+	knob "$NS_B" "$sp" moderate_rcvbuf 1
+	tap_num "$(proto_name "$sp") receiver: app_win 31 offers all but a segment of a 64 kB window (${wnd[31]})" \
+		"${wnd[31]:-0}" -gt 60000
+	tap_num "$(proto_name "$sp") receiver: app_win 1 keeps half of it for the reader (${wnd[1]})" \
+		"${wnd[1]:-999999}" -le $((32768 + 128))
 	unset wnd
 done
 

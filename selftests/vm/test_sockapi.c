@@ -2333,6 +2333,91 @@ static void t_maxseg(const struct variant *v)
 	conn_close(&k);
 }
 
+/*
+ * The peer sends @len bytes, which this side reads; then the window the
+ * peer was last offered (tcpi_snd_wnd), or -1 when the data did not come
+ * through intact.
+ */
+static long peer_sees_window(struct conn *k, size_t len)
+{
+	unsigned char *buf = malloc(len);
+	struct tcp_info pti;
+	struct stream st;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = pat(i);
+	stream_start(&st, k->me, 0, len);
+	write_full(k->peer, buf, len);
+	stream_join(&st);
+	free(buf);
+	wait_outq_empty(k->peer, WAIT_MS);
+	sleep_ms(50);		/* a window update after the last read */
+	if (st.done != len || st.bad_at != SIZE_MAX || tcp_info(k->peer, &pti))
+		return -1;
+	return pti.tcpi_snd_wnd;
+}
+
+static void t_winclamp(const struct variant *v)
+{
+	const int clamp = 16384;
+	int fd, lfd, r, lr, scale;
+	struct tcp_info ti;
+	struct conn k;
+	long wnd;
+
+	if (v->me_client) {
+		fd = sock_new(tproto);
+		lfd = sock_new(0);
+		r = get_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+		ok(r == 0, "TCP_WINDOW_CLAMP of a new socket is 0 (%d)", r);
+		r = set_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, 100);
+		set_int(lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP, 100);
+		r = r ? r : get_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+		lr = get_int(lfd, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+		ok(r > 100 && r == lr,
+		   "TCP_WINDOW_CLAMP 100 is raised to half SOCK_MIN_RCVBUF, as Linux's (%d, Linux %d)",
+		   r, lr);
+		r = set_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, -5);
+		r = r ? r : get_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP);
+		ok(r == lr, "TCP_WINDOW_CLAMP -5 is raised the same way (%d)", r);
+		r = set_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0);
+		ok(r == 0 && get_int(fd, IPPROTO_TCP, TCP_WINDOW_CLAMP) == 0,
+		   "TCP_WINDOW_CLAMP 0 before connect() removes the clamp (%s)",
+		   res(r));
+		close(lfd);
+		close(fd);
+	}
+
+	/* MSS 1000: the clamp holds many segments */
+	if (conn_open_mss(v, &k, 1000))
+		return;
+	/* a fixed buffer: Linux 6.1's auto-tuning would lift the clamp */
+	set_int(k.me, SOL_SOCKET, SO_RCVBUF, 131072);
+	r = tcp_info(k.me, &ti);
+	scale = r ? 0 : 1 << ti.tcpi_rcv_wscale;
+	wnd = peer_sees_window(&k, 262144);
+	ok(wnd > clamp + scale,
+	   "without a clamp the peer is offered more than %d bytes (%ld)",
+	   clamp, wnd);
+	r = set_int(k.me, IPPROTO_TCP, TCP_WINDOW_CLAMP, clamp);
+	ok(r == 0 && get_int(k.me, IPPROTO_TCP, TCP_WINDOW_CLAMP) == clamp,
+	   "TCP_WINDOW_CLAMP %d on a connected socket reads back (%d)", clamp,
+	   get_int(k.me, IPPROTO_TCP, TCP_WINDOW_CLAMP));
+	wnd = peer_sees_window(&k, 262144);
+	ok(wnd >= 0 && wnd <= clamp + scale,
+	   "then 256 kB come through intact, the peer offered at most the clamp (%ld)",
+	   wnd);
+	r = tcp_info(k.me, &ti);
+	ok(r == 0 && ti.tcpi_rcv_ssthresh <= (unsigned int)clamp,
+	   "tcpi_rcv_ssthresh is within the clamp (%u)", ti.tcpi_rcv_ssthresh);
+	r = set_int(k.me, IPPROTO_TCP, TCP_WINDOW_CLAMP, 0);
+	ok(r < 0 && errno == EINVAL,
+	   "TCP_WINDOW_CLAMP 0 on a connected socket fails with EINVAL (%s)",
+	   res(r));
+	conn_close(&k);
+}
+
 static void t_tcpinfo(const struct variant *v)
 {
 	const size_t out = 100000, in = 50000;
@@ -2442,6 +2527,7 @@ static const struct check checks[] = {
 	{ "TCP options", t_tcpopts, V_CN },
 	{ "TCP_MAXSEG", t_maxseg, V_ALL },
 	{ "TCP_INFO", t_tcpinfo, V_ALL },
+	{ "TCP_WINDOW_CLAMP", t_winclamp, V_ALL },
 };
 
 static void child_main(const struct check *c, const struct variant *v,

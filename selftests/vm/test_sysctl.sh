@@ -63,6 +63,7 @@ min_rtt_wlen      300               1                 86401 -1
 early_retrans     3                 0                 5 -1
 thin_linear_timeouts 0              1                 2 -1
 adv_win_scale     1                 2                 -32 32
+app_win           31                1                 32 -1
 ecn               2                 1                 3 -1
 ecn_fallback      1                 0                 2 -1
 min_tso_segs      2                 8                 0 256 -1
