@@ -157,6 +157,7 @@ struct atcp_sock {
 	u32 snd_nxt;		/* next to send (rewound after a timeout) */
 	u32 snd_max;		/* highest ever sent: what an ACK may cover */
 	u32 write_seq;		/* end of data queued by the user */
+	u32 snd_sml;		/* end of the last small segment sent (Nagle) */
 	u32 snd_wnd;		/* peer's window, unscaled */
 	u32 max_window;		/* largest window the peer offered */
 	u32 snd_wl1;
@@ -351,6 +352,7 @@ static inline void atcp_set_iss(struct atcp_sock *as, u32 iss)
 	as->snd_nxt = iss;
 	as->snd_max = iss;
 	as->write_seq = iss;
+	as->snd_sml = iss;
 	as->high_sacked = iss;
 	atcp_rack_init(&as->rack, iss);
 }

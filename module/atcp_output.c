@@ -941,15 +941,22 @@ void atcp_push(struct sock *sk, int nonagle)
 			}
 		}
 		/*
-		 * Nagle (RFC 896): one small segment in flight at a time.  A
-		 * larger skb at the tail sends its full segments and keeps
-		 * the small rest for more data (Linux: tcp_mss_split_point()).
+		 * Nagle (RFC 896) as Minshall refined it, and Linux does
+		 * (tcp_nagle_check()): one small segment in flight at a
+		 * time.  A small segment waits while an earlier one is
+		 * unacknowledged; a larger skb at the tail then sends its
+		 * full segments and keeps the small rest for more data
+		 * (tcp_mss_split_point()).  Holding every small segment
+		 * while anything is in flight would keep the end of each
+		 * write an RTT late.
 		 */
 		if (!retransmit && !nonagle &&
 		    (skb->len < mss || skb->len % mss) &&
 		    !(cb->flags & TCPHDR_FIN) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
-		    (as->opts.cork || (!as->opts.nodelay && inflight))) {
+		    (as->opts.cork ||
+		     (!as->opts.nodelay && inflight &&
+		      atcp_seq_after(as->snd_sml, as->snd_una)))) {
 			if (skb->len < mss ||
 			    atcp_fragment(sk, skb, rounddown(skb->len, mss)))
 				break;
@@ -961,8 +968,11 @@ void atcp_push(struct sock *sk, int nonagle)
 			cb->flags |= TCPHDR_ACK;
 		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS)
 			break;
-		if (!retransmit)
+		if (!retransmit) {
 			atcp_prr_count(as, skb);
+			if (skb->len % mss)
+				as->snd_sml = cb->end_seq;
+		}
 		sent = true;
 		as->send_head = atcp_write_queue_next(sk, skb);
 		as->snd_nxt = cb->end_seq;

@@ -1400,6 +1400,36 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 }
 
 /*
+ * Segments in flight as Linux counts them for TCP_INFO: SACKed; lost
+ * (taken for lost, resent since a loss, or waiting to be sent again after
+ * a timeout went back N); and, of the lost, resent and not yet
+ * acknowledged.  atcp keeps bytes, Linux segments: each skb counts as
+ * many as the current MSS cuts it into.  Under the socket lock.
+ */
+static void atcp_info_flight(struct sock *sk, struct tcp_info *info)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		const struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+		u32 segs = max_t(u32, DIV_ROUND_UP(skb->len, as->mss_cache), 1);
+
+		/* past send_head, what a timeout rewound is still counted */
+		if (!atcp_seq_before(cb->seq, as->snd_max))
+			break;
+		if (cb->sacked) {
+			info->tcpi_sacked += segs;
+		} else if (cb->lost || !atcp_seq_before(cb->seq, as->snd_nxt)) {
+			info->tcpi_lost += segs;
+		} else if (cb->retrans) {
+			info->tcpi_lost += segs;
+			info->tcpi_retrans += segs;
+		}
+	}
+}
+
+/*
  * Linux's congestion state names for where atcp's sender is: resending
  * after a timeout, in fast recovery, in an ECE round, with SACKs or
  * duplicate ACKs seen but no loss yet, or none of these.
@@ -1452,6 +1482,7 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_rcv_mss = as->advmss;
 	info->tcpi_unacked = DIV_ROUND_UP(as->snd_max - as->snd_una,
 					  as->mss_cache);
+	atcp_info_flight(sk, info);
 	info->tcpi_last_data_sent = jiffies_to_msecs(now - as->last_data_sent);
 	info->tcpi_last_data_recv = jiffies_to_msecs(now - as->last_data_recv);
 	info->tcpi_last_ack_recv = jiffies_to_msecs(now - as->last_ack_recv);

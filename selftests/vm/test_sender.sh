@@ -30,7 +30,13 @@
 #    still moves 4 MiB.
 #  - tcpi_ca_state: Open (0) on a quiet connection, Loss (4) once the
 #    retransmission timer fired (the client's ACKs dropped), Open again
-#    when an ACK covers all that was sent before the timeout;
+#    when an ACK covers all that was sent before the timeout; in Loss,
+#    tcpi_lost counts every segment unacknowledged (tcpi_unacked) and
+#    tcpi_retrans the one resent, both 0 once all is acknowledged;
+#  - Nagle: with the client's ACKs 100 ms late, the 1312-byte end of a
+#    10000-byte write goes at once, and a 100-byte write right after it
+#    waits (SIOCOUTQNSD 0, then 100), as Minshall's Nagle has it in
+#    Linux (autocorking off); under TCP_NODELAY neither waits.
 #  - min_tso_segs: with 50 ms of delay, the server sends 10 segments in
 #    one go, its initial window: the largest GSO skb its veth sees holds
 #    2 segments by default (a quarter of the window, at least
@@ -349,7 +355,7 @@ done
 # Open again when an ACK covers everything sent before the timeout.
 ca_body()
 {
-	local quiet loss
+	local quiet loss unacked lost retrans
 
 	sc s "info ca_state"
 	quiet=$R
@@ -358,6 +364,14 @@ ca_body()
 	sc s "sleep 1000"
 	sc s "info ca_state"
 	loss=$R
+	sc s "info unacked"
+	unacked=${R#ok }
+	sc s "info lost"
+	lost=${R#ok }
+	sc s "info retrans"
+	retrans=${R#ok }
+	tap_is "$tag: after the timeout every segment in flight is lost, the first resent (tcpi_lost/unacked/retrans $lost/$unacked/$retrans)" \
+		"$lost/$retrans" "$unacked/1"
 	netem_egress "$NS_A"
 	sc c "recv 10000"
 	expect "$tag: 10000 bytes arrive" "ok 10000" "$R"
@@ -366,13 +380,72 @@ ca_body()
 	sc s "info ca_state"
 	expect "$tag: Open (0), Loss (4) after a timeout, Open once all is acknowledged" \
 		"ok 0 ok 4 ok 0" "$quiet $loss $R"
+	sc s "info lost"
+	lost=$R
+	sc s "info retrans"
+	expect "$tag: then nothing is lost or resent in flight" \
+		"ok 0 ok 0" "$lost $R"
 }
 
 for sp in "$P" 0; do
 	tag="$(proto_name "$sp") sender, tcpi_ca_state"
-	POINTS=("10000 bytes arrive" "Open (0), Loss (4)")
+	POINTS=("every segment in flight is lost" "10000 bytes arrive"
+		"Open (0), Loss (4)" "nothing is lost")
 	sender_case "$sp" - - - ca_body
 done
+
+# ---- Nagle ------------------------------------------------------------------------------
+
+# The client's ACKs take 100 ms: what a write leaves unsent meanwhile
+# (SIOCOUTQNSD).  Nagle as Minshall refined it, as Linux has it: the small
+# end of a 10000-byte write goes at once, no other small segment being
+# in flight; a 100-byte write right after waits for the ACK of that one;
+# under TCP_NODELAY it goes at once.  Linux's autocorking, which also
+# holds small writes while earlier data sits in the device, is off.
+
+# two_writes: 10000 bytes, then 100, each followed by a look at what is
+# unsent; the four replies into $W
+two_writes()
+{
+	local i
+
+	W=
+	sc_send s "send 10000 ; notsent ; send 100 ; notsent"
+	for i in 1 2 3 4; do
+		sc_get s
+		W+="$R "
+	done
+	W=${W% }
+}
+
+nagle_body()
+{
+	local first
+
+	netem_egress "$NS_A" delay 100ms
+	two_writes
+	first=$W
+	sc c "recv 10100"
+	expect "$tag: 10100 bytes arrive" "ok 10100" "$R"
+	sc s "sockopt nodelay 1"
+	two_writes
+	sc c "recv 10100"
+	expect "$tag: 10100 bytes arrive under TCP_NODELAY" "ok 10100" "$R"
+	netem_egress "$NS_A"
+	tap_is "$tag: the end of a write goes at once, a small write after it waits for an ACK" \
+		"$first" "ok 10000 ok 0 ok 100 ok 100"
+	tap_is "$tag: under TCP_NODELAY both go at once" \
+		"$W" "ok 10000 ok 0 ok 100 ok 0"
+}
+
+knob "$NS_B" 0 autocorking 0
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, Nagle"
+	POINTS=("10100 bytes arrive" "10100 bytes arrive under TCP_NODELAY"
+		"the end of a write goes at once" "under TCP_NODELAY")
+	sender_case "$sp" - - - nagle_body
+done
+knob "$NS_B" 0 autocorking 1
 
 # ---- min_tso_segs ----------------------------------------------------------------------
 

@@ -33,7 +33,8 @@
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat,
- *	                       thin_linear_timeouts, linger2 (TCP_*),
+ *	                       thin_linear_timeouts, linger2, nodelay
+ *	                       (TCP_*),
  *	                       max_pacing_rate
  *	                       (SO_MAX_PACING_RATE, bytes a second)
  *	getsockopt NAME        an int option of the connection socket, by
@@ -42,6 +43,7 @@
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, ca_state (0 Open ... 4 Loss),
+ *	                       unacked, lost, retrans, sacked (segments),
  *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1);
  *	                       "info pacing" reads one TCP_INFO: ok
  *	                       PACING_RATE MAX_PACING_RATE SND_CWND SND_MSS
@@ -523,6 +525,7 @@ static const struct {
 	{ "thin_linear_timeouts", IPPROTO_TCP, TCP_THIN_LINEAR_TIMEOUTS },
 	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
 	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
+	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
 };
 
 static void cmd_sockopt(char *arg)
@@ -622,6 +625,10 @@ static void cmd_info(const char *arg)
 			{ "ecn", !!(ti.tcpi_options & TCPI_OPT_ECN) },
 			{ "ecnseen", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN) },
 			{ "ca_state", ti.tcpi_ca_state },
+			{ "unacked", ti.tcpi_unacked },
+			{ "lost", ti.tcpi_lost },
+			{ "retrans", ti.tcpi_retrans },
+			{ "sacked", ti.tcpi_sacked },
 		};
 		size_t i;
 
