@@ -865,6 +865,8 @@ void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
 u32 atcp_select_window(struct sock *sk);
 u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale);
 void atcp_init_buffer_space(struct sock *sk);
+void atcp_sndbuf_grow(struct sock *sk);
+void atcp_enter_cwr(struct sock *sk, bool ece);
 void atcp_grow_window(struct sock *sk, const struct sk_buff *skb);
 void atcp_clamp_window(struct sock *sk);
 void atcp_set_window_clamp(struct sock *sk, u32 clamp);

@@ -229,8 +229,14 @@ static void atcp_update_window(struct sock *sk, const struct atcp_seg *seg)
 	}
 }
 
-/* Send buffer auto-tuning: room for twice the congestion window. */
-static void atcp_sndbuf_grow(struct sock *sk)
+/*
+ * Send buffer auto-tuning: room for twice the congestion window.  Also
+ * when the connection is established (Linux: tcp_sndbuf_expand()), so
+ * that the first window finds its data queued: with wmem's default of
+ * 16 kB, a writer would stall at the first 16 kB, and a window past it
+ * would send the stalled write's small end as a segment of its own.
+ */
+void atcp_sndbuf_grow(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.wmem[2]);
@@ -351,13 +357,15 @@ static void atcp_count_delivered(struct atcp_sock *as,
 }
 
 /*
- * The peer echoed a congestion mark (RFC 3168 6.1.2): cut the window as
- * for a loss, once per window of data and not during loss recovery, with
- * nothing to resend; PRR brings it down over the next round trip, and the
- * next new data tells the peer with CWR.  Unlike a loss, this cut is
+ * Congestion without a loss (Linux: tcp_enter_cwr()): the peer echoed a
+ * congestion mark (@ece, RFC 3168 6.1.2), or a qdisc of this host dropped
+ * or marked a segment on its way out.  Cut the window as for a loss, once
+ * per window of data and not during loss recovery, with nothing to
+ * resend; PRR brings it down over the next round trip, and after an ECE
+ * the next new data tells the peer with CWR.  Unlike a loss, this cut is
  * never undone.
  */
-static void atcp_ecn_cwr(struct sock *sk)
+void atcp_enter_cwr(struct sock *sk, bool ece)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 
@@ -369,8 +377,11 @@ static void atcp_ecn_cwr(struct sock *sk)
 	as->ssthresh = atcp_cong_ssthresh(as);
 	as->cwnd_cnt = 0;
 	as->cwr_high = as->snd_max;
-	as->ecn_flags |= ATCP_ECN_IN_CWR | ATCP_ECN_QUEUE_CWR;
-	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ECNCWR);
+	as->ecn_flags |= ATCP_ECN_IN_CWR;
+	if (ece) {
+		as->ecn_flags |= ATCP_ECN_QUEUE_CWR;
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ECNCWR);
+	}
 }
 
 /* RFC 5681 3.2 / RFC 6582: the dupthresh'th duplicate ACK (reordering). */
@@ -748,7 +759,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		as->cwnd = as->ssthresh;
 	}
 	if (atcp_ecn_echo(as->ecn_flags, seg->flags))
-		atcp_ecn_cwr(sk);
+		atcp_enter_cwr(sk, true);
 	delivered = sacked + (atcp_seq_after(ack, as->snd_una) ?
 			      ack - as->snd_una : 0);
 	atcp_count_delivered(as, seg, delivered);

@@ -242,10 +242,11 @@ u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
 }
 
 /*
- * Size window_clamp once the connection is established (Linux:
- * tcp_init_buffer_space()): the whole buffer's window, less 1/2^app_win
- * of it and at least one segment kept for the reader, unless the user's
- * TCP_WINDOW_CLAMP is lower.
+ * Size the buffers once the connection is established (Linux:
+ * tcp_init_buffer_space()): window_clamp, the whole receive buffer's
+ * window less 1/2^app_win of it and at least one segment kept for the
+ * reader, unless the user's TCP_WINDOW_CLAMP is lower; and the send
+ * buffer, for the initial window.
  */
 void atcp_init_buffer_space(struct sock *sk)
 {
@@ -264,6 +265,7 @@ void atcp_init_buffer_space(struct sock *sk)
 		clamp = max(2 * mss, maxwin - mss);
 	as->window_clamp = min(clamp, 65535U << as->rcv_wscale);
 	as->rcv_ssthresh = min(as->rcv_ssthresh, as->window_clamp);
+	atcp_sndbuf_grow(sk);
 }
 
 /*
@@ -568,7 +570,17 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OUTRSTS);
 
 	err = atcp_ip_xmit(sk, skb, ip_ecn);
-	return net_xmit_eval(err);
+	if (unlikely(err > 0)) {
+		/*
+		 * A qdisc here dropped it (NET_XMIT_DROP: not sent, the
+		 * caller tries again) or another of ours (NET_XMIT_CN): the
+		 * congestion is local, no loss to recover from (Linux:
+		 * __tcp_transmit_skb()).
+		 */
+		atcp_enter_cwr(sk, false);
+		err = net_xmit_errno(err);
+	}
+	return err;
 }
 
 static struct sk_buff *atcp_alloc_ctl_skb(struct sock *sk, gfp_t gfp)
@@ -966,8 +978,18 @@ void atcp_push(struct sock *sk, int nonagle)
 			atcp_count_resend(sk, skb);
 		if (!(cb->flags & TCPHDR_SYN) || sk->sk_state != TCP_SYN_SENT)
 			cb->flags |= TCPHDR_ACK;
-		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS)
+		/*
+		 * Not sent (no memory, or a qdisc here dropped it): try
+		 * again on the next ACK, or with nothing in flight on the
+		 * probe timer.  A SYN counts as sent, as in Linux: its
+		 * retransmission timer sends it again.
+		 */
+		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS &&
+		    !(cb->flags & TCPHDR_SYN)) {
+			if (!inflight)
+				atcp_arm_probe_timer(sk);
 			break;
+		}
 		if (!retransmit) {
 			atcp_prr_count(as, skb);
 			if (skb->len % mss)

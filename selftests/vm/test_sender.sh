@@ -33,7 +33,7 @@
 #    when an ACK covers all that was sent before the timeout; in Loss,
 #    tcpi_lost counts every segment unacknowledged (tcpi_unacked) and
 #    tcpi_retrans the one resent, both 0 once all is acknowledged;
-#  - Nagle: with the client's ACKs 100 ms late, the 1312-byte end of a
+#  - Nagle: with the client's ACKs 200 ms late, the 1312-byte end of a
 #    10000-byte write goes at once, and a 100-byte write right after it
 #    waits (SIOCOUTQNSD 0, then 100), as Minshall's Nagle has it in
 #    Linux (autocorking off); under TCP_NODELAY neither waits.
@@ -396,24 +396,25 @@ done
 
 # ---- Nagle ------------------------------------------------------------------------------
 
-# The client's ACKs take 100 ms: what a write leaves unsent meanwhile
+# The client's ACKs take 200 ms: what a write leaves unsent meanwhile
 # (SIOCOUTQNSD).  Nagle as Minshall refined it, as Linux has it: the small
 # end of a 10000-byte write goes at once, no other small segment being
 # in flight; a 100-byte write right after waits for the ACK of that one;
 # under TCP_NODELAY it goes at once.  Linux's autocorking, which also
 # holds small writes while earlier data sits in the device, is off.
 
-# two_writes: 10000 bytes, then 100, each followed by a look at what is
-# unsent; the four replies into $W
+# two_writes: 10000 bytes, then 100, each followed 30 ms later (Linux's
+# small queues may send from a tasklet) by a look at what is unsent; the
+# four replies into $W
 two_writes()
 {
 	local i
 
 	W=
-	sc_send s "send 10000 ; notsent ; send 100 ; notsent"
-	for i in 1 2 3 4; do
+	sc_send s "send 10000 ; sleep 30 ; notsent ; send 100 ; sleep 30 ; notsent"
+	for i in 1 2 3 4 5 6; do
 		sc_get s
-		W+="$R "
+		[ "$R" = ok ] || W+="$R "	# not the sleeps
 	done
 	W=${W% }
 }
@@ -422,7 +423,7 @@ nagle_body()
 {
 	local first
 
-	netem_egress "$NS_A" delay 100ms
+	netem_egress "$NS_A" delay 200ms
 	two_writes
 	first=$W
 	sc c "recv 10100"
