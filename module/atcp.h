@@ -71,6 +71,7 @@ struct atcp_sysctl {
 	int moderate_rcvbuf;
 	int shrink_window;	/* the offered window's right edge may recede */
 	int congestion_control;	/* enum atcp_ca */
+	int allowed_ca;		/* 1 << enum atcp_ca: for users without CAP_NET_ADMIN */
 	int invalid_ratelimit;	/* ms between out-of-window ACKs */
 	int challenge_ack_limit; /* challenge ACKs a second, namespace-wide */
 	int dsack;

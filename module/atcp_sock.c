@@ -1273,6 +1273,9 @@ static int atcp_set_congestion(struct sock *sk, sockptr_t optval,
 	ca = atcp_ca_find(name);
 	if (ca < 0)
 		return ca;
+	if (!(READ_ONCE(atcp_net(sock_net(sk))->sysctl.allowed_ca) & BIT(ca)) &&
+	    !ns_capable(sock_net(sk)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
 	lock_sock(sk);
 	atcp_cong_set(sk, ca);
 	release_sock(sk);

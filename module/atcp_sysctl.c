@@ -72,6 +72,7 @@ static int atcp_congestion_handler(struct ctl_table *table, int write,
 {
 	int *ca = table->data;
 	char name[ATCP_CA_NAME_MAX];
+	struct atcp_net *an;
 	struct ctl_table t = {
 		.data = name,
 		.maxlen = sizeof(name),
@@ -86,6 +87,50 @@ static int atcp_congestion_handler(struct ctl_table *table, int write,
 	if (found < 0)
 		return found;
 	WRITE_ONCE(*ca, found);
+	/* the default is always allowed, as Linux marks it */
+	an = container_of(ca, struct atcp_net, sysctl.congestion_control);
+	WRITE_ONCE(an->sysctl.allowed_ca,
+		   READ_ONCE(an->sysctl.allowed_ca) | BIT(found));
+	return 0;
+}
+
+/*
+ * allowed_congestion_control: the algorithms a user without CAP_NET_ADMIN
+ * may pick with TCP_CONGESTION, names separated by blanks.  The whole
+ * list is refused (ENOENT) when one name is unknown, as Linux's.
+ */
+static int atcp_allowed_ca_handler(struct ctl_table *table, int write,
+				   void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char list[ATCP_CA_NUM * ATCP_CA_NAME_MAX] = "", *p = list, *name;
+	int *allowed = table->data, mask = 0, err;
+	struct ctl_table t = {
+		.data = list,
+		.maxlen = sizeof(list),
+	};
+	unsigned int i;
+
+	for (i = 0; i < ATCP_CA_NUM; i++) {
+		if (!(READ_ONCE(*allowed) & BIT(i)))
+			continue;
+		if (*list)
+			strlcat(list, " ", sizeof(list));
+		strlcat(list, atcp_ca_name(i), sizeof(list));
+	}
+	err = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (!write || err)
+		return err;
+	while ((name = strsep(&p, " \t"))) {
+		int ca;
+
+		if (!*name)
+			continue;
+		ca = atcp_ca_find(name);
+		if (ca < 0)
+			return ca;
+		mask |= BIT(ca);
+	}
+	WRITE_ONCE(*allowed, mask);
 	return 0;
 }
 
@@ -231,6 +276,13 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		.proc_handler	= atcp_congestion_handler,
 	},
 	{
+		.procname	= "allowed_congestion_control",
+		.data		= (void *)offsetof(struct atcp_sysctl, allowed_ca),
+		.maxlen		= ATCP_CA_NUM * ATCP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= atcp_allowed_ca_handler,
+	},
+	{
 		.procname	= "available_congestion_control",
 		.data		= (void *)offsetof(struct atcp_sysctl,
 						   congestion_control),
@@ -323,6 +375,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->moderate_rcvbuf = 1;
 	s->shrink_window = 0;
 	s->congestion_control = ATCP_CA_CUBIC;
+	s->allowed_ca = BIT(ATCP_CA_NUM) - 1;	/* Linux: reno and the default */
 }
 
 int atcp_sysctl_net_init(struct net *net)

@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -158,6 +159,8 @@ static const char *ename(int e)
 	case EINTR: return "EINTR";
 	case EBADF: return "EBADF";
 	case EFAULT: return "EFAULT";
+	case EPERM: return "EPERM";
+	case ENOENT: return "ENOENT";
 	}
 	snprintf(other, sizeof(other), "errno %d", e);
 	return other;
@@ -2213,6 +2216,104 @@ static void t_sndtimeo(const struct variant *v)
 	conn_close(&k);
 }
 
+/* Write @val to /proc/sys/net/atcp/@knob; 0 or the errno of the write. */
+static int atcp_knob(const char *knob, const char *val)
+{
+	char path[128];
+	int fd, e = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/atcp/%s", knob);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return errno;
+	if (write(fd, val, strlen(val)) < 0)
+		e = errno;
+	close(fd);
+	return e;
+}
+
+static void atcp_knob_read(const char *knob, char *buf, size_t len)
+{
+	char path[128];
+	ssize_t n = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/atcp/%s", knob);
+	fd = open(path, O_RDONLY);
+	if (fd >= 0) {
+		n = read(fd, buf, len - 1);
+		close(fd);
+	}
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/*
+ * TCP_CONGESTION @name on a new socket, as user nobody (no CAP_NET_ADMIN):
+ * 0 or the errno.
+ */
+static int cc_as_nobody(const char *name)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(100);
+		fd = socket(AF_INET, SOCK_STREAM, tproto);
+		if (fd < 0)
+			_exit(101);
+		_exit(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
+				 strlen(name)) ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void t_cc_allowed(const struct variant *v)
+{
+	char list[64];
+	int fd, r;
+
+	if (tproto != IPPROTO_ATCP) {
+		diag("Linux's allowed_congestion_control is global: not changed here");
+		return;
+	}
+	atcp_knob_read("allowed_congestion_control", list, sizeof(list));
+	ok(!strcmp(list, "reno cubic"),
+	   "allowed_congestion_control is 'reno cubic' by default ('%s')",
+	   list);
+	r = cc_as_nobody("reno");
+	ok(r == 0, "user nobody may choose reno (%s)", r ? ename(r) : "ok");
+	r = atcp_knob("allowed_congestion_control", "cubic");
+	ok(r == 0, "allowed_congestion_control takes 'cubic' (%s)",
+	   r ? ename(r) : "ok");
+	r = cc_as_nobody("reno");
+	ok(r == EPERM, "then user nobody may not choose reno: EPERM (%s)",
+	   r ? ename(r) : "ok");
+	r = cc_as_nobody("cubic");
+	ok(r == 0, "... but cubic (%s)", r ? ename(r) : "ok");
+	fd = sock_new(tproto);
+	r = setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, "reno", 4);
+	ok(r == 0, "root (CAP_NET_ADMIN) still may choose reno (%s)", res(r));
+	close(fd);
+	r = atcp_knob("allowed_congestion_control", "cubic bogus");
+	atcp_knob_read("allowed_congestion_control", list, sizeof(list));
+	ok(r == ENOENT && !strcmp(list, "cubic"),
+	   "a list with an unknown name fails with ENOENT and changes nothing (%s, '%s')",
+	   r ? ename(r) : "ok", list);
+	r = atcp_knob("congestion_control", "reno");
+	atcp_knob_read("allowed_congestion_control", list, sizeof(list));
+	ok(r == 0 && !strcmp(list, "reno cubic"),
+	   "congestion_control reno makes reno allowed ('%s')", list);
+	ok(cc_as_nobody("reno") == 0, "and user nobody may choose it again");
+	atcp_knob("congestion_control", "cubic");
+}
+
 static void t_tcpopts(const struct variant *v)
 {
 	struct conn k;
@@ -2528,6 +2629,7 @@ static const struct check checks[] = {
 	{ "TCP_MAXSEG", t_maxseg, V_ALL },
 	{ "TCP_INFO", t_tcpinfo, V_ALL },
 	{ "TCP_WINDOW_CLAMP", t_winclamp, V_ALL },
+	{ "allowed_congestion_control", t_cc_allowed, 0 },
 };
 
 static void child_main(const struct check *c, const struct variant *v,
