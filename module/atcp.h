@@ -639,6 +639,9 @@ u32 atcp_cong_ssthresh(struct atcp_sock *as);
 u32 atcp_loss_ssthresh(struct atcp_sock *as);
 void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes);
 void atcp_cong_restart(struct atcp_sock *as);
+void atcp_cong_start(struct sock *sk);
+void atcp_cong_loss(struct sock *sk);
+void atcp_cong_rtt(struct sock *sk, u32 rtt_us);
 void atcp_update_pacing_rate(struct sock *sk);
 
 static inline u32 atcp_flight_segs(const struct atcp_sock *as)
@@ -676,6 +679,7 @@ static inline void atcp_rtt_sample(struct sock *sk, u32 rtt_us)
 
 	atcp_rto_sample(&as->rto, rtt_us);
 	atcp_rto_min_rtt(&as->rto, rtt_us, atcp_clock_ms(), wlen * MSEC_PER_SEC);
+	atcp_cong_rtt(sk, rtt_us);
 }
 
 static inline u32 atcp_receive_window(const struct atcp_sock *as)

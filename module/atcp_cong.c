@@ -10,7 +10,25 @@
  * TCP_CONGESTION or else the namespace's congestion_control sysctl, as
  * Linux fixes icsk_ca_ops; TCP_CONGESTION may change it later.
  */
+#include <linux/moduleparam.h>
 #include "atcp.h"
+#include "atcp_mib.h"
+
+/* HyStart, as Linux's tcp_cubic module parameters, same names and defaults */
+static int hystart __read_mostly = 1;
+static int hystart_detect __read_mostly = ATCP_HYSTART_ACK_TRAIN |
+					  ATCP_HYSTART_DELAY;
+static int hystart_low_window __read_mostly = 16;
+static int hystart_ack_delta_us __read_mostly = 2000;
+
+module_param(hystart, int, 0644);
+MODULE_PARM_DESC(hystart, "turn on/off hybrid slow start algorithm");
+module_param(hystart_detect, int, 0644);
+MODULE_PARM_DESC(hystart_detect, "hybrid slow start detection mechanisms: 1 ack train, 2 delay threshold, 3 both");
+module_param(hystart_low_window, int, 0644);
+MODULE_PARM_DESC(hystart_low_window, "lower bound cwnd for hybrid slow start");
+module_param(hystart_ack_delta_us, int, 0644);
+MODULE_PARM_DESC(hystart_ack_delta_us, "spacing between ack's indicating train (usecs)");
 
 static const char *const atcp_ca_names[ATCP_CA_NUM] = {
 	[ATCP_CA_RENO]	= "reno",
@@ -53,7 +71,79 @@ void atcp_cong_set(struct sock *sk, unsigned int ca)
 	if (as->ca != ca) {
 		as->ca = ca;
 		atcp_cubic_init(&as->cubic);
+		atcp_hystart_reset(&as->cubic, atcp_clock_us(), as->snd_max);
 		as->cwnd_cnt = 0;
+	}
+}
+
+/* The connection is established: HyStart's first round begins. */
+void atcp_cong_start(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	atcp_hystart_reset(&as->cubic, atcp_clock_us(), as->snd_max);
+}
+
+/* A retransmission timeout: slow start again, HyStart with it (Linux). */
+void atcp_cong_loss(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->cubic.found = 0;
+	atcp_hystart_reset(&as->cubic, atcp_clock_us(), as->snd_max);
+}
+
+/*
+ * The time GSO and GRO may hold back ACKs of a flight sent at the pacing
+ * rate: four GSO frames' worth, at most 1 ms (Linux:
+ * hystart_ack_delay()).
+ */
+static u32 atcp_hystart_ack_delay(const struct sock *sk)
+{
+	unsigned long rate = READ_ONCE(sk->sk_pacing_rate);
+
+	if (!rate)
+		return 0;
+	return min_t(u64, USEC_PER_MSEC,
+		     div64_ul((u64)READ_ONCE(sk->sk_gso_max_size) * 4 *
+			      USEC_PER_SEC, rate));
+}
+
+/* An RTT sample: CUBIC's HyStart may end slow start on it. */
+void atcp_cong_rtt(struct sock *sk, u32 rtt_us)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_hystart_cfg cfg = {
+		.detect = READ_ONCE(hystart) ? READ_ONCE(hystart_detect) : 0,
+		.low_window = READ_ONCE(hystart_low_window),
+		.ack_delta_us = READ_ONCE(hystart_ack_delta_us),
+	};
+	struct atcp_hystart_ack a = {
+		.now_us = atcp_clock_us(),
+		.now_ms = atcp_clock_ms(),
+		.rtt_us = rtt_us,
+		.snd_una = as->snd_una,
+		.snd_nxt = as->snd_max,
+		.cwnd = as->cwnd,
+		.slow_start = as->cwnd < as->ssthresh,
+		.paced = READ_ONCE(sk->sk_pacing_status) != SK_PACING_NONE,
+	};
+	struct net *net = sock_net(sk);
+	u8 found;
+
+	if (as->ca != ATCP_CA_CUBIC)
+		return;
+	a.ack_delay_us = atcp_hystart_ack_delay(sk);
+	found = atcp_hystart_acked(&as->cubic, &cfg, &a);
+	if (!found)
+		return;
+	as->ssthresh = as->cwnd;
+	if (found == ATCP_HYSTART_ACK_TRAIN) {
+		ATCP_INC_STATS(net, ATCP_MIB_HYSTARTTRAINDETECT);
+		ATCP_ADD_STATS(net, ATCP_MIB_HYSTARTTRAINCWND, as->cwnd);
+	} else {
+		ATCP_INC_STATS(net, ATCP_MIB_HYSTARTDELAYDETECT);
+		ATCP_ADD_STATS(net, ATCP_MIB_HYSTARTDELAYCWND, as->cwnd);
 	}
 }
 

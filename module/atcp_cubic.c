@@ -159,3 +159,64 @@ u32 atcp_cubic_cong_avoid(struct atcp_cubic *c, u32 cwnd, u32 *cwnd_cnt,
 		return CUBIC_MAX_WINDOW;
 	return cwnd + inc;
 }
+
+/* A new slow start round begins: it ends with what was sent so far. */
+void atcp_hystart_reset(struct atcp_cubic *c, u32 now_us, u32 snd_nxt)
+{
+	c->round_start_us = now_us;
+	c->last_ack_us = now_us;
+	c->end_seq = snd_nxt;
+	c->curr_rtt_us = ~0U;
+	c->sample_cnt = 0;
+}
+
+/*
+ * An RTT sample: keep the minimum, and in slow start look for its end.
+ * Returns the detector that found it (ATCP_HYSTART_*), once; the caller
+ * then sets ssthresh to the window.  Until the next reset, 0.
+ */
+u8 atcp_hystart_acked(struct atcp_cubic *c, const struct atcp_hystart_cfg *cfg,
+		      const struct atcp_hystart_ack *a)
+{
+	u32 rtt = a->rtt_us ? a->rtt_us : 1;
+	u32 threshold;
+
+	/* samples right after a reduction still carry its queue */
+	if (c->epoch_start && (s32)(a->now_ms - c->epoch_start) < 1000)
+		return 0;
+	if (!c->delay_min_us || c->delay_min_us > rtt)
+		c->delay_min_us = rtt;
+	if (c->found || !a->slow_start || !cfg->detect)
+		return 0;
+	if ((s32)(a->snd_una - c->end_seq) > 0)
+		atcp_hystart_reset(c, a->now_us, a->snd_nxt);
+	if (a->cwnd < cfg->low_window)
+		return 0;
+
+	if ((cfg->detect & ATCP_HYSTART_ACK_TRAIN) &&
+	    (s32)(a->now_us - c->last_ack_us) <= (s32)cfg->ack_delta_us) {
+		c->last_ack_us = a->now_us;
+		threshold = c->delay_min_us + a->ack_delay_us;
+		/* unpaced, the flight leaves at once: half the RTT */
+		if (!a->paced)
+			threshold >>= 1;
+		if ((s32)(a->now_us - c->round_start_us) > (s32)threshold) {
+			c->found = ATCP_HYSTART_ACK_TRAIN;
+			return c->found;
+		}
+	}
+	if (cfg->detect & ATCP_HYSTART_DELAY) {
+		if (c->curr_rtt_us > rtt)
+			c->curr_rtt_us = rtt;
+		if (c->sample_cnt < ATCP_HYSTART_MIN_SAMPLES) {
+			c->sample_cnt++;
+		} else if (c->curr_rtt_us > c->delay_min_us +
+			   clamp_t(u32, c->delay_min_us >> 3,
+				   ATCP_HYSTART_DELAY_MIN_US,
+				   ATCP_HYSTART_DELAY_MAX_US)) {
+			c->found = ATCP_HYSTART_DELAY;
+			return c->found;
+		}
+	}
+	return 0;
+}

@@ -262,6 +262,7 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 			}
 		}
 		atcp_init_buffer_space(sk);
+		atcp_cong_start(sk);
 		atcp_stop_rtx_timer(sk);
 		atcp_push(sk, 0);
 	}

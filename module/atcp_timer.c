@@ -287,6 +287,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		as->retrans_start = (u32)(jiffies - atcp_rto_jiffies(as));
 	as->cwnd = 1;
 	as->cwnd_cnt = 0;
+	atcp_cong_loss(sk);
 	as->in_recovery = 0;
 	/* a resent SYN has no window of data behind it */
 	as->in_loss = !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));

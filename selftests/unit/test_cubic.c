@@ -135,11 +135,147 @@ static void test_growth(void)
 	tap_ok(c.epoch_start == 0, "reset_epoch ends the epoch");
 }
 
+static const struct atcp_hystart_cfg hy_cfg = {
+	.detect = ATCP_HYSTART_ACK_TRAIN | ATCP_HYSTART_DELAY,
+	.low_window = 16,
+	.ack_delta_us = 2000,
+};
+
+/* One RTT sample for HyStart, the window at @cwnd, in slow start. */
+static u8 hy_ack(struct atcp_cubic *c, const struct atcp_hystart_cfg *cfg,
+		 u32 now_us, u32 rtt_us, u32 snd_una, u32 snd_nxt, u32 cwnd)
+{
+	struct atcp_hystart_ack a = {
+		.now_us = now_us, .now_ms = now_us / 1000 + 1, .rtt_us = rtt_us,
+		.snd_una = snd_una, .snd_nxt = snd_nxt, .cwnd = cwnd,
+		.slow_start = true,
+	};
+
+	return atcp_hystart_acked(c, cfg, &a);
+}
+
+/*
+ * Rounds of @n ACKs @gap_us apart, each with an RTT of @rtt_us, each round
+ * one flight after the last (snd_una passes the last end_seq); the detector that
+ * fired and at which ACK (counted from 1), or 0.
+ */
+static u8 hy_rounds(struct atcp_cubic *c, const struct atcp_hystart_cfg *cfg,
+		    u32 *now, u32 *una, int n, u32 gap_us, u32 rtt_us, u32 cwnd,
+		    int *at)
+{
+	int i;
+	u8 f;
+
+	*now += rtt_us;
+	*una += 1000;		/* past the last round's end_seq */
+	for (i = 1; i <= n; i++) {
+		f = hy_ack(c, cfg, *now, rtt_us, *una, *una + 500, cwnd);
+		if (f) {
+			*at = i;
+			return f;
+		}
+		*now += gap_us;
+	}
+	return 0;
+}
+
+static void test_hystart(void)
+{
+	struct atcp_hystart_cfg delay_only = hy_cfg, off = hy_cfg;
+	struct atcp_cubic c;
+	u32 now = 1000000, una = 5000;
+	int at = 0;
+	u8 f;
+
+	delay_only.detect = ATCP_HYSTART_DELAY;
+	off.detect = 0;
+
+	/* ACKs 3 ms apart: never a train; a steady 10 ms RTT: no exit */
+	atcp_cubic_init(&c);
+	atcp_hystart_reset(&c, now, una);
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 10000, 40, &at);
+	f = f ? f : hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 10000, 40, &at);
+	tap_ok(!f && c.delay_min_us == 10000,
+	       "HyStart: a steady RTT and sparse ACKs leave slow start alone (%u, min %u us)",
+	       f, c.delay_min_us);
+	/* the RTT rises by 4 ms (10 ms / 8, at least 4): delay exit */
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 14001, 40, &at);
+	tap_ok(f == ATCP_HYSTART_DELAY && at == 9,
+	       "HyStart: an RTT 4 ms over the minimum ends it at the 9th sample of the round (%u at %d)",
+	       f, at);
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 30000, 40, &at);
+	tap_ok(!f, "HyStart: it fires once, until the next reset (%u)", f);
+
+	/* below 4 ms over: nothing; below low_window: nothing; off: nothing */
+	atcp_cubic_init(&c);
+	atcp_hystart_reset(&c, now, una);
+	hy_rounds(&c, &hy_cfg, &now, &una, 1, 3000, 10000, 40, &at);
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 13999, 40, &at);
+	tap_ok(!f, "HyStart: 3.999 ms over the minimum is not enough (%u)", f);
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 20000, 15, &at);
+	tap_ok(!f, "HyStart: not with the window under low_window (%u)", f);
+	f = hy_rounds(&c, &off, &now, &una, 20, 1000, 20000, 40, &at);
+	tap_ok(!f, "HyStart: not when no detector is on (%u)", f);
+
+	/* 80 ms minimum: the threshold is 10 ms, an eighth of it */
+	atcp_cubic_init(&c);
+	atcp_hystart_reset(&c, now, una);
+	hy_rounds(&c, &delay_only, &now, &una, 1, 3000, 80000, 40, &at);
+	f = hy_rounds(&c, &delay_only, &now, &una, 20, 1000, 89000, 40, &at);
+	f = f ? f : hy_rounds(&c, &delay_only, &now, &una, 20, 1000, 90001,
+			      40, &at);
+	tap_ok(f == ATCP_HYSTART_DELAY,
+	       "HyStart: with an 80 ms minimum, 9 ms over is not enough, 10 ms is (%u)",
+	       f);
+
+	/* ACKs 1 ms apart for longer than half the 10 ms minimum: a train */
+	atcp_cubic_init(&c);
+	atcp_hystart_reset(&c, now, una);
+	hy_rounds(&c, &hy_cfg, &now, &una, 1, 3000, 10000, 40, &at);
+	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 1000, 10000, 40, &at);
+	tap_ok(f == ATCP_HYSTART_ACK_TRAIN && at == 7,
+	       "HyStart: an ACK train longer than half the minimum RTT ends it (%u at %d)",
+	       f, at);
+	/* ... paced, the train must last the whole minimum RTT */
+	{
+		struct atcp_hystart_ack a = {
+			.rtt_us = 10000, .cwnd = 40, .slow_start = true,
+			.paced = true,
+		};
+		int i;
+
+		atcp_cubic_init(&c);
+		atcp_hystart_reset(&c, now, una);
+		c.delay_min_us = 10000;
+		f = 0;
+		for (i = 1; i <= 20 && !f; i++) {
+			a.now_us = now + i * 1000;
+			a.now_ms = a.now_us / 1000 + 1;
+			a.snd_una = una;
+			a.snd_nxt = una + 1000;
+			f = atcp_hystart_acked(&c, &hy_cfg, &a);
+			at = i;
+		}
+		tap_ok(f == ATCP_HYSTART_ACK_TRAIN && at == 11,
+		       "HyStart: paced, the train must outlast the whole minimum RTT (%u at %d)",
+		       f, at);
+	}
+
+	/* samples within a second of a reduction are not taken */
+	atcp_cubic_init(&c);
+	c.epoch_start = now / 1000 + 1;
+	f = hy_ack(&c, &hy_cfg, now, 500, una, una + 1000, 40);
+	tap_ok(!f && c.delay_min_us == 0,
+	       "HyStart: an RTT right after a reduction is not taken (min %u)",
+	       c.delay_min_us);
+}
+
 int main(void)
 {
 	test_cbrt();
 	test_curve();
 	test_ssthresh();
 	test_growth();
+	test_hystart();
 	return tap_finish();
 }

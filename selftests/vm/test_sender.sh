@@ -37,6 +37,12 @@
 #    10000-byte write goes at once, and a 100-byte write right after it
 #    waits (SIOCOUTQNSD 0, then 100), as Minshall's Nagle has it in
 #    Linux (autocorking off); under TCP_NODELAY neither waits.
+#  - HyStart: the server sends 2 MiB at 20 Mbit/s into 20 ms of delay
+#    through a 200-packet queue; with the hystart module parameter at 1
+#    (the default) atcp's HyStart ends slow start once
+#    (HystartTrainDetect or HystartDelayDetect), the queue drops nothing
+#    and nothing is resent; at 0 slow start goes on until the queue
+#    drops segments, for either stack.
 #  - min_tso_segs: with 50 ms of delay, the server sends 10 segments in
 #    one go, its initial window: the largest GSO skb its veth sees holds
 #    2 segments by default (a quarter of the window, at least
@@ -447,6 +453,97 @@ for sp in "$P" 0; do
 	sender_case "$sp" - - - nagle_body
 done
 knob "$NS_B" 0 autocorking 1
+
+# ---- HyStart ----------------------------------------------------------------------------
+
+# The server's packets leave at 20 Mbit/s into 20 ms of delay, through a
+# netem queue of 200 packets, one segment each (gso_max_segs 1): a flight
+# of 200 segments fills it (the client's receive buffer, 8 MiB with
+# rmem_max raised for it, never limits the flight).  CUBIC's HyStart (module
+# parameter hystart, 1 by default, as tcp_cubic's) sees the ACK train
+# outlast half the RTT, or the RTT grow, and ends slow start before the
+# queue is full; without it slow start doubles the window until the queue
+# drops segments.  The drops are the sender's own qdisc's: both stacks
+# take them for local congestion (CWR), not losses.  Linux's HyStart is
+# shown, not checked: in this VM it ended slow start anywhere from 70 to
+# 230 segments.
+
+# hystart_param PROTO [VALUE]: the hystart parameter of the stack's CUBIC
+hystart_param()
+{
+	local f=/sys/module/atcp/parameters/hystart
+
+	is_linux "$1" && f=/sys/module/tcp_cubic/parameters/hystart
+	if [ $# = 2 ]; then
+		echo "$2" > "$f"
+	else
+		cat "$f"
+	fi
+}
+
+# hystart_exits PROTO: slow starts HyStart ended so far in NS_B
+hystart_exits()
+{
+	if is_linux "$1"; then
+		echo $(($(linux_tcpext "$NS_B" TCPHystartTrainDetect) +
+			$(linux_tcpext "$NS_B" TCPHystartDelayDetect)))
+	else
+		echo $(($(atcp_stat "$NS_B" HystartTrainDetect) +
+			$(atcp_stat "$NS_B" HystartDelayDetect)))
+	fi
+}
+
+hystart_body()
+{
+	local exits retrans drops at=
+
+	exits=$(hystart_exits "$sp")
+	is_linux "$sp" || at=$(($(atcp_stat "$NS_B" HystartTrainCwnd) +
+				$(atcp_stat "$NS_B" HystartDelayCwnd)))
+	sc_send c "recv 2097152"
+	sc s "send 2097152"
+	sc_get c
+	expect "$tag: 2 MiB arrive" "ok 2097152" "$R"
+	drops=$(ip netns exec "$NS_B" tc -s qdisc show dev veth0 |
+		grep -o 'dropped [0-9]*' | head -n 1 | cut -d' ' -f2)
+	sc s "info total_retrans"
+	retrans=${R#ok }
+	sc s "info snd_ssthresh"
+	exits=$(($(hystart_exits "$sp") - exits))
+	is_linux "$sp" ||
+		at=", at cwnd $(($(atcp_stat "$NS_B" HystartTrainCwnd) +
+				$(atcp_stat "$NS_B" HystartDelayCwnd) - at))"
+	tap_diag "$tag: HyStart exits $exits$at, ssthresh ${R#ok }, queue drops $drops, resent $retrans"
+	if [ "$hy" = 1 ]; then
+		is_linux "$sp" && return
+		tap_ok "$tag: HyStart ends slow start ($exits) before the queue is full (drops $drops, resent $retrans)" \
+			test "$exits" = 1 -a "$drops" = 0 -a "$retrans" = 0
+	else
+		tap_ok "$tag: slow start goes on until the queue drops segments ($drops), HyStart never ($exits)" \
+			test "$exits" = 0 -a "${drops:-0}" -gt 0
+	fi
+}
+
+rmem_max=$(cat /proc/sys/net/core/rmem_max)
+echo 8388608 > /proc/sys/net/core/rmem_max
+for sp in "$P" 0; do
+	for hy in 1 0; do
+		tag="$(proto_name "$sp") sender, hystart $hy"
+		POINTS=("2 MiB arrive" "HyStart")
+		hystart_param "$sp" "$hy"
+		# netem counts packets: one segment each, not GSO skbs; the
+		# handshake's RTT is the path's, or a first flight's ACKs
+		# would come after a tail loss probe
+		ip netns exec "$NS_B" ip link set dev veth0 gso_max_segs 1
+		netem_egress "$NS_B" delay 20ms rate 20mbit limit 200
+		sender_case "$sp" - - - hystart_body \
+			"socket" "sockopt rcvbuf 4194304"
+		netem_egress "$NS_B"
+		ip netns exec "$NS_B" ip link set dev veth0 gso_max_segs 65535
+	done
+	hystart_param "$sp" 1
+done
+echo "$rmem_max" > /proc/sys/net/core/rmem_max
 
 # ---- min_tso_segs ----------------------------------------------------------------------
 
