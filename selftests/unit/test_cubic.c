@@ -179,6 +179,17 @@ static u8 hy_rounds(struct atcp_cubic *c, const struct atcp_hystart_cfg *cfg,
 	return 0;
 }
 
+/* A fresh CUBIC state whose one sample so far set the minimum RTT. */
+static void hy_start(struct atcp_cubic *c, const struct atcp_hystart_cfg *cfg,
+		     u32 *now, u32 *una, u32 min_rtt_us)
+{
+	int at;
+
+	atcp_cubic_init(c);
+	atcp_hystart_reset(c, *now, *una);
+	hy_rounds(c, cfg, now, una, 1, 3000, min_rtt_us, 40, &at);
+}
+
 static void test_hystart(void)
 {
 	struct atcp_hystart_cfg delay_only = hy_cfg, off = hy_cfg;
@@ -207,9 +218,7 @@ static void test_hystart(void)
 	tap_ok(!f, "HyStart: it fires once, until the next reset (%u)", f);
 
 	/* below 4 ms over: nothing; below low_window: nothing; off: nothing */
-	atcp_cubic_init(&c);
-	atcp_hystart_reset(&c, now, una);
-	hy_rounds(&c, &hy_cfg, &now, &una, 1, 3000, 10000, 40, &at);
+	hy_start(&c, &hy_cfg, &now, &una, 10000);
 	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 13999, 40, &at);
 	tap_ok(!f, "HyStart: 3.999 ms over the minimum is not enough (%u)", f);
 	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 3000, 20000, 15, &at);
@@ -218,9 +227,7 @@ static void test_hystart(void)
 	tap_ok(!f, "HyStart: not when no detector is on (%u)", f);
 
 	/* 80 ms minimum: the threshold is 10 ms, an eighth of it */
-	atcp_cubic_init(&c);
-	atcp_hystart_reset(&c, now, una);
-	hy_rounds(&c, &delay_only, &now, &una, 1, 3000, 80000, 40, &at);
+	hy_start(&c, &delay_only, &now, &una, 80000);
 	f = hy_rounds(&c, &delay_only, &now, &una, 20, 1000, 89000, 40, &at);
 	f = f ? f : hy_rounds(&c, &delay_only, &now, &una, 20, 1000, 90001,
 			      40, &at);
@@ -229,9 +236,7 @@ static void test_hystart(void)
 	       f);
 
 	/* ACKs 1 ms apart for longer than half the 10 ms minimum: a train */
-	atcp_cubic_init(&c);
-	atcp_hystart_reset(&c, now, una);
-	hy_rounds(&c, &hy_cfg, &now, &una, 1, 3000, 10000, 40, &at);
+	hy_start(&c, &hy_cfg, &now, &una, 10000);
 	f = hy_rounds(&c, &hy_cfg, &now, &una, 20, 1000, 10000, 40, &at);
 	tap_ok(f == ATCP_HYSTART_ACK_TRAIN && at == 7,
 	       "HyStart: an ACK train longer than half the minimum RTT ends it (%u at %d)",
