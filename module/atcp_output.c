@@ -164,8 +164,9 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
  * the offer may grow to now.  It starts at the handshake's window and
  * grows with each segment whose buffer costs little more than the data it
  * holds, so a peer sending small segments in large buffers is never
- * offered more than those buffers can hold: the receive buffer fills with
- * overhead, not data, and the backlog overflows.
+ * offered more than those buffers can hold.  Offered more, the receive
+ * buffer would fill with overhead rather than data, and the backlog
+ * would overflow.
  */
 
 /* The window the whole receive buffer offers, within the clamp. */
