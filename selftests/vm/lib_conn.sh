@@ -377,6 +377,18 @@ atcp_stat()
 		/proc/net/atcp_stat
 }
 
+# stack_stat NS PROTO NAME: atcp's counter NAME in NS, or for Linux TCP
+# its TcpExt twin, named the same with "TCP" before it (Timeouts,
+# TCPTimeouts).
+stack_stat()
+{
+	if is_linux "$2"; then
+		linux_mib "$1" netstat TcpExt "TCP$3"
+	else
+		atcp_stat "$1" "$3"
+	fi
+}
+
 # linux_mib NS FILE SECTION NAME: a counter of Linux's in NS, from
 # /proc/net/FILE (snmp or netstat), where a SECTION line of names is
 # followed by one of values.

@@ -282,21 +282,11 @@ done
 
 # ---- max_reordering ----------------------------------------------------------------
 
-# timeouts PROTO: retransmission timeouts so far in NS_B
-timeouts()
-{
-	if is_linux "$1"; then
-		linux_tcpext "$NS_B" TCPTimeouts
-	else
-		atcp_stat "$NS_B" Timeouts
-	fi
-}
-
 reord_body()
 {
 	local rto
 
-	rto=$(timeouts "$sp")
+	rto=$(stack_stat "$NS_B" "$sp" Timeouts)
 	netem_egress "$NS_B" limit 10000 delay 5ms reorder 25% 50%
 	sc_send c "recv 4194304"
 	sc s "send 4194304"
@@ -306,7 +296,7 @@ reord_body()
 	sc s "info reordering"
 	# a timeout with much SACKed brings the dupthresh back to
 	# "reordering" (3) in both stacks (Linux: tcp_enter_loss())
-	tap_diag "$tag: tcpi_reordering: $R, timeouts $(($(timeouts "$sp") - rto))"
+	tap_diag "$tag: tcpi_reordering: $R, timeouts $(($(stack_stat "$NS_B" "$sp" Timeouts) - rto))"
 	tap_num "$tag: the dupthresh grew beyond 3" "${R#ok }" -gt 3
 	[ "$max" = 300 ] ||
 		tap_num "$tag: ... to $max at most" "${R#ok }" -le "$max"
@@ -499,13 +489,8 @@ hystart_param()
 # hystart_exits PROTO: slow starts HyStart ended so far in NS_B
 hystart_exits()
 {
-	if is_linux "$1"; then
-		echo $(($(linux_tcpext "$NS_B" TCPHystartTrainDetect) +
-			$(linux_tcpext "$NS_B" TCPHystartDelayDetect)))
-	else
-		echo $(($(atcp_stat "$NS_B" HystartTrainDetect) +
-			$(atcp_stat "$NS_B" HystartDelayDetect)))
-	fi
+	echo $(($(stack_stat "$NS_B" "$1" HystartTrainDetect) +
+		$(stack_stat "$NS_B" "$1" HystartDelayDetect)))
 }
 
 hystart_body()
