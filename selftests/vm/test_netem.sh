@@ -16,7 +16,9 @@
 #
 # netem works on the packets the stack hands to veth0, which are GSO
 # super-packets of up to 64 KiB: a "loss" drops a whole burst of segments;
-# corruption is applied after netem segments the burst.
+# corruption is applied after netem segments the burst.  The neighbour
+# entries are permanent (topo_neigh_permanent), for netem would drop
+# neighbour solicitations too, and a connect() would fail on those.
 #
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the
 # same test with Linux TCP on both sides.
@@ -87,7 +89,7 @@ qdisc_drops()
 	echo "$sum"
 }
 
-if ! topo_pair; then
+if ! topo_pair || ! topo_neigh_permanent; then
 	tap_result 1 "topology: two namespaces joined by veth"
 	tap_finish
 fi
