@@ -587,6 +587,7 @@ struct atcp_seg {
 	u32 ack;		/* SEG.ACK */
 	u32 len;		/* payload bytes */
 	u32 wnd;		/* SEG.WND, unscaled */
+	u16 segs;		/* segments merged in it (GRO, backlog) */
 	u8 flags;
 	struct atcp_opts opts;
 };

@@ -54,6 +54,16 @@ bad:
 	return -EINVAL;
 }
 
+/*
+ * How many segments @skb stands for: a GRO'd skb holds gso_segs of them,
+ * received whole.  Counted as Linux counts them (tcp_segs_in()), so that
+ * tcpi_segs_in does not depend on GRO.
+ */
+static u16 atcp_skb_segs(const struct sk_buff *skb)
+{
+	return max_t(u16, 1, skb_shinfo(skb)->gso_segs);
+}
+
 /* Flags and options of a checked segment; malformed ones are refused. */
 static int atcp_parse_seg(struct net *net, const struct sk_buff *skb,
 			  struct atcp_seg *seg)
@@ -76,6 +86,7 @@ static int atcp_parse_seg(struct net *net, const struct sk_buff *skb,
 	seg->ack = ntohl(th->ack_seq);
 	seg->len = skb->len - doff;
 	seg->wnd = ntohs(th->window);
+	seg->segs = atcp_skb_segs(skb);
 	seg->flags = flags;
 	return 0;
 bad:
@@ -84,16 +95,6 @@ bad:
 }
 
 /* ---- helpers ---------------------------------------------------------------- */
-
-/*
- * How many segments @skb stands for: a GRO'd skb holds gso_segs of them,
- * received whole.  Counted as Linux counts them (tcp_segs_in()), so that
- * tcpi_segs_in does not depend on GRO.
- */
-static u16 atcp_skb_segs(const struct sk_buff *skb)
-{
-	return max_t(u16, 1, skb_shinfo(skb)->gso_segs);
-}
 
 static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
 {
@@ -774,12 +775,17 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		if (!seg->len && as->snd_wnd <= prior_wnd &&
 		    !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
 		    as->snd_max != as->snd_una) {
-			as->dupacks++;
+			u32 prior_dupacks = as->dupacks;
+
+			/* identical ACKs merged in the backlog count each */
+			as->dupacks = min_t(u32, prior_dupacks + seg->segs,
+					    U8_MAX);
 			if (as->sack_ok)
 				atcp_sack_recovery(sk, sacked, false);
 			else if (as->in_recovery)
-				as->cwnd++;		/* inflate */
-			else if (as->dupacks == as->reordering &&
+				as->cwnd += seg->segs;	/* inflate */
+			else if (prior_dupacks < as->reordering &&
+				 as->dupacks >= as->reordering &&
 				 !as->in_loss)
 				atcp_fast_retransmit(sk);
 		} else if (as->sack_ok && sacked) {
@@ -1327,11 +1333,102 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb);
  */
 #define ATCP_BACKLOG_HEADROOM	(64 * 1024)
 
+/* The IP header's DS field (DSCP and ECN) of a received segment. */
+static u8 atcp_skb_dsfield(const struct sk_buff *skb)
+{
+	return atcp_skb_v6(skb) ? ipv6_get_dsfield(ipv6_hdr(skb)) :
+	       ip_hdr(skb)->tos;
+}
+
+/*
+ * Append @skb to the segment at the tail of the backlog of @sk when it
+ * continues it, as Linux's tcp_add_backlog() does: a reader that holds
+ * the socket while a window's worth arrives would otherwise queue one
+ * buffer per segment, each with its own overhead counted against the
+ * backlog's limit, and each processed on its own after.  Only a
+ * connection's segments qualify (a listener's backlog mixes peers), and
+ * only one that adds nothing but data, the latest acknowledgment and
+ * window, PSH and FIN: the same options byte for byte (timestamps, SACK
+ * blocks), the same DS field (a CE mark is counted per segment) and
+ * ECE/CWR.  Identical pure ACKs merge too, counted in gso_segs.  True
+ * when @skb was merged and freed.
+ */
+static bool atcp_backlog_coalesce(struct sock *sk, struct sk_buff *skb)
+{
+	struct sk_buff *tail = sk->sk_backlog.tail;
+	struct tcphdr *th = tcp_hdr(skb), *tail_th;
+	unsigned int hdrlen = th->doff * 4;
+	struct skb_shared_info *tail_info;
+	const u8 must_match = TCPHDR_ECE | TCPHDR_CWR;
+	const u8 never = TCPHDR_SYN | TCPHDR_RST | TCPHDR_URG;
+	u8 flags, tail_flags;
+	__be32 ack_seq;
+	__be16 window;
+	bool fragstolen;
+	int delta;
+
+	if (!tail || (1 << sk->sk_state) & (TCPF_LISTEN | TCPF_SYN_SENT |
+					    TCPF_CLOSE))
+		return false;
+	tail_th = tcp_hdr(tail);
+	flags = ((const u8 *)th)[13];
+	tail_flags = ((const u8 *)tail_th)[13];
+	if (((flags | tail_flags) & never) || (tail_flags & TCPHDR_FIN) ||
+	    !(flags & tail_flags & TCPHDR_ACK) ||
+	    ((flags ^ tail_flags) & must_match) ||
+	    tail_th->doff != th->doff ||
+	    ntohl(tail_th->seq) + tail->len - hdrlen != ntohl(th->seq) ||
+	    memcmp(tail_th + 1, th + 1, hdrlen - sizeof(*th)) ||
+	    atcp_skb_dsfield(tail) != atcp_skb_dsfield(skb))
+		return false;
+
+	tail_info = skb_shinfo(tail);
+	/*
+	 * A segment from a sender on this host is a clone of the skb in its
+	 * retransmission queue, and skb_try_coalesce() leaves a cloned
+	 * tail alone: when what comes fits, give the tail a header of its
+	 * own (its payload pages stay shared), once, and the segments
+	 * after it can join it.
+	 */
+	if (skb_cloned(tail)) {
+		if (tail_info->nr_frags + skb_shinfo(skb)->nr_frags +
+		    (skb_headlen(skb) > hdrlen) > MAX_SKB_FRAGS ||
+		    pskb_expand_head(tail, 0, 0, GFP_ATOMIC))
+			return false;
+		/* both moved with the new head */
+		tail_th = tcp_hdr(tail);
+		tail_info = skb_shinfo(tail);
+	}
+	ack_seq = th->ack_seq;
+	window = th->window;
+
+	__skb_pull(skb, hdrlen);
+	if (!skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		__skb_push(skb, hdrlen);
+		return false;
+	}
+	/* an ACK older than the tail's says nothing new of ours */
+	if (!atcp_seq_before(ntohl(ack_seq), ntohl(tail_th->ack_seq))) {
+		tail_th->ack_seq = ack_seq;
+		tail_th->window = window;
+	}
+	((u8 *)tail_th)[13] |= flags;	/* PSH, FIN */
+	/* tcpi_segs_in and the count of duplicate ACKs go by it */
+	tail_info->gso_segs = min_t(u32, atcp_skb_segs(skb) +
+				    atcp_skb_segs(tail), 0xFFFF);
+	sk->sk_backlog.len += delta;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_BACKLOGCOALESCE);
+	kfree_skb_partial(skb, fragstolen);
+	return true;
+}
+
 /* @sk is bh-locked: process @skb now, or after its owner releases it. */
 static void atcp_deliver_locked(struct sock *sk, struct sk_buff *skb)
 {
 	if (!sock_owned_by_user(sk)) {
 		atcp_rcv(sk, skb);
+	} else if (atcp_backlog_coalesce(sk, skb)) {
+		return;
 	} else if (unlikely(sk_add_backlog(sk, skb,
 					   READ_ONCE(sk->sk_rcvbuf) +
 					   READ_ONCE(sk->sk_sndbuf) +

@@ -271,6 +271,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_RCVQDROP]		= "RcvQDrop",
 	[ATCP_MIB_OFODROP]		= "OFODrop",
 	[ATCP_MIB_BACKLOGDROP]		= "BacklogDrop",
+	[ATCP_MIB_BACKLOGCOALESCE]	= "BacklogCoalesce",
 	[ATCP_MIB_HYSTARTTRAINDETECT]	= "HystartTrainDetect",
 	[ATCP_MIB_HYSTARTTRAINCWND]	= "HystartTrainCwnd",
 	[ATCP_MIB_HYSTARTDELAYDETECT]	= "HystartDelayDetect",

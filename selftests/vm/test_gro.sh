@@ -18,6 +18,12 @@
 # tcpdump proves that GRO merged: inbound packets longer than the MTU in
 # both namespaces, while no packet sent was.
 #
+# Then, with GRO off, an atcp server reads 16 MiB from an atcp and a Linux
+# client as it comes: what arrives while the reader holds the socket
+# waits in the backlog, where a segment that continues the one before it
+# is appended to it (BacklogCoalesce grows), and the server still counts
+# each segment in.
+#
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the
 # same test with Linux TCP on both sides.
 . "$(dirname "$0")/lib.sh"
@@ -150,5 +156,36 @@ for ns in "$NS_A" "$NS_B"; do
 	tap_ok "GRO merged: $ns received packets longer than the MTU" test "$n_in" -gt 0
 	tap_ok "no segmentation offload: $ns sent none" test "$n_out" = 0
 done
+
+# backlog_case CP: with GRO off too, a CP client sends 16 MiB to an atcp
+# server that reads it as it comes; the segments that arrive while the
+# reader holds the socket are appended to the one before them in the
+# backlog, clones of a local sender's queue as well, and still each
+# counts as a segment in.
+backlog_case()
+{
+	local cp=$1 desc before after drops
+
+	desc="GRO off: $(proto_name "$cp") client -> $(proto_name "$P") server"
+	before=$(atcp_stat "$NS_B" BacklogCoalesce)
+	drops=$(atcp_stat "$NS_B" BacklogDrop)
+	xfer_case "$desc, 16 MiB" "$NS_B" "$P" "$NS_A" "$cp" "$ADDR_B:$port" \
+		"-r 16M -m recv -x $port" "-s 16M -m send -x $port"
+	port=$((port + 1))
+	after=$(atcp_stat "$NS_B" BacklogCoalesce)
+	tap_diag "$desc: BacklogCoalesce $before -> $after, BacklogDrop $drops -> $(atcp_stat "$NS_B" BacklogDrop)"
+	tap_ok "$desc: segments merged in the server's backlog (BacklogCoalesce)" \
+		test "${after:-0}" -gt "${before:-0}"
+	segs_check "$TMP/srv"
+	tap_result $? "$desc: the server counts a data segment in per MSS received or more, merged ones too"
+}
+
+if [ "$P" != 0 ] && [ "$P" != 6 ]; then
+	for ns in "$NS_A" "$NS_B"; do
+		ip netns exec "$ns" ethtool -K veth0 gro off
+	done
+	backlog_case "$P"
+	backlog_case 0
+fi
 
 tap_finish
