@@ -248,10 +248,15 @@ struct atcp_sock {
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */
 	struct sk_buff *send_head;
-	/* Receive buffer tuning: bytes the user read per RTT. */
+	/* Receive buffer tuning: bytes the user read per receiver RTT. */
 	u32 rcvq_seq;
 	u32 rcvq_time;		/* us */
 	u32 rcvq_space;
+	/* The receiver's RTT estimate (atcp_rcv_rtt_update()), us * 8 */
+	u32 rcv_rtt8_us;
+	u32 rcv_rtt_seq;	/* a window ahead of when it was taken */
+	u32 rcv_rtt_time;	/* us, 0: not started */
+	u32 rcv_rtt_tsecr;	/* the last TSecr sampled */
 
 	/* Out-of-order segments, sorted by sequence. */
 	struct sk_buff_head ooo_queue;

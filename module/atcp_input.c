@@ -202,6 +202,9 @@ void atcp_init_rcv(struct sock *sk, u32 irs)
 	as->copied_seq = as->rcv_nxt;
 	as->rcvq_seq = as->rcv_nxt;
 	as->rcvq_time = atcp_clock_us();
+	as->rcv_rtt8_us = 0;
+	as->rcv_rtt_time = 0;
+	as->rcv_rtt_tsecr = 0;
 }
 
 static void atcp_path_mss(struct sock *sk)
@@ -1045,6 +1048,55 @@ static void atcp_ecn_rcv(struct sock *sk, const struct sk_buff *skb,
 }
 
 /*
+ * The receiver's RTT, which paces receive-buffer auto-tuning (Linux:
+ * tcp_rcv_rtt_measure_ts()).  A full-sized segment with a new echo of
+ * our timestamp gives a sample: the time since we sent that TSval.  A
+ * smaller one may have waited on the sender's application, and says
+ * nothing of the path.  The peer's segments are taken to be as large as
+ * ours, or as our MSS allows.
+ */
+static void atcp_rcv_rtt_measure_ts(struct sock *sk,
+				    const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 delta_ms;
+
+	if (!as->ts_ok || !seg->opts.ts_ok || !seg->opts.tsecr ||
+	    seg->opts.tsecr == as->rcv_rtt_tsecr)
+		return;
+	as->rcv_rtt_tsecr = seg->opts.tsecr;
+	if (seg->len < min_t(u32, as->mss_cache, as->advmss))
+		return;
+	delta_ms = atcp_tsval(as) - seg->opts.tsecr;
+	if (delta_ms >= INT_MAX / USEC_PER_MSEC)
+		return;			/* an echo from the future, or ancient */
+	as->rcv_rtt8_us = atcp_rcv_rtt_update(as->rcv_rtt8_us,
+					      max(delta_ms, 1U) * USEC_PER_MSEC,
+					      false);
+}
+
+/*
+ * Without timestamps (Linux: tcp_rcv_rtt_measure()): the time the data
+ * up to a window beyond the last measure took to arrive.  The sender
+ * may not have filled that window, so this bounds the RTT from above.
+ */
+static void atcp_rcv_rtt_measure(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 now = atcp_clock_us();
+
+	if (as->rcv_rtt_time) {
+		if (atcp_seq_before(as->rcv_nxt, as->rcv_rtt_seq))
+			return;
+		as->rcv_rtt8_us = atcp_rcv_rtt_update(as->rcv_rtt8_us,
+						      max(now - as->rcv_rtt_time, 1U),
+						      true);
+	}
+	as->rcv_rtt_seq = as->rcv_nxt + as->rcv_wnd;
+	as->rcv_rtt_time = now ? : 1;
+}
+
+/*
  * The segment's text and FIN (RFC 9293 3.10.7.4, seventh and eighth
  * checks).  Consumes @skb.
  */
@@ -1069,6 +1121,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		return;
 	}
+	atcp_rcv_rtt_measure_ts(sk, seg);
 	/* Nothing new: an old duplicate, answer at once (RFC 9293). */
 	if (!atcp_seq_after(end + fin, as->rcv_nxt)) {
 		if (seg->len)
@@ -1108,6 +1161,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	if (skb->len) {
 		atcp_grow_window(sk, skb);
 		atcp_queue_rcv(sk, skb);
+		atcp_rcv_rtt_measure(sk);
 	} else {
 		kfree_skb(skb);
 	}

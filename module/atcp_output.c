@@ -266,6 +266,11 @@ void atcp_init_buffer_space(struct sock *sk)
 		clamp = max(2 * mss, maxwin - mss);
 	as->window_clamp = min(clamp, 65535U << as->rcv_wscale);
 	as->rcv_ssthresh = min(as->rcv_ssthresh, as->window_clamp);
+	/* what the reader must beat in an RTT before the buffer grows */
+	as->rcvq_space = min3(as->rcv_ssthresh, as->rcv_wnd,
+			      (u32)ATCP_INIT_CWND * mss);
+	as->rcvq_seq = as->copied_seq;
+	as->rcvq_time = atcp_clock_us();
 	atcp_sndbuf_grow(sk);
 }
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atcp_rto.c - RFC 6298 retransmission timeout estimator.
+ * atcp_rto.c - RFC 6298 retransmission timeout estimator, and the
+ * receiver's RTT and buffer sizing.
  *
  * The gains 1/8 and 1/4 are applied with shifts, and intermediate sums
  * use u64 so that a pathological multi-second RTT cannot overflow the
- * 4 * RTTVAR term.  No division is needed anywhere.
+ * 4 * RTTVAR term.  The estimator needs no division; buffer sizing
+ * divides once per receiver RTT.
  */
 #include "atcp_rto.h"
 
@@ -180,4 +182,44 @@ u64 atcp_rto_give_up_us(u32 boundary, u32 rto_base_us, u32 rto_max_us)
 		return (((u64)2 << boundary) - 1) * rto_base_us;
 	return (((u64)2 << thresh) - 1) * rto_base_us +
 	       (u64)(boundary - thresh) * rto_max_us;
+}
+
+u32 atcp_rcv_rtt_update(u32 rtt8_us, u32 sample_us, bool win_dep)
+{
+	u64 sample8 = (u64)sample_us << 3;
+
+	if (!rtt8_us)
+		return (u32)min_t(u64, sample8, U32_MAX);
+	if (win_dep)
+		return (u32)min_t(u64, sample8, rtt8_us);
+	/* rtt8 += sample - rtt8 / 8, the 1/8 gain of srtt */
+	sample8 = (u64)rtt8_us - (rtt8_us >> 3) + sample_us;
+	return (u32)min_t(u64, sample8, U32_MAX);
+}
+
+/* a * b, or U64_MAX when that does not fit */
+static u64 atcp_mul_sat(u64 a, u64 b)
+{
+	if (a && b > div64_u64(U64_MAX, a))
+		return U64_MAX;
+	return a * b;
+}
+
+u32 atcp_drs_rcvbuf(u32 copied, u32 prior, u32 advmss, u32 rcvmem)
+{
+	u64 rcvwin, grow;
+
+	if (!prior || copied <= prior || !advmss)
+		return 0;
+	/*
+	 * Twice what arrived in the last RTT, to ride out a loss, and some
+	 * segments of cushion; then as much again as the sender grew from
+	 * the RTT before (twice that: slow start doubles each RTT, and the
+	 * window offered now is for the RTT after next).
+	 */
+	rcvwin = ((u64)copied << 1) + 16 * (u64)advmss;
+	grow = div64_u64(atcp_mul_sat(rcvwin, copied - prior), prior);
+	rcvwin += min_t(u64, grow, U32_MAX) << 1;
+	return min_t(u64, atcp_mul_sat(div64_u64(rcvwin, advmss), rcvmem),
+		     U32_MAX);
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * atcp_rto.h - RFC 6298 retransmission timeout estimator.
+ * atcp_rto.h - RFC 6298 retransmission timeout estimator, and the
+ * receiver's RTT estimate and buffer sizing.
  *
  * Pure code: compiled into atcp.ko and into the user-space unit tests.
  * All times are integer microseconds.
@@ -66,5 +67,23 @@ void atcp_rto_backoff(struct atcp_rto *r);
 void atcp_rto_reset_backoff(struct atcp_rto *r);
 u32 atcp_rto_current(const struct atcp_rto *r);
 u64 atcp_rto_give_up_us(u32 boundary, u32 rto_base_us, u32 rto_max_us);
+
+/*
+ * The receiver's own RTT estimate, which paces receive-buffer
+ * auto-tuning (Linux: rcv_rtt_est), kept times 8 as Linux keeps it.  A
+ * sample from a timestamp echo is smoothed in; one from the time a
+ * window's worth of data took to arrive only ever lowers it (@win_dep),
+ * for a sender that does not fill the window makes those too long.
+ */
+u32 atcp_rcv_rtt_update(u32 rtt8_us, u32 sample_us, bool win_dep);
+
+/*
+ * Dynamic right-sizing (Linux: tcp_rcv_space_adjust()): the receive
+ * buffer that carries @copied bytes a receiver RTT, when the RTT before
+ * carried @prior (@copied > @prior > 0), for segments of @advmss bytes
+ * that each cost @rcvmem bytes of buffer; 0 when @copied is not more,
+ * and at most U32_MAX.
+ */
+u32 atcp_drs_rcvbuf(u32 copied, u32 prior, u32 advmss, u32 rcvmem);
 
 #endif /* _ATCP_RTO_H */

@@ -1022,42 +1022,53 @@ static int atcp_sendpage(struct sock *sk, struct page *page, int offset,
 	return ret;
 }
 
+/* the most a segment may be taken to cost when sizing the buffer for it */
+#define ATCP_DRS_RCVMEM_MAX	(128 * 1024)
+
 /*
- * Receive buffer auto-tuning, like Linux's dynamic right-sizing: once per
- * round trip, size the buffer for twice what the reader consumed in the
- * last one (and twice again for skb overhead), up to rmem[2].  A reader
- * that falls behind does not grow it.  SO_RCVBUF, or moderate_rcvbuf 0,
- * turns this off.
+ * Receive buffer auto-tuning, Linux's dynamic right-sizing
+ * (tcp_rcv_space_adjust()): once per receiver RTT (atcp_rcv_rtt_measure()),
+ * when the reader took more than in the RTT before, size the buffer for
+ * the segments that rate needs (atcp_drs_rcvbuf()), up to rmem[2], and
+ * let the window clamp follow.  A reader that falls behind does not grow
+ * it.  SO_RCVBUF, or moderate_rcvbuf 0, turns this off.
  */
 static void atcp_rcv_space_adjust(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	int max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.rmem[2]);
-	u32 now = atcp_clock_us(), rtt = max_t(u32, as->rto.srtt_us, 1000);
-	u32 copied;
+	const struct atcp_sysctl *sys = &atcp_net(sock_net(sk))->sysctl;
+	u32 now = atcp_clock_us(), copied, rcvmem, rcvbuf;
 
-	if (now - as->rcvq_time < rtt)
+	if (!as->rcv_rtt8_us || now - as->rcvq_time < as->rcv_rtt8_us >> 3)
 		return;
 	copied = as->copied_seq - as->rcvq_seq;
-	if (copied > as->rcvq_space) {
-		as->rcvq_space = copied;
-		if (READ_ONCE(atcp_net(sock_net(sk))->sysctl.moderate_rcvbuf) &&
-		    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
-			u64 want = min_t(u64, (u64)copied * 4, max);
-
-			if (want > READ_ONCE(sk->sk_rcvbuf)) {
-				WRITE_ONCE(sk->sk_rcvbuf, (int)want);
-				/*
-				 * The clamp follows the buffer, as in Linux,
-				 * unless the user set it.
-				 */
-				if (!as->opts.window_clamp)
-					as->window_clamp =
-						min(atcp_win_from_space(sk, want),
-						    65535U << as->rcv_wscale);
-			}
+	if (copied <= as->rcvq_space)
+		goto new_measure;
+	if (READ_ONCE(sys->moderate_rcvbuf) &&
+	    !(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+		/*
+		 * What a full segment costs, at least enough to offer its
+		 * MSS of window under adv_win_scale (bounded: a scale of
+		 * -31 would ask gigabytes of one segment).
+		 */
+		rcvmem = SKB_TRUESIZE(as->advmss + MAX_TCP_HEADER);
+		while (atcp_win_from_space(sk, rcvmem) < as->advmss &&
+		       rcvmem < ATCP_DRS_RCVMEM_MAX)
+			rcvmem += 128;
+		rcvbuf = min_t(u32, atcp_drs_rcvbuf(copied, as->rcvq_space,
+						    as->advmss, rcvmem),
+			       READ_ONCE(sys->rmem[2]));
+		if (rcvbuf > READ_ONCE(sk->sk_rcvbuf)) {
+			WRITE_ONCE(sk->sk_rcvbuf, rcvbuf);
+			/* the clamp follows, as in Linux, unless the user set it */
+			if (!as->opts.window_clamp)
+				as->window_clamp =
+					min(atcp_win_from_space(sk, rcvbuf),
+					    65535U << as->rcv_wscale);
 		}
 	}
+	as->rcvq_space = copied;
+new_measure:
 	as->rcvq_seq = as->copied_seq;
 	as->rcvq_time = now;
 }
@@ -1502,7 +1513,8 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 	info->tcpi_reord_seen = as->reord_seen;
 	info->tcpi_delivered = as->delivered;
 	info->tcpi_delivered_ce = as->delivered_ce;
-	info->tcpi_rcv_space = READ_ONCE(sk->sk_rcvbuf);
+	info->tcpi_rcv_rtt = as->rcv_rtt8_us >> 3;
+	info->tcpi_rcv_space = as->rcvq_space;
 	info->tcpi_total_retrans = as->total_retrans;
 	info->tcpi_bytes_acked = as->bytes_acked;
 	info->tcpi_bytes_received = as->bytes_received;

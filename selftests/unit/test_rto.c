@@ -236,6 +236,67 @@ static void test_min_rtt(void)
 	       "atcp_rto_sample() leaves the minimum to atcp_rto_min_rtt()");
 }
 
+static void test_rcv_rtt(void)
+{
+	u32 e;
+
+	e = atcp_rcv_rtt_update(0, 10000, false);
+	tap_ok(e == 80000, "receiver RTT: the first sample, times 8 (%u)", e);
+	e = atcp_rcv_rtt_update(0, 10000, true);
+	tap_ok(e == 80000, "... from a window's arrival too (%u)", e);
+
+	/* a timestamp sample moves it by an eighth of the difference */
+	e = atcp_rcv_rtt_update(80000, 18000, false);
+	tap_ok(e == 88000, "timestamp sample 18 ms on 10 ms: 11 ms (%u)", e);
+	e = atcp_rcv_rtt_update(80000, 2000, false);
+	tap_ok(e == 72000, "timestamp sample 2 ms on 10 ms: 9 ms (%u)", e);
+
+	/* a window's arrival only lowers it */
+	e = atcp_rcv_rtt_update(80000, 50000, true);
+	tap_ok(e == 80000, "window sample 50 ms on 10 ms: stays (%u)", e);
+	e = atcp_rcv_rtt_update(80000, 4000, true);
+	tap_ok(e == 32000, "window sample 4 ms on 10 ms: 4 ms (%u)", e);
+
+	e = atcp_rcv_rtt_update(0, U32_MAX, false);
+	tap_ok(e == U32_MAX, "a huge first sample saturates (%u)", e);
+	e = atcp_rcv_rtt_update(U32_MAX, U32_MAX, false);
+	tap_ok(e == U32_MAX, "... and so does a huge smoothed one (%u)", e);
+}
+
+static void test_drs(void)
+{
+	u32 b;
+
+	/*
+	 * Linux's arithmetic, by hand: copied 20000 after 10000, advmss
+	 * 1460: rcvwin = 40000 + 23360 = 63360, grow = 63360 * 10000 /
+	 * 10000 = 63360, rcvwin = 63360 + 126720 = 190080; 190080 / 1460 =
+	 * 130 segments of 2944 bytes.
+	 */
+	b = atcp_drs_rcvbuf(20000, 10000, 1460, 2944);
+	tap_ok(b == 130ULL * 2944, "20000 after 10000: 130 segments (%llu)",
+	       (unsigned long long)b);
+
+	/* steady: grown by one byte, two RTTs' worth and a cushion */
+	b = atcp_drs_rcvbuf(100001, 100000, 1000, 2000);
+	tap_ok(b == 216ULL * 2000, "steady 100 kB: 216 segments (%llu)",
+	       (unsigned long long)b);
+
+	tap_ok(atcp_drs_rcvbuf(10000, 10000, 1460, 2944) == 0,
+	       "no more read than the RTT before: nothing to size");
+	tap_ok(atcp_drs_rcvbuf(10000, 0, 1460, 2944) == 0,
+	       "no RTT before: nothing to size");
+	tap_ok(atcp_drs_rcvbuf(10000, 1, 0, 2944) == 0, "no MSS: nothing");
+
+	/* a reader that took 4 GB in one RTT after 1 byte does not wrap */
+	b = atcp_drs_rcvbuf(U32_MAX, 1, 536, 4096);
+	tap_ok(b == U32_MAX, "huge growth saturates (%llu)",
+	       (unsigned long long)b);
+	b = atcp_drs_rcvbuf(U32_MAX, U32_MAX - 1, 1, 1);
+	tap_ok(b == U32_MAX, "... and so does a huge steady rate (%llu)",
+	       (unsigned long long)b);
+}
+
 int main(void)
 {
 	test_samples();
@@ -244,5 +305,7 @@ int main(void)
 	test_backoff();
 	test_give_up();
 	test_min_rtt();
+	test_rcv_rtt();
+	test_drs();
 	return tap_finish();
 }

@@ -61,9 +61,10 @@
 #    300000 bytes take more than 1.5 s (fq lets a first burst through,
 #    the rest needs 1.9 s at least).  atcp does not pace by itself,
 #    Linux does.
-#  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, its
-#    receive buffer grows beyond rmem's default of 131072 with 1, and
-#    stays there with 0.
+#  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, it
+#    measures the RTT as a receiver (tcpi_rcv_rtt, which paces the
+#    tuning), and its receive buffer grows beyond rmem's default of
+#    131072 with 1, and stays there with 0.
 #  - adv_win_scale: the window a server offers in its SYN-ACK is half its
 #    receive buffer with 1 (65535 once capped; Linux rounds it down to 45
 #    MSS), and a sixteenth with -4 (8192; Linux: 5 MSS, 7240), as the
@@ -667,7 +668,7 @@ netem_egress "$NS_B"
 
 rcvbuf_body()
 {
-	local rcvbuf
+	local rcvbuf rcv_rtt
 
 	sc_send s "recv 8388608"
 	sc c "send 8388608"
@@ -675,6 +676,12 @@ rcvbuf_body()
 	expect "$tag: 8 MiB arrive" "ok 8388608" "$R"
 	sc s "getsockopt rcvbuf"
 	rcvbuf=${R#ok }
+	sc s "info rcv_rtt"
+	rcv_rtt=${R#ok }
+	sc s "info rcv_space"
+	tap_diag "$tag: tcpi_rcv_rtt $rcv_rtt us, tcpi_rcv_space ${R#ok }"
+	tap_num "$tag: the receiver measured its RTT (tcpi_rcv_rtt $rcv_rtt)" \
+		"$rcv_rtt" -gt 0
 	if [ "$on" = 1 ]; then
 		tap_num "$tag: the receive buffer grew beyond 131072 ($rcvbuf)" \
 			"$rcvbuf" -gt 131072
@@ -686,7 +693,7 @@ rcvbuf_body()
 for sp in "$P" 0; do
 	for on in 1 0; do
 		tag="$(proto_name "$sp") receiver, moderate_rcvbuf $on"
-		POINTS=("8 MiB arrive" "the receive buffer")
+		POINTS=("8 MiB arrive" "the receiver measured its RTT" "the receive buffer")
 		sender_case "$sp" moderate_rcvbuf "$on" 1 rcvbuf_body
 	done
 done

@@ -44,6 +44,7 @@
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, ca_state (0 Open ... 4 Loss),
  *	                       unacked, lost, retrans, sacked (segments),
+ *	                       rcv_rtt (us), rcv_space (bytes),
  *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1);
  *	                       "info pacing" reads one TCP_INFO: ok
  *	                       PACING_RATE MAX_PACING_RATE SND_CWND SND_MSS
@@ -629,6 +630,8 @@ static void cmd_info(const char *arg)
 			{ "lost", ti.tcpi_lost },
 			{ "retrans", ti.tcpi_retrans },
 			{ "sacked", ti.tcpi_sacked },
+			{ "rcv_rtt", ti.tcpi_rcv_rtt },
+			{ "rcv_space", ti.tcpi_rcv_space },
 		};
 		size_t i;
 
