@@ -177,6 +177,12 @@ topo_pair()
 	ip -n "$NS_B" link set veth0 up
 }
 
+# veth_mac NS: the MAC address of veth0 in NS
+veth_mac()
+{
+	ip -n "$1" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2
+}
+
 # topo_neigh_permanent: each end of the topo_pair link knows the other's
 # MAC for both families, for good.  A test that impairs the link with
 # netem loss calls it, because neighbour discovery and ARP cross the same
@@ -186,8 +192,8 @@ topo_neigh_permanent()
 {
 	local mac_a mac_b
 
-	mac_a=$(ip -n "$NS_A" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-	mac_b=$(ip -n "$NS_B" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+	mac_a=$(veth_mac "$NS_A")
+	mac_b=$(veth_mac "$NS_B")
 	[ -n "$mac_a" ] && [ -n "$mac_b" ] || return 1
 	ip -n "$NS_A" neigh replace "$ADDR_B" lladdr "$mac_b" dev veth0 nud permanent &&
 	ip -n "$NS_A" neigh replace "$ADDR6_B" lladdr "$mac_b" dev veth0 nud permanent &&

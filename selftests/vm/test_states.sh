@@ -28,7 +28,7 @@ atcp_only "this topic reads /proc/net/atcp"
 SS=$ATCP_TOP/scripts/atcp-ss
 modprobe sch_netem 2>/dev/null
 NOBODY=198.18.0.99
-mac_b=$(ip -n "$NS_B" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+mac_b=$(veth_mac "$NS_B")
 ip -n "$NS_A" neigh add "$NOBODY" lladdr "$mac_b" dev veth0 nud permanent
 # How long a delayed segment keeps a state: atcp-ss, a Python program,
 # may take a second to start on a busy machine.

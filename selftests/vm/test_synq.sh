@@ -39,8 +39,8 @@ python3 -c 'import scapy' 2>/dev/null || { tap_skip "python3-scapy is not instal
 # drops it; only tool_synq sees it.  Likewise NOBODY for A, towards B.
 SPOOF=198.18.0.77
 NOBODY=198.18.0.99
-mac_a=$(ip -n "$NS_A" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
-mac_b=$(ip -n "$NS_B" -o link show veth0 | grep -o 'link/ether [0-9a-f:]*' | cut -d' ' -f2)
+mac_a=$(veth_mac "$NS_A")
+mac_b=$(veth_mac "$NS_B")
 ip -n "$NS_B" neigh add "$SPOOF" lladdr "$mac_a" dev veth0 nud permanent
 ip -n "$NS_A" neigh add "$NOBODY" lladdr "$mac_b" dev veth0 nud permanent
 
