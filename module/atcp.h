@@ -394,13 +394,17 @@ static inline bool atcp_skb_v6(const struct sk_buff *skb)
 	return IS_ENABLED(CONFIG_IPV6) && skb->protocol == htons(ETH_P_IPV6);
 }
 
+/* The DS field (DSCP and ECN) of the IP header of the segment in @skb. */
+static inline u8 atcp_skb_dsfield(const struct sk_buff *skb)
+{
+	return atcp_skb_v6(skb) ? ipv6_get_dsfield(ipv6_hdr(skb)) :
+	       ip_hdr(skb)->tos;
+}
+
 /* The ECN field of the IP header of the segment in @skb (ATCP_ECN_*). */
 static inline u8 atcp_skb_ecn(const struct sk_buff *skb)
 {
-	u8 dsfield = atcp_skb_v6(skb) ? ipv6_get_dsfield(ipv6_hdr(skb)) :
-		     ip_hdr(skb)->tos;
-
-	return dsfield & INET_ECN_MASK;
+	return atcp_skb_dsfield(skb) & INET_ECN_MASK;
 }
 
 /* IP header bytes in front of each segment of @sk (no options). */

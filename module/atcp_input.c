@@ -1387,13 +1387,6 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb);
  */
 #define ATCP_BACKLOG_HEADROOM	(64 * 1024)
 
-/* The IP header's DS field (DSCP and ECN) of a received segment. */
-static u8 atcp_skb_dsfield(const struct sk_buff *skb)
-{
-	return atcp_skb_v6(skb) ? ipv6_get_dsfield(ipv6_hdr(skb)) :
-	       ip_hdr(skb)->tos;
-}
-
 /*
  * Append @skb to the segment at the tail of the backlog of @sk when it
  * continues it, as Linux's tcp_add_backlog() does: a reader that holds
@@ -1425,8 +1418,8 @@ static bool atcp_backlog_coalesce(struct sock *sk, struct sk_buff *skb)
 					    TCPF_CLOSE))
 		return false;
 	tail_th = tcp_hdr(tail);
-	flags = ((const u8 *)th)[13];
-	tail_flags = ((const u8 *)tail_th)[13];
+	flags = tcp_flag_byte(th);
+	tail_flags = tcp_flag_byte(tail_th);
 	if (((flags | tail_flags) & never) || (tail_flags & TCPHDR_FIN) ||
 	    !(flags & tail_flags & TCPHDR_ACK) ||
 	    ((flags ^ tail_flags) & must_match) ||
@@ -1466,7 +1459,7 @@ static bool atcp_backlog_coalesce(struct sock *sk, struct sk_buff *skb)
 		tail_th->ack_seq = ack_seq;
 		tail_th->window = window;
 	}
-	((u8 *)tail_th)[13] |= flags;	/* PSH, FIN */
+	tcp_flag_byte(tail_th) |= flags;	/* PSH, FIN */
 	/* tcpi_segs_in and the count of duplicate ACKs go by it */
 	tail_info->gso_segs = min_t(u32, atcp_skb_segs(skb) +
 				    atcp_skb_segs(tail), 0xFFFF);
