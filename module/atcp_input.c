@@ -200,8 +200,6 @@ void atcp_init_rcv(struct sock *sk, u32 irs)
 	as->rcv_nxt = irs + 1;
 	as->rcv_wup = as->rcv_nxt;
 	as->copied_seq = as->rcv_nxt;
-	as->rcvq_seq = as->rcv_nxt;
-	as->rcvq_time = atcp_clock_us();
 	as->rcv_rtt8_us = 0;
 	as->rcv_rtt_time = 0;
 	as->rcv_rtt_tsecr = 0;
