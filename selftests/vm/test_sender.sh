@@ -42,7 +42,8 @@
 #    (the default) atcp's HyStart ends slow start once
 #    (HystartTrainDetect or HystartDelayDetect), the queue drops nothing
 #    and nothing is resent; at 0 slow start goes on until the queue
-#    drops segments, for either stack.
+#    drops segments, for either stack, over 4 MiB (2 MiB end about when
+#    the window would overflow the queue).
 #  - min_tso_segs: with 50 ms of delay, the server sends 10 segments in
 #    one go, its initial window: the largest GSO skb its veth sees holds
 #    2 segments by default (a quarter of the window, at least
@@ -513,10 +514,10 @@ hystart_body()
 	exits=$(hystart_exits "$sp")
 	is_linux "$sp" || at=$(($(atcp_stat "$NS_B" HystartTrainCwnd) +
 				$(atcp_stat "$NS_B" HystartDelayCwnd)))
-	sc_send c "recv 2097152"
-	sc s "send 2097152"
+	sc_send c "recv $((mib * 1048576))"
+	sc s "send $((mib * 1048576))"
 	sc_get c
-	expect "$tag: 2 MiB arrive" "ok 2097152" "$R"
+	expect "$tag: $mib MiB arrive" "ok $((mib * 1048576))" "$R"
 	drops=$(ip netns exec "$NS_B" tc -s qdisc show dev veth0 |
 		grep -o 'dropped [0-9]*' | head -n 1 | cut -d' ' -f2)
 	sc s "info total_retrans"
@@ -542,7 +543,10 @@ echo 8388608 > /proc/sys/net/core/rmem_max
 for sp in "$P" 0; do
 	for hy in 1 0; do
 		tag="$(proto_name "$sp") sender, hystart $hy"
-		POINTS=("2 MiB arrive" "HyStart")
+		# without HyStart the queue overflows only once the window
+		# passes ~235 segments, near the end of 2 MiB: send 4
+		mib=$((hy ? 2 : 4))
+		POINTS=("$mib MiB arrive" "HyStart")
 		hystart_param "$sp" "$hy"
 		# netem counts packets: one segment each, not GSO skbs; the
 		# handshake's RTT is the path's, or a first flight's ACKs
