@@ -851,6 +851,7 @@ void atcp_send_ack(struct sock *sk);
 void atcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int atcp_send_fin(struct sock *sk);
 void atcp_push(struct sock *sk, int nonagle);
+bool atcp_push_probe(struct sock *sk);
 void atcp_cwnd_restart_after_idle(struct sock *sk);
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);

@@ -889,9 +889,12 @@ static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Send what the peer's window and the congestion window allow, from
- * send_head on.  @nonagle skips Nagle's algorithm for this call.
+ * send_head on.  @nonagle skips Nagle's algorithm for this call.  A tail
+ * loss @probe sends one segment of new data, past the congestion window
+ * but not the peer's, and nothing else (Linux: tcp_write_xmit()'s
+ * push_one 2).  True when something was sent.
  */
-void atcp_push(struct sock *sk, int nonagle)
+static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 mss = as->mss_cache;
@@ -909,6 +912,10 @@ void atcp_push(struct sock *sk, int nonagle)
 	 */
 	max_skb = min_t(u32, min_tso, max_t(u32, as->cwnd / 2, 1));
 	max_skb = max_t(u32, max_skb, as->cwnd / 4) * mss;
+	if (probe) {
+		max_skb = mss;
+		nonagle = 1;
+	}
 
 	if (atcp_seq_before(as->snd_nxt, as->snd_una))
 		as->snd_nxt = as->snd_una;
@@ -926,6 +933,8 @@ void atcp_push(struct sock *sk, int nonagle)
 			continue;
 		}
 		retransmit = atcp_seq_before(cb->seq, as->snd_max);
+		if (probe && retransmit)
+			break;
 		if (retransmit && cb->sacked) {
 			/* The peer has it: going back N skips it. */
 			as->send_head = atcp_write_queue_next(sk, skb);
@@ -941,6 +950,8 @@ void atcp_push(struct sock *sk, int nonagle)
 		    as->dupacks < as->reordering)
 			cwnd_bytes += as->dupacks * mss;
 		cwnd_room = cwnd_bytes > inflight ? cwnd_bytes - inflight : 0;
+		if (probe)
+			cwnd_room = max(cwnd_room, mss);
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
 			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
 		room = min3(cwnd_room, wnd_room, max_skb);
@@ -1008,6 +1019,8 @@ void atcp_push(struct sock *sk, int nonagle)
 			as->bytes_sent += as->snd_nxt - as->snd_max;
 			as->snd_max = as->snd_nxt;
 		}
+		if (probe)
+			break;
 	}
 	if (sent || cwnd_limited)
 		atcp_cwnd_validate(as, cwnd_limited);
@@ -1015,6 +1028,18 @@ void atcp_push(struct sock *sk, int nonagle)
 	if (sent && (!timer_pending(&as->rtx_timer) ||
 		     as->rtx_timer_kind == ATCP_TIMER_PROBE))
 		atcp_arm_tlp_timer(sk);
+	return sent;
+}
+
+void atcp_push(struct sock *sk, int nonagle)
+{
+	__atcp_push(sk, nonagle, false);
+}
+
+/* A tail loss probe of new data (RFC 8985 7.3); true when it went out. */
+bool atcp_push_probe(struct sock *sk)
+{
+	return __atcp_push(sk, 1, true);
 }
 
 /*

@@ -45,8 +45,9 @@ void atcp_reset_rtx_timer(struct sock *sk)
 
 /*
  * After sending new data, probe the tail first (RFC 8985 7): if no ACK
- * comes within two round trips, resend the last segment so that a lost
- * tail shows up as SACK holes instead of waiting for the RTO.
+ * comes within two round trips, send a segment of new data or resend the
+ * last one, so that a lost tail shows up as SACK holes instead of waiting
+ * for the RTO.
  */
 void atcp_arm_tlp_timer(struct sock *sk)
 {
@@ -93,16 +94,25 @@ static void atcp_tlp_timeout(struct sock *sk)
 
 	if (as->snd_una == as->snd_max)
 		return;
+	as->tlp_out = 1;
+	/*
+	 * New data first, where the peer's window has room: it probes as
+	 * well, and moves the transfer on (RFC 8985 7.3).
+	 */
+	if (atcp_push_probe(sk)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LOSSPROBES);
+		atcp_reset_rtx_timer(sk);
+		return;
+	}
 	skb_queue_walk(&sk->sk_write_queue, skb) {
 		if (skb == as->send_head)
 			break;
 		last = skb;
 	}
-	as->tlp_out = 1;
 	/*
-	 * The probe is the highest segment sent (RFC 8985 7.3), not the
-	 * first of the last skb: its SACK then covers the top of the
-	 * flight and shows every hole below it.
+	 * Else the probe is the highest segment sent, not the first of the
+	 * last skb: its SACK then covers the top of the flight and shows
+	 * every hole below it.
 	 */
 	if (last && last->len > as->mss_cache &&
 	    !atcp_fragment(sk, last, rounddown(last->len - 1, as->mss_cache)))

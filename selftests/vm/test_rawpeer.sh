@@ -24,7 +24,9 @@
 #    (recovery 0), or at once with reordering (dupthresh) 1; a missing
 #    last segment is resent by a tail loss probe before the RTO
 #    (early_retrans 3, LossProbes or TCPLossProbes), or at the RTO
-#    (early_retrans 0, Timeouts or TCPTimeouts);
+#    (early_retrans 0, Timeouts or TCPTimeouts); with more data waiting
+#    that the peer's window takes, the probe sends new data instead
+#    (RFC 8985 7.3);
 #  - a zero window, answered: shrunk over data in flight (the server's
 #    retransmissions are its probes) or closed with data waiting (window
 #    probes), for 3 s while retries2 1 gives up on silence after 0.6 s:
@@ -278,6 +280,24 @@ EOF
 	tap_is "$name server, early_retrans 0: resent ($t2)" "${t2%@*}" 5
 	tap_is "$name server, ... at the RTO, without a probe ($probes, $timeouts)" \
 		"$(delta "$sp" 4 $probes) $(delta "$sp" 4 $timeouts)" "0 1"
+
+	# A tail loss probe with data waiting that the peer's window takes
+	# sends that (RFC 8985 7.3), past the congestion window.
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
+EOF
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" ahead 15000
+	"$TMP/knobs" 2
+	port=$((port + 1))
+	tap_diag "$name server, data waiting: tool_rawpeer: $R"
+	r=${R#ok }
+	tap_is "$name server, the flight unacknowledged, data waiting: the next segment is new ($r)" \
+		"${r%@*}" 11
+	tap_ok "$name server, ... before the RTO" in_ms "$r" 0 1500
+	tap_is "$name server, ... a tail loss probe ($probes, $timeouts)" \
+		"$(delta "$sp" 1 $probes) $(delta "$sp" 1 $timeouts)" "1 0"
 
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	knob "$NS_B" "$sp" recovery 0

@@ -33,6 +33,10 @@ With --script, one connection per round (each from a port of its own,
         lost, with too few SACKs above it for dupthresh;
   tail  the same, but the peer acknowledges four segments: the fifth
         looks lost and nothing is SACKed;
+  ahead  the same, but ten segments from the server (the test has it
+        send more, so that the window stops it), none acknowledged: the
+        next one the server sends, new data if its tail loss probe
+        sends that (RFC 8985 7.3), at its 11th segment;
   spurious  the same, but the peer SACKs the three above the hole (the
         second is lost at once), then acknowledges all five with a
         D-SACK for the second: its retransmission was spurious;
@@ -44,7 +48,8 @@ With --script, one connection per round (each from a port of its own,
         the window to 20), then twenty more (the test has it send more
         than 30000 bytes); the first of those is lost, and the peer
         SACKs the ones above it, one more with each of 8 ACKs, 0.1 s
-        apart;
+        apart.  Until the SACKs the peer's window ends where the flight
+        does, so that a tail loss probe can only resend;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
   small window scaling offered (shift 7), then forty 300-byte segments,
         each sent once the server acknowledged the one before (the test's
@@ -59,9 +64,10 @@ With --script, one connection per round (each from a port of its own,
   zerownd the same as shrink with a window of 2000 bytes, full after two
         segments, acknowledged with a zero window: the server probes it.
 
-For hole and tail the round's result is "S@MS": the next data segment
-the server sends is its S-th (1 to 5), MS ms after the peer's ACK; then
-the peer acknowledges everything.  For timeout it is "S@MS/S@MS": the
+For hole, tail and ahead the round's result is "S@MS": the next data
+segment the server sends is its S-th (1 to 11), MS ms after the peer's
+ACK (after the tenth segment for ahead); then the peer acknowledges
+everything.  For timeout it is "S@MS/S@MS": the
 fast retransmission as for hole, then the next data segment, MS ms after
 the first.  For prr it is "R/N:C1,...,C8": the server sent the lost
 segment R times and N new ones while the 8 SACKs came, Ck of them after
@@ -300,13 +306,16 @@ def next_data(p, timeout=10):
 
 def round_loss(p, kind):
     iss = 3000000
+    flight = 10 if kind == "ahead" else 5
     rcv_nxt = handshake(p, iss, 0.5)
     if rcv_nxt is None:
         return None
     base = rcv_nxt
-    if not collect(p, base, 5, set()):
+    if not collect(p, base, flight, set(), limit=flight):
         return None
-    if kind == "hole":
+    if kind == "ahead":
+        pass
+    elif kind == "hole":
         p.send("A", iss + 1, base + SEG,
                options=[("SAck", (base + 2 * SEG, base + 3 * SEG))])
     elif kind in ("spurious", "timeout"):
@@ -329,7 +338,7 @@ def round_loss(p, kind):
                options=[("SAck", (base + SEG, base + 2 * SEG))])
         time.sleep(0.2)
     else:
-        p.send("A", iss + 1, base + 5 * SEG)
+        p.send("A", iss + 1, base + flight * SEG)
     p.reset(iss + 1)
     return res
 
@@ -337,13 +346,13 @@ def round_loss(p, kind):
 def round_prr(p):
     """One loss in a window of 20, then 8 SACKs: what the server sends."""
     iss = 5000000
-    rcv_nxt = handshake(p, iss)
+    rcv_nxt = handshake(p, iss, window=10 * SEG)
     if rcv_nxt is None:
         return None
     base, got = rcv_nxt, set()
     if not collect(p, base, 10, got, limit=10):
         return None
-    p.send("A", iss + 1, base + 10 * SEG)
+    p.send("A", iss + 1, base + 10 * SEG, window=20 * SEG)
     if not collect(p, base, 30, got, limit=30):
         return None
     resent = new = 0
