@@ -78,6 +78,7 @@ struct atcp_sysctl {
 	int recovery;		/* ATCP_RACK_* bits */
 	int reordering;
 	int early_retrans;	/* 3 and 4: tail loss probes */
+	int frto;		/* F-RTO: spurious timeouts undone */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
 	int app_win;		/* 1/2^n of the window kept for the reader */
@@ -222,7 +223,8 @@ struct atcp_sock {
 	   in_loss:1,		/* resending after a timeout, until recover */
 	   tlp_out:1,		/* a tail loss probe is unanswered */
 	   cwnd_limited:1,	/* the window held data back this round */
-	   undo_on:1;		/* D-SACKs may still undo the last reduction */
+	   undo_on:1,		/* D-SACKs may still undo the last reduction */
+	   frto:1;		/* F-RTO may yet find the timeout spurious */
 	struct atcp_prr prr;	/* the window's way down to ssthresh */
 	/* The window before the last reduction, and what undoes it. */
 	u32 prior_cwnd;
@@ -747,6 +749,13 @@ static inline unsigned int atcp_inflight(const struct atcp_sock *as)
 	return out > left ? out - left : 0;
 }
 
+/* The skb after @skb on the write queue, or NULL. */
+static inline struct sk_buff *atcp_write_queue_next(struct sock *sk,
+						    struct sk_buff *skb)
+{
+	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next;
+}
+
 /*
  * lost_out counts what is marked lost below send_head: a timeout or a
  * resend of everything clears the marks, as going back N resends it all.
@@ -874,6 +883,7 @@ void atcp_mtu_reduced(struct sock *sk);
 struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
 void atcp_resend_all(struct sock *sk);
 void atcp_clear_all_lost(struct sock *sk);
+void atcp_go_back_n(struct sock *sk);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
 void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,

@@ -322,8 +322,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 			as->sacked_out -= cb->end_seq - cb->seq;
 		atcp_clear_lost(as, skb);
 		if (skb == as->send_head)
-			as->send_head = skb_queue_is_last(&sk->sk_write_queue,
-							  skb) ? NULL : skb->next;
+			as->send_head = atcp_write_queue_next(sk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
@@ -446,10 +445,11 @@ static bool atcp_dsack_rcv(struct sock *sk, const struct atcp_seg *seg)
  * newly SACKed; *@rearm says whether some of them were sent before the
  * oldest outstanding skb last was: the network is still delivering, so
  * the retransmission timer starts again, as an ACK of new data would
- * restart it (Linux: FLAG_SET_XMIT_TIMER from a SACK RTT).
+ * restart it (Linux: FLAG_SET_XMIT_TIMER from a SACK RTT).  *@orig says
+ * whether some were never resent and sent before recover (F-RTO's test).
  */
 static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg,
-			  bool *rearm)
+			  bool *rearm, bool *orig)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
@@ -500,13 +500,14 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg,
 				rtt = now - cb->sent_us;
 				if ((s32)(head_sent - cb->sent_us) > 0)
 					*rearm = true;
+				if (!atcp_seq_after(cb->end_seq, as->recover))
+					*orig = true;
 			}
 			newly += cb->end_seq - cb->seq;
 			if (atcp_seq_after(cb->end_seq, as->high_sacked))
 				as->high_sacked = cb->end_seq;
 next:
-			skb = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-			      NULL : skb->next;
+			skb = atcp_write_queue_next(sk, skb);
 		}
 	}
 	as->sacked_out += newly;
@@ -617,8 +618,7 @@ static void atcp_retransmit_lost(struct sock *sk)
 		if (skb == as->send_head ||
 		    atcp_inflight(as) >= as->cwnd * as->mss_cache)
 			break;
-		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-		       NULL : skb->next;
+		next = atcp_write_queue_next(sk, skb);
 		if (!cb->lost)
 			continue;
 		cb->rexmit_epoch = as->recovery_epoch;
@@ -628,8 +628,7 @@ static void atcp_retransmit_lost(struct sock *sk)
 		if (skb == skb_peek(&sk->sk_write_queue))
 			atcp_reset_rtx_timer(sk);
 		/* A split skb: the rest is the next one to look at. */
-		next = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-		       NULL : skb->next;
+		next = atcp_write_queue_next(sk, skb);
 	}
 }
 
@@ -733,6 +732,109 @@ rearm:
 }
 
 /*
+ * Would an ACK up to @ack deliver data never resent that went out before
+ * recover?  Not what was SACKed before (F-RTO's FLAG_ORIG_SACK_ACKED).
+ */
+static bool atcp_orig_acked(struct sock *sk, u32 ack)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		const struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		/* all of it or its head: a GSO skb may be acked in part */
+		if (!atcp_seq_before(cb->seq, ack) ||
+		    !atcp_seq_before(cb->seq, as->recover))
+			break;
+		if (!cb->retrans && !cb->sacked)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * F-RTO found the timeout spurious: what was sent before it is in flight
+ * after all.  Its cut is undone and sending goes on where it had got,
+ * without resending the rest (Linux: tcp_try_undo_loss(sk, true)).
+ */
+static void atcp_frto_undo(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = as->send_head;
+
+	as->cwnd = max(as->cwnd, as->prior_cwnd);
+	as->ssthresh = max(as->ssthresh, as->prior_ssthresh);
+	as->undo_on = 0;
+	as->in_loss = 0;
+	as->frto = 0;
+	atcp_clear_all_lost(sk);
+	while (skb && atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_max))
+		skb = atcp_write_queue_next(sk, skb);
+	as->send_head = skb;
+	as->snd_nxt = as->snd_max;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SPURIOUSRTOS);
+}
+
+/*
+ * F-RTO step 2b: the first ACK after a timeout advanced.  Instead of
+ * going on back N, send new data (the window's room after this ACK,
+ * atcp_push() at its end): what was outstanding is taken for lost
+ * meanwhile, and resent only if the next ACKs show it was.  False when
+ * there is no new data or no window for it.
+ */
+static bool atcp_frto_new_data(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = as->send_head;
+
+	if (!atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_max))
+		return false;
+	while (skb && atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_max))
+		skb = atcp_write_queue_next(sk, skb);
+	if (!skb)
+		return false;
+	while (as->send_head != skb) {
+		if (!ATCP_SKB_CB(as->send_head)->sacked)
+			atcp_mark_lost(as, as->send_head);
+		as->send_head = atcp_write_queue_next(sk, as->send_head);
+	}
+	as->snd_nxt = as->snd_max;
+	return true;
+}
+
+/*
+ * F-RTO (RFC 5682 3.1, the SACK-enhanced form, as Linux's
+ * tcp_process_loss()): was the timeout spurious, the data only delayed?
+ * @orig: this ACK delivered data never resent that was sent before the
+ * timeout; @una_advanced: it acknowledged new data; @more_loss: it is a
+ * duplicate ACK or SACKed something.
+ */
+static void atcp_frto(struct sock *sk, bool orig, bool una_advanced,
+		      bool more_loss)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	/* step 3b: not all was lost; the timeout was spurious */
+	if (orig) {
+		atcp_frto_undo(sk);
+		return;
+	}
+	if (atcp_seq_after(as->snd_max, as->recover)) {
+		/* step 3a: new data went out, yet the loss shows: go back N */
+		if (more_loss) {
+			as->frto = 0;
+			atcp_go_back_n(sk);
+		}
+	} else if (una_advanced && atcp_seq_before(as->snd_una, as->recover)) {
+		/* step 2b; recover then marks the data sent before it */
+		as->recover = as->snd_max;
+		if (!atcp_frto_new_data(sk))
+			as->frto = 0;
+	}
+}
+
+/*
  * An acceptable ACK (RFC 9293 3.10.7.4, fifth check) in a synchronized
  * state.  Returns true when it acknowledged our FIN.
  */
@@ -742,7 +844,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	u32 prior_wnd = as->snd_wnd;
 	u32 ack = seg->ack;
 	u32 acked, delivered, sacked = 0;
-	bool rearm = false;
+	bool rearm = false, orig = false;
 	u32 prior_fack = atcp_seq_after(as->high_sacked, as->snd_una) ?
 			 as->high_sacked : as->snd_una;
 
@@ -753,7 +855,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->reo_wait_us = 0;
 	as->reord_low = as->snd_max;
 	if (as->sack_ok && seg->opts.num_sacks)
-		sacked = atcp_sack_mark(sk, seg, &rearm);
+		sacked = atcp_sack_mark(sk, seg, &rearm, &orig);
 	if ((as->ecn_flags & ATCP_ECN_IN_CWR) &&
 	    atcp_seq_after(ack, as->cwr_high)) {
 		/* the reduction is over (Linux: tcp_end_cwnd_reduction()) */
@@ -766,6 +868,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 			      ack - as->snd_una : 0);
 	atcp_count_delivered(as, seg, delivered);
 	if (ack == as->snd_una) {
+		bool dupack;
+
 		atcp_reord_check(sk, prior_fack);
 		atcp_update_window(sk, seg);
 		/*
@@ -773,9 +877,12 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		 * the window (a window that shrinks as the peer queues
 		 * out-of-order data still counts, as in Linux).
 		 */
-		if (!seg->len && as->snd_wnd <= prior_wnd &&
-		    !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
-		    as->snd_max != as->snd_una) {
+		dupack = !seg->len && as->snd_wnd <= prior_wnd &&
+			 !atcp_seg_has(seg, TCPHDR_SYN | TCPHDR_FIN) &&
+			 as->snd_max != as->snd_una;
+		if (as->in_loss && as->frto)
+			atcp_frto(sk, orig, false, dupack || sacked);
+		if (dupack) {
 			u32 prior_dupacks = as->dupacks;
 
 			/* identical ACKs merged in the backlog count each */
@@ -812,6 +919,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	}
 
 	/* New data acknowledged. */
+	if (as->in_loss && as->frto && atcp_orig_acked(sk, ack))
+		orig = true;
 	acked = atcp_clean_rtx_queue(sk, ack);
 	atcp_reord_check(sk, prior_fack);
 	atcp_rack_ack_done(&as->rack);
@@ -827,6 +936,8 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->retrans_start = 0;
 	atcp_rto_reset_backoff(&as->rto);
 	atcp_update_window(sk, seg);
+	if (as->in_loss && as->frto)
+		atcp_frto(sk, orig, true, sacked);
 	if (as->in_loss && !atcp_seq_before(ack, as->recover))
 		as->in_loss = 0;
 

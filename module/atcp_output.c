@@ -766,12 +766,6 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	return 0;
 }
 
-static struct sk_buff *atcp_write_queue_next(struct sock *sk,
-					     struct sk_buff *skb)
-{
-	return skb_queue_is_last(&sk->sk_write_queue, skb) ? NULL : skb->next;
-}
-
 static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -1078,12 +1072,23 @@ void atcp_resend_all(struct sock *sk)
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
 		return;
-	atcp_clear_all_lost(sk);
-	as->snd_nxt = as->snd_una;
-	as->send_head = skb_peek(&sk->sk_write_queue);
+	atcp_go_back_n(sk);
 	as->dupacks = 0;
 	atcp_push(sk, 1);
 	atcp_reset_rtx_timer(sk);
+}
+
+/*
+ * Everything outstanding is to be sent again from snd_una on, as the
+ * windows allow (atcp_push() skips what the peer SACKed).
+ */
+void atcp_go_back_n(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	atcp_clear_all_lost(sk);
+	as->snd_nxt = as->snd_una;
+	as->send_head = skb_peek(&sk->sk_write_queue);
 }
 
 /* Going back N resends everything: no mark of lost is left to act on. */

@@ -249,6 +249,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(max_reordering, &atcp_one, &atcp_u16_max),
 	ATCP_SYSCTL(min_rtt_wlen, &atcp_zero, &atcp_one_day_secs),
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
+	ATCP_SYSCTL(frto, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
 		    &atcp_adv_win_scale_max),
@@ -363,6 +364,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->max_reordering = 300;
 	s->min_rtt_wlen = 300;
 	s->early_retrans = 3;
+	s->frto = 2;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;
 	s->app_win = 31;

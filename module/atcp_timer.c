@@ -298,6 +298,13 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	as->cwnd = 1;
 	as->cwnd_cnt = 0;
 	atcp_cong_loss(sk);
+	/*
+	 * F-RTO (RFC 5682 3.1 step 1, 3.2): unless the timeout cut short a
+	 * fast recovery, the ACKs that come next may show it spurious
+	 * (atcp_frto()).  Not over a closed window: nothing new could go.
+	 */
+	as->frto = READ_ONCE(s->frto) &&
+		   (!as->in_recovery || as->retransmits) && !zero_wnd;
 	as->in_recovery = 0;
 	/* a resent SYN has no window of data behind it */
 	as->in_loss = !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));
@@ -332,9 +339,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		as->sacked_out = 0;
 	}
 	as->recovery_epoch++;
-	atcp_clear_all_lost(sk);
-	as->snd_nxt = as->snd_una;
-	as->send_head = skb_peek(&sk->sk_write_queue);
+	atcp_go_back_n(sk);
 	if (atcp_thin_linear(sk))
 		atcp_rto_reset_backoff(&as->rto);
 	else

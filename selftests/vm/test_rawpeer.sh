@@ -27,6 +27,10 @@
 #    (early_retrans 0, Timeouts or TCPTimeouts); with more data waiting
 #    that the peer's window takes, the probe sends new data instead
 #    (RFC 8985 7.3);
+#  - F-RTO (RFC 5682): a timeout, then an ACK of its resend and one of
+#    data never resent: with frto 2 new data follows the first ACK and
+#    the timeout is counted spurious ((TCP)SpuriousRTOs) at the second,
+#    so the rest is not resent; with frto 0 the server goes back N;
 #  - a zero window, answered: shrunk over data in flight (the server's
 #    retransmissions are its probes) or closed with data waiting (window
 #    probes), for 3 s while retries2 1 gives up on silence after 0.6 s:
@@ -298,6 +302,39 @@ EOF
 	tap_ok "$name server, ... before the RTO" in_ms "$r" 0 1500
 	tap_is "$name server, ... a tail loss probe ($probes, $timeouts)" \
 		"$(delta "$sp" 1 $probes) $(delta "$sp" 1 $timeouts)" "1 0"
+
+	# F-RTO (RFC 5682), tail loss probes off: after the timeout's
+	# resend is acknowledged, new data; if the next ACK covers data
+	# never resent, the timeout was spurious and its cut is undone.
+	# Round 2 with frto 0.
+	cat > "$TMP/knobs" <<EOF
+#!/bin/sh
+[ "\$1" = 2 ] && ip netns exec $NS_B sh -c "echo 0 > ${d}frto"
+ip netns exec $NS_B cat $stat > $TMP/cnt.\$1
+EOF
+	knob "$NS_B" "$sp" early_retrans 0
+	"$TMP/knobs" 1
+	rawpeer_script "$sp" "$port" frto,frto 15000
+	"$TMP/knobs" 3
+	port=$((port + 1))
+	knob "$NS_B" "$sp" frto 2
+	knob "$NS_B" "$sp" early_retrans 3
+	tap_diag "$name server, a late ACK after a timeout: tool_rawpeer: $R"
+	read -r _ r1 r2 <<< "$R"
+	IFS=/ read -r rto1 new1 next1 <<< "$r1"
+	IFS=/ read -r rto2 new2 next2 <<< "$r2"
+	tap_is "$name server, a timeout: the first segment resent ($rto1, $rto2)" \
+		"${rto1%@*} ${rto2%@*}" "1 1"
+	tap_is "$name server, frto 2: once that is acknowledged, new data" \
+		"$new1" "11,12"
+	tap_is "$name server, ... and once data never resent is, the rest of it ($next1)" \
+		"${next1%%,*}" 13
+	tap_is "$name server, ... the timeout counted spurious (${tcp}SpuriousRTOs)" \
+		"$(delta "$sp" 1 ${tcp}SpuriousRTOs)" 1
+	tap_is "$name server, frto 0: going back N" "$new2" "2,3"
+	tap_is "$name server, ... all the way ($next2)" "${next2%%,*}" 4
+	tap_is "$name server, ... no timeout counted spurious" \
+		"$(delta "$sp" 2 ${tcp}SpuriousRTOs)" 0
 
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	knob "$NS_B" "$sp" recovery 0

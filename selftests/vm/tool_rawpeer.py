@@ -44,6 +44,10 @@ With --script, one connection per round (each from a port of its own,
         segment's fast retransmission unanswered until the
         retransmission timer sends it again: a timeout during fast
         recovery;
+  frto  the same as ahead (the test turns tail loss probes off), until
+        the retransmission timer sends the first segment again; the peer
+        acknowledges it, then the two next segments, as if its ACKs had
+        only been late;
   prr   ten segments from the server, all acknowledged (slow start takes
         the window to 20), then twenty more (the test has it send more
         than 30000 bytes); the first of those is lost, and the peer
@@ -67,7 +71,9 @@ With --script, one connection per round (each from a port of its own,
 For hole, tail and ahead the round's result is "S@MS": the next data
 segment the server sends is its S-th (1 to 11), MS ms after the peer's
 ACK (after the tenth segment for ahead); then the peer acknowledges
-everything.  For timeout it is "S@MS/S@MS": the
+everything.  For frto it is "S@MS/A/B": the segment the timer resent
+(S@MS as for ahead), then the segments sent within 0.3 s of the first
+ACK (A) and of the second (B), each a comma-separated list of S.  For timeout it is "S@MS/S@MS": the
 fast retransmission as for hole, then the next data segment, MS ms after
 the first.  For prr it is "R/N:C1,...,C8": the server sent the lost
 segment R times and N new ones while the 8 SACKs came, Ck of them after
@@ -343,6 +349,39 @@ def round_loss(p, kind):
     return res
 
 
+def segments_within(p, base, secs):
+    """The numbers (from 1) of the data segments that come within @secs."""
+    out = []
+    end = time.monotonic() + secs
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None:
+            return ",".join(map(str, out)) or "none"
+        first = (seg.seq - base) % (1 << 32) // SEG
+        out += range(first + 1, first + 1 + len(raw(seg.payload)) // SEG)
+
+
+def round_frto(p):
+    """A timeout that the ACKs then show spurious: what the server sends."""
+    iss = 6000000
+    rcv_nxt = handshake(p, iss, 0.5)
+    if rcv_nxt is None:
+        return None
+    base = rcv_nxt
+    if not collect(p, base, 10, set(), limit=10):
+        return None
+    seg, ms = next_data(p)
+    if seg is None:
+        return None
+    res = "%d@%d" % ((seg.seq - base) % (1 << 32) // SEG + 1, ms)
+    p.send("A", iss + 1, base + SEG)
+    res += "/" + segments_within(p, base, 0.3)
+    p.send("A", iss + 1, base + 3 * SEG)
+    res += "/" + segments_within(p, base, 0.3)
+    p.reset(iss + 1)
+    return res
+
+
 def round_prr(p):
     """One loss in a window of 20, then 8 SACKs: what the server sends."""
     iss = 5000000
@@ -426,6 +465,8 @@ def script(a):
                 r = round_dsack(p)
             elif kind == "prr":
                 r = round_prr(p)
+            elif kind == "frto":
+                r = round_frto(p)
             elif kind == "small":
                 r = round_small(p)
             elif kind in ("shrink", "rewound", "zerownd"):
