@@ -11,6 +11,7 @@
 #include <linux/types.h>
 #include <linux/skbuff.h>
 #include <linux/timer.h>
+#include <linux/hrtimer.h>
 #include <linux/tcp.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
@@ -79,6 +80,9 @@ struct atcp_sysctl {
 	int reordering;
 	int early_retrans;	/* 3 and 4: tail loss probes */
 	int frto;		/* F-RTO: spurious timeouts undone */
+	int comp_sack_nr;	/* SACKs held back at most in a row */
+	unsigned long comp_sack_delay_ns;	/* ... for at most this */
+	unsigned long comp_sack_slack_ns;	/* ... plus this slack */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
 	int app_win;		/* 1/2^n of the window kept for the reader */
@@ -247,6 +251,11 @@ struct atcp_sock {
 	u8 ack_pending;
 	u8 segs_unacked;
 	u8 quickack;
+	/* SACK compression (Linux: compressed_ack). */
+	u8 comp_sacks;		/* SACKs held back since an ACK last went */
+	u8 comp_dupacks;	/* sent at once for this rcv_nxt */
+	u32 comp_sack_rcv_nxt;	/* ... which is this */
+	struct hrtimer comp_sack_timer;
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */
 	struct sk_buff *send_head;
@@ -621,6 +630,7 @@ struct atcp_walker {
 /* as->deferred: softirq work left for release_sock() (atcp_release_cb) */
 enum {
 	ATCP_DEFER_MTU_REDUCED,
+	ATCP_DEFER_COMP_SACK,
 };
 
 /* Which table an atcp socket's sk_node is in. */
@@ -910,6 +920,9 @@ void atcp_arm_reo_timer(struct sock *sk, u32 wait_us);
 void atcp_stop_rtx_timer(struct sock *sk);
 void atcp_arm_probe_timer(struct sock *sk);
 void atcp_schedule_ack(struct sock *sk);
+void atcp_ofo_ack(struct sock *sk);
+void atcp_comp_sack_send(struct sock *sk);
+void atcp_comp_sack_sent(struct sock *sk);
 void atcp_reset_keepalive(struct sock *sk);
 void atcp_set_keepalive(struct sock *sk, int val);
 

@@ -1243,7 +1243,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		atcp_ecn_rcv(sk, skb, seg);
 	if (atcp_seq_after(seq, as->rcv_nxt)) {
 		atcp_ofo_insert(sk, skb);
-		atcp_send_ack(sk);	/* duplicate ACK: fast retransmit */
+		atcp_ofo_ack(sk);	/* duplicate ACK: fast retransmit */
 		return;
 	}
 	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf && seg->len) {

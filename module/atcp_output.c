@@ -537,6 +537,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	if (flags & TCPHDR_ACK) {
 		as->ack_pending = 0;
 		as->segs_unacked = 0;
+		atcp_comp_sack_sent(sk);
 	}
 
 	skb->ip_summed = CHECKSUM_PARTIAL;

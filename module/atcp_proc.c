@@ -266,6 +266,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_LOSSPROBES]		= "LossProbes",
 	[ATCP_MIB_DSACKUNDO]		= "DSACKUndo",
 	[ATCP_MIB_SPURIOUSRTOS]		= "SpuriousRTOs",
+	[ATCP_MIB_ACKCOMPRESSED]	= "AckCompressed",
 	[ATCP_MIB_ECNCWR]		= "ECNCwr",
 	[ATCP_MIB_SACKREORDER]		= "SACKReorder",
 	[ATCP_MIB_RCVCOALESCE]		= "RcvCoalesce",

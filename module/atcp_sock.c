@@ -687,6 +687,8 @@ static int atcp_disconnect(struct sock *sk, int flags)
 	{
 		struct atcp_bind_bucket *tb = atcp_sk(sk)->bind_bucket;
 
+		/* a SACK timer that is running ends before it is set up anew */
+		hrtimer_cancel(&atcp_sk(sk)->comp_sack_timer);
 		atcp_init_tcb(sk);
 		atcp_sk(sk)->bind_bucket = tb;
 	}
@@ -1640,6 +1642,8 @@ static void atcp_release_cb(struct sock *sk)
 		return;
 	if (test_and_clear_bit(ATCP_DEFER_MTU_REDUCED, &as->deferred))
 		atcp_mtu_reduced(sk);
+	if (test_and_clear_bit(ATCP_DEFER_COMP_SACK, &as->deferred))
+		atcp_comp_sack_send(sk);
 }
 
 /* What the AF_INET and AF_INET6 protos and socket ops share. */

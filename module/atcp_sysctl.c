@@ -182,6 +182,14 @@ static int atcp_tw_timeout_handler(struct ctl_table *table, int write,
 	}
 #define ATCP_SYSCTL(field, lo, hi)				\
 	ATCP_SYSCTL_INT(#field, field, proc_dointvec_minmax, lo, hi)
+#define ATCP_SYSCTL_ULONG(field)				\
+	{							\
+		.procname	= #field,			\
+		.data		= (void *)offsetof(struct atcp_sysctl, field), \
+		.maxlen		= sizeof(unsigned long),	\
+		.mode		= 0644,				\
+		.proc_handler	= proc_doulongvec_minmax,	\
+	}
 
 /*
  * rmem, wmem: "min default max" in bytes, like tcp_rmem and tcp_wmem;
@@ -250,6 +258,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(min_rtt_wlen, &atcp_zero, &atcp_one_day_secs),
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
 	ATCP_SYSCTL(frto, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(comp_sack_nr, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
 		    &atcp_adv_win_scale_max),
@@ -259,6 +268,9 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(min_tso_segs, &atcp_one, &atcp_u8_max),
 	ATCP_SYSCTL(pacing_ss_ratio, &atcp_zero, &atcp_thousand),
 	ATCP_SYSCTL(pacing_ca_ratio, &atcp_zero, &atcp_thousand),
+	/* nanoseconds, any unsigned long, as Linux's */
+	ATCP_SYSCTL_ULONG(comp_sack_delay_ns),
+	ATCP_SYSCTL_ULONG(comp_sack_slack_ns),
 	{
 		/* any u32, as Linux's: proc_douintvec refuses the rest */
 		.procname	= "notsent_lowat",
@@ -365,6 +377,9 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->min_rtt_wlen = 300;
 	s->early_retrans = 3;
 	s->frto = 2;
+	s->comp_sack_nr = 44;
+	s->comp_sack_delay_ns = NSEC_PER_MSEC;
+	s->comp_sack_slack_ns = 100 * NSEC_PER_USEC;
 	s->thin_linear_timeouts = 0;
 	s->adv_win_scale = 1;
 	s->app_win = 31;

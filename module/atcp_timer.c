@@ -152,6 +152,96 @@ void atcp_schedule_ack(struct sock *sk)
 			       jiffies + ATCP_DELACK_MIN);
 }
 
+/* ---- SACK compression --------------------------------------------------- */
+
+/*
+ * Out-of-order data came: a duplicate ACK with SACK blocks is due.  The
+ * first three for a hole go at once, for the sender's fast retransmit;
+ * after them, up to comp_sack_nr in a row are held back, and one goes
+ * after 5% of the RTT, comp_sack_delay_ns at most: a burst of
+ * out-of-order segments draws one SACK, not one each (Linux:
+ * __tcp_ack_snd_check()).
+ */
+void atcp_ofo_ack(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	u64 delay;
+	u32 rtt;
+
+	if (as->quickack) {
+		as->quickack--;
+		goto now;
+	}
+	if (!as->sack_ok || as->comp_sacks >= READ_ONCE(s->comp_sack_nr))
+		goto now;
+	if (as->comp_sack_rcv_nxt != as->rcv_nxt) {
+		as->comp_sack_rcv_nxt = as->rcv_nxt;
+		as->comp_dupacks = 0;
+	}
+	if (as->comp_dupacks < 3) {
+		as->comp_dupacks++;
+		goto now;
+	}
+	as->comp_sacks++;
+	if (hrtimer_is_queued(&as->comp_sack_timer))
+		return;
+	/* the smaller RTT estimate; none yet: no wait, as in Linux */
+	rtt = as->rcv_rtt8_us >> 3;
+	if (as->rto.srtt_us && as->rto.srtt_us < rtt)
+		rtt = as->rto.srtt_us;
+	delay = min_t(u64, READ_ONCE(s->comp_sack_delay_ns),
+		      (u64)rtt * NSEC_PER_USEC / 20);
+	sock_hold(sk);		/* the timer's; atcp_comp_sack_fn() puts it */
+	hrtimer_start_range_ns(&as->comp_sack_timer, ns_to_ktime(delay),
+			       READ_ONCE(s->comp_sack_slack_ns),
+			       HRTIMER_MODE_REL_PINNED_SOFT);
+	return;
+now:
+	atcp_send_ack(sk);
+}
+
+/* The held-back SACK goes now, if no ACK went meanwhile. */
+void atcp_comp_sack_send(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!as->comp_sacks || sk->sk_state == TCP_CLOSE)
+		return;
+	/* this one is sent, not saved: AckCompressed counts the rest */
+	as->comp_sacks--;
+	atcp_send_ack(sk);
+}
+
+/* An ACK went out: whatever was held back is answered by it. */
+void atcp_comp_sack_sent(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (likely(!as->comp_sacks))
+		return;
+	ATCP_ADD_STATS(sock_net(sk), ATCP_MIB_ACKCOMPRESSED, as->comp_sacks);
+	as->comp_sacks = 0;
+	if (hrtimer_try_to_cancel(&as->comp_sack_timer) == 1)
+		__sock_put(sk);
+}
+
+static enum hrtimer_restart atcp_comp_sack_fn(struct hrtimer *timer)
+{
+	struct atcp_sock *as = container_of(timer, struct atcp_sock,
+					    comp_sack_timer);
+	struct sock *sk = &as->inet.sk;
+
+	bh_lock_sock(sk);
+	if (!sock_owned_by_user(sk))
+		atcp_comp_sack_send(sk);
+	else
+		set_bit(ATCP_DEFER_COMP_SACK, &as->deferred);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
 /*
  * Retries of a synchronized connection: retries2, or for an orphan at most
  * orphan_retries, whose 0 means 8 (Linux: tcp_orphan_retries()).  Counts
@@ -543,6 +633,9 @@ void atcp_init_timers(struct sock *sk)
 	timer_setup(&as->rtx_timer, atcp_rtx_timer_fn, 0);
 	timer_setup(&as->delack_timer, atcp_delack_timer_fn, 0);
 	timer_setup(&sk->sk_timer, atcp_misc_timer_fn, 0);
+	hrtimer_init(&as->comp_sack_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_REL_PINNED_SOFT);
+	as->comp_sack_timer.function = atcp_comp_sack_fn;
 }
 
 void atcp_clear_timers(struct sock *sk)
@@ -553,6 +646,9 @@ void atcp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &as->delack_timer);
 	sk_stop_timer(sk, &sk->sk_timer);
 	as->ack_pending = 0;
+	as->comp_sacks = 0;
+	if (hrtimer_try_to_cancel(&as->comp_sack_timer) == 1)
+		__sock_put(sk);
 }
 
 /*

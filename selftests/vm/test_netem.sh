@@ -20,6 +20,9 @@
 # entries are permanent (topo_neigh_permanent), for netem would drop
 # neighbour solicitations too, and a connect() would fail on those.
 #
+# Then SACK compression at the receiver, with comp_sack_nr 44 and 0
+# (comp_sack, below).
+#
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the
 # same test with Linux TCP on both sides.
 . "$(dirname "$0")/lib.sh"
@@ -204,8 +207,56 @@ bare_ack_loss()
 		test "${drops[0]:-0}" -gt 0 -a "${drops[1]:-0}" -gt 0 -a "${drops[2]:-0}" -gt 0
 }
 
+# comp_sack: SACK compression at the receiver.  A Linux client sends 4M to
+# a server of each stack over 10 ms of delay and 2% loss, segment by
+# segment (its GSO off): each loss leaves many segments to arrive out of
+# order.  After the first three SACKs for a hole, which go at once, the
+# receiver holds SACKs back (for 5% of the RTT: 0.5 ms) and sends one for
+# several (AckCompressed, Linux's TCPAckCompressed); with comp_sack_nr 0
+# it sends one each.
+comp_sack()
+{
+	local sp nr name c0 c1 drops
+
+	if ! command -v ethtool > /dev/null; then
+		tap_skip "SACK compression: ethtool is needed (scripts/setup installs it)"
+		return
+	fi
+	ip netns exec "$NS_A" ethtool -K veth0 tso off gso off
+	if ! netem_egress "$NS_A" delay 10ms loss 2%; then
+		tap_result 1 "SACK compression: netem on $NS_A"
+		return
+	fi
+	for sp in "$P" 0; do
+		name=$(proto_name "$sp")
+		for nr in 44 0; do
+			knob "$NS_B" "$sp" comp_sack_nr "$nr"
+			c0=$(stack_stat "$NS_B" "$sp" AckCompressed)
+			xfer_case "SACK compression, comp_sack_nr $nr: Linux client -> $name server, 4M, 2% loss" \
+				"$NS_B" "$sp" "$NS_A" 0 "$DST:$port" \
+				"-r 4M -x $port" "-s 4M -x $port"
+			c1=$(stack_stat "$NS_B" "$sp" AckCompressed)
+			port=$((port + 1))
+			if [ "$nr" = 0 ]; then
+				tap_is "... comp_sack_nr 0: no SACK held back" \
+					"$((c1 - c0))" 0
+			else
+				tap_ok "... SACKs held back ($((c1 - c0)))" \
+					test "$((c1 - c0))" -gt 0
+			fi
+		done
+		knob "$NS_B" "$sp" comp_sack_nr 44
+	done
+	drops=$(qdisc_drops)
+	tap_ok "SACK compression: the loss happened ($drops dropped)" \
+		test "$drops" -gt 0
+	netem_egress "$NS_A"
+	ip netns exec "$NS_A" ethtool -K veth0 tso on gso on
+}
+
 port=21000
 DST=$ADDR_B
+comp_sack
 bare_ack_loss
 condition "10% loss" 1M drop loss 10%
 condition "reordering" 2M ofo delay 10ms reorder 25% 50%

@@ -62,6 +62,9 @@ max_reordering    300               10                0 65536
 min_rtt_wlen      300               1                 86401 -1
 early_retrans     3                 0                 5 -1
 frto              2                 0                 256 -1
+comp_sack_nr      44                0                 256 -1
+comp_sack_delay_ns 1000000          500000            -1
+comp_sack_slack_ns 100000           0                 -1
 thin_linear_timeouts 0              1                 2 -1
 adv_win_scale     1                 2                 -32 32
 app_win           31                1                 32 -1
