@@ -83,6 +83,8 @@ struct atcp_sysctl {
 	int comp_sack_nr;	/* SACKs held back at most in a row */
 	unsigned long comp_sack_delay_ns;	/* ... for at most this */
 	unsigned long comp_sack_slack_ns;	/* ... plus this slack */
+	int limit_output_bytes;	/* most bytes in this host's queues */
+	int autocorking;	/* small writes wait for those to leave */
 	int thin_linear_timeouts;
 	int adv_win_scale;	/* the window's share of the receive buffer */
 	int app_win;		/* 1/2^n of the window kept for the reader */
@@ -331,6 +333,13 @@ struct atcp_sock {
 		int linger2;		/* TCP_LINGER2: jiffies, 0: sysctl, -1 */
 		u32 window_clamp;	/* TCP_WINDOW_CLAMP, 0: none */
 	} opts;
+
+	/*
+	 * Small queues (atcp_tsq.c): a tasklet may hold the socket on its
+	 * list across disconnect(), which must not clear these.
+	 */
+	unsigned long tsq_flags;	/* ATCP_TSQ_* */
+	struct list_head tsq_node;	/* on a CPU's atcp_tsq list */
 };
 
 static inline struct atcp_sock *atcp_sk(const struct sock *sk)
@@ -631,6 +640,13 @@ struct atcp_walker {
 enum {
 	ATCP_DEFER_MTU_REDUCED,
 	ATCP_DEFER_COMP_SACK,
+	ATCP_DEFER_TSQ,
+};
+
+/* as->tsq_flags (atcp_tsq.c) */
+enum {
+	ATCP_TSQ_THROTTLED,	/* held back until its skbs leave the host */
+	ATCP_TSQ_QUEUED,	/* on a CPU's list for the tasklet */
 };
 
 /* Which table an atcp socket's sk_node is in. */
@@ -894,6 +910,16 @@ struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
 void atcp_resend_all(struct sock *sk);
 void atcp_clear_all_lost(struct sock *sk);
 void atcp_go_back_n(struct sock *sk);
+
+/* atcp_tsq.c */
+bool atcp_tsq_room(struct sock *sk, const struct sk_buff *skb,
+		   unsigned int factor);
+bool atcp_autocork(struct sock *sk, unsigned int size_goal);
+void atcp_tsq_write(struct sock *sk);
+void atcp_wfree(struct sk_buff *skb);
+void atcp_skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
+void atcp_tsq_init(void);
+void atcp_tsq_exit(void);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
 void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,

@@ -134,6 +134,7 @@ static int __init atcp_init(void)
 		return -EINVAL;
 	}
 	atcp_protosw.protocol = atcp_protocol;
+	atcp_tsq_init();
 
 	err = atcp_table_init();
 	if (err)
@@ -196,6 +197,7 @@ static void __exit atcp_exit(void)
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
 	proto_unregister(&atcp_prot);
+	atcp_tsq_exit();
 	atcp_reqsk_exit();
 	atcp_tw_exit();
 	atcp_table_exit();

@@ -515,8 +515,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 
 	skb_push(skb, hlen);
 	skb_reset_transport_header(skb);
-	skb_orphan(skb);
-	skb_set_owner_w(skb, sk);
+	atcp_skb_set_owner_w(skb, sk);
 	memset(skb->cb, 0, max(sizeof(struct inet_skb_parm),
 			       sizeof(struct inet6_skb_parm)));
 
@@ -986,6 +985,9 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 				break;
 		}
 
+		/* the host's queues hold enough of ours: wait for them */
+		if (!atcp_tsq_room(sk, skb, retransmit))
+			break;
 		if (retransmit)
 			atcp_count_resend(sk, skb);
 		if (!(cb->flags & TCPHDR_SYN) || sk->sk_state != TCP_SYN_SENT)

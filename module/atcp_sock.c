@@ -689,6 +689,9 @@ static int atcp_disconnect(struct sock *sk, int flags)
 
 		/* a SACK timer that is running ends before it is set up anew */
 		hrtimer_cancel(&atcp_sk(sk)->comp_sack_timer);
+		/* deferred small-queue work holds a reference */
+		if (test_and_clear_bit(ATCP_DEFER_TSQ, &atcp_sk(sk)->deferred))
+			__sock_put(sk);
 		atcp_init_tcb(sk);
 		atcp_sk(sk)->bind_bucket = tb;
 	}
@@ -928,7 +931,8 @@ wait_for_space:
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
 	}
-	atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+	if (!atcp_autocork(sk, size_goal))
+		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
 	return copied;
 
 do_error:
@@ -1644,6 +1648,10 @@ static void atcp_release_cb(struct sock *sk)
 		atcp_mtu_reduced(sk);
 	if (test_and_clear_bit(ATCP_DEFER_COMP_SACK, &as->deferred))
 		atcp_comp_sack_send(sk);
+	if (test_and_clear_bit(ATCP_DEFER_TSQ, &as->deferred)) {
+		atcp_tsq_write(sk);
+		__sock_put(sk);		/* atcp_tsq_handler()'s */
+	}
 }
 
 /* What the AF_INET and AF_INET6 protos and socket ops share. */

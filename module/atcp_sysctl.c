@@ -259,6 +259,8 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(early_retrans, &atcp_zero, &atcp_four),
 	ATCP_SYSCTL(frto, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(comp_sack_nr, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(limit_output_bytes, &atcp_zero, &atcp_int_max),
+	ATCP_SYSCTL(autocorking, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(thin_linear_timeouts, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(adv_win_scale, &atcp_adv_win_scale_min,
 		    &atcp_adv_win_scale_max),
@@ -378,6 +380,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->early_retrans = 3;
 	s->frto = 2;
 	s->comp_sack_nr = 44;
+	s->limit_output_bytes = SZ_1M;
+	s->autocorking = 1;
 	s->comp_sack_delay_ns = NSEC_PER_MSEC;
 	s->comp_sack_slack_ns = 100 * NSEC_PER_USEC;
 	s->thin_linear_timeouts = 0;

@@ -65,6 +65,8 @@ frto              2                 0                 256 -1
 comp_sack_nr      44                0                 256 -1
 comp_sack_delay_ns 1000000          500000            -1
 comp_sack_slack_ns 100000           0                 -1
+limit_output_bytes 1048576          262144            -1
+autocorking       1                 0                 2 -1
 thin_linear_timeouts 0              1                 2 -1
 adv_win_scale     1                 2                 -32 32
 app_win           31                1                 32 -1
