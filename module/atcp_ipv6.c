@@ -294,7 +294,9 @@ void atcp_v6_mapped(struct sock *sk)
 int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 {
 	struct sockaddr_in6 *usin = (struct sockaddr_in6 *)uaddr;
+	struct ipv6_pinfo *np = atcp_inet6(sk);
 	struct inet_sock *inet = inet_sk(sk);
+	__be32 flowlabel = 0;
 	struct in6_addr daddr;
 	int addr_type, err;
 
@@ -302,6 +304,23 @@ int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 		return -EINVAL;
 	if (usin->sin6_family != AF_INET6)
 		return -EAFNOSUPPORT;
+
+	/*
+	 * IPV6_FLOWINFO_SEND: the connection's flow label is the one given
+	 * here, which must be one the socket leased (IPV6_FLOWLABEL_MGR)
+	 * where exclusive labels are in use (RFC 6437; Linux's check).
+	 */
+	if (np->sndflow) {
+		flowlabel = usin->sin6_flowinfo & IPV6_FLOWINFO_MASK;
+		IP6_ECN_flow_init(flowlabel);
+		if (flowlabel & IPV6_FLOWLABEL_MASK) {
+			struct ip6_flowlabel *fl = fl6_sock_lookup(sk, flowlabel);
+
+			if (IS_ERR(fl))
+				return -EINVAL;
+			fl6_sock_release(fl);
+		}
+	}
 
 	daddr = usin->sin6_addr;
 	/* connect() to the unspecified address means loopback (BSD) */
@@ -349,6 +368,7 @@ int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 
 	atcp_sk(sk)->ipv6 = 1;
 	sk->sk_v6_daddr = daddr;
+	np->flow_label = flowlabel;
 	inet->inet_dport = usin->sin6_port;
 	/* what an IPv4 lookup may see of it never matches (as Linux) */
 	inet->inet_daddr = LOOPBACK4_IPV6;

@@ -16,7 +16,10 @@
 #    v4-mapped connection's too, in /proc/net/atcp6 as in Linux's tcp6;
 #  - syncookies = 2: the IPv6 handshake is completed from the cookie;
 #  - keepalive over IPv6: a silent peer makes the idle connection fail
-#    with ETIMEDOUT.
+#    with ETIMEDOUT;
+#  - IPV6_FLOWINFO_SEND: a client that sets it and connects with
+#    sin6_flowinfo 0x12345 sends that flow label in every segment, as
+#    Linux's does.
 #
 # Addresses: 2001:db8::1 ($NS_A) and 2001:db8::2 ($NS_B) on the veth pair.
 # The "atcp" protocol is $ATCP_PROTO (default 253).
@@ -239,5 +242,36 @@ expect "keepalive over IPv6: a silent peer ends the idle connection with ETIMEDO
 between "... after 1 s idle and 2 probes 1 s apart" "$took" 2000 4500
 sc_stop c
 sc_stop s
+
+# ---- IPV6_FLOWINFO_SEND: the flow label connect() was given
+
+for cp in "$P" 0; do
+	name="$(proto_name "$cp") client"
+	port=$((port + 1))
+	sc_start s "$NS_B" 0
+	sc_start c "$NS_A" "$cp"
+	sc s "listen [$ADDR6_B]:$port"
+	cap_start "$NS_A" "$TMP/flow.pcap" "ip6 and tcp port $port" 20
+	sc c "socket 6 ; sockopt flowinfo_send 1"
+	sc_get c
+	sc c "connect [$ADDR6_B]:$port flow 0x12345"
+	r_c=$R
+	sc s "accept"
+	sc c "send 3000"
+	sc s "recv 3000"
+	r_a=$R
+	cap_stop
+	[ "$r_c" = ok ] || r_a="connect: $r_c"
+	expect "$name, IPV6_FLOWINFO_SEND, sin6_flowinfo 0x12345: connected, 3000 bytes arrive" \
+		"ok 3000" "$r_a"
+	n=$(tcpdump -v -n -r "$TMP/flow.pcap" "src host $ADDR6_A" 2>/dev/null |
+	    grep -c "flowlabel 0x12345")
+	m=$(tcpdump -n -r "$TMP/flow.pcap" "src host $ADDR6_A" 2>/dev/null |
+	    wc -l)
+	tap_ok "$name, ... every segment it sent carries that label ($n of $m)" \
+		test "$n" -ge 3 -a "$n" = "$m"
+	sc_stop c
+	sc_stop s
+done
 
 tap_finish

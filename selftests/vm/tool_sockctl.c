@@ -19,7 +19,8 @@
  *	                       listener with IPV6_V6ONLY
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
- *	connect A:P            blocking connect
+ *	connect A:P [flow L]   blocking connect; over IPv6, L (hex or
+ *	                       decimal) as sin6_flowinfo's flow label
  *	connect-nb A:P         non-blocking connect: ok or err EINPROGRESS
  *	wait-connect           after connect-nb: poll for POLLOUT, SO_ERROR
  *	send N                 send N bytes of the test pattern
@@ -36,7 +37,8 @@
  *	                       thin_linear_timeouts, linger2, nodelay
  *	                       (TCP_*),
  *	                       max_pacing_rate
- *	                       (SO_MAX_PACING_RATE, bytes a second)
+ *	                       (SO_MAX_PACING_RATE, bytes a second),
+ *	                       flowinfo_send (IPV6_FLOWINFO_SEND)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
@@ -88,6 +90,10 @@
 #include <unistd.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#ifndef IPV6_FLOWINFO_SEND
+#define IPV6_FLOWINFO_SEND 33		/* <linux/in6.h> */
+#endif
 
 static int proto;
 static int timeout_s = 10;
@@ -365,12 +371,20 @@ static void cmd_bind(const char *arg)
 
 static void cmd_connect(const char *arg, bool nb)
 {
+	const char *flow = arg ? strstr(arg, " flow ") : NULL;
+	char addr[INET6_ADDRSTRLEN + 16];
 	struct sockaddr_storage ss;
+	int family, r;
 	socklen_t len;
-	int family = parse_addr(arg, &ss, &len), r;
 
-	if (family < 0)
+	snprintf(addr, sizeof(addr), "%.*s",
+		 flow ? (int)(flow - arg) : (int)sizeof(addr), arg ? arg : "");
+	family = parse_addr(addr, &ss, &len);
+	if (family < 0 || (flow && family != AF_INET6))
 		return reply("err EINVAL bad address");
+	if (flow)
+		((struct sockaddr_in6 *)&ss)->sin6_flowinfo =
+			htonl(strtoul(flow + 6, NULL, 0) & 0xfffff);
 	if (cfd < 0) {
 		cfd = new_socket(family);
 		if (cfd < 0)
@@ -527,6 +541,7 @@ static const struct {
 	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
 	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
 	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
+	{ "flowinfo_send", IPPROTO_IPV6, IPV6_FLOWINFO_SEND },
 };
 
 static void cmd_sockopt(char *arg)
