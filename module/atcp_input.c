@@ -754,6 +754,20 @@ static bool atcp_orig_acked(struct sock *sk, u32 ack)
 }
 
 /*
+ * After going back N, the first skb from send_head on that was never
+ * sent (sends end at skb edges), or NULL.
+ */
+static struct sk_buff *atcp_first_unsent(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = as->send_head;
+
+	while (skb && atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_max))
+		skb = atcp_write_queue_next(sk, skb);
+	return skb;
+}
+
+/*
  * F-RTO found the timeout spurious: what was sent before it is in flight
  * after all.  Its cut is undone and sending goes on where it had got,
  * without resending the rest (Linux: tcp_try_undo_loss(sk, true)).
@@ -761,7 +775,6 @@ static bool atcp_orig_acked(struct sock *sk, u32 ack)
 static void atcp_frto_undo(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	struct sk_buff *skb = as->send_head;
 
 	as->cwnd = max(as->cwnd, as->prior_cwnd);
 	as->ssthresh = max(as->ssthresh, as->prior_ssthresh);
@@ -769,9 +782,7 @@ static void atcp_frto_undo(struct sock *sk)
 	as->in_loss = 0;
 	as->frto = 0;
 	atcp_clear_all_lost(sk);
-	while (skb && atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_max))
-		skb = atcp_write_queue_next(sk, skb);
-	as->send_head = skb;
+	as->send_head = atcp_first_unsent(sk);
 	as->snd_nxt = as->snd_max;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SPURIOUSRTOS);
 }
@@ -786,12 +797,11 @@ static void atcp_frto_undo(struct sock *sk)
 static bool atcp_frto_new_data(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	struct sk_buff *skb = as->send_head;
+	struct sk_buff *skb;
 
 	if (!atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_max))
 		return false;
-	while (skb && atcp_seq_before(ATCP_SKB_CB(skb)->seq, as->snd_max))
-		skb = atcp_write_queue_next(sk, skb);
+	skb = atcp_first_unsent(sk);
 	if (!skb)
 		return false;
 	while (as->send_head != skb) {

@@ -100,8 +100,8 @@ static void atcp_tlp_timeout(struct sock *sk)
 	 * well, and moves the transfer on (RFC 8985 7.3).
 	 */
 	if (atcp_push_probe(sk)) {
+		/* what it sent armed the RTO (tlp_out: no second probe) */
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LOSSPROBES);
-		atcp_reset_rtx_timer(sk);
 		return;
 	}
 	skb_queue_walk(&sk->sk_write_queue, skb) {
@@ -179,7 +179,7 @@ void atcp_ofo_ack(struct sock *sk)
 		as->comp_sack_rcv_nxt = as->rcv_nxt;
 		as->comp_dupacks = 0;
 	}
-	if (as->comp_dupacks < 3) {
+	if (as->comp_dupacks < TCP_FASTRETRANS_THRESH) {
 		as->comp_dupacks++;
 		goto now;
 	}
