@@ -341,6 +341,15 @@ netem_set()
 	done
 }
 
+# qdisc_dropped NS: packets the qdisc on NS's veth0 egress (its root, for
+# a tree: all of it) dropped since it was added; nothing when tc shows no
+# count
+qdisc_dropped()
+{
+	ip netns exec "$1" tc -s qdisc show dev veth0 |
+		sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n 1
+}
+
 # netem_egress NS [ARGS...]: netem ARGS on NS's veth0 egress, none without ARGS.
 netem_egress()
 {

@@ -82,14 +82,11 @@ atcp_ofo()
 # qdisc_drops: packets netem dropped on both sides since it was added
 qdisc_drops()
 {
-	local ns n sum=0
+	local a b
 
-	for ns in "$NS_A" "$NS_B"; do
-		n=$(ip netns exec "$ns" tc -s qdisc show dev veth0 |
-		    sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n 1)
-		sum=$((sum + ${n:-0}))
-	done
-	echo "$sum"
+	a=$(qdisc_dropped "$NS_A")
+	b=$(qdisc_dropped "$NS_B")
+	echo $((${a:-0} + ${b:-0}))
 }
 
 if ! topo_pair || ! topo_neigh_permanent; then

@@ -561,8 +561,7 @@ lob_body()
 	sc s "send 131072"
 	sc c "recv 131072"
 	expect "$tag: 128 KiB arrive" "ok 131072" "$R"
-	drops=$(ip netns exec "$NS_B" tc -s qdisc show dev veth0 |
-		sed -n 's/.*(dropped \([0-9]*\),.*/\1/p' | head -n 1)
+	drops=$(qdisc_dropped "$NS_B")
 	shaper "$NS_B"
 	if [ "$lob" = 1 ] && is_linux "$sp"; then
 		tap_diag "$tag: the shaper dropped ${drops:-?}"
@@ -628,8 +627,7 @@ hystart_body()
 	sc s "send $((mib * 1048576))"
 	sc_get c
 	expect "$tag: $mib MiB arrive" "ok $((mib * 1048576))" "$R"
-	drops=$(ip netns exec "$NS_B" tc -s qdisc show dev veth0 |
-		grep -o 'dropped [0-9]*' | head -n 1 | cut -d' ' -f2)
+	drops=$(qdisc_dropped "$NS_B")
 	sc s "info total_retrans"
 	retrans=${R#ok }
 	sc s "info snd_ssthresh"
