@@ -29,6 +29,7 @@
 #include "atcp_ecn.h"
 #include "atcp_fsm.h"
 #include "atcp_opt.h"
+#include "atcp_plpmtu.h"
 #include "atcp_prr.h"
 #include "atcp_rack.h"
 #include "atcp_rto.h"
@@ -95,6 +96,11 @@ struct atcp_sysctl {
 	int min_tso_segs;	/* the smallest GSO skb, in segments */
 	int pacing_ss_ratio;	/* % of cwnd/srtt to pace at in slow start */
 	int pacing_ca_ratio;	/* ... and in congestion avoidance */
+	int mtu_probing;	/* 1: after black-hole timeouts, 2: always */
+	int base_mss;		/* where the search starts, and falls back to */
+	int mtu_probe_floor;	/* the lowest MSS a black hole brings it to */
+	int probe_threshold;	/* bytes: the search ends this close */
+	int probe_interval;	/* seconds before the search starts again */
 };
 
 struct atcp_mib;
@@ -139,6 +145,7 @@ struct atcp_skb_cb {
 	u8 sacked;		/* the peer SACKed all of it */
 	u8 rexmit_epoch;	/* recovery episode it was resent in */
 	u8 lost;		/* taken for lost, not resent since */
+	u8 mtu_probe;		/* one segment larger than the MSS, once */
 };
 
 #define ATCP_SKB_CB(skb) ((struct atcp_skb_cb *)&((skb)->cb[0]))
@@ -186,6 +193,7 @@ struct atcp_sock {
 	u16 peer_mss;		/* MSS the peer advertised */
 	u32 pmtu_cookie;	/* the path MTU mss_cache was sized for */
 	u32 mtu_info;		/* MTU of the last ICMP fragmentation-needed */
+	struct atcp_plpmtu mtup;	/* RFC 4821 probing; times in jiffies */
 	unsigned long deferred;	/* ATCP_DEFER_*: work for release_sock() */
 	u8 snd_wscale;
 	u8 rcv_wscale;
@@ -905,6 +913,9 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 			 unsigned int optlen);
 void atcp_setup_caps(struct sock *sk, struct dst_entry *dst);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
+int atcp_mtu_to_mss(const struct sock *sk, u32 mtu);
+u32 atcp_mss_to_mtu(const struct sock *sk, u32 mss);
+void atcp_mtup_init(struct sock *sk);
 void atcp_mtu_reduced(struct sock *sk);
 struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu);
 void atcp_resend_all(struct sock *sk);

@@ -385,13 +385,15 @@ void atcp_enter_cwr(struct sock *sk, bool ece)
 	}
 }
 
+static bool atcp_mtu_probe_lost(struct sock *sk);
+
 /* RFC 5681 3.2 / RFC 6582: the dupthresh'th duplicate ACK (reordering). */
 static void atcp_fast_retransmit(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (!skb || skb == as->send_head)
+	if (!skb || skb == as->send_head || atcp_mtu_probe_lost(sk))
 		return;
 	as->ssthresh = atcp_loss_ssthresh(as);
 	as->cwnd = as->ssthresh + 3;
@@ -646,6 +648,56 @@ static void atcp_cwnd_reduction(struct sock *sk, u32 delivered,
 }
 
 /*
+ * Loss is found at snd_una, where an MTU probe went: the segments after
+ * it arrived, so it was too large for the path (RFC 4821 7.6.2), not a
+ * sign of congestion.  Lower the search and send it again in segments of
+ * the MSS, without a window cut, as after a timeout (Linux:
+ * tcp_mtup_probe_failed(), tcp_simple_retransmit()).  True when so.
+ */
+static bool atcp_mtu_probe_lost(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (likely(!as->mtup.probe_size) || !skb ||
+	    as->snd_una != as->mtup.probe_seq || as->in_recovery ||
+	    as->in_loss || (as->ecn_flags & ATCP_ECN_IN_CWR) ||
+	    skb->len <= as->mss_cache)
+		return false;
+	atcp_plpmtu_failed(&as->mtup);
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_MTUPFAIL);
+	as->cwnd++;		/* what sending it took back */
+	atcp_mark_lost(as, skb);
+	as->ssthresh = max(as->ssthresh, (as->cwnd >> 1) + (as->cwnd >> 2));
+	as->undo_on = 0;
+	as->frto = 0;
+	as->recover = as->snd_max;
+	as->in_loss = 1;
+	atcp_retransmit_lost(sk);
+	return true;
+}
+
+/*
+ * The MTU probe arrived: segments of its size pass.  The window keeps
+ * its bytes in the larger segments (Linux: tcp_mtup_probe_success()).
+ */
+static void atcp_mtu_probe_passed(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	as->cwnd = atcp_plpmtu_scale_cwnd(as->cwnd,
+					  atcp_mss_to_mtu(sk, as->mss_cache),
+					  as->mtup.probe_size);
+	as->cwnd_cnt = 0;
+	if (!as->in_recovery && !(as->ecn_flags & ATCP_ECN_IN_CWR))
+		as->ssthresh = max(as->ssthresh,
+				   (as->cwnd >> 1) + (as->cwnd >> 2));
+	atcp_plpmtu_passed(&as->mtup);
+	atcp_sync_mss(sk, as->pmtu_cookie);
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_MTUPSUCCESS);
+}
+
+/*
  * Loss recovery driven by SACK and RACK, for an ACK that delivered
  * @delivered bytes: take segments for lost, enter recovery at the first,
  * bring the window down by PRR, and send the lost ones again within it.
@@ -687,6 +739,8 @@ static void atcp_sack_recovery(struct sock *sk, u32 delivered,
 	 * reduction under way goes on (Linux: tcp_enter_recovery()).
 	 */
 	if (!as->in_recovery && !as->in_loss) {
+		if (atcp_mtu_probe_lost(sk))
+			return;
 		if (!(as->ecn_flags & ATCP_ECN_IN_CWR))
 			atcp_prr_init(&as->prr, as->cwnd);
 		atcp_undo_arm(as);
@@ -945,6 +999,9 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->tlp_out = 0;
 	as->retrans_start = 0;
 	atcp_rto_reset_backoff(&as->rto);
+	if (unlikely(as->mtup.probe_size) &&
+	    !atcp_seq_after(as->mtup.probe_end_seq, ack))
+		atcp_mtu_probe_passed(sk);
 	atcp_update_window(sk, seg);
 	if (as->in_loss && as->frto)
 		atcp_frto(sk, orig, true, sacked);
@@ -1693,6 +1750,8 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 	as->max_window = seg->wnd;
 	as->snd_wl1 = seg->seq;
 	as->snd_wl2 = seg->ack;
+	/* the peer's MSS and the options are known now */
+	atcp_mtup_init(sk);
 	atcp_path_mss(sk);
 
 	if (ack_ok) {

@@ -344,11 +344,14 @@ void atcp_clamp_window(struct sock *sk)
 	as->rcv_ssthresh = min(atcp_full_window(sk), 2U * as->advmss);
 }
 
-/* Payload bytes a segment of ours may carry on the current path. */
-void atcp_sync_mss(struct sock *sk, u32 pmtu)
+/*
+ * The payload of a segment of ours in a packet of @mtu bytes, options
+ * but SACK blocks aside (Linux: tcp_mtu_to_mss()).
+ */
+int atcp_mtu_to_mss(const struct sock *sk, u32 mtu)
 {
-	struct atcp_sock *as = atcp_sk(sk);
-	int mss = pmtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
+	const struct atcp_sock *as = atcp_sk(sk);
+	int mss = (int)mtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
 
 	if (as->peer_mss && mss > as->peer_mss)
 		mss = as->peer_mss;
@@ -362,6 +365,55 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
 	mss = max(mss, READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_snd_mss));
 	if (as->ts_ok)
 		mss -= TCPOLEN_TSTAMP_ALIGNED;
+	return mss;
+}
+
+/* The packet a segment of @mss bytes makes (Linux: tcp_mss_to_mtu()). */
+u32 atcp_mss_to_mtu(const struct sock *sk, u32 mss)
+{
+	return mss + atcp_net_hdr_len(sk) + sizeof(struct tcphdr) +
+	       (atcp_sk(sk)->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+}
+
+/* The largest packet the peer's MSS, and TCP_MAXSEG, let us send. */
+static u32 atcp_mtup_high(const struct sock *sk)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+	u32 clamp = as->peer_mss ? : ATCP_DEFAULT_MSS;
+
+	if (as->opts.user_mss && as->opts.user_mss < clamp)
+		clamp = as->opts.user_mss;
+	return clamp + sizeof(struct tcphdr) + atcp_net_hdr_len(sk);
+}
+
+/*
+ * Path MTU probing starts over, once the handshake has settled the MSS
+ * and options (Linux: tcp_mtup_init()): from what base_mss gives up to
+ * what the peer's MSS allows.  mtu_probing=2 probes from the start; 1
+ * waits for timeouts to suggest a black hole.
+ */
+void atcp_mtup_init(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+
+	atcp_plpmtu_init(&atcp_sk(sk)->mtup, atcp_mtup_high(sk),
+			 atcp_mss_to_mtu(sk, READ_ONCE(s->base_mss)),
+			 READ_ONCE(s->mtu_probing) > 1, jiffies);
+}
+
+/*
+ * Payload bytes a segment of ours may carry on a path of @pmtu: no more
+ * than the MTU probing found to pass, while it searches.
+ */
+void atcp_sync_mss(struct sock *sk, u32 pmtu)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int mss = atcp_mtu_to_mss(sk, pmtu);
+
+	if (as->mtup.search_high > pmtu)
+		as->mtup.search_high = pmtu;
+	if (as->mtup.on)
+		mss = min(mss, atcp_mtu_to_mss(sk, as->mtup.search_low));
 	as->mss_cache = mss;
 	as->pmtu_cookie = pmtu;
 }
@@ -480,7 +532,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	struct inet_sock *inet = inet_sk(sk);
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 	u8 optbuf[ATCP_MAX_OPT_LEN];
-	unsigned int optlen, hlen, payload;
+	unsigned int optlen, hlen, payload, seg_payload;
 	u8 flags, ip_ecn;
 	struct tcphdr *th;
 	u32 seq = cb->seq;
@@ -508,9 +560,11 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 			return -ENOBUFS;
 	}
 	payload = skb->len;
+	/* a path MTU probe is one segment larger than the MSS */
+	seg_payload = cb->mtu_probe ? payload :
+		      min_t(unsigned int, payload, as->mss_cache);
 
-	optlen = atcp_build_options(sk, flags, optbuf,
-				    min_t(unsigned int, payload, as->mss_cache));
+	optlen = atcp_build_options(sk, flags, optbuf, seg_payload);
 	hlen = sizeof(*th) + optlen;
 
 	skb_push(skb, hlen);
@@ -551,10 +605,9 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		th->check = ~tcp_v4_check(skb->len, inet->inet_saddr,
 					  inet->inet_daddr, 0);
 
-	if (payload > as->mss_cache) {
-		skb_shinfo(skb)->gso_size = as->mss_cache;
-		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload,
-							 as->mss_cache);
+	if (payload > seg_payload) {
+		skb_shinfo(skb)->gso_size = seg_payload;
+		skb_shinfo(skb)->gso_segs = DIV_ROUND_UP(payload, seg_payload);
 		skb_shinfo(skb)->gso_type = sk->sk_gso_type;
 		/* CWR on the first segment only (devices: NETIF_F_TSO_ECN) */
 		if (flags & TCPHDR_CWR)
@@ -761,6 +814,9 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	ATCP_SKB_CB(buff)->seq = cb->seq + len;
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
+	/* a probe cut in two is none */
+	cb->mtu_probe = 0;
+	ATCP_SKB_CB(buff)->mtu_probe = 0;
 	skb_shinfo(skb)->gso_size = 0;
 	__skb_queue_after(&sk->sk_write_queue, skb, buff);
 	return 0;
@@ -875,10 +931,65 @@ static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 	atcp_undo_count(as, skb);
 	atcp_clear_lost(as, skb);
 	atcp_prr_count(as, skb);
+	/*
+	 * An MTU probe in flight now tells nothing: its ACK may be this
+	 * copy's (Linux: __tcp_retransmit_skb()).  This copy is no probe.
+	 */
+	as->mtup.probe_size = 0;
+	cb->mtu_probe = 0;
 	cb->rexmit_epoch = as->recovery_epoch;
 	cb->retrans++;
 	as->total_retrans++;
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RETRANSSEGS);
+}
+
+/*
+ * Should @skb, the first new data, go out as a path MTU probe (RFC 4821
+ * 7.4; Linux: tcp_mtu_probe())?  The payload the probe carries, 0 for
+ * none, -1 to send nothing until the flight drains enough for one.  A
+ * probe goes while nothing else is being recovered, with a window of at
+ * least 11 segments, and with enough data behind it in the same window
+ * that its loss shows by the segments after it arriving, not by a
+ * timeout.  Linux builds the probe from several skbs if need be; atcp
+ * waits for an skb that holds it, which its large write-queue skbs do.
+ */
+static int atcp_mtu_probe_len(struct sock *sk, const struct sk_buff *skb)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 mss = as->mss_cache, mtu, needed, flight;
+	int len;
+
+	if (likely(!as->mtup.on) || as->mtup.probe_size ||
+	    as->in_recovery || as->in_loss ||
+	    (as->ecn_flags & ATCP_ECN_IN_CWR) || as->sacked_out ||
+	    as->lost_out || as->dupacks || as->cwnd < 11 ||
+	    /* SACK blocks in it would make it larger than its size says */
+	    as->dsack_pending || !skb_queue_empty(&as->ooo_queue) ||
+	    ATCP_SKB_CB(skb)->seq != as->snd_max)
+		return 0;
+	mtu = atcp_plpmtu_next(&as->mtup, READ_ONCE(s->probe_threshold));
+	if (!mtu) {
+		/* the search is over: run it again after probe_interval */
+		if (atcp_plpmtu_restart_due(&as->mtup, jiffies,
+					    READ_ONCE(s->probe_interval) * HZ))
+			atcp_plpmtu_init(&as->mtup,
+					 min(atcp_mtup_high(sk), as->pmtu_cookie),
+					 atcp_mss_to_mtu(sk, mss), true, jiffies);
+		return 0;
+	}
+	len = atcp_mtu_to_mss(sk, mtu);
+	if (len <= (int)mss)
+		return 0;
+	needed = len + (as->reordering + 1) * mss;
+	if (as->write_seq - as->snd_nxt < needed || as->snd_wnd < needed)
+		return 0;
+	if (atcp_seq_after(as->snd_nxt + needed, as->snd_una + as->snd_wnd))
+		return -1;
+	flight = DIV_ROUND_UP(atcp_inflight(as), mss);
+	if (flight + 2 > as->cwnd)
+		return flight ? -1 : 0;
+	return skb->len >= len ? len : 0;
 }
 
 /*
@@ -893,7 +1004,7 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 mss = as->mss_cache;
 	u32 min_tso = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_tso_segs);
-	bool sent = false, cwnd_limited = false;
+	bool sent = false, cwnd_limited = false, probe_checked = probe;
 	struct sk_buff *skb;
 	u32 max_skb;
 
@@ -935,6 +1046,20 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 			as->snd_nxt = cb->end_seq;
 			continue;
 		}
+		if (!retransmit) {
+			cb->mtu_probe = 0;
+			if (!probe_checked) {
+				int len = atcp_mtu_probe_len(sk, skb);
+
+				probe_checked = true;
+				if (len < 0)
+					break;
+				if (len && skb->len > len &&
+				    atcp_fragment(sk, skb, len))
+					break;
+				cb->mtu_probe = len > 0;
+			}
+		}
 
 		/*
 		 * RFC 3042 limited transmit: new data on the first dupacks.
@@ -949,6 +1074,9 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
 			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
 		room = min3(cwnd_room, wnd_room, max_skb);
+		/* atcp_mtu_probe_len() found the windows' room for a probe */
+		if (cb->mtu_probe)
+			room = skb->len;
 
 		if (skb->len > room) {
 			if (room >= mss || (room && !inflight)) {
@@ -1000,6 +1128,7 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		 */
 		if (atcp_transmit_skb(sk, skb, true, GFP_ATOMIC) == -ENOBUFS &&
 		    !(cb->flags & TCPHDR_SYN)) {
+			cb->mtu_probe = 0;
 			if (!inflight)
 				atcp_arm_probe_timer(sk);
 			break;
@@ -1008,6 +1137,13 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 			atcp_prr_count(as, skb);
 			if (skb->len % mss)
 				as->snd_sml = cb->end_seq;
+		}
+		if (cb->mtu_probe) {
+			/* one packet, two segments' worth (Linux does so) */
+			as->cwnd--;
+			atcp_plpmtu_sent(&as->mtup,
+					 atcp_mss_to_mtu(sk, skb->len),
+					 cb->seq, cb->end_seq);
 		}
 		sent = true;
 		as->send_head = atcp_write_queue_next(sk, skb);

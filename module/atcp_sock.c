@@ -412,6 +412,7 @@ void atcp_start_tcb(struct sock *sk)
 	as->advmss = mtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
 	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
 		as->advmss = as->opts.user_mss;
+	atcp_mtup_init(sk);
 	atcp_sync_mss(sk, mtu);
 }
 

@@ -245,6 +245,12 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(syncookies, &atcp_zero, &atcp_two),
 	ATCP_SYSCTL(abort_on_overflow, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(min_snd_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
+	ATCP_SYSCTL(mtu_probing, &atcp_zero, &atcp_two),
+	ATCP_SYSCTL(base_mss, &atcp_min_snd_mss_min, &atcp_min_snd_mss_max),
+	ATCP_SYSCTL(mtu_probe_floor, &atcp_min_snd_mss_min,
+		    &atcp_min_snd_mss_max),
+	ATCP_SYSCTL(probe_threshold, &atcp_zero, &atcp_int_max),
+	ATCP_SYSCTL(probe_interval, &atcp_zero, &atcp_secs_max),
 	ATCP_SYSCTL(slow_start_after_idle, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(moderate_rcvbuf, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(shrink_window, &atcp_zero, &atcp_one),
@@ -369,6 +375,11 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->wmem[1] = 16384;
 	s->wmem[2] = 4194304;
 	s->min_snd_mss = TCP_MIN_SND_MSS;
+	s->mtu_probing = 0;
+	s->base_mss = TCP_BASE_MSS;
+	s->mtu_probe_floor = TCP_MIN_SND_MSS;
+	s->probe_threshold = TCP_PROBE_THRESHOLD;
+	s->probe_interval = TCP_PROBE_INTERVAL;	/* seconds */
 	s->slow_start_after_idle = 1;
 	s->invalid_ratelimit = 500;		/* Linux: HZ / 2 */
 	s->challenge_ack_limit = INT_MAX;	/* Linux 6.1: no limit */

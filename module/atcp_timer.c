@@ -333,6 +333,28 @@ static bool atcp_thin_linear(const struct sock *sk)
 	       as->retransmits <= ATCP_THIN_LINEAR_RETRIES;
 }
 
+/*
+ * Timeouts go on: perhaps segments of this size fall into a black hole,
+ * a path that drops them without the ICMP error that path MTU discovery
+ * waits for.  With mtu_probing, look for a smaller size that passes
+ * (RFC 4821 7.7; Linux: tcp_mtu_probing()).
+ */
+static void atcp_black_hole(struct sock *sk)
+{
+	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!READ_ONCE(s->mtu_probing))
+		return;
+	atcp_plpmtu_black_hole(&as->mtup,
+			       atcp_mss_to_mtu(sk, 0),
+			       READ_ONCE(s->base_mss),
+			       max(READ_ONCE(s->mtu_probe_floor),
+				   READ_ONCE(s->min_snd_mss)),
+			       jiffies);
+	atcp_sync_mss(sk, as->pmtu_cookie);
+}
+
 static void atcp_retransmit_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -359,8 +381,11 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);
 		return;
 	}
-	if (as->retransmits >= retries1)
+	if (as->retransmits >= retries1) {
+		if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+			atcp_black_hole(sk);
 		__sk_dst_reset(sk);	/* RFC 1122 4.2.3.5: try another route */
+	}
 
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TIMEOUTS);
 	/*
@@ -394,7 +419,8 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	 * (atcp_frto()).  Not over a closed window: nothing new could go.
 	 */
 	as->frto = READ_ONCE(s->frto) &&
-		   (!as->in_recovery || as->retransmits) && !zero_wnd;
+		   (!as->in_recovery || as->retransmits) && !zero_wnd &&
+		   !as->mtup.probe_size;
 	as->in_recovery = 0;
 	/* a resent SYN has no window of data behind it */
 	as->in_loss = !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV));

@@ -16,7 +16,16 @@
 #    arrives intact, and the route learns the MTU from the router's
 #    fragmentation-needed errors;
 #  - the same over IPv6, where the router's ICMPv6 packet too big errors
-#    teach it (1280 is IPv6's minimum MTU, so the path needs no more).
+#    teach it (1280 is IPv6's minimum MTU, so the path needs no more);
+#  - path MTU probing (RFC 4821, sysctl mtu_probing) through a black hole:
+#    the router sends no ICMP errors at all.  With mtu_probing 0 atcp's
+#    data never gets through; with 1, timeouts make the sender fall back to
+#    base_mss and probe up: to an MSS of 1228 (MTU 1280) over IPv4, of
+#    1205 (MTU 1277, within probe_threshold of 1280) over IPv6, for atcp
+#    and for Linux alike;
+#  - mtu_probing 2 over the 1500 link: the MSS starts at base_mss (1024,
+#    600 when set so) and the search ends at 1441 (MTU 1493, within
+#    probe_threshold of 1500); probe_threshold 1000 stops it at 1024.
 #
 # Topology: A (198.18.0.1, 2001:db8::1) -- B (router: 198.18.0.2,
 # 2001:db8::2; towards C over an MTU 1280 link, 198.18.1.1, 2001:db8:1::1)
@@ -198,6 +207,135 @@ for pairing in "$P 0 4" "$P $P 4" "0 0 4" "$P 0 6" "$P $P 6" "0 0 6"; do
 	sc_stop c
 	sc_stop s
 	port=$((port + 1))
+done
+
+# ---- path MTU probing ------------------------------------------------------
+
+# black_hole on|off: B sends no ICMP or ICMPv6 error (its route lookups for
+# them fail), so path MTU discovery never learns of the MTU 1280 link.
+black_hole()
+{
+	local op=add
+
+	[ "$1" = off ] && op=del
+	ip -n "$NS_B" rule $op pref 100 ipproto icmp blackhole
+	ip -n "$NS_B" -6 rule $op pref 100 ipproto ipv6-icmp blackhole
+}
+
+# mtup_xfer TAG CLIENT_PROTO DST SERVER_NS BYTES [SECS]: connect c (in A)
+# to a Linux listener s in SERVER_NS and send BYTES; the replies of s and
+# c in R1 and R2 ("ok BYTES" each).  With SECS, s gives up after SECS s
+# and c's reply is not awaited.  c stays open.
+mtup_xfer()
+{
+	local tag=$1 cp=$2 dst=$3 ns=$4 bytes=$5 secs=$6
+
+	R1="" R2=""
+	sc_start c "$NS_A" "$cp"
+	T=${secs:-$T} sc_start s "$ns" 0
+	sc s "listen $dst:$port"
+	r1=$R
+	sc c "connect $dst:$port"
+	r2=$R
+	sc s "accept"
+	port=$((port + 1))
+	if [ "$r1" != ok ] || [ "$r2" != ok ] || [[ $R != ok* ]]; then
+		tap_diag "$tag: listen: '$r1', connect: '$r2', accept: '$R'"
+		return 1
+	fi
+	sc c "getsockopt maxseg"
+	MSS0=$R
+	sc_send c "send $bytes"
+	sc s "recv $bytes"
+	R1=$R
+	[ -n "$secs" ] && return
+	sc_get c
+	R2=$R
+}
+
+mtup_done()
+{
+	sc_stop c
+	sc_stop s
+}
+
+black_hole on || tap_diag "black_hole: ip rule failed"
+for pairing in "$P 4" "0 4" "$P 6" "0 6"; do
+	read -r cp fam <<< "$pairing"
+	if [ "$fam" = 6 ]; then
+		dst="[$ADDR6_C]" ip=(ip -6) how="IPv6, " mss=1205
+	else
+		dst=$ADDR_C ip=(ip) how="" mss=1228
+	fi
+	name=$(proto_name "$cp")
+	"${ip[@]}" -n "$NS_A" route flush cache
+
+	# ---- mtu_probing 0: nothing gets through the black hole --------
+	if [ "$fam" = 4 ] && [ "$cp" != 0 ]; then
+		tag="$name, a black hole with mtu_probing 0"
+		knob "$NS_A" "$cp" mtu_probing 0
+		if mtup_xfer "$tag" "$cp" "$dst" "$NS_C" 262144 4; then
+			expect "$tag: 256 KiB do not arrive in 4 s" \
+				"err EAGAIN recv after 0 bytes" "$R1"
+		else
+			no_connection "$tag" "256 KiB do not arrive in 4 s"
+		fi
+		mtup_done
+	fi
+
+	# ---- mtu_probing 1: black hole detection, then the search -----
+	tag="$how$name, a black hole with mtu_probing 1"
+	knob "$NS_A" "$cp" mtu_probing 1
+	ok0=$(stack_stat "$NS_A" "$cp" MTUPSuccess)
+	fail0=$(stack_stat "$NS_A" "$cp" MTUPFail)
+	if mtup_xfer "$tag" "$cp" "$dst" "$NS_C" 4194304; then
+		expect "$tag: 4 MiB arrive intact" "ok 4194304" "$R1" "$R2"
+		sc c "getsockopt maxseg"
+		expect "$tag: the MSS went from ${MSS0#ok } to $mss" \
+			"ok $mss" "$R"
+		ok1=$(stack_stat "$NS_A" "$cp" MTUPSuccess)
+		fail1=$(stack_stat "$NS_A" "$cp" MTUPFail)
+		tap_diag "$tag: probes passed $((ok1 - ok0)), lost $((fail1 - fail0))"
+		tap_result "$([ $((ok1 - ok0)) -ge 1 ] && [ $((fail1 - fail0)) -ge 1 ] &&
+			      echo 0 || echo 1)" \
+			"$tag: probes passed (MTUPSuccess) and one was lost (MTUPFail)"
+	else
+		no_connection "$tag" "4 MiB arrive intact" "the MSS went to $mss" \
+			"probes passed and one was lost"
+	fi
+	mtup_done
+	knob "$NS_A" "$cp" mtu_probing 0
+done
+black_hole off
+
+# ---- mtu_probing 2: probing from the start, on the 1500 link to B ------
+for cp in "$P" 0; do
+	name=$(proto_name "$cp")
+	knob "$NS_A" "$cp" mtu_probing 2
+	for how in default "base_mss 600" "probe_threshold 1000"; do
+		tag="$name, mtu_probing 2, $how"
+		case $how in
+		default) start=1024 end=1441 ;;
+		base_mss*) start=600 end=1441 ;;
+		*) start=1024 end=1024 ;;
+		esac
+		knob "$NS_A" "$cp" base_mss 1024
+		knob "$NS_A" "$cp" probe_threshold 8
+		[ "$how" != default ] && knob "$NS_A" "$cp" $how
+		if mtup_xfer "$tag" "$cp" "$ADDR_B" "$NS_B" 4194304; then
+			expect "$tag: connected with MSS $start" "ok $start" "$MSS0"
+			expect "$tag: 4 MiB arrive intact" "ok 4194304" "$R1" "$R2"
+			sc c "getsockopt maxseg"
+			expect "$tag: the MSS ends at $end" "ok $end" "$R"
+		else
+			no_connection "$tag" "connected with MSS $start" \
+				"4 MiB arrive intact" "the MSS ends at $end"
+		fi
+		mtup_done
+	done
+	knob "$NS_A" "$cp" base_mss 1024
+	knob "$NS_A" "$cp" probe_threshold 8
+	knob "$NS_A" "$cp" mtu_probing 0
 done
 
 tap_finish

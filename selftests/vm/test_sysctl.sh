@@ -49,6 +49,11 @@ local_port_range  61000_65535       50000_50010       2000_1000 0_10 10_65536
 rmem              4096_131072_6291456 1000_2000_3000  3000_2000_1000 0_1_2
 wmem              4096_16384_4194304  1000_2000_3000  3000_2000_1000 0_1_2
 min_snd_mss       48                500               47 65536 -1
+mtu_probing       0                 1                 3 -1
+base_mss          1024              512               47 65536 -1
+mtu_probe_floor   48                256               47 65536 -1
+probe_threshold   8                 16                -1
+probe_interval    600               60                -1 8589935
 slow_start_after_idle 1             0                 2 -1
 notsent_lowat     4294967295        16384             -1 4294967296
 moderate_rcvbuf   1                 0                 2 -1
