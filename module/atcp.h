@@ -589,6 +589,7 @@ struct atcp_req {
 	struct in6_addr laddr;		/* IPv4: v4-mapped */
 	struct in6_addr raddr;
 	int iif;			/* the SYN's device: link-local peers */
+	__be32 flowlabel;		/* the SYN's IPv6 flow label */
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -1025,6 +1026,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 void atcp_v6_child_init(struct sock *sk, struct sock *child,
 			const struct atcp_req *req);
 void atcp_v6_mapped(struct sock *sk);
+int atcp_v6_addrform(struct sock *sk, sockptr_t optval, unsigned int optlen);
 unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 			      int thoff);
 #endif

@@ -213,6 +213,11 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	/* A link-local peer is only reachable where it came from. */
 	if (rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = in_skb->skb_iif;
+	/* the flowlabel_reflect sysctl: a reset carries the label it answers */
+	if ((flags & TCPHDR_RST) &&
+	    (READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
+	     FLOWLABEL_REFLECT_TCP_RESET))
+		fl6.flowlabel = ip6_flowlabel(in6h);
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst))
 		return;
@@ -242,6 +247,12 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 
 	if (!fl6.flowi6_oif && rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = req->iif;
+	/*
+	 * A listener that reflects flow labels (flowlabel_reflect, or
+	 * IPV6_FL_F_REFLECT) answers with the SYN's.
+	 */
+	if (atcp_inet6(sk)->repflow)
+		fl6.flowlabel = req->flowlabel;
 	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
 	if (IS_ERR(dst))
 		return PTR_ERR(dst);
@@ -274,7 +285,8 @@ void atcp_v6_child_init(struct sock *sk, struct sock *child,
 	RCU_INIT_POINTER(newnp->opt, NULL);
 	newnp->pktoptions = NULL;
 	newnp->rxpmtu = NULL;
-	newnp->flow_label = 0;
+	/* the connection sends its peer's flow label if the listener did */
+	newnp->flow_label = newnp->repflow ? req->flowlabel : 0;
 	child->sk_v6_daddr = req->raddr;
 	child->sk_v6_rcv_saddr = req->laddr;
 	newnp->saddr = req->laddr;
@@ -288,6 +300,48 @@ void atcp_v6_mapped(struct sock *sk)
 	ipv6_addr_set_v4mapped(inet_sk(sk)->inet_rcv_saddr,
 			       &sk->sk_v6_rcv_saddr);
 	atcp_inet6(sk)->saddr = sk->sk_v6_rcv_saddr;
+}
+
+/*
+ * IPV6_ADDRFORM to AF_INET: a dual-stack socket connected to an IPv4 peer
+ * becomes an AF_INET socket, for programs that hand it to code knowing
+ * only IPv4 (Linux: do_ipv6_setsockopt(), for its TCP).  The connection
+ * is an IPv4 one already; only the socket's family, proto and ops change,
+ * and its IPv6 options go.  A socket in an IPv6 multicast or anycast
+ * group stays as it is (EBUSY): atcp cannot leave those groups for it.
+ */
+int atcp_v6_addrform(struct sock *sk, sockptr_t optval, unsigned int optlen)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct net *net = sock_net(sk);
+	int val, err = 0;
+
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+	if (val != PF_INET)
+		return -EINVAL;
+	lock_sock(sk);
+	if (sk->sk_state != TCP_ESTABLISHED) {
+		err = -ENOTCONN;
+	} else if (ipv6_only_sock(sk) ||
+		   !ipv6_addr_v4mapped(&sk->sk_v6_daddr)) {
+		err = -EADDRNOTAVAIL;
+	} else if (rcu_access_pointer(np->ipv6_mc_list) || np->ipv6_ac_list) {
+		err = -EBUSY;
+	} else {
+		sock_prot_inuse_add(net, sk->sk_prot, -1);
+		sock_prot_inuse_add(net, &atcp_prot, 1);
+		/* paired with READ_ONCE(sk->sk_prot) in the socket calls */
+		WRITE_ONCE(sk->sk_prot, &atcp_prot);
+		sk->sk_socket->ops = &atcp_stream_ops;
+		sk->sk_family = PF_INET;
+		np->rxopt.all = 0;
+		inet6_cleanup_sock(sk);
+	}
+	release_sock(sk);
+	return err;
 }
 
 /* proto->connect of AF_INET6 sockets (Linux: tcp_v6_connect()). */

@@ -210,6 +210,8 @@ void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 
 	memset(req, 0, sizeof(*req));
 	atcp_skb_addrs(skb, &req->laddr, &req->raddr);
+	if (atcp_skb_v6(skb))
+		req->flowlabel = ip6_flowlabel(ipv6_hdr(skb));
 	req->iif = skb->skb_iif;
 	req->lport = th->dest;
 	req->rport = th->source;

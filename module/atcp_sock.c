@@ -1301,6 +1301,22 @@ static int atcp_set_congestion(struct sock *sk, sockptr_t optval,
 	return 0;
 }
 
+/*
+ * Multicast group membership, which Linux refuses on its connection
+ * sockets (EPROTO, for an inet_connection_sock); ip_setsockopt() and
+ * ipv6_setsockopt() cannot tell that an atcp socket is one.
+ */
+static bool atcp_mcast_opt(int level, int optname, unsigned int optlen)
+{
+	if (level == SOL_IP)
+		return optname == IP_ADD_MEMBERSHIP ||
+		       optname == IP_DROP_MEMBERSHIP;
+	/* IPv6 checks the length first */
+	return level == SOL_IPV6 && optlen >= sizeof(struct ipv6_mreq) &&
+	       (optname == IPV6_ADD_MEMBERSHIP ||
+		optname == IPV6_DROP_MEMBERSHIP);
+}
+
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1308,10 +1324,15 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	int val, err = 0;
 
 	if (!atcp_sol(level)) {
+		if (atcp_mcast_opt(level, optname, optlen))
+			return -EPROTO;
 #if IS_ENABLED(CONFIG_IPV6)
-		if (sk->sk_family == AF_INET6)
+		if (sk->sk_family == AF_INET6) {
+			if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
+				return atcp_v6_addrform(sk, optval, optlen);
 			return ipv6_setsockopt(sk, level, optname, optval,
 					       optlen);
+		}
 #endif
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 	}

@@ -19,7 +19,14 @@
 #    with ETIMEDOUT;
 #  - IPV6_FLOWINFO_SEND: a client that sets it and connects with
 #    sin6_flowinfo 0x12345 sends that flow label in every segment, as
-#    Linux's does.
+#    Linux's does;
+#  - net.ipv6.flowlabel_reflect 3: a server answers that client with its
+#    label, SYN-ACK and data alike, and a port without a listener resets
+#    with the label of the SYN it refuses, as Linux's server does;
+#  - IPV6_ADDRFORM: an AF_INET6 socket connected to a v4-mapped address
+#    becomes an AF_INET one (getsockname, /proc/net/atcp) and carries on;
+#    before connect() it is ENOTCONN, over an IPv6 connection
+#    EADDRNOTAVAIL, as in Linux; IP_ADD_MEMBERSHIP is EPROTO on both.
 #
 # Addresses: 2001:db8::1 ($NS_A) and 2001:db8::2 ($NS_B) on the veth pair.
 # The "atcp" protocol is $ATCP_PROTO (default 253).
@@ -272,6 +279,104 @@ for cp in "$P" 0; do
 		test "$n" -ge 3 -a "$n" = "$m"
 	sc_stop c
 	sc_stop s
+done
+
+# ---- flowlabel_reflect: the server sends back the client's flow label
+
+# sockets take the sysctl's "established" bit when they are made
+ip netns exec "$NS_B" sysctl -qw net.ipv6.flowlabel_reflect=3
+for sp in "$P" 0; do
+	name="$(proto_name "$sp") server"
+	port=$((port + 2))
+	rport=$((port + 1))
+	sc_start s "$NS_B" "$sp"
+	sc_start r "$NS_B" "$sp"
+	sc_start c "$NS_A" 0
+	sc_start d "$NS_A" 0
+	sc s "listen [$ADDR6_B]:$port"
+	sc r "bind [::]:$rport"
+	cap_start "$NS_A" "$TMP/refl.pcap" \
+		"ip6 and (tcp port $port or tcp port $rport)" 20
+	sc c "socket 6 ; sockopt flowinfo_send 1"
+	sc_get c
+	sc c "connect [$ADDR6_B]:$port flow 0x12345"
+	r_c=$R
+	sc s "accept"
+	sc s "send 3000"
+	sc c "recv 3000"
+	r_a=$R
+	sc d "socket 6 ; sockopt flowinfo_send 1"
+	sc_get d
+	sc d "connect [$ADDR6_B]:$rport flow 0x23456"
+	r_d=$R
+	cap_stop
+	[ "$r_c" = ok ] || r_a="connect: $r_c"
+	expect "$name, flowlabel_reflect 3: a client labelled 0x12345 connects, 3000 bytes arrive" \
+		"ok 3000" "$r_a"
+	n=$(tcpdump -v -n -r "$TMP/refl.pcap" "src host $ADDR6_B and tcp port $port" \
+		2>/dev/null | grep -c "flowlabel 0x12345")
+	m=$(tcpdump -n -r "$TMP/refl.pcap" "src host $ADDR6_B and tcp port $port" \
+		2>/dev/null | wc -l)
+	tap_ok "$name, ... every segment it sent carries the client's label ($n of $m)" \
+		test "$n" -ge 2 -a "$n" = "$m"
+	expect "$name, ... a SYN labelled 0x23456 to a port without a listener is refused" \
+		"err ECONNREFUSED*" "$r_d"
+	n=$(tcpdump -v -n -r "$TMP/refl.pcap" "src host $ADDR6_B and tcp port $rport" \
+		2>/dev/null | grep "Flags \[R" | grep -c "flowlabel 0x23456")
+	tap_ok "$name, ... the reset carries that label ($n)" test "$n" = 1
+	sc_stop c
+	sc_stop d
+	sc_stop s
+	sc_stop r
+done
+ip netns exec "$NS_B" sysctl -qw net.ipv6.flowlabel_reflect=0
+
+# ---- IPV6_ADDRFORM: a v4-mapped connection's socket becomes AF_INET
+
+for cp in "$P" 0; do
+	name="$(proto_name "$cp") client"
+	port=$((port + 2))
+	sc_start s "$NS_B" 0
+	sc_start t "$NS_B" 0
+	sc_start c "$NS_A" "$cp"
+	sc_start d "$NS_A" "$cp"
+	sc s "listen $ADDR_B:$port"
+	sc t "listen [$ADDR6_B]:$((port + 1))"
+	sc c "socket 6"
+	sc c "sockopt addrform 2"
+	expect "$name, IPV6_ADDRFORM before connect(): ENOTCONN" "err ENOTCONN*" "$R"
+	sc c "connect [::ffff:$ADDR_B]:$port"
+	r_c=$R
+	sc s "accept"
+	sc c "names"
+	expect "$name, connected to ::ffff:$ADDR_B: an AF_INET6 socket" \
+		"ok inet6 \[::ffff:$ADDR_A\]:* \[::ffff:$ADDR_B\]:$port" "$R"
+	sc c "sockopt addrform 2"
+	expect "$name, ... IPV6_ADDRFORM to AF_INET is accepted" "ok" "$R"
+	sc c "names"
+	expect "$name, ... it is an AF_INET socket now" \
+		"ok inet $ADDR_A:* $ADDR_B:$port" "$R"
+	xchg c s 30000
+	expect "$name, ... 30000 bytes go each way after it" "ok*" "${X[@]}"
+	if [ "$cp" != 0 ]; then
+		v4=$(ip netns exec "$NS_A" cat /proc/net/atcp | port_states "$port")
+		v6=$(atcp6_states "$NS_A" "$port")
+		tap_ok "$name, ... /proc/net/atcp lists it, atcp6 no more ('$v4', '$v6')" \
+			test "$v4" = ESTAB -a -z "$v6"
+	fi
+	sc c "sockopt ip_add_membership 0"
+	expect "$name, ... IP_ADD_MEMBERSHIP on it: EPROTO" "err EPROTO*" "$R"
+	sc d "socket 6"
+	sc d "connect [$ADDR6_B]:$((port + 1))"
+	sc t "accept"
+	sc d "sockopt addrform 2"
+	expect "$name, IPV6_ADDRFORM over an IPv6 connection: EADDRNOTAVAIL" \
+		"err EADDRNOTAVAIL*" "$R"
+	[ "$r_c" = ok ] || tap_diag "connect: $r_c"
+	sc_stop c
+	sc_stop d
+	sc_stop s
+	sc_stop t
 done
 
 tap_finish

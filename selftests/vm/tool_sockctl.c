@@ -38,7 +38,10 @@
  *	                       (TCP_*),
  *	                       max_pacing_rate
  *	                       (SO_MAX_PACING_RATE, bytes a second),
- *	                       flowinfo_send (IPV6_FLOWINFO_SEND)
+ *	                       flowinfo_send (IPV6_FLOWINFO_SEND),
+ *	                       addrform (IPV6_ADDRFORM: 2 for AF_INET),
+ *	                       ip_add_membership (IP_ADD_MEMBERSHIP, an int:
+ *	                       only the errno tells)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
@@ -61,6 +64,9 @@
  *	trace-states MS        sample tcpi_state every 0.5 ms for MS ms or until
  *	                       CLOSE: ok STATE STATE ... (distinct in sequence)
  *	sockerr                SO_ERROR: ok 0, ok ECONNRESET, ...
+ *	names                  getsockname() and getpeername(): ok FAMILY
+ *	                       LOCAL PEER (inet 198.18.0.1:61000 ..., or
+ *	                       inet6 [::ffff:198.18.0.1]:61000 ...)
  *	sleep MS
  *	at MS CMD...           wait until CLOCK_REALTIME is MS ms since the
  *	                       epoch (a barrier across processes), then CMD
@@ -130,6 +136,7 @@ static const char *errname(int e)
 	case EALREADY: return "EALREADY";
 	case EADDRINUSE: return "EADDRINUSE";
 	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
+	case EPROTO: return "EPROTO";
 	case EBADF: return "EBADF";
 	case EINVAL: return "EINVAL";
 	case EOPNOTSUPP: return "EOPNOTSUPP";
@@ -542,6 +549,8 @@ static const struct {
 	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
 	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
 	{ "flowinfo_send", IPPROTO_IPV6, IPV6_FLOWINFO_SEND },
+	{ "addrform", IPPROTO_IPV6, IPV6_ADDRFORM },
+	{ "ip_add_membership", IPPROTO_IP, IP_ADD_MEMBERSHIP },
 };
 
 static void cmd_sockopt(char *arg)
@@ -563,6 +572,22 @@ static void cmd_sockopt(char *arg)
 		return reply("ok");
 	}
 	reply("err EINVAL unknown option '%s'", arg);
+}
+
+static void cmd_names(void)
+{
+	struct sockaddr_storage l, p;
+	socklen_t ll = sizeof(l), pl = sizeof(p);
+	char ls[64], ps[64];
+
+	if (getsockname(cfd, (struct sockaddr *)&l, &ll) < 0)
+		return reply_err(errno, "getsockname");
+	if (getpeername(cfd, (struct sockaddr *)&p, &pl) < 0)
+		return reply_err(errno, "getpeername");
+	addr_str(&l, ls, sizeof(ls));
+	addr_str(&p, ps, sizeof(ps));
+	reply("ok %s %s %s", l.ss_family == AF_INET ? "inet" : "inet6", ls,
+	      ps);
 }
 
 static void cmd_cc(const char *arg)
@@ -840,6 +865,8 @@ static void run(char *line)
 		cmd_trace_states(arg);
 	else if (!strcmp(cmd, "sockerr"))
 		cmd_sockerr();
+	else if (!strcmp(cmd, "names"))
+		cmd_names();
 	else if (!strcmp(cmd, "sleep"))
 		cmd_sleep(arg);
 	else if (!strcmp(cmd, "at"))
