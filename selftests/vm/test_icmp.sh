@@ -22,10 +22,13 @@
 #    data never gets through; with 1, timeouts make the sender fall back to
 #    base_mss and probe up: to an MSS of 1228 (MTU 1280) over IPv4, of
 #    1205 (MTU 1277, within probe_threshold of 1280) over IPv6, for atcp
-#    and for Linux alike;
+#    and for Linux alike; over IPv4, 1 MiB more finds the search over
+#    under probe_interval 600, and makes it start again under 1;
 #  - mtu_probing 2 over the 1500 link: the MSS starts at base_mss (1024,
 #    600 when set so) and the search ends at 1441 (MTU 1493, within
-#    probe_threshold of 1500); probe_threshold 1000 stops it at 1024.
+#    probe_threshold of 1500); probe_threshold 1000 stops it at 1024;
+#  - a black hole of MTU 576: after base_mss the next timeout halves the
+#    MSS to 512, which passes, unless mtu_probe_floor (600) forbids it.
 #
 # Topology: A (198.18.0.1, 2001:db8::1) -- B (router: 198.18.0.2,
 # 2001:db8::2; towards C over an MTU 1280 link, 198.18.1.1, 2001:db8:1::1)
@@ -299,6 +302,28 @@ for pairing in "$P 4" "0 4" "$P 6" "0 6"; do
 		tap_result "$([ $((ok1 - ok0)) -ge 1 ] && [ $((fail1 - fail0)) -ge 1 ] &&
 			      echo 0 || echo 1)" \
 			"$tag: probes passed (MTUPSuccess) and one was lost (MTUPFail)"
+		# probe_interval: a search that ended starts over once that
+		# long has passed since it began; 1 MiB more under each
+		if [ "$fam" = 4 ]; then
+			sc_send c "send 1048576"
+			sc s "recv 1048576"
+			r1=$R
+			sc_get c
+			fail2=$(stack_stat "$NS_A" "$cp" MTUPFail)
+			knob "$NS_A" "$cp" probe_interval 1
+			sleep 1
+			sc_send c "send 1048576"
+			sc s "recv 1048576"
+			r2=$R
+			sc_get c
+			knob "$NS_A" "$cp" probe_interval 600
+			fail3=$(stack_stat "$NS_A" "$cp" MTUPFail)
+			expect "$tag: 1 MiB more, twice" "ok 1048576" "$r1" "$r2"
+			tap_diag "$tag: probes lost under probe_interval 600: $((fail2 - fail1)), under 1: $((fail3 - fail2))"
+			tap_result "$([ "$fail2" = "$fail1" ] &&
+				      [ $((fail3 - fail2)) -ge 1 ] && echo 0 || echo 1)" \
+				"$tag: probe_interval 1 makes it search again, 600 not yet"
+		fi
 	else
 		no_connection "$tag" "4 MiB arrive intact" "the MSS went to $mss" \
 			"probes passed and one was lost"
@@ -337,5 +362,41 @@ for cp in "$P" 0; do
 	knob "$NS_A" "$cp" probe_threshold 8
 	knob "$NS_A" "$cp" mtu_probing 0
 done
+
+# ---- mtu_probe_floor: a black hole narrower than base_mss -----------------
+
+# B's link to C at MTU 576 (which takes IPv6 off it: this comes last), its
+# errors blackholed.  base_mss's 1024 does not pass; the next timeout
+# halves it to 512, which does, unless mtu_probe_floor is above that.
+black_hole on
+ip -n "$NS_B" link set veth1 mtu 576
+ip -n "$NS_A" route flush cache
+knob "$NS_A" "$P" mtu_probing 1
+for floor in 48 600; do
+	tag="atcp, a black hole of MTU 576 with mtu_probe_floor $floor"
+	knob "$NS_A" "$P" mtu_probe_floor $floor
+	if [ $floor = 48 ]; then
+		if mtup_xfer "$tag" "$P" "$ADDR_C" "$NS_C" 1048576; then
+			expect "$tag: 1 MiB arrives intact" "ok 1048576" "$R1" "$R2"
+			sc c "getsockopt maxseg"
+			m=${R#ok }
+			[[ $m =~ ^[0-9]+$ ]] || m=0
+			tap_ok "$tag: the MSS went below base_mss, to between 512 and 524 ($m)" \
+				test "$m" -ge 512 -a "$m" -le 524
+		else
+			no_connection "$tag" "1 MiB arrives intact" \
+				"the MSS went below base_mss"
+		fi
+	elif mtup_xfer "$tag" "$P" "$ADDR_C" "$NS_C" 262144 10; then
+		expect "$tag: 256 KiB do not arrive in 10 s" \
+			"err EAGAIN recv after 0 bytes" "$R1"
+	else
+		no_connection "$tag" "256 KiB do not arrive in 10 s"
+	fi
+	mtup_done
+done
+knob "$NS_A" "$P" mtu_probe_floor 48
+knob "$NS_A" "$P" mtu_probing 0
+black_hole off
 
 tap_finish
