@@ -1170,6 +1170,38 @@ static void atcp_ofo_drain(struct sock *sk)
 	}
 }
 
+/*
+ * The receive buffer is over its size: drop out-of-order data from the
+ * top of the queue down, not below @seq, until it is within the size
+ * again, in steps of an eighth of it so that this does not run for each
+ * segment.  What lies nearest the hole is what in-order data will soon
+ * reach; the sender resends the rest, which it took for SACKed, after a
+ * timeout (Linux: tcp_prune_ofo_queue()).  True when anything went.
+ */
+static bool atcp_ofo_prune(struct sock *sk, u32 seq)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	int goal = READ_ONCE(sk->sk_rcvbuf) >> 3;
+	bool pruned = false;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek_tail(&as->ooo_queue)) &&
+	       !atcp_seq_before(ATCP_SKB_CB(skb)->seq, seq)) {
+		__skb_unlink(skb, &as->ooo_queue);
+		goal -= skb->truesize;
+		kfree_skb(skb);
+		pruned = true;
+		if (goal <= 0) {
+			if (atomic_read(&sk->sk_rmem_alloc) <= sk->sk_rcvbuf)
+				break;
+			goal = READ_ONCE(sk->sk_rcvbuf) >> 3;
+		}
+	}
+	if (pruned)
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFOPRUNED);
+	return pruned;
+}
+
 /* Insert into the out-of-order queue, kept sorted by sequence. */
 static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 {
@@ -1177,7 +1209,10 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 	struct sk_buff *pos;
 
-	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf) {
+	/* room for it at the cost of what lies above it, if need be */
+	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf &&
+	    (!atcp_ofo_prune(sk, cb->seq) ||
+	     atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
 		atcp_clamp_window(sk);
 		kfree_skb(skb);
@@ -1318,7 +1353,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		 * In-order data goes first: out-of-order data above the hole
 		 * must not keep the hole from being filled.
 		 */
-		skb_queue_purge(&as->ooo_queue);
+		atcp_ofo_prune(sk, seq);
 		atcp_clamp_window(sk);
 		if (atomic_read(&sk->sk_rmem_alloc) > 2 * sk->sk_rcvbuf) {
 			/* No room: drop without acking, the peer resends. */

@@ -276,6 +276,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_RCVCOALESCE]		= "RcvCoalesce",
 	[ATCP_MIB_RCVQDROP]		= "RcvQDrop",
 	[ATCP_MIB_OFODROP]		= "OFODrop",
+	[ATCP_MIB_OFOPRUNED]		= "OFOPruned",
 	[ATCP_MIB_BACKLOGDROP]		= "BacklogDrop",
 	[ATCP_MIB_BACKLOGCOALESCE]	= "BacklogCoalesce",
 	[ATCP_MIB_HYSTARTTRAINDETECT]	= "HystartTrainDetect",

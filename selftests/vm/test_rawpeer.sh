@@ -47,7 +47,11 @@
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0);
 #  - over IPv6, a hole below one SACK resent by RACK at once, and a
-#    missing tail by a loss probe.
+#    missing tail by a loss probe;
+#  - a receive buffer (rmem 8192) filled with out-of-order data above a
+#    hole: once the hole's segment comes, the server still holds the data
+#    nearest it and acknowledges past the hole (atcp prunes the queue
+#    from the top down, OFOPruned; it used to drop it all).
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
 # no socket for the raw peer): a tc filter drops its RSTs (those of IP TOS
@@ -391,6 +395,26 @@ EOF
 	[[ $receded =~ ^[0-9]+$ ]] || receded=0
 	tap_ok "$name server, shrink_window 1: it recedes (${k2%%:*} ACKs)" \
 		test "$receded" -gt 0
+
+	# Out-of-order data above a hole fills the buffer; the hole's segment
+	# then makes room at the top of the queue, not all of it.
+	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
+	knob "$NS_B" "$sp" rmem "4096 8192 8192"
+	[ "$sp" = 0 ] || pruned=$(atcp_stat "$NS_B" OFOPruned)
+	rawpeer_script "$sp" "$port" ofo 0
+	port=$((port + 1))
+	knob "$NS_B" "$sp" rmem "4096 131072 6291456"
+	tap_diag "$name server, a full buffer: tool_rawpeer: $R"
+	read -r _ res <<< "$R"
+	top=${res%%/*} ack=${res#*/}
+	[[ $top =~ ^[0-9]+$ ]] && [[ $ack =~ ^[0-9]+$ ]] || top=0 ack=0
+	tap_ok "$name server, a buffer full of data above a hole: filled, the ACK goes past it ($ack, SACKed up to $top)" \
+		test "$ack" -gt 101 -a "$ack" -le "$top"
+	if [ "$sp" != 0 ]; then
+		pruned=$(($(atcp_stat "$NS_B" OFOPruned) - pruned))
+		tap_ok "$name server, ... room made at the top of the queue (OFOPruned +$pruned)" \
+			test "$pruned" -gt 0
+	fi
 
 	# A spurious retransmission, shown by a D-SACK, is undone (atcp
 	# counts DSACKUndo; Linux TCPDSACKUndo or, when the D-SACK comes

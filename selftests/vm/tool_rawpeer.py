@@ -55,6 +55,10 @@ With --script, one connection per round (each from a port of its own,
         apart.  Until the SACKs the peer's window ends where the flight
         does, so that a tail loss probe can only resend;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
+  ofo   100-byte segments above a hole at the first, each sent once the
+        server answered the one before, until one is not SACKed (the
+        server's buffer, which the test makes small, is full), then the
+        first: does the server still hold what it SACKed below the top?
   small window scaling offered (shift 7), then forty 300-byte segments,
         each sent once the server acknowledged the one before (the test's
         server reads nothing): each costs the server's receive buffer far
@@ -86,7 +90,10 @@ window opened, or "N/reset" when the server gave up.  For small it is
 (ACK plus scaled window) left of where an earlier one had put it, and the
 last edge lies D bytes from the first.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
-relative to the peer's ISN, comma-separated, or "none".  Each round
+relative to the peer's ISN, comma-separated, or "none".  For ofo it is
+"S/A": the highest SACKed sequence number before the hole was filled,
+and the ACK after, both relative to the peer's ISN (101 when the server
+kept nothing above the hole).  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
 (the test's filter drops the RSTs of the host, TOS 0; over IPv6 the
 traffic class is 4).  Prints
@@ -230,6 +237,40 @@ def round_dsack(p):
         out.append(sack_blocks(seg, iss))
     p.reset(iss + 501)
     return "old=%s/ofo=%s" % tuple(out)
+
+
+def round_ofo(p):
+    """100-byte segments above a hole until one is not SACKed, then the
+    hole's; how far the server's ACK goes then."""
+    iss = 4000000
+    size = 100
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    top = 0
+    off = 1 + size
+    for _ in range(60):
+        p.send("PA", iss + off, rcv_nxt, b"o" * size)
+        seg = next_ack(p, iss + 1)
+        if seg is None:
+            break               # not even a duplicate ACK: not taken
+        ends = [int(b.split("-")[1]) for b in
+                sack_blocks(seg, iss).split(",") if "-" in b]
+        if max(ends, default=0) < off + size:
+            break
+        top = off + size
+        off += size
+    p.send("PA", iss + 1, rcv_nxt, b"o" * size)
+    end = time.monotonic() + 2.0
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None:
+            print("err no ACK once the hole was filled")
+            return None
+        if seg.flags.A and (seg.ack - iss) % (1 << 32) > 1:
+            break
+    p.reset(seg.ack)
+    return "%d/%d" % (top, (seg.ack - iss) % (1 << 32))
 
 
 def collect(p, base, want, got, timeout=10, limit=5):
@@ -469,6 +510,8 @@ def script(a):
                 r = round_frto(p)
             elif kind == "small":
                 r = round_small(p)
+            elif kind == "ofo":
+                r = round_ofo(p)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
