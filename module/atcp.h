@@ -901,8 +901,13 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb);
 void atcp_send_probe(struct sock *sk);
+void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		     u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		     int reflect);
 void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
+void __atcp_send_reset(struct net *net, const struct sk_buff *skb,
+		       int reflect);
 void atcp_send_reset(struct net *net, const struct sk_buff *skb);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval);
@@ -1020,7 +1025,8 @@ int atcp_v6_route_connect(struct sock *sk);
 struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		      int reflect);
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			u32 tsval);
 void atcp_v6_child_init(struct sock *sk, struct sock *child,

@@ -96,9 +96,20 @@ bad:
 
 /* ---- helpers ---------------------------------------------------------------- */
 
+/*
+ * A reset for a segment @sk refuses.  Over IPv6 it carries the segment's
+ * flow label if @sk reflects labels, and none otherwise, as Linux's
+ * tcp_v6_send_reset() does for a socket.
+ */
 static void atcp_send_reset_for(struct sock *sk, struct sk_buff *skb)
 {
-	atcp_send_reset(sock_net(sk), skb);
+	int reflect = 0;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		reflect = atcp_inet6(sk)->repflow;
+#endif
+	__atcp_send_reset(sock_net(sk), skb, reflect);
 }
 
 /*

@@ -194,7 +194,8 @@ static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
 
 /* Reply to the IPv6 segment @in_skb with a bare control segment. */
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		      int reflect)
 {
 	const struct ipv6hdr *in6h = ipv6_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
@@ -213,10 +214,15 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	/* A link-local peer is only reachable where it came from. */
 	if (rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = in_skb->skb_iif;
-	/* the flowlabel_reflect sysctl: a reset carries the label it answers */
-	if ((flags & TCPHDR_RST) &&
-	    (READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
-	     FLOWLABEL_REFLECT_TCP_RESET))
+	/*
+	 * The flowlabel_reflect sysctl: a reset without a socket carries the
+	 * label of what it answers (Linux: tcp_v6_send_reset()).
+	 */
+	if (reflect < 0)
+		reflect = (flags & TCPHDR_RST) &&
+			  (READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
+			   FLOWLABEL_REFLECT_TCP_RESET);
+	if (reflect)
 		fl6.flowlabel = ip6_flowlabel(in6h);
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst))

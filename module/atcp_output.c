@@ -1428,17 +1428,30 @@ static void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 	atcp_v4_xmit_ctl(net, rt, &c);
 }
 
-/* Reply to @in_skb, of either family, with a bare control segment. */
-void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
-		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+/*
+ * Reply to @in_skb, of either family, with a bare control segment.  Over
+ * IPv6 it carries @in_skb's flow label when @reflect is positive, none
+ * when it is 0; when negative, a reset does as the flowlabel_reflect
+ * sysctl says for resets without a socket.
+ */
+void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		     u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		     int reflect)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_skb_v6(in_skb)) {
-		atcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, tsopt);
+		atcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, tsopt,
+				 reflect);
 		return;
 	}
 #endif
 	atcp_v4_send_ctl(net, in_skb, seq, ack, flags, win, tsopt);
+}
+
+void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt)
+{
+	__atcp_send_ctl(net, in_skb, seq, ack, flags, win, tsopt, -1);
 }
 
 /*
@@ -1489,8 +1502,12 @@ int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 	return atcp_v4_send_synack(sk, req, iss, tsval);
 }
 
-/* RFC 9293 3.10.7.1: the reset for a segment that matches no connection. */
-void atcp_send_reset(struct net *net, const struct sk_buff *skb)
+/*
+ * RFC 9293 3.10.7.1: the reset for a segment that matches no connection,
+ * or that a connection refuses; @reflect as for __atcp_send_ctl().
+ */
+void __atcp_send_reset(struct net *net, const struct sk_buff *skb,
+		       int reflect)
 {
 	const struct tcphdr *th = tcp_hdr(skb);
 	u32 seq, ack;
@@ -1499,9 +1516,16 @@ void atcp_send_reset(struct net *net, const struct sk_buff *skb)
 		return;
 	if (th->ack) {
 		seq = ntohl(th->ack_seq);
-		atcp_send_ctl(net, skb, seq, 0, TCPHDR_RST, 0, NULL);
+		__atcp_send_ctl(net, skb, seq, 0, TCPHDR_RST, 0, NULL,
+				reflect);
 		return;
 	}
 	ack = ntohl(th->seq) + th->syn + th->fin + skb->len - th->doff * 4;
-	atcp_send_ctl(net, skb, 0, ack, TCPHDR_RST | TCPHDR_ACK, 0, NULL);
+	__atcp_send_ctl(net, skb, 0, ack, TCPHDR_RST | TCPHDR_ACK, 0, NULL,
+			reflect);
+}
+
+void atcp_send_reset(struct net *net, const struct sk_buff *skb)
+{
+	__atcp_send_reset(net, skb, -1);
 }

@@ -22,7 +22,8 @@
 #    Linux's does;
 #  - net.ipv6.flowlabel_reflect 3: a server answers that client with its
 #    label, SYN-ACK and data alike, and a port without a listener resets
-#    with the label of the SYN it refuses, as Linux's server does;
+#    with the label of the SYN it refuses, as Linux's server does; under
+#    1 a listener resets a stray ACK with that ACK's label;
 #  - IPV6_ADDRFORM: an AF_INET6 socket connected to a v4-mapped address
 #    becomes an AF_INET one (getsockname, /proc/net/atcp) and carries on;
 #    before connect() it is ENOTCONN, over an IPv6 connection
@@ -329,6 +330,35 @@ for sp in "$P" 0; do
 	sc_stop s
 	sc_stop r
 done
+# A listener that reflects labels resets a stray ACK with the ACK's
+# label: the socket decides, not the sysctl's reset bit, now off.
+ip netns exec "$NS_B" sysctl -qw net.ipv6.flowlabel_reflect=1
+port=$((port + 2))
+sc_start s "$NS_B" "$P"
+sc_start t "$NS_B" 0
+sc s "listen [$ADDR6_B]:$port"
+sc t "listen [$ADDR6_B]:$((port + 1))"
+cap_start "$NS_A" "$TMP/rst.pcap" \
+	"ip6 and (tcp port $port or tcp port $((port + 1)))" 30
+ip netns exec "$NS_A" /usr/bin/python3 -c "
+from scapy.all import IPv6, TCP, conf, send
+conf.verb = 0
+for p in ($port, $((port + 1))):
+    send(IPv6(src='$ADDR6_A', dst='$ADDR6_B', fl=0x34567) /
+         TCP(sport=47000, dport=p, flags='A', seq=1, ack=1))
+" || tap_diag "scapy could not send the stray ACKs"
+sleep 0.5
+cap_stop
+for sp in "$P" 0; do
+	p=$port
+	[ "$sp" = 0 ] && p=$((port + 1))
+	n=$(tcpdump -v -n -r "$TMP/rst.pcap" "src host $ADDR6_B and tcp port $p" \
+		2>/dev/null | grep "Flags \[R" | grep -c "flowlabel 0x34567")
+	tap_ok "$(proto_name "$sp") listener, flowlabel_reflect 1: a stray ACK's reset carries its label ($n)" \
+		test "$n" = 1
+done
+sc_stop s
+sc_stop t
 ip netns exec "$NS_B" sysctl -qw net.ipv6.flowlabel_reflect=0
 
 # ---- IPV6_ADDRFORM: a v4-mapped connection's socket becomes AF_INET
