@@ -382,7 +382,9 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		return;
 	}
 	if (as->retransmits >= retries1) {
-		if (!((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
+		/* a closed window's probes tell nothing of the path's MTU */
+		if (!zero_wnd &&
+		    !((1 << sk->sk_state) & (TCPF_SYN_SENT | TCPF_SYN_RECV)))
 			atcp_black_hole(sk);
 		__sk_dst_reset(sk);	/* RFC 1122 4.2.3.5: try another route */
 	}
