@@ -340,13 +340,17 @@ sc s "listen [$ADDR6_B]:$port"
 sc t "listen [$ADDR6_B]:$((port + 1))"
 cap_start "$NS_A" "$TMP/rst.pcap" \
 	"ip6 and (tcp port $port or tcp port $((port + 1)))" 30
+# scapy's own warnings would read as a kernel WARNING on the VM's console
 ip netns exec "$NS_A" /usr/bin/python3 -c "
+import logging
+logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
 from scapy.all import IPv6, TCP, conf, send
 conf.verb = 0
 for p in ($port, $((port + 1))):
     send(IPv6(src='$ADDR6_A', dst='$ADDR6_B', fl=0x34567) /
          TCP(sport=47000, dport=p, flags='A', seq=1, ack=1))
-" || tap_diag "scapy could not send the stray ACKs"
+" 2> "$TMP/scapy.err" ||
+	tap_diag "scapy could not send the stray ACKs: $(tr '\n' ' ' < "$TMP/scapy.err" | sed 's/WARNING/warning/g')"
 sleep 0.5
 cap_stop
 for sp in "$P" 0; do
