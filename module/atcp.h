@@ -684,6 +684,7 @@ void atcp_cong_init(struct sock *sk);
 void atcp_cong_set(struct sock *sk, unsigned int ca);
 u32 atcp_cong_ssthresh(struct atcp_sock *as);
 u32 atcp_loss_ssthresh(struct atcp_sock *as);
+u32 atcp_current_ssthresh(const struct atcp_sock *as);
 void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes);
 void atcp_cong_restart(struct atcp_sock *as);
 void atcp_cong_start(struct sock *sk);

@@ -157,6 +157,18 @@ u32 atcp_cong_ssthresh(struct atcp_sock *as)
 }
 
 /*
+ * An ssthresh that remembers the current window (Linux:
+ * tcp_current_ssthresh()): three quarters of it at least, unless a
+ * reduction (recovery, an ECE round) is taking the window to ssthresh.
+ */
+u32 atcp_current_ssthresh(const struct atcp_sock *as)
+{
+	if (as->in_recovery || (as->ecn_flags & ATCP_ECN_IN_CWR))
+		return as->ssthresh;
+	return max(as->ssthresh, (as->cwnd >> 1) + (as->cwnd >> 2));
+}
+
+/*
  * The ssthresh for loss recovery or a timeout.  An ECE already cut the
  * window in this round: the cut stands, once per window of data (RFC 3168
  * 6.1.2; Linux: no new reduction in tcp_enter_recovery() while in CWR).

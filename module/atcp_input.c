@@ -679,7 +679,7 @@ static bool atcp_mtu_probe_lost(struct sock *sk)
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_MTUPFAIL);
 	as->cwnd++;		/* what sending it took back */
 	atcp_mark_lost(as, skb);
-	as->ssthresh = max(as->ssthresh, (as->cwnd >> 1) + (as->cwnd >> 2));
+	as->ssthresh = atcp_current_ssthresh(as);
 	as->undo_on = 0;
 	as->frto = 0;
 	as->recover = as->snd_max;
@@ -700,9 +700,7 @@ static void atcp_mtu_probe_passed(struct sock *sk)
 					  atcp_mss_to_mtu(sk, as->mss_cache),
 					  as->mtup.probe_size);
 	as->cwnd_cnt = 0;
-	if (!as->in_recovery && !(as->ecn_flags & ATCP_ECN_IN_CWR))
-		as->ssthresh = max(as->ssthresh,
-				   (as->cwnd >> 1) + (as->cwnd >> 2));
+	as->ssthresh = atcp_current_ssthresh(as);
 	atcp_plpmtu_passed(&as->mtup);
 	atcp_sync_mss(sk, as->pmtu_cookie);
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_MTUPSUCCESS);

@@ -881,8 +881,8 @@ void atcp_cwnd_restart_after_idle(struct sock *sk)
 	idle = (s32)((u32)jiffies - as->last_data_sent);
 	if (idle <= (s32)rto)
 		return;
-	/* Linux: tcp_current_ssthresh(); the old window is remembered */
-	as->ssthresh = max(as->ssthresh, (as->cwnd >> 1) + (as->cwnd >> 2));
+	/* the old window is remembered */
+	as->ssthresh = atcp_current_ssthresh(as);
 	restart = min_t(u32, ATCP_INIT_CWND, as->cwnd);
 	cwnd = as->cwnd;
 	while ((idle -= rto) > 0 && cwnd > restart)
