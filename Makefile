@@ -35,8 +35,9 @@ tools: scripts/libatcpize.so
 	$(MAKE) -C selftests/vm
 
 # atcpize's preload library (scripts/atcpize is its launcher)
-scripts/libatcpize.so: scripts/libatcpize.c
-	$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $<
+scripts/libatcpize.so: scripts/libatcpize.c module/include/uapi/linux/atcp.h
+	$(CC) -shared -fPIC -O2 -Wall -Wextra -Werror \
+		-Imodule/include/uapi -o $@ $<
 
 unit:
 	$(MAKE) -C selftests/unit run

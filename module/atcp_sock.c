@@ -875,52 +875,124 @@ static int atcp_send_error(struct sock *sk, size_t copied, int flags,
 	return sk_stream_error(sk, flags, err);
 }
 
+/*
+ * Copy up to @copy bytes of @msg into the socket's page fragment and
+ * attach them to @skb: the bytes copied; 0 when @skb has no room for
+ * another fragment; -ENOBUFS when no page is free; -EFAULT.
+ */
+static int atcp_skb_copy_in(struct sock *sk, struct sk_buff *skb,
+			    struct msghdr *msg, int copy)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOBUFS;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	if (!merge && i >= MAX_SKB_FRAGS)
+		return 0;
+	copy = min_t(int, copy, pfrag->size - pfrag->offset);
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, copy);
+	if (err)
+		return err;
+	atcp_skb_add_frag(skb, i, merge, pfrag->page, pfrag->offset, copy);
+	pfrag->offset += copy;
+	return copy;
+}
+
+/*
+ * MSG_ZEROCOPY: up to @copy bytes of @msg attached to @skb as the user's
+ * own pages, pinned until every skb holding them is freed, when @uarg's
+ * completion reaches the error queue.  The bytes taken; 0 when @skb has
+ * no room for more fragments or already answers another completion;
+ * -EFAULT.
+ */
+static int atcp_skb_zerocopy_in(struct sock *sk, struct sk_buff *skb,
+				struct msghdr *msg, int copy,
+				struct ubuf_info *uarg)
+{
+	int ret = skb_zerocopy_iter_stream(sk, skb, msg, copy, uarg);
+
+	if (ret == -EMSGSIZE || ret == -EEXIST)
+		return 0;
+	return ret;
+}
+
+/*
+ * The completion a MSG_ZEROCOPY send joins (Linux: tcp_sendmsg_locked()):
+ * the one of the write queue's tail while its range of call numbers can
+ * grow, else a new one; NULL for a plain send, and for MSG_ZEROCOPY
+ * without ATCP_ZEROCOPY, which Linux ignores too without SO_ZEROCOPY.
+ * *@zc tells whether the route takes the user's pages as they are: when
+ * it does not, the data is copied and the completion says so.
+ */
+static int atcp_zerocopy_start(struct sock *sk, struct msghdr *msg,
+			       size_t size, struct ubuf_info **uarg, bool *zc)
+{
+	struct sk_buff *tail;
+
+	*uarg = NULL;
+	*zc = false;
+	if (!(msg->msg_flags & MSG_ZEROCOPY) || !size ||
+	    !sock_flag(sk, SOCK_ZEROCOPY))
+		return 0;
+	tail = skb_peek_tail(&sk->sk_write_queue);
+	*uarg = msg_zerocopy_realloc(sk, size, skb_zcopy(tail));
+	if (!*uarg)
+		return -ENOBUFS;
+	*zc = sk->sk_route_caps & NETIF_F_SG;
+	if (!*zc)
+		uarg_to_msgzc(*uarg)->zerocopy = 0;
+	return 0;
+}
+
 static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 			       size_t size)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int flags = msg->msg_flags;
+	struct ubuf_info *uarg;
 	unsigned int size_goal;
 	size_t copied = 0;
 	long timeo;
+	bool zc;
 	int err;
 
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	err = atcp_send_ready(sk, &timeo);
+	if (!err)
+		err = atcp_zerocopy_start(sk, msg, size, &uarg, &zc);
 	if (err)
-		goto do_error;
+		return sk_stream_error(sk, flags, err);
 	size_goal = atcp_size_goal(sk);
 
 	while (msg_data_left(msg)) {
-		struct page_frag *pfrag;
 		struct sk_buff *skb;
-		bool merge;
-		int copy, i;
+		int copy;
 
 		skb = atcp_write_queue_tail(sk, size_goal);
 		if (!skb)
 			goto wait_for_space;
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
-		pfrag = sk_page_frag(sk);
-		if (!sk_page_frag_refill(sk, pfrag))
+		if (zc)
+			copy = atcp_skb_zerocopy_in(sk, skb, msg, copy, uarg);
+		else
+			copy = atcp_skb_copy_in(sk, skb, msg, copy);
+		if (copy == -ENOBUFS)
 			goto wait_for_space;
-		i = skb_shinfo(skb)->nr_frags;
-		merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
-		if (!merge && i >= MAX_SKB_FRAGS) {
-			/* no room for another fragment: go on in a new skb */
+		if (copy < 0) {
+			err = copy;
+			goto do_error;
+		}
+		if (!copy) {
+			/* @skb takes no more: go on in a new one */
 			if (!atcp_write_queue_new(sk))
 				goto wait_for_space;
 			continue;
 		}
-		copy = min_t(int, copy, pfrag->size - pfrag->offset);
-		err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb,
-					       pfrag->page, pfrag->offset,
-					       copy);
-		if (err)
-			goto do_error;
-		atcp_skb_add_frag(skb, i, merge, pfrag->page, pfrag->offset,
-				  copy);
-		pfrag->offset += copy;
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
 		copied += copy;
@@ -934,9 +1006,15 @@ wait_for_space:
 	}
 	if (!atcp_autocork(sk, size_goal))
 		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+	net_zcopy_put(uarg);
 	return copied;
 
 do_error:
+	/* a call that queued nothing gives its completion number back */
+	if (copied)
+		net_zcopy_put(uarg);
+	else
+		net_zcopy_put_abort(uarg, true);
 	return atcp_send_error(sk, copied, flags, err);
 }
 
@@ -1434,6 +1512,13 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			as->opts.linger2 = val * HZ;
 		break;
+	case ATCP_ZEROCOPY:
+		/* what sock_setsockopt() does for SO_ZEROCOPY on TCP */
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			sock_valbool_flag(sk, SOCK_ZEROCOPY, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -1646,6 +1731,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		val = as->opts.linger2;
 		if (val >= 0)
 			val = val ? val / HZ : READ_ONCE(s->fin_timeout);
+		break;
+	case ATCP_ZEROCOPY:
+		val = sock_flag(sk, SOCK_ZEROCOPY);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -16,6 +16,11 @@
  * than quietly falling back to Linux TCP: whoever asked for atcp must know
  * they did not get it.
  *
+ * It also stands in for libc's setsockopt(), for the one option that
+ * Linux 6.1 answers in its core and refuses to any protocol but TCP and
+ * UDP: SO_ZEROCOPY on an atcp socket becomes atcp's ATCP_ZEROCOPY, so
+ * that a program's send(..., MSG_ZEROCOPY) works as it does on Linux TCP.
+ *
  * A program that makes the system call itself (Go's runtime, for one) or
  * is linked statically does not go through libc's socket() and is not
  * changed.
@@ -28,12 +33,17 @@
 #include <stdlib.h>
 #include <sys/socket.h>
 
+#include <linux/atcp.h>
+
 #define ATCPIZE_DEFAULT_PROTOCOL	253
 #define ATCPIZE_PARAM	"/sys/module/atcp/parameters/protocol"
 
 typedef int (*socket_fn)(int domain, int type, int protocol);
+typedef int (*setsockopt_fn)(int fd, int level, int optname,
+			     const void *optval, socklen_t optlen);
 
 static socket_fn real_socket;
+static setsockopt_fn real_setsockopt;
 static int atcp_protocol = -1;
 
 /*
@@ -82,6 +92,8 @@ static void atcpize_init(void)
 
 	if (!real_socket)
 		real_socket = (socket_fn)dlsym(RTLD_NEXT, "socket");
+	if (!real_setsockopt)
+		real_setsockopt = (setsockopt_fn)dlsym(RTLD_NEXT, "setsockopt");
 	if (env) {
 		p = parse_protocol(env);
 		if (p < 0)
@@ -108,4 +120,31 @@ int socket(int domain, int type, int protocol)
 	    (protocol == 0 || protocol == IPPROTO_TCP))
 		protocol = atcp_protocol;
 	return real_socket(domain, type, protocol);
+}
+
+/* Is @fd an atcp socket?  Only a TCP-like stream socket asks. */
+static int is_atcp(int fd)
+{
+	int proto = 0;
+	socklen_t len = sizeof(proto);
+
+	if (atcp_protocol == IPPROTO_TCP)
+		return 0;
+	return !getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &proto, &len) &&
+	       proto == atcp_protocol;
+}
+
+int setsockopt(int fd, int level, int optname, const void *optval,
+	       socklen_t optlen)
+{
+	if (!real_setsockopt || atcp_protocol < 0)
+		atcpize_init();
+	if (!real_setsockopt) {
+		errno = ENOSYS;
+		return -1;
+	}
+	if (level == SOL_SOCKET && optname == SO_ZEROCOPY && is_atcp(fd))
+		return real_setsockopt(fd, atcp_protocol, ATCP_ZEROCOPY,
+				       optval, optlen);
+	return real_setsockopt(fd, level, optname, optval, optlen);
 }

@@ -16,7 +16,10 @@
 #    "python3 -m http.server" on [::] (one dual-stack atcp listener); each
 #    must match the file served;
 #  - a Python asyncio echo server (tool_asyncecho.py) and 8 concurrent
-#    clients of 1 MB each, every byte compared.
+#    clients of 1 MB each, every byte compared;
+#  - a Python client that sends 4 MiB with SO_ZEROCOPY and MSG_ZEROCOPY
+#    (tool_zerocopy.py) to a server that checks them, then reads its
+#    completions from the error queue.
 #
 # Each case also checks that atcp carried it: atcp's ActiveOpens grew in
 # the client's namespace and PassiveOpens in the server's, while Linux
@@ -28,6 +31,7 @@
 
 ATCPIZE=$ATCP_TOP/scripts/atcpize
 ECHO=$ATCP_TOP/selftests/vm/tool_asyncecho.py
+ZEROCOPY=$ATCP_TOP/selftests/vm/tool_zerocopy.py
 PY=/usr/bin/python3
 
 sc_topic apps 5
@@ -208,6 +212,20 @@ if listening 7000 "$TMP/echo.log" "$tag"; then
 	tap_is "$tag: every byte comes back" \
 		"$(on "$NS_A" timeout -k 2 90 "$PY" "$ECHO" client "$ADDR_B" 7000 \
 			8 1000000 2>&1)" "ok 8 1000000"
+	carried_by_atcp "$tag" "$before"
+fi
+unserve
+
+# ---- MSG_ZEROCOPY ---------------------------------------------------------------
+
+tag="MSG_ZEROCOPY, 4 MiB"
+before=$(opens)
+serve "$NS_B" timeout -k 2 60 "$PY" "$ZEROCOPY" server "$ADDR_B" 7001 \
+	> "$TMP/zerocopy.log" 2>&1
+if listening 7001 "$TMP/zerocopy.log" "$tag"; then
+	tap_is "$tag: the data arrives intact and every send call completes" \
+		"$(on "$NS_A" timeout -k 2 60 "$PY" "$ZEROCOPY" client \
+			"$ADDR_B" 7001 4194304 2>&1)" "ok 4194304"
 	carried_by_atcp "$tag" "$before"
 fi
 unserve

@@ -47,6 +47,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/errqueue.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/atcp.h>
@@ -2589,6 +2590,254 @@ static void t_tcpinfo(const struct variant *v)
 	conn_close(&k);
 }
 
+/* ---- MSG_ZEROCOPY ----------------------------------------------------------- */
+
+#define ZC_MAX_CALLS	4096
+
+/*
+ * Allow MSG_ZEROCOPY on @fd.  Linux TCP takes SO_ZEROCOPY; Linux 6.1 answers
+ * SO_ZEROCOPY in its core and refuses it to other protocols, so atcp has it
+ * as ATCP_ZEROCOPY.
+ */
+static int zc_enable(int fd)
+{
+	if (tproto == IPPROTO_TCP)
+		return set_int(fd, SOL_SOCKET, SO_ZEROCOPY, 1);
+	return set_int(fd, IPPROTO_TCP, ATCP_ZEROCOPY, 1);
+}
+
+struct zc_seen {
+	unsigned char id[ZC_MAX_CALLS];	/* completions seen per call number */
+	unsigned int calls;		/* numbers seen, counted once each */
+	unsigned int copied;		/* of them, reported as copied */
+	int bad;			/* a report that is not a completion */
+};
+
+/*
+ * Read @fd's error queue until completions cover call numbers 0 to
+ * @calls - 1 or @ms pass.
+ */
+static void zc_collect(int fd, unsigned int calls, int ms, struct zc_seen *z)
+{
+	double end = now_ms() + ms;
+
+	while (z->calls < calls && now_ms() < end) {
+		char control[256];
+		struct msghdr m = {
+			.msg_control = control,
+			.msg_controllen = sizeof(control),
+		};
+		struct cmsghdr *cm;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+			if (errno != EAGAIN) {
+				z->bad = 1;
+				return;
+			}
+			poll1(fd, 0, 50);	/* POLLERR comes unasked */
+			continue;
+		}
+		for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+			struct sock_extended_err ee;
+			uint32_t i;
+
+			if (!(cm->cmsg_level == SOL_IP &&
+			      cm->cmsg_type == IP_RECVERR)) {
+				z->bad = 1;
+				continue;
+			}
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_origin != SO_EE_ORIGIN_ZEROCOPY ||
+			    ee.ee_errno || ee.ee_data < ee.ee_info ||
+			    ee.ee_data >= ZC_MAX_CALLS) {
+				z->bad = 1;
+				continue;
+			}
+			for (i = ee.ee_info; i <= ee.ee_data; i++) {
+				z->calls += !z->id[i]++;
+				z->copied +=
+				    !!(ee.ee_code & SO_EE_CODE_ZEROCOPY_COPIED);
+			}
+		}
+	}
+}
+
+/* Call numbers seen out of 0..@calls - 1, or more than once: none is 0. */
+static unsigned int zc_wrong(const struct zc_seen *z, unsigned int calls)
+{
+	unsigned int i, wrong = 0;
+
+	for (i = 0; i < ZC_MAX_CALLS; i++)
+		wrong += i < calls ? z->id[i] != 1 : z->id[i] != 0;
+	return wrong;
+}
+
+/*
+ * The peer reads nothing; send(MSG_ZEROCOPY) without blocking from an
+ * 8 MiB buffer of 'a' until the peer's window is closed, then rewrite the
+ * buffer with 'b' and let the peer read.  A socket that took the user's
+ * pages sends rewritten what was not acknowledged yet.
+ */
+static void zc_stall(struct conn *k, int flags, size_t *sent,
+		     unsigned int *calls, int *unacked, size_t *nb)
+{
+	const size_t len = 8 << 20;
+	int stalls = 0, err = 0;
+	size_t i, na = 0;
+	char *buf, *in;
+	ssize_t got;
+	double end;
+
+	*sent = 0;
+	*calls = 0;
+	*nb = 0;
+	*unacked = -1;
+	buf = malloc(len);
+	in = malloc(len + 1);
+	if (!buf || !in)
+		goto out;
+	memset(buf, 'a', len);
+	set_nonblock(k->me, 1);
+	end = now_ms() + 5000;
+	while (stalls < 3 && *sent < len && now_ms() < end) {
+		ssize_t n = send(k->me, buf + *sent, len - *sent, flags);
+
+		if (n < 0 && errno == EAGAIN) {
+			stalls++;
+			sleep_ms(100);
+		} else if (n <= 0) {
+			err = n < 0 ? errno : 0;
+			break;
+		} else {
+			stalls = 0;
+			*sent += n;
+			++*calls;
+		}
+	}
+	ioctl(k->me, SIOCOUTQ, unacked);
+	if (!ok(stalls == 3 && *unacked > 0 && *calls < ZC_MAX_CALLS,
+		"non-blocking send(%s) queues %zu bytes of 8 MiB in %u calls until the peer's window closes, %d of them unacknowledged (%s)",
+		flags ? "MSG_ZEROCOPY" : "0", *sent, *calls, *unacked,
+		ename(err)))
+		goto out;
+	memset(buf, 'b', len);
+	set_nonblock(k->me, 0);
+	got = read_full(k->peer, in, *sent);
+	for (i = 0; got > 0 && i < (size_t)got; i++) {
+		na += in[i] == 'a';
+		*nb += in[i] == 'b';
+	}
+	ok(got == (ssize_t)*sent && na + *nb == (size_t)got,
+	   "the peer receives the %zu bytes, each as it was before or after the rewrite (%zd)",
+	   *sent, got);
+out:
+	free(buf);
+	free(in);
+}
+
+/*
+ * MSG_ZEROCOPY (Documentation/networking/msg_zerocopy.rst): the socket
+ * sends from the user's pages and reports on its error queue when it
+ * holds them no more, one number per send call that queued data.
+ */
+static void t_zerocopy(const struct variant *v)
+{
+	static struct zc_seen z;
+	const size_t len = 1 << 20;
+	unsigned int calls, first;
+	size_t off, sent, nb;
+	unsigned char *buf;
+	struct stream st;
+	struct conn k;
+	int r, unacked;
+
+	if (conn_open(v, &k))
+		return;
+	if (tproto != IPPROTO_TCP) {
+		r = set_int(k.me, SOL_SOCKET, SO_ZEROCOPY, 1);
+		ok(r < 0 && errno == EOPNOTSUPP,
+		   "SO_ZEROCOPY fails with EOPNOTSUPP: Linux 6.1 allows it for TCP and UDP only (%s)",
+		   res(r));
+		r = set_int(k.me, IPPROTO_TCP, ATCP_ZEROCOPY, 2);
+		ok(r < 0 && errno == EINVAL,
+		   "ATCP_ZEROCOPY 2 fails with EINVAL (%s)", res(r));
+		ok(get_int(k.me, IPPROTO_TCP, ATCP_ZEROCOPY) == 0,
+		   "ATCP_ZEROCOPY reads 0 before it is set");
+	}
+	r = zc_enable(k.me);
+	ok(r == 0 && get_int(k.me, SOL_SOCKET, SO_ZEROCOPY) == 1,
+	   "zero-copy allowed; getsockopt(SO_ZEROCOPY) says 1 (%s)", res(r));
+
+	zc_stall(&k, MSG_ZEROCOPY, &sent, &first, &unacked, &nb);
+	if (unacked <= 0)
+		goto close;
+	ok(nb >= (size_t)unacked,
+	   "the %d bytes the peer had not acknowledged arrive rewritten: the socket held the user's pages, not a copy (%zu of %zu)",
+	   unacked, nb, sent);
+
+	/* a pattern in calls of odd sizes at odd offsets, checked whole */
+	buf = malloc(len);
+	for (off = 0; off < len; off++)
+		buf[off] = pat(off);
+	stream_start(&st, k.peer, 0, len);
+	for (off = 0, calls = first; off < len; calls++) {
+		size_t chunk = 1 + (calls * 7919 + 4093) % 70000;
+		ssize_t n;
+
+		if (chunk > len - off)
+			chunk = len - off;
+		n = send(k.me, buf + off, chunk, MSG_ZEROCOPY | MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		off += n;
+	}
+	stream_join(&st);
+	ok(off == len && st.done == len && st.bad_at == SIZE_MAX,
+	   "then %u blocking send(MSG_ZEROCOPY) calls of 1 to 70000 bytes: the peer receives the %zu bytes intact (%zu, first bad byte %zd)",
+	   calls - first, len, st.done,
+	   st.bad_at == SIZE_MAX ? (ssize_t)-1 : (ssize_t)st.bad_at);
+	free(buf);
+	wait_outq_empty(k.me, WAIT_MS);
+	zc_collect(k.me, calls, WAIT_MS, &z);
+	ok(!z.bad && zc_wrong(&z, calls) == 0,
+	   "the error queue has completions for call numbers 0 to %u, each once; the sends that failed with EAGAIN took none (%u seen, %u wrong%s)",
+	   calls - 1, z.calls, zc_wrong(&z, calls),
+	   z.bad ? ", and reports that are not completions" : "");
+	/* loopback delivery copies the pages out of the sender's skbs */
+	ok(z.calls && z.copied == z.calls,
+	   "over loopback each completion says the data was copied (%u of %u)",
+	   z.copied, z.calls);
+close:
+	conn_close(&k);
+}
+
+/* MSG_ZEROCOPY on a socket that does not allow it is ignored: data is copied. */
+static void t_zerocopy_off(const struct variant *v)
+{
+	char control[256];
+	struct msghdr m = {
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	unsigned int calls;
+	size_t sent, nb;
+	struct conn k;
+	int unacked, r;
+
+	if (conn_open(v, &k))
+		return;
+	zc_stall(&k, MSG_ZEROCOPY, &sent, &calls, &unacked, &nb);
+	if (unacked > 0)
+		ok(nb == 0,
+		   "without SO_ZEROCOPY the data is copied: nothing arrives rewritten (%zu of %zu)",
+		   nb, sent);
+	wait_outq_empty(k.me, WAIT_MS);
+	r = recvmsg(k.me, &m, MSG_ERRQUEUE | MSG_DONTWAIT);
+	ok(r < 0 && errno == EAGAIN,
+	   "and the error queue stays empty (%s)", res(r));
+	conn_close(&k);
+}
+
 /* ---- the runner ------------------------------------------------------------ */
 
 struct check {
@@ -2610,6 +2859,8 @@ static const struct check checks[] = {
 	{ "send/recv", t_io, V_ALL },
 	{ "sendfile", t_sendfile, V_DATA },
 	{ "sendfile by reference", t_sendfile_ref, V_DATA },
+	{ "MSG_ZEROCOPY", t_zerocopy, V_DATA },
+	{ "MSG_ZEROCOPY without SO_ZEROCOPY", t_zerocopy_off, V_DATA },
 	{ "recv flags", t_recv_flags, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },

@@ -23,4 +23,19 @@
 #define IPPROTO_ATCP	253
 #endif
 
+/*
+ * Options atcp adds, at level IPPROTO_TCP or IPPROTO_ATCP (the same for
+ * atcp).  Their numbers start at 0x4100, far above Linux's TCP_* numbers,
+ * so that the two never meet.
+ *
+ * ATCP_ZEROCOPY (int, 0 or 1) is SO_ZEROCOPY for atcp sockets: it allows
+ * send(..., MSG_ZEROCOPY), with completions on the error queue exactly as
+ * for Linux TCP (Documentation/networking/msg_zerocopy.rst).  Linux 6.1
+ * answers setsockopt(SOL_SOCKET, SO_ZEROCOPY) itself and refuses it with
+ * EOPNOTSUPP for any protocol but TCP and UDP; getsockopt(SOL_SOCKET,
+ * SO_ZEROCOPY) reads what ATCP_ZEROCOPY set.  Under atcpize, a program's
+ * SO_ZEROCOPY is turned into ATCP_ZEROCOPY.
+ */
+#define ATCP_ZEROCOPY	0x4101
+
 #endif /* _UAPI_LINUX_ATCP_H */
