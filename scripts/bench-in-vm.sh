@@ -169,8 +169,9 @@ impair()
 }
 
 # run_once PROTO MODE: one measurement; prints the "result ..." line.  A
-# MODE ending in 6 is tool_bench's mode over IPv6; MODE:LINK is MODE over
-# the impaired link LINK (see impair).
+# MODE ending in 6 is tool_bench's mode over IPv6, one ending in zc is sent
+# with MSG_ZEROCOPY (tool_bench -Z); MODE:LINK is MODE over the impaired
+# link LINK (see impair).
 run_once()
 {
 	local p=$1 mode=$2 spid i out rc dst=$ADDR_B link= check=()
@@ -178,6 +179,7 @@ run_once()
 	iperf*) iperf_once "$p" "${mode#iperf}"; return ;;
 	*:*) link=${mode#*:} mode=${mode%%:*} ;;
 	*6) mode=${mode%6} dst="[$ADDR6_B]" ;;
+	*zc) mode=${mode%zc} check=(-Z) ;;
 	esac
 	topo_up || { echo "bench: cannot set up the namespaces" >&2; return 1; }
 	if [ -n "$link" ] && ! impair "$link"; then
@@ -234,6 +236,7 @@ record()
 	iperf8) v=$(field "$3" mbps); eval "$1_ip8+=(\"\$v\")" ;;
 	crr) v=$(field "$3" cps); eval "$1_cps+=(\"\$v\")" ;;
 	bulk6) v=$(field "$3" mbps); eval "$1_bulk6+=(\"\$v\")" ;;
+	bulkzc) v=$(field "$3" mbps); eval "$1_bulkzc+=(\"\$v\")" ;;
 	crr6) v=$(field "$3" cps); eval "$1_cps6+=(\"\$v\")" ;;
 	bulk:*) v=$(field "$3" mbps); eval "$1_${2#bulk:}+=(\"\$v\")" ;;
 	rr) v=$(field "$3" p50_us); eval "$1_p50+=(\"\$v\")"
@@ -269,9 +272,9 @@ echo "bench: $runs runs of ${secs}s per figure; atcp = protocol $proto, Linux TC
 # stack that fails a run is not run again for that figure.
 a_bulk=() a_cps=() a_p50=() a_p99=() a_ip1=() a_ip8=() a_bulk6=() a_cps6=()
 n_bulk=() n_cps=() n_p50=() n_p99=() n_ip1=() n_ip8=() n_bulk6=() n_cps6=()
-a_delay=() a_loss1=() a_loss5=() a_reorder=()
-n_delay=() n_loss1=() n_loss5=() n_reorder=()
-modes="bulk crr rr bulk6 crr6"
+a_delay=() a_loss1=() a_loss5=() a_reorder=() a_bulkzc=()
+n_delay=() n_loss1=() n_loss5=() n_reorder=() n_bulkzc=()
+modes="bulk bulkzc crr rr bulk6 crr6"
 [ "${ATCP_BENCH_NETEM:-1}" = 1 ] &&
 	modes+=" bulk:delay bulk:loss1 bulk:loss5 bulk:reorder"
 if command -v iperf3 > /dev/null && [ -f "$top/scripts/libatcpize.so" ]; then
@@ -300,7 +303,7 @@ for mode in $modes; do
 		done
 	done
 done
-for v in bulk cps p50 p99 ip1 ip8 bulk6 cps6 delay loss1 loss5 reorder; do
+for v in bulk bulkzc cps p50 p99 ip1 ip8 bulk6 cps6 delay loss1 loss5 reorder; do
 	eval "a_$v=\$(result a_$v) n_$v=\$(result n_$v)"
 done
 
@@ -490,6 +493,7 @@ fmt='%-34s | %12s | %12s | %11s\n'
 printf "$fmt" metric "atcp ($proto)" "Linux TCP" atcp/native
 printf '%s\n' "-----------------------------------+--------------+--------------+------------"
 printf "$fmt" "bulk throughput, 1 conn (Mbit/s)" "$a_bulk" "$n_bulk" "$(ratio "$a_bulk" "$n_bulk")"
+printf "$fmt" "  ... sent with MSG_ZEROCOPY" "$a_bulkzc" "$n_bulkzc" "$(ratio "$a_bulkzc" "$n_bulkzc")"
 printf "$fmt" "connection rate, 4 thr (conn/s)" "$a_cps" "$n_cps" "$(ratio "$a_cps" "$n_cps")"
 printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "$n_p50")"
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"

@@ -5,7 +5,7 @@
  *
  *	tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]
  *	tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn
- *			  [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS]
+ *			  [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS] [-V | -Z]
  *
  *	-p N	socket(family, SOCK_STREAM, N); default 0 (Linux TCP)
  *	-l A:P	server: listen on A:P (IPv4 A.B.C.D:P or IPv6 [A]:P; the
@@ -37,6 +37,11 @@
  *	-d S	client: duration in seconds (default 5)
  *	-N N	client: connections of -m conn (default 1000)
  *	-V	client: bulk with every byte checked
+ *	-Z	client: bulk sent with MSG_ZEROCOPY (SO_ZEROCOPY on Linux TCP,
+ *		ATCP_ZEROCOPY on atcp), the completions read from the error
+ *		queue as they come; prints zc_calls=, zc_copied= (completions
+ *		that say the data was copied), and fails unless every call
+ *		completed once
  *
  * The first byte a client sends picks the server's behaviour ('B' bulk,
  * 'C' crr, 'R' rr).  Every blocking call is bounded (SO_RCVTIMEO and
@@ -50,8 +55,11 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/atcp.h>
+#include <linux/errqueue.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -75,6 +83,7 @@ static double duration = 5;
 static int nclients = 4;
 static size_t wsize = 128 << 10;
 static int verify;
+static int zerocopy;
 
 #define RECV_SIZE	(256 << 10)
 #define PAT_PERIOD	65521		/* prime: no segment size divides it */
@@ -287,8 +296,96 @@ static int client_socket(void)
 	return fd;
 }
 
+/* MSG_ZEROCOPY completions of one bulk connection */
+struct zc_count {
+	uint64_t calls;		/* send calls that queued data */
+	uint64_t done;		/* call numbers reported complete */
+	uint64_t copied;	/* of them, reported as copied */
+	uint32_t next;		/* the number expected next */
+	int bad;		/* numbers out of order, or a report not ours */
+};
+
+/* Read what the error queue holds, waiting up to @ms for something. */
+static void zc_reap(int fd, struct zc_count *z, int ms)
+{
+	for (;;) {
+		char control[128];
+		struct msghdr m = {
+			.msg_control = control,
+			.msg_controllen = sizeof(control),
+		};
+		struct sock_extended_err *ee;
+		struct cmsghdr *cm;
+
+		if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+			struct pollfd p = { .fd = fd };
+
+			if (errno != EAGAIN || !ms || poll(&p, 1, ms) <= 0)
+				return;
+			ms = 0;
+			continue;
+		}
+		cm = CMSG_FIRSTHDR(&m);
+		if (!cm || !((cm->cmsg_level == SOL_IP &&
+			      cm->cmsg_type == IP_RECVERR) ||
+			     (cm->cmsg_level == SOL_IPV6 &&
+			      cm->cmsg_type == IPV6_RECVERR))) {
+			z->bad = 1;
+			continue;
+		}
+		ee = (struct sock_extended_err *)CMSG_DATA(cm);
+		if (ee->ee_origin != SO_EE_ORIGIN_ZEROCOPY || ee->ee_errno ||
+		    ee->ee_info != z->next || ee->ee_data < ee->ee_info) {
+			z->bad = 1;
+			continue;
+		}
+		z->done += ee->ee_data - ee->ee_info + 1ULL;
+		if (ee->ee_code & SO_EE_CODE_ZEROCOPY_COPIED)
+			z->copied += ee->ee_data - ee->ee_info + 1ULL;
+		z->next = ee->ee_data + 1;
+	}
+}
+
+/*
+ * All of @buf with MSG_ZEROCOPY; the completions read in between.  When
+ * too many are outstanding (optmem_max), send() fails with ENOBUFS until
+ * some are read.
+ */
+static int zc_write_full(int fd, const char *buf, size_t len,
+			 struct zc_count *z)
+{
+	while (len) {
+		ssize_t n = send(fd, buf, len, MSG_ZEROCOPY);
+
+		if (n < 0 && errno == ENOBUFS) {
+			zc_reap(fd, z, 10);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		z->calls++;
+		buf += n;
+		len -= n;
+	}
+	zc_reap(fd, z, 0);
+	return 0;
+}
+
+static int zc_enable(int fd)
+{
+	int one = 1;
+
+	if (proto == 0 || proto == IPPROTO_TCP)
+		return setsockopt(fd, SOL_SOCKET, SO_ZEROCOPY, &one,
+				  sizeof(one));
+	return setsockopt(fd, IPPROTO_TCP, ATCP_ZEROCOPY, &one, sizeof(one));
+}
+
 static int bulk(void)
 {
+	struct zc_count z = { 0 };
 	const unsigned char *pat = NULL;
 	uint64_t count = 0, sent = 0;
 	double t0, t1;
@@ -304,6 +401,23 @@ static int bulk(void)
 	memset(buf, 'b', wsize);
 	buf[0] = 'B';
 	t0 = now();
+	if (zerocopy) {
+		/*
+		 * The socket holds the buffer's pages until they are
+		 * acknowledged: the mode byte goes alone, the buffer never
+		 * changes.
+		 */
+		if (zc_enable(fd) < 0) {
+			perror("zero-copy");
+			return 1;
+		}
+		if (write_full(fd, "B", 1)) {
+			perror("send");
+			return 1;
+		}
+		buf[0] = 'b';
+		sent = 1;
+	}
 	if (verify) {
 		/* the mode byte alone, then the pattern from offset 0 */
 		pat = pattern();
@@ -316,12 +430,14 @@ static int bulk(void)
 		const void *p = verify ? (const void *)(pat + sent % PAT_PERIOD) :
 					 (const void *)buf;
 
-		if (write_full(fd, p, wsize)) {
+		if (zerocopy ? zc_write_full(fd, p, wsize, &z) :
+			       write_full(fd, p, wsize)) {
 			perror("send");
 			return 1;
 		}
 		sent += wsize;
-		buf[0] = 'b';
+		if (!zerocopy)
+			buf[0] = 'b';
 	} while (now() - t0 < duration);
 	shutdown(fd, SHUT_WR);
 	bound_io(fd, DRAIN_S);
@@ -330,7 +446,17 @@ static int bulk(void)
 		return 1;
 	}
 	t1 = now();
+	/* everything is acknowledged: every completion comes now */
+	while (zerocopy && z.done < z.calls && !z.bad && now() - t1 < 2)
+		zc_reap(fd, &z, 100);
 	close(fd);
+	if (zerocopy && (z.bad || z.done != z.calls)) {
+		fprintf(stderr, "%llu send calls, %llu completions%s\n",
+			(unsigned long long)z.calls,
+			(unsigned long long)z.done,
+			z.bad ? ", some wrong" : "");
+		return 1;
+	}
 	if (count == UINT64_MAX) {
 		fprintf(stderr, "the server received other data than sent\n");
 		return 1;
@@ -342,9 +468,14 @@ static int bulk(void)
 			(unsigned long long)count, (unsigned long long)sent);
 		return 1;
 	}
-	printf("result mbps=%.1f bytes=%llu secs=%.3f verified=%d\n",
+	printf("result mbps=%.1f bytes=%llu secs=%.3f verified=%d",
 	       count * 8 / (t1 - t0) / 1e6, (unsigned long long)sent,
 	       t1 - t0, verify);
+	if (zerocopy)
+		printf(" zc_calls=%llu zc_copied=%llu",
+		       (unsigned long long)z.calls,
+		       (unsigned long long)z.copied);
+	printf("\n");
 	return 0;
 }
 
@@ -538,7 +669,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"Usage: tool_bench server [-p PROTO] -l ADDR:PORT [-R FILE] [-w THREADS]\n"
-		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS] [-V]\n");
+		"       tool_bench client [-p PROTO] -c ADDR:PORT -m bulk|crr|rr|conn [-d SECS] [-n CLIENTS] [-b BYTES] [-N CONNS] [-V | -Z]\n");
 	return 2;
 }
 
@@ -553,7 +684,7 @@ int main(int argc, char **argv)
 	if (!is_server && strcmp(argv[1], "client"))
 		return usage();
 	optind = 2;
-	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:N:V")) != -1) {
+	while ((opt = getopt(argc, argv, "p:l:c:R:w:m:d:n:b:N:VZ")) != -1) {
 		switch (opt) {
 		case 'p':
 			proto = atoi(optarg);
@@ -586,12 +717,16 @@ int main(int argc, char **argv)
 		case 'V':
 			verify = 1;
 			break;
+		case 'Z':
+			zerocopy = 1;
+			break;
 		default:
 			return usage();
 		}
 	}
 	if (!a || tool_parse_inet(a, &addr, &addrlen) < 0 || threads < 1 ||
-	    nclients < 1 || wsize < 1 || (verify && wsize > RECV_SIZE))
+	    nclients < 1 || wsize < 1 || (verify && wsize > RECV_SIZE) ||
+	    (verify && zerocopy))
 		return usage();
 	signal(SIGPIPE, SIG_IGN);
 	if (is_server)
