@@ -527,8 +527,17 @@ struct atcp_tw {
 	struct atcp_tw *next;		/* hash chain */
 	struct list_head expire;	/* the namespace's 2MSL list */
 	struct atcp_bind_bucket *tb;	/* the port, held */
-	__be32 saddr;		/* local */
-	__be32 daddr;		/* remote */
+	union {
+		struct {
+			__be32 saddr;	/* local */
+			__be32 daddr;	/* remote */
+		};
+		/* ATCP_TW_V6: the addresses are in atcp_tw6 */
+		struct {
+			__be32 flowlabel;	/* the connection's own, or 0 */
+			u8 tclass;		/* its IPV6_TCLASS */
+		};
+	};
 	__be16 sport;
 	__be16 dport;
 	u32 snd_nxt;
@@ -550,8 +559,9 @@ enum {
 static_assert(sizeof(struct atcp_tw) <= 64);
 
 /*
- * The TIME_WAIT entry of an IPv6 connection: the IPv4 fields above stay
- * 0, the addresses are here (96 bytes, from a cache of their own).
+ * The TIME_WAIT entry of an IPv6 connection: the addresses are here (96
+ * bytes, from a cache of their own), and the room of the IPv4 ones above
+ * keeps the flow label and traffic class its ACKs go with.
  */
 struct atcp_tw6 {
 	struct atcp_tw tw;
@@ -1027,7 +1037,7 @@ struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
-		      int reflect);
+		      int reflect, __be32 flowinfo);
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			u32 tsval);
 void atcp_v6_child_init(struct sock *sk, struct sock *child,

@@ -40,7 +40,8 @@ static void atcp_v6_flow(struct sock *sk, struct flowi6 *fl6)
 	fl6->flowi6_proto = IPPROTO_TCP;
 	fl6->daddr = sk->sk_v6_daddr;
 	fl6->saddr = np->saddr;
-	fl6->flowlabel = ip6_make_flowinfo(np->tclass, np->flow_label);
+	/* the class goes in the header only, as inet6_csk_route_socket() */
+	fl6->flowlabel = np->flow_label;
 	fl6->flowi6_oif = sk->sk_bound_dev_if;
 	fl6->flowi6_mark = sk->sk_mark;
 	fl6->fl6_sport = inet->inet_sport;
@@ -150,9 +151,15 @@ int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 
 /* ---- segments without a socket ------------------------------------------------ */
 
-/* Build and send a bare segment on route @dst (consumed) for flow @fl6. */
+/*
+ * Build and send a bare segment on route @dst (consumed) for flow @fl6,
+ * whose flowlabel holds the traffic class and flow label.  Without a label
+ * it gets the automatic one of net.ipv6.auto_flowlabels, a hash of the
+ * addresses and ports: the one the connection's own segments carry, since
+ * atcp keeps no per-socket transmit hash.
+ */
 static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
-			     const struct flowi6 *fl6, u32 seq, u32 ack,
+			     struct flowi6 *fl6, u32 seq, u32 ack,
 			     u8 flags, u16 win, const u8 *opt,
 			     unsigned int optlen)
 {
@@ -177,7 +184,10 @@ static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
 
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6h, 0, fl6->flowlabel);
+	ip6_flow_hdr(ip6h, ip6_tclass(fl6->flowlabel) & ~INET_ECN_MASK,
+		     ip6_make_flowlabel(net, skb,
+					fl6->flowlabel & IPV6_FLOWLABEL_MASK,
+					ip6_default_np_autolabel(net), fl6));
 	ip6h->nexthdr = IPPROTO_TCP;
 	ip6h->hop_limit = ip6_dst_hoplimit(dst);
 	ip6h->saddr = fl6->saddr;
@@ -192,10 +202,14 @@ static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
 	ip6_local_out(net, NULL, skb);
 }
 
-/* Reply to the IPv6 segment @in_skb with a bare control segment. */
+/*
+ * Reply to the IPv6 segment @in_skb with a bare control segment, with
+ * @flowinfo's class and label unless it reflects @in_skb's label
+ * (__atcp_send_ctl()).
+ */
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
-		      int reflect)
+		      int reflect, __be32 flowinfo)
 {
 	const struct ipv6hdr *in6h = ipv6_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
@@ -209,6 +223,7 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		.fl6_sport = in_th->dest,
 		.fl6_dport = in_th->source,
 		.flowi6_uid = sock_net_uid(net, NULL),
+		.flowlabel = flowinfo,
 	};
 
 	/* A link-local peer is only reachable where it came from. */

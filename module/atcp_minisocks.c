@@ -343,8 +343,8 @@ static void atcp_tw_from_sock(struct sock *sk)
 		tw6->saddr = sk->sk_v6_rcv_saddr;
 		tw6->daddr = sk->sk_v6_daddr;
 		tw = &tw6->tw;
-		tw->saddr = 0;
-		tw->daddr = 0;
+		tw->flowlabel = atcp_inet6(sk)->flow_label & IPV6_FLOWLABEL_MASK;
+		tw->tclass = atcp_inet6(sk)->tclass;
 		tw->flags = ATCP_TW_V6;
 	} else {
 		tw = kmem_cache_alloc(atcp_tw_cachep, GFP_ATOMIC);
@@ -473,6 +473,16 @@ static void atcp_tw_send_ack(struct net *net, const struct atcp_tw *tw,
 					   tw->sport);
 	}
 	ts[1] = tw->ts_recent;
+#if IS_ENABLED(CONFIG_IPV6)
+	/* with the connection's flow label and class (Linux: tw_flowlabel) */
+	if (tw->flags & ATCP_TW_V6) {
+		atcp_v6_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt,
+				 TCPHDR_ACK, tw->rcv_wnd,
+				 (tw->flags & ATCP_TW_TS) ? ts : NULL, 0,
+				 ip6_make_flowinfo(tw->tclass, tw->flowlabel));
+		return;
+	}
+#endif
 	atcp_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
 		      tw->rcv_wnd, (tw->flags & ATCP_TW_TS) ? ts : NULL);
 }

@@ -1441,7 +1441,7 @@ void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_skb_v6(in_skb)) {
 		atcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, tsopt,
-				 reflect);
+				 reflect, 0);
 		return;
 	}
 #endif

@@ -24,6 +24,9 @@
 #    label, SYN-ACK and data alike, and a port without a listener resets
 #    with the label of the SYN it refuses, as Linux's server does; under
 #    1 a listener resets a stray ACK with that ACK's label;
+#  - a TIME_WAIT entry answers an old segment of data with an ACK
+#    carrying the connection's flow label, the one connect() was given
+#    or the automatic one, as Linux's does;
 #  - IPV6_ADDRFORM: an AF_INET6 socket connected to a v4-mapped address
 #    becomes an AF_INET one (getsockname, /proc/net/atcp) and carries on;
 #    before connect() it is ENOTCONN, over an IPv6 connection
@@ -364,6 +367,71 @@ done
 sc_stop s
 sc_stop t
 ip netns exec "$NS_B" sysctl -qw net.ipv6.flowlabel_reflect=0
+
+# ---- TIME_WAIT answers with the connection's flow label
+
+# The client closes first and keeps the TIME_WAIT entry; an old byte of
+# data, sent by scapy as from the server, draws an ACK from the entry, which must carry the label of the connection's own segments: the
+# one connect() was given, or else the automatic one.
+for cp in "$P" 0; do
+	for flow in 0x12345 auto; do
+		name="$(proto_name "$cp") client, flow label $flow"
+		port=$((port + 1))
+		sc_start s "$NS_B" 0
+		sc_start c "$NS_A" "$cp"
+		sc s "listen [$ADDR6_B]:$port"
+		cap_start "$NS_A" "$TMP/twfl.pcap" "ip6 and tcp port $port" 20
+		if [ "$flow" = auto ]; then
+			sc c "socket 6"
+			sc c "connect [$ADDR6_B]:$port"
+		else
+			sc c "socket 6 ; sockopt flowinfo_send 1"
+			sc_get c
+			sc c "connect [$ADDR6_B]:$port flow $flow"
+		fi
+		r_c=$R
+		sc c "names"
+		cport=$(printf '%s\n' "$R" | sed -n 's/^ok inet6 \[[^]]*\]:\([0-9]*\) .*/\1/p')
+		sc s "accept"
+		sc c "send 1000"
+		sc s "recv 1000"
+		sc c "close"
+		sc s "recv-eof"
+		sc s "close"
+		sleep 0.3
+		ip netns exec "$NS_B" /usr/bin/python3 -c "
+import logging
+logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
+from scapy.all import IPv6, TCP, conf, send
+conf.verb = 0
+send(IPv6(src='$ADDR6_B', dst='$ADDR6_A') /
+     TCP(sport=$port, dport=int('${cport:-1}'), flags='PA', seq=12345,
+         ack=1) / b'x')
+" 2> "$TMP/scapy.err" ||
+			tap_diag "scapy could not send: $(tr '\n' ' ' < "$TMP/scapy.err" | sed 's/WARNING/warning/g')"
+		cap_stop
+		# the label of the client's first segment, and of its answer
+		# to scapy's, the only ACK of 1 (tcpdump -v prints none for
+		# label 0)
+		tcpdump -v -n -S -r "$TMP/twfl.pcap" 2>/dev/null | grep '^[0-9]' \
+			> "$TMP/twfl.txt"
+		label_of='{ l = "none" } match($0, /flowlabel 0x[0-9a-f]+/) {
+			l = substr($0, RSTART + 10, RLENGTH - 10) }'
+		first=$(grep -F " $ADDR6_A.$cport > " "$TMP/twfl.txt" | head -n 1 |
+			awk "$label_of { print l }")
+		answer=$(awk -v a=" $ADDR6_A.$cport > " "$label_of"'
+			seen && index($0, a) { print l; exit }
+			/ ack 1, win 8192,/ { seen = 1 }' "$TMP/twfl.txt")
+		want=$flow
+		[ "$flow" = auto ] && want=$first
+		tap_ok "$name: the TIME_WAIT entry answers with the connection's label, $want (connect $r_c, port ${cport:-?}; labels: first ${first:-none}, answer ${answer:-none})" \
+			test "$r_c" = ok -a -n "$cport" -a "$first" != none \
+			-a "$first" = "$want" -a "$answer" = "$want" ||
+			sed 's/^/# /' "$TMP/twfl.txt"
+		sc_stop c
+		sc_stop s
+	done
+done
 
 # ---- IPV6_ADDRFORM: a v4-mapped connection's socket becomes AF_INET
 
