@@ -191,6 +191,7 @@ struct atcp_sock {
 	u16 mss_cache;		/* payload bytes per segment we send */
 	u16 advmss;		/* MSS we advertise */
 	u16 peer_mss;		/* MSS the peer advertised */
+	u16 ext_hdr_len;	/* IPv6 extension headers (IPV6_DSTOPTS...) */
 	u32 pmtu_cookie;	/* the path MTU mss_cache was sized for */
 	u32 mtu_info;		/* MTU of the last ICMP fragmentation-needed */
 	struct atcp_plpmtu mtup;	/* RFC 4821 probing; times in jiffies */
@@ -435,7 +436,10 @@ static inline u8 atcp_skb_ecn(const struct sk_buff *skb)
 	return atcp_skb_dsfield(skb) & INET_ECN_MASK;
 }
 
-/* IP header bytes in front of each segment of @sk (no options). */
+/*
+ * IP header bytes in front of each segment of @sk, without options or
+ * extension headers (as->ext_hdr_len), which the peer's MSS does not count.
+ */
 static inline unsigned int atcp_net_hdr_len(const struct sock *sk)
 {
 	return atcp_v6(sk) ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
@@ -1033,6 +1037,7 @@ int atcp_ipv6_init(void);
 int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 void atcp_ipv6_exit(void);
 int atcp_v6_route_connect(struct sock *sk);
+void atcp_v6_opts_changed(struct sock *sk);
 struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,

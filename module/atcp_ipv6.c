@@ -75,6 +75,43 @@ static struct dst_entry *atcp_v6_route(struct sock *sk, struct flowi6 *fl6)
 }
 
 /*
+ * The extension headers the socket's IPV6_HOPOPTS, IPV6_RTHDR,
+ * IPV6_DSTOPTS and IPV6_RTHDRDSTOPTS put in front of each segment, which
+ * the MSS leaves room for (Linux: icsk_ext_hdr_len).
+ */
+static u16 atcp_v6_ext_hdr_len(struct sock *sk)
+{
+	const struct ipv6_txoptions *opt;
+	u16 len = 0;
+
+	rcu_read_lock();
+	opt = rcu_dereference(atcp_inet6(sk)->opt);
+	if (opt)
+		len = opt->opt_flen + opt->opt_nflen;
+	rcu_read_unlock();
+	return len;
+}
+
+/*
+ * ipv6_setsockopt() changed the socket's extension headers: a connection
+ * sends smaller segments, or larger, from now on.  Linux does this in
+ * ipv6_update_options(), for an inet_connection_sock only.
+ */
+void atcp_v6_opts_changed(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	lock_sock(sk);
+	if (atcp_v6(sk) &&
+	    !((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))) {
+		as->ext_hdr_len = atcp_v6_ext_hdr_len(sk);
+		if (as->pmtu_cookie)
+			atcp_sync_mss(sk, as->pmtu_cookie);
+	}
+	release_sock(sk);
+}
+
+/*
  * Route a connecting or accepted IPv6 socket and cache the route; the
  * source address comes from the route if the socket has none yet.
  */
@@ -84,6 +121,7 @@ int atcp_v6_route_connect(struct sock *sk)
 	struct dst_entry *dst;
 	struct flowi6 fl6;
 
+	atcp_sk(sk)->ext_hdr_len = atcp_v6_ext_hdr_len(sk);
 	if (!ipv6_addr_any(&sk->sk_v6_rcv_saddr))
 		np->saddr = sk->sk_v6_rcv_saddr;
 	dst = atcp_v6_route(sk, &fl6);
@@ -109,19 +147,16 @@ struct dst_entry *atcp_v6_sk_dst(struct sock *sk)
 }
 
 /*
- * Put the IPv6 header on a TCP segment of @sk and send it.  The header is
- * built here, as atcp_ip_xmit() builds IPv4's and atcp_v6_xmit_ctl() that
- * of segments without a socket, rather than by ip6_xmit().  Extension
- * headers set with IPV6_* options are not sent (see Documentation/ipv6.rst).
+ * Send a TCP segment of @sk through ip6_xmit(), which puts the IPv6
+ * header and the socket's extension headers in front of it, with @ecn in
+ * the traffic class's ECN field.
  */
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct ipv6_pinfo *np = atcp_inet6(sk);
-	struct net *net = sock_net(sk);
 	struct dst_entry *dst;
-	struct ipv6hdr *ip6h;
 	struct flowi6 fl6;
-	bool autolabel;
+	int err;
 
 	dst = atcp_v6_sk_dst(sk);
 	if (!dst) {
@@ -130,58 +165,62 @@ int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 	}
 	skb_dst_set_noref(skb, dst);
 	atcp_v6_flow(sk, &fl6);
-	autolabel = np->autoflowlabel_set ? np->autoflowlabel :
-		    ip6_default_np_autolabel(net);
-
-	ip6h = skb_push(skb, sizeof(*ip6h));
-	skb_reset_network_header(skb);
-	ip6_flow_hdr(ip6h, (np->tclass & ~INET_ECN_MASK) | ecn,
-		     ip6_make_flowlabel(net, skb, fl6.flowlabel, autolabel,
-					&fl6));
-	ip6h->nexthdr = IPPROTO_TCP;
-	ip6h->hop_limit = np->hop_limit < 0 ? ip6_dst_hoplimit(dst) :
-			  np->hop_limit;
-	ip6h->saddr = sk->sk_v6_rcv_saddr;
-	ip6h->daddr = sk->sk_v6_daddr;
-	skb->protocol = htons(ETH_P_IPV6);
-	skb->priority = sk->sk_priority;
-	skb->mark = sk->sk_mark;
-	return ip6_local_out(net, sk, skb);
+	fl6.saddr = sk->sk_v6_rcv_saddr;
+	rcu_read_lock();
+	err = ip6_xmit(sk, skb, &fl6, sk->sk_mark, rcu_dereference(np->opt),
+		       (np->tclass & ~INET_ECN_MASK) | ecn, sk->sk_priority);
+	rcu_read_unlock();
+	return err;
 }
 
 /* ---- segments without a socket ------------------------------------------------ */
 
+/* A bare segment of @fl6's ports and addresses, TCP header only. */
+static struct sk_buff *atcp_v6_ctl_skb(const struct flowi6 *fl6,
+				       const struct in6_addr *daddr, u32 seq,
+				       u32 ack, u8 flags, u16 win,
+				       const u8 *opt, unsigned int optlen)
+{
+	unsigned int hlen = sizeof(struct tcphdr) + optlen;
+	struct sk_buff *skb;
+	struct tcphdr *th;
+
+	skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, ATCP_MAX_HEADER);
+	th = skb_push(skb, hlen);
+	skb_reset_transport_header(skb);
+	atcp_ctl_tcp_header(th, fl6->fl6_sport, fl6->fl6_dport, seq, ack,
+			    flags, win, opt, optlen);
+	th->check = tcp_v6_check(hlen, &fl6->saddr, daddr,
+				 csum_partial(th, hlen, 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	return skb;
+}
+
 /*
- * Build and send a bare segment on route @dst (consumed) for flow @fl6,
- * whose flowlabel holds the traffic class and flow label.  Without a label
- * it gets the automatic one of net.ipv6.auto_flowlabels, a hash of the
+ * Send a bare segment on route @dst (consumed) for flow @fl6, whose
+ * flowlabel holds the traffic class and flow label.  Without a label it
+ * gets the automatic one of net.ipv6.auto_flowlabels, a hash of the
  * addresses and ports: the one the connection's own segments carry, since
- * atcp keeps no per-socket transmit hash.
+ * atcp keeps no per-socket transmit hash.  No socket, so no extension
+ * headers, as Linux's control socket sends none.
  */
 static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
 			     struct flowi6 *fl6, u32 seq, u32 ack,
 			     u8 flags, u16 win, const u8 *opt,
 			     unsigned int optlen)
 {
-	unsigned int hlen = sizeof(struct tcphdr) + optlen;
 	struct ipv6hdr *ip6h;
 	struct sk_buff *skb;
-	struct tcphdr *th;
 
-	skb = alloc_skb(ATCP_MAX_HEADER, GFP_ATOMIC);
+	skb = atcp_v6_ctl_skb(fl6, &fl6->daddr, seq, ack, flags, win, opt,
+			      optlen);
 	if (!skb) {
 		dst_release(dst);
 		return;
 	}
-	skb_reserve(skb, ATCP_MAX_HEADER);
-	th = skb_push(skb, hlen);
-	skb_reset_transport_header(skb);
-	atcp_ctl_tcp_header(th, fl6->fl6_sport, fl6->fl6_dport, seq, ack,
-			    flags, win, opt, optlen);
-	th->check = tcp_v6_check(hlen, &fl6->saddr, &fl6->daddr,
-				 csum_partial(th, hlen, 0));
-	skb->ip_summed = CHECKSUM_NONE;
-
 	ip6h = skb_push(skb, sizeof(*ip6h));
 	skb_reset_network_header(skb);
 	ip6_flow_hdr(ip6h, ip6_tclass(fl6->flowlabel) & ~INET_ECN_MASK,
@@ -246,13 +285,21 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 			 atcp_ctl_opts(opt, tsopt));
 }
 
-/* A listener's SYN-ACK for the IPv6 request @req (atcp_send_synack_req()). */
+/*
+ * A listener's SYN-ACK for the IPv6 request @req (atcp_send_synack_req()),
+ * with the listener's extension headers, traffic class and hop limit, as
+ * Linux's tcp_v6_send_synack() sends it.
+ */
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			u32 tsval)
 {
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	struct in6_addr *final_p, final;
 	struct net *net = sock_net(sk);
+	struct ipv6_txoptions *txopt;
 	u8 opt[ATCP_MAX_OPT_LEN];
 	struct dst_entry *dst;
+	struct sk_buff *skb;
 	unsigned int optlen;
 	struct flowi6 fl6 = {
 		.flowi6_proto = IPPROTO_TCP,
@@ -265,6 +312,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 		.flowi6_uid = sock_i_uid(sk),
 	};
 	u16 win;
+	int err;
 
 	if (!fl6.flowi6_oif && rt6_need_strict(&fl6.daddr))
 		fl6.flowi6_oif = req->iif;
@@ -272,38 +320,73 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	 * A listener that reflects flow labels (flowlabel_reflect, or
 	 * IPV6_FL_F_REFLECT) answers with the SYN's.
 	 */
-	if (atcp_inet6(sk)->repflow)
+	if (np->repflow)
 		fl6.flowlabel = req->flowlabel;
-	dst = ip6_dst_lookup_flow(net, sk, &fl6, NULL);
-	if (IS_ERR(dst))
-		return PTR_ERR(dst);
+	rcu_read_lock();
+	txopt = rcu_dereference(np->opt);
+	/* a routing header sends it to its first hop */
+	final_p = fl6_update_dst(&fl6, txopt, &final);
+	dst = ip6_dst_lookup_flow(net, sk, &fl6, final_p);
+	if (IS_ERR(dst)) {
+		err = PTR_ERR(dst);
+		goto out;
+	}
+	fl6.daddr = req->raddr;
 	win = atcp_synack_opts(sk, req, tsval,
 			       dst_mtu(dst) - sizeof(struct ipv6hdr), opt,
 			       &optlen);
-	atcp_v6_xmit_ctl(net, dst, &fl6, iss, req->irs + 1,
-			 TCPHDR_SYN | TCPHDR_ACK |
-			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
-			 win, opt, optlen);
-	return 0;
+	skb = atcp_v6_ctl_skb(&fl6, &fl6.daddr, iss, req->irs + 1,
+			      TCPHDR_SYN | TCPHDR_ACK |
+			      (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
+			      win, opt, optlen);
+	if (!skb) {
+		dst_release(dst);
+		err = -ENOMEM;
+		goto out;
+	}
+	skb_dst_set(skb, dst);
+	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
+	/*
+	 * ECN is negotiated, not sent, on a SYN-ACK (RFC 3168 6.1.1).  A
+	 * SYN-ACK lost on the way out is one lost on the wire: the request's
+	 * timer sends it again, as after IPv4's.
+	 */
+	ip6_xmit(sk, skb, &fl6, fl6.flowi6_mark, txopt,
+		 np->tclass & ~INET_ECN_MASK, READ_ONCE(sk->sk_priority));
+	err = 0;
+out:
+	rcu_read_unlock();
+	return err;
 }
 
 /* ---- sockets ------------------------------------------------------------------------ */
 
 /*
  * @child is a clone of the AF_INET6 listener @sk: it must have an
- * ipv6_pinfo of its own, without the listener's lists and options, and
- * the request's addresses (v4-mapped for an IPv4 one).
+ * ipv6_pinfo of its own, without the listener's lists, with a copy of its
+ * extension headers for an IPv6 connection (as Linux's
+ * tcp_v6_syn_recv_sock()), and the request's addresses (v4-mapped for an
+ * IPv4 one).
  */
 void atcp_v6_child_init(struct sock *sk, struct sock *child,
 			const struct atcp_req *req)
 {
 	struct ipv6_pinfo *newnp = &((struct atcp6_sock *)child)->inet6;
+	struct ipv6_txoptions *opt = NULL;
 
 	inet_sk(child)->pinet6 = newnp;
 	RCU_INIT_POINTER(newnp->ipv6_mc_list, NULL);
 	newnp->ipv6_ac_list = NULL;
 	RCU_INIT_POINTER(newnp->ipv6_fl_list, NULL);
-	RCU_INIT_POINTER(newnp->opt, NULL);
+	if (atcp_req_v6(req)) {
+		rcu_read_lock();
+		opt = rcu_dereference(atcp_inet6(sk)->opt);
+		/* without memory, the connection goes without them */
+		if (opt)
+			opt = ipv6_dup_options(child, opt);
+		rcu_read_unlock();
+	}
+	RCU_INIT_POINTER(newnp->opt, opt);
 	newnp->pktoptions = NULL;
 	newnp->rxpmtu = NULL;
 	/* the connection sends its peer's flow label if the listener did */

@@ -357,6 +357,8 @@ int atcp_mtu_to_mss(const struct sock *sk, u32 mtu)
 		mss = as->peer_mss;
 	if (as->opts.user_mss && mss > as->opts.user_mss)
 		mss = as->opts.user_mss;
+	/* an MSS assumes a bare IP header (RFC 6691): ours come out of it */
+	mss -= as->ext_hdr_len;
 	/*
 	 * A peer that announces a tiny MSS would make us send a flood of
 	 * tiny segments (CVE-2019-11479): as Linux, never go below
@@ -371,8 +373,11 @@ int atcp_mtu_to_mss(const struct sock *sk, u32 mtu)
 /* The packet a segment of @mss bytes makes (Linux: tcp_mss_to_mtu()). */
 u32 atcp_mss_to_mtu(const struct sock *sk, u32 mss)
 {
-	return mss + atcp_net_hdr_len(sk) + sizeof(struct tcphdr) +
-	       (atcp_sk(sk)->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
+	const struct atcp_sock *as = atcp_sk(sk);
+
+	return mss + atcp_net_hdr_len(sk) + as->ext_hdr_len +
+	       sizeof(struct tcphdr) +
+	       (as->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
 }
 
 /* The largest packet the peer's MSS, and TCP_MAXSEG, let us send. */
@@ -508,7 +513,7 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf,
 	    (as->dsack_pending || !skb_queue_empty(&as->ooo_queue))) {
 		int room = as->pmtu_cookie ?
 			   (int)as->pmtu_cookie - (int)atcp_net_hdr_len(sk) -
-			   (int)sizeof(struct tcphdr) -
+			   as->ext_hdr_len - (int)sizeof(struct tcphdr) -
 			   (as->ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0) :
 			   as->mss_cache;
 		unsigned int max = atcp_opt_sacks_fit(as->ts_ok,

@@ -1395,6 +1395,17 @@ static bool atcp_mcast_opt(int level, int optname, unsigned int optlen)
 		optname == IPV6_DROP_MEMBERSHIP);
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/* Options that set the extension headers a socket sends. */
+static bool atcp_v6_txopt(int level, int optname)
+{
+	return level == SOL_IPV6 &&
+	       (optname == IPV6_HOPOPTS || optname == IPV6_RTHDRDSTOPTS ||
+		optname == IPV6_RTHDR || optname == IPV6_DSTOPTS ||
+		optname == IPV6_2292PKTOPTIONS);
+}
+#endif
+
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1408,8 +1419,11 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		if (sk->sk_family == AF_INET6) {
 			if (level == SOL_IPV6 && optname == IPV6_ADDRFORM)
 				return atcp_v6_addrform(sk, optval, optlen);
-			return ipv6_setsockopt(sk, level, optname, optval,
-					       optlen);
+			err = ipv6_setsockopt(sk, level, optname, optval,
+					      optlen);
+			if (!err && atcp_v6_txopt(level, optname))
+				atcp_v6_opts_changed(sk);
+			return err;
 		}
 #endif
 		return ip_setsockopt(sk, level, optname, optval, optlen);

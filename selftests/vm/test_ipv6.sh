@@ -30,7 +30,11 @@
 #  - IPV6_ADDRFORM: an AF_INET6 socket connected to a v4-mapped address
 #    becomes an AF_INET one (getsockname, /proc/net/atcp) and carries on;
 #    before connect() it is ENOTCONN, over an IPv6 connection
-#    EADDRNOTAVAIL, as in Linux; IP_ADD_MEMBERSHIP is EPROTO on both.
+#    EADDRNOTAVAIL, as in Linux; IP_ADD_MEMBERSHIP is EPROTO on both;
+#  - IPV6_DSTOPTS: a client's, set before connect() or on the connection,
+#    and a listener's (the SYN-ACK's and its connections') go out in
+#    front of every segment, and the MSS leaves room for them, as in
+#    Linux.
 #
 # Addresses: 2001:db8::1 ($NS_A) and 2001:db8::2 ($NS_B) on the veth pair.
 # The "atcp" protocol is $ATCP_PROTO (default 253).
@@ -431,6 +435,93 @@ send(IPv6(src='$ADDR6_B', dst='$ADDR6_A') /
 		sc_stop c
 		sc_stop s
 	done
+done
+
+# ---- extension headers: IPV6_DSTOPTS on a client and on a listener
+
+# dst_count FILE SRC: "N of M": the IPv6 packets from SRC in the capture
+# that carry a destination options header, of all from SRC ("ip6 and
+# tcp" would not match those: libpcap does not skip extension headers)
+dst_count()
+{
+	local n m
+
+	n=$(tcpdump -n -r "$1" "src host $2" 2>/dev/null | grep -c "DSTOPT")
+	m=$(tcpdump -n -r "$1" "src host $2" 2>/dev/null | wc -l)
+	echo "$n of $m"
+}
+
+# 1500-byte veth: 1500 - 40 (IPv6) - 20 (TCP) - 12 (timestamps) - 16
+mss_dst=1412
+for cp in "$P" 0; do
+	name="$(proto_name "$cp") client"
+	port=$((port + 1))
+	sc_start s "$NS_B" 0
+	sc_start c "$NS_A" "$cp"
+	sc s "listen [$ADDR6_B]:$port"
+	cap_start "$NS_A" "$TMP/dst.pcap" "ip6 and host $ADDR6_B" 20
+	sc c "socket 6 ; sockopt dstopts 16"
+	sc_get c
+	sc c "connect [$ADDR6_B]:$port"
+	r_c=$R
+	sc s "accept"
+	sc c "getsockopt maxseg"
+	r_mss=$R
+	xchg c s 200000
+	cap_stop
+	[ "$r_c" = ok ] || r_mss="connect: $r_c"
+	expect "$name, IPV6_DSTOPTS of 16 bytes: the MSS leaves room for them" \
+		"ok $mss_dst" "$r_mss"
+	expect "$name, ... 200 kB go each way" "ok*" "${X[@]}"
+	got=$(dst_count "$TMP/dst.pcap" "$ADDR6_A")
+	tap_ok "$name, ... every segment it sent carries them ($got)" \
+		test "${got% of *}" -ge 3 -a "${got% of *}" = "${got#* of }"
+	sc_stop c
+	sc_stop s
+
+	# set on a connection: its segments shrink from then on
+	port=$((port + 1))
+	pair 0 "$cp" "[$ADDR6_B]:$port" "[$ADDR6_B]:$port"
+	sc c "getsockopt maxseg"
+	r_before=$R
+	sc c "sockopt dstopts 16"
+	r_set=$R
+	sc c "getsockopt maxseg"
+	r_after=$R
+	xchg c s 100000
+	expect "$name, IPV6_DSTOPTS set once connected: MSS $((mss_dst + 16)), then $mss_dst" \
+		"ok $((mss_dst + 16)) ok ok $mss_dst" "$r_before $r_set $r_after"
+	expect "$name, ... 100 kB go each way" "ok*" "$r_c" "${X[@]}"
+	sc_stop c
+	sc_stop s
+done
+for sp in "$P" 0; do
+	name="$(proto_name "$sp") listener"
+	port=$((port + 1))
+	sc_start s "$NS_B" "$sp"
+	sc_start c "$NS_A" 0
+	sc s "listen [$ADDR6_B]:$port 16 dstopts"
+	r_l=$R
+	cap_start "$NS_A" "$TMP/dst.pcap" "ip6 and host $ADDR6_B" 20
+	sc c "connect [$ADDR6_B]:$port"
+	r_c=$R
+	sc s "accept"
+	sc s "getsockopt maxseg"
+	r_mss=$R
+	xchg s c 200000
+	cap_stop
+	[ "$r_c" = ok ] || r_mss="connect: $r_c"
+	[ "$r_l" = ok ] || r_mss="listen: $r_l"
+	expect "$name with IPV6_DSTOPTS: its connection's MSS leaves room for them" \
+		"ok $mss_dst" "$r_mss"
+	expect "$name, ... 200 kB go each way" "ok*" "${X[@]}"
+	got=$(dst_count "$TMP/dst.pcap" "$ADDR6_B")
+	n=$(tcpdump -n -r "$TMP/dst.pcap" "src host $ADDR6_B" 2>/dev/null |
+	    grep "DSTOPT" | grep -c "Flags \[S\.\]")
+	tap_ok "$name, ... every segment its connection sent carries them, the SYN-ACK too ($got, SYN-ACK $n)" \
+		test "$n" = 1 -a "${got% of *}" -ge 3 -a "${got% of *}" = "${got#* of }"
+	sc_stop c
+	sc_stop s
 done
 
 # ---- IPV6_ADDRFORM: a v4-mapped connection's socket becomes AF_INET

@@ -13,10 +13,11 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P [BACKLOG] [v6only]
+ *	listen A:P [BACKLOG] [v6only] [dstopts]
  *	                       listener socket, SO_REUSEADDR, bind, listen
  *	                       (backlog 16 by default); v6only: an IPv6
- *	                       listener with IPV6_V6ONLY
+ *	                       listener with IPV6_V6ONLY; dstopts: with a
+ *	                       16-byte IPV6_DSTOPTS header (sockopt dstopts)
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P [flow L]   blocking connect; over IPv6, L (hex or
@@ -41,7 +42,9 @@
  *	                       flowinfo_send (IPV6_FLOWINFO_SEND),
  *	                       addrform (IPV6_ADDRFORM: 2 for AF_INET),
  *	                       ip_add_membership (IP_ADD_MEMBERSHIP, an int:
- *	                       only the errno tells)
+ *	                       only the errno tells),
+ *	                       dstopts (IPV6_DSTOPTS: a destination options
+ *	                       header of V bytes, 0 for none)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
@@ -297,12 +300,34 @@ static const char *state_name(int st)
 	return state_names[st];
 }
 
+/*
+ * IPV6_DSTOPTS on @fd: a destination options header of @len bytes (a
+ * multiple of 8, at most 256), or none for 0.  It holds one option of
+ * RFC 4727's experimental type 0x1e, which a receiver skips; not only
+ * padding, which Linux drops beyond 7 bytes (RFC 8504 5.3).
+ */
+static int set_dstopts(int fd, int len)
+{
+	unsigned char hdr[256] = { 0 };
+
+	if (len < 0 || len % 8 || len > (int)sizeof(hdr)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (!len)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, NULL, 0);
+	hdr[1] = len / 8 - 1;	/* in 8 bytes, the first not counted */
+	hdr[2] = 0x1e;
+	hdr[3] = len - 4;
+	return setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, hdr, len);
+}
+
 static void cmd_listen(const char *arg)
 {
 	struct sockaddr_storage ss;
 	char addr[128], *sp, *word;
 	socklen_t len;
-	int family, backlog = 16, v6only = 0;
+	int family, backlog = 16, v6only = 0, dstopts = 0;
 
 	snprintf(addr, sizeof(addr), "%s", arg);
 	sp = strchr(addr, ' ');
@@ -311,6 +336,8 @@ static void cmd_listen(const char *arg)
 		while ((word = strsep(&sp, " ")) != NULL) {
 			if (!strcmp(word, "v6only"))
 				v6only = 1;
+			else if (!strcmp(word, "dstopts"))
+				dstopts = 16;
 			else if (*word)
 				backlog = atoi(word);
 		}
@@ -327,6 +354,8 @@ static void cmd_listen(const char *arg)
 	if (v6only && setsockopt(lfd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only,
 				 sizeof(v6only)) < 0)
 		return reply_err(errno, "IPV6_V6ONLY");
+	if (dstopts && set_dstopts(lfd, dstopts) < 0)
+		return reply_err(errno, "IPV6_DSTOPTS");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
 	if (listen(lfd, backlog) < 0)
@@ -563,6 +592,11 @@ static void cmd_sockopt(char *arg)
 		return reply("err EINVAL usage: sockopt NAME VALUE");
 	*val++ = 0;
 	v = atoi(val);
+	if (!strcmp(arg, "dstopts")) {
+		if (set_dstopts(cfd, v) < 0)
+			return reply_err(errno, arg);
+		return reply("ok");
+	}
 	for (i = 0; i < ARRAY_SIZE(int_opts); i++) {
 		if (strcmp(arg, int_opts[i].name))
 			continue;
