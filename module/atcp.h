@@ -1051,6 +1051,8 @@ void atcp_v6_mapped(struct sock *sk);
 int atcp_v6_addrform(struct sock *sk, sockptr_t optval, unsigned int optlen);
 unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 			      int thoff);
+int atcp_v6_defrag(struct net *net, struct sk_buff *skb);
+void atcp_v6_defrag_exit(void);
 #endif
 
 /* atcp_main.c */

@@ -2159,9 +2159,9 @@ static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
 
 #if IS_ENABLED(CONFIG_IPV6)
 /*
- * IPv6: the TCP header follows the extension headers.  Fragments are
- * left alone: Linux reassembles them after this hook (unless conntrack
- * did before), and TCP over IPv6 avoids them through path MTU discovery.
+ * IPv6: the TCP header follows the extension headers.  The fragments of
+ * a TCP datagram are reassembled first (atcp_v6_defrag()), unless
+ * conntrack did before this hook.
  */
 static unsigned int atcp_v6_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
@@ -2179,8 +2179,21 @@ static unsigned int atcp_v6_hook(void *priv, struct sk_buff *skb,
 	nexthdr = ipv6_hdr(skb)->nexthdr;
 	thoff = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
 				 &frag_off);
-	if (thoff < 0 || frag_off)
+	if (thoff < 0)
 		return NF_ACCEPT;
+	if (frag_off) {
+		int err = atcp_v6_defrag(net, skb);
+
+		if (err == -EINPROGRESS)
+			return NF_STOLEN;
+		if (err)
+			return err == -ENOENT ? NF_ACCEPT : NF_DROP;
+		nexthdr = ipv6_hdr(skb)->nexthdr;
+		thoff = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr),
+					 &nexthdr, &frag_off);
+		if (thoff < 0 || frag_off)
+			return NF_ACCEPT;
+	}
 	if (nexthdr == IPPROTO_ICMPV6)
 		return atcp_v6_icmp_rcv(net, skb, thoff);
 	if (nexthdr != IPPROTO_TCP)

@@ -22,6 +22,8 @@
 #include <net/inet_common.h>
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
+#include <net/ipv6_frag.h>
+#include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/protocol.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
@@ -652,6 +654,81 @@ static struct inet_protosw atcpv6_protosw = {
 
 static bool atcp_ipv6_registered;
 
+/* ---- fragments ------------------------------------------------------------ */
+
+/*
+ * nf_defrag_ipv6's reassembly, taken by name (symbol_get()) so that atcp
+ * loads without that module: with none, fragments stay Linux's.
+ */
+static int (*atcp_frag6_gather)(struct net *net, struct sk_buff *skb,
+				u32 user);
+
+/*
+ * @skb, at LOCAL_IN, is a fragment.  Linux reassembles fragments after
+ * this hook and hands the datagram straight to its own TCP, which would
+ * answer a segment of an atcp connection with a reset.  So the fragments
+ * of TCP datagrams are reassembled here, with the reassembly netfilter's
+ * conntrack uses before this hook (nf_ct_frag6_gather(), whose queues and
+ * limits are net.netfilter.nf_conntrack_frag6_*).  Whether a fragment is
+ * gathered depends on its fragment header only, the same in every
+ * fragment of a datagram, so no datagram is split between two
+ * reassemblies.
+ *
+ * Returns 0 when @skb holds the whole datagram, looking to Linux as an
+ * unfragmented one would (data at the IPv6 header, the transport header
+ * where its walk of the extension headers starts); -EINPROGRESS when
+ * @skb was queued (or freed as a duplicate); -ENOENT when @skb is left as
+ * it was; any other error when it can only be dropped.
+ */
+int atcp_v6_defrag(struct net *net, struct sk_buff *skb)
+{
+	int (*gather)(struct net *net, struct sk_buff *skb, u32 user);
+	int walk = skb_transport_header(skb) - skb_network_header(skb);
+	unsigned int fhoff = 0;
+	u8 _proto, *proto;
+	int err;
+
+	/* reassembled before, by conntrack: a fragment inside is Linux's */
+	gather = READ_ONCE(atcp_frag6_gather);
+	if (!gather || (IP6CB(skb)->flags & IP6SKB_FRAGMENTED) ||
+	    ipv6_find_hdr(skb, &fhoff, NEXTHDR_FRAGMENT, NULL, NULL) < 0)
+		return -ENOENT;
+	/* the first byte of the fragment header: the datagram's protocol */
+	proto = skb_header_pointer(skb, fhoff, sizeof(_proto), &_proto);
+	if (!proto || *proto != IPPROTO_TCP)
+		return -ENOENT;
+	err = gather(net, skb, IP6_DEFRAG_LOCAL_DELIVER);
+	if (err)
+		return err;
+	/* a fragment it declined, untouched */
+	if (!(IP6CB(skb)->flags & IP6SKB_FRAGMENTED))
+		return -ENOENT;
+	/* it leaves the transport header after the headers it moved */
+	__skb_push(skb, skb->data - skb_network_header(skb));
+	skb_set_transport_header(skb, walk);
+	return 0;
+}
+
+static void atcp_v6_defrag_init(void)
+{
+	/* the module's own sysctls and per-namespace state come with it */
+	if (!IS_BUILTIN(CONFIG_NF_DEFRAG_IPV6))
+		request_module("nf_defrag_ipv6");
+	WRITE_ONCE(atcp_frag6_gather, symbol_get(nf_ct_frag6_gather));
+	if (!atcp_frag6_gather)
+		pr_info("nf_defrag_ipv6 is not there: IPv6 fragments go to Linux TCP\n");
+}
+
+/* After the hooks are gone: nothing calls the reassembly any more. */
+void atcp_v6_defrag_exit(void)
+{
+	if (!atcp_frag6_gather)
+		return;
+	synchronize_net();
+	atcp_frag6_gather = NULL;
+	symbol_put(nf_ct_frag6_gather);
+}
+
 int atcp_ipv6_init(void)
 {
 	int err;
@@ -676,6 +753,7 @@ int atcp_ipv6_init(void)
 		return err == -EPERM ? -EBUSY : err;
 	}
 	atcp_ipv6_registered = true;
+	atcp_v6_defrag_init();
 	return 0;
 }
 

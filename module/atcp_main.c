@@ -196,6 +196,9 @@ static void __exit atcp_exit(void)
 #endif
 	inet_unregister_protosw(&atcp_protosw);
 	unregister_pernet_subsys(&atcp_net_ops);
+#if IS_ENABLED(CONFIG_IPV6)
+	atcp_v6_defrag_exit();
+#endif
 	proto_unregister(&atcp_prot);
 	atcp_tsq_exit();
 	atcp_reqsk_exit();

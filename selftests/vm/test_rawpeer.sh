@@ -47,7 +47,10 @@
 #    order, is reported as the first SACK block of the answer (dsack 1),
 #    or not (dsack 0);
 #  - over IPv6, a hole below one SACK resent by RACK at once, and a
-#    missing tail by a loss probe;
+#    missing tail by a loss probe; a segment of 3000 bytes sent in four
+#    fragments, the last first, is acknowledged and read whole (atcp
+#    reassembles them: after its hook, Linux TCP would reset the
+#    connection);
 #  - a receive buffer (rmem 8192) filled with out-of-order data above a
 #    hole: once the hole's segment comes, the server still holds the data
 #    nearest it and acknowledges past the hole (atcp prunes the queue
@@ -531,6 +534,19 @@ EOF
 		"${t1%@*}" 5
 	tap_is "$name, ... by a tail loss probe, before the RTO (${tcp}LossProbes, ${tcp}Timeouts)" \
 		"$(delta "$sp" 2 ${tcp}LossProbes) $(delta "$sp" 2 ${tcp}Timeouts)" "1 0"
+
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $RP_LISTEN:$port"
+	rp_send "$port --script frag"
+	sc s "accept" > /dev/null
+	sc s "recv 3000"
+	r_recv=$R
+	rp_wait
+	port=$((port + 1))
+	tap_diag "$name, fragments: tool_rawpeer: $(tr '\n' ' ' < "$TMP/raw")"
+	tap_is "$name, a segment in 4 fragments, the last first: acknowledged, and its 3000 bytes read" \
+		"$R / $r_recv" "ok 4 / ok 3000"
+	sc_stop s
 done
 sc_stop rp
 

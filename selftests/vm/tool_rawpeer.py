@@ -70,7 +70,10 @@ With --script, one connection per round (each from a port of its own,
   rewound the same, but only once a timeout has sent the first segment
         again (going back N, into a window that then closes);
   zerownd the same as shrink with a window of 2000 bytes, full after two
-        segments, acknowledged with a zero window: the server probes it.
+        segments, acknowledged with a zero window: the server probes it;
+  frag  over IPv6: 3000 bytes of the test pattern (tool_sockctl's) in
+        one segment, sent as fragments of at most 1000 bytes, the last
+        first; the server must acknowledge them all.
 
 For hole, tail and ahead the round's result is "S@MS": the next data
 segment the server sends is its S-th (1 to 11), MS ms after the peer's
@@ -88,7 +91,8 @@ are not counted in Ck.  For shrink, rewound and zerownd it is
 window opened, or "N/reset" when the server gave up.  For small it is
 "N/A:D": of the A ACKs, N moved the right edge of the server's window
 (ACK plus scaled window) left of where an earlier one had put it, and the
-last edge lies D bytes from the first.  For dsack it is "old=B/ofo=B": the
+last edge lies D bytes from the first.  For frag it is "N": the
+segment went out in N fragments.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  For ofo it is
 "S/A": the highest SACKed sequence number before the hole was filled,
@@ -113,7 +117,8 @@ import subprocess
 import sys
 import time
 
-from scapy.all import IP, IPv6, TCP, conf, raw
+from scapy.all import (IP, IPv6, IPv6ExtHdrFragment, TCP, conf, fragment6,
+                       raw)
 
 SEG = 1000
 JOB = [0]                   # jobs run by this process, for source ports
@@ -237,6 +242,30 @@ def round_dsack(p):
         out.append(sack_blocks(seg, iss))
     p.reset(iss + 501)
     return "old=%s/ofo=%s" % tuple(out)
+
+
+def round_frag(p):
+    """3000 bytes in one segment, fragmented, the fragments backwards."""
+    iss = 5000000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    if not p.v6:
+        print("err frag is for IPv6")
+        return None
+    data = bytes((i * 7 + i // 251) & 0xff for i in range(3000))
+    tcp = TCP(sport=p.sport, dport=p.dport, flags="PA", seq=iss + 1,
+              ack=rcv_nxt)
+    frags = fragment6(p.ip() / IPv6ExtHdrFragment(id=0x5eed) / tcp / data,
+                      1000)
+    for f in reversed(frags):
+        p.out.send(f)
+    if next_ack(p, iss + 3001, timeout=5) is None:
+        print("err no ACK of the %d fragments" % len(frags))
+        return None
+    time.sleep(1)           # the server's application reads them first
+    p.reset(iss + 3001)
+    return "%d" % len(frags)
 
 
 def round_ofo(p):
@@ -512,6 +541,8 @@ def script(a):
                 r = round_small(p)
             elif kind == "ofo":
                 r = round_ofo(p)
+            elif kind == "frag":
+                r = round_frag(p)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
