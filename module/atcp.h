@@ -1052,7 +1052,9 @@ int atcp_v6_addrform(struct sock *sk, sockptr_t optval, unsigned int optlen);
 unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 			      int thoff);
 int atcp_v6_defrag(struct net *net, struct sk_buff *skb);
+void atcp_v6_defrag_init(void);
 void atcp_v6_defrag_exit(void);
+u16 atcp_v6_ext_hdr_len(struct sock *sk);
 #endif
 
 /* atcp_main.c */

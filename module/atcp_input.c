@@ -2103,6 +2103,8 @@ static unsigned int atcp_hook_finish(struct net *net, struct sk_buff *skb,
 		if (!atcp_port_bound(net, &laddr, th->dest))
 			return NF_ACCEPT;
 	}
+	/* a CHECKSUM_COMPLETE sum covers the IPv6 header (and options) */
+	skb_postpull_rcsum(skb, skb->data, thoff);
 	__skb_pull(skb, thoff);
 	skb_reset_transport_header(skb);
 	ATCP_INC_STATS(net, ATCP_MIB_INSEGS);

@@ -81,7 +81,7 @@ static struct dst_entry *atcp_v6_route(struct sock *sk, struct flowi6 *fl6)
  * IPV6_DSTOPTS and IPV6_RTHDRDSTOPTS put in front of each segment, which
  * the MSS leaves room for (Linux: icsk_ext_hdr_len).
  */
-static u16 atcp_v6_ext_hdr_len(struct sock *sk)
+u16 atcp_v6_ext_hdr_len(struct sock *sk)
 {
 	const struct ipv6_txoptions *opt;
 	u16 len = 0;
@@ -342,8 +342,9 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			      (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
 			      win, opt, optlen);
 	if (!skb) {
+		/* as a SYN-ACK lost on the way: the request's timer resends */
 		dst_release(dst);
-		err = -ENOMEM;
+		err = 0;
 		goto out;
 	}
 	skb_dst_set(skb, dst);
@@ -693,9 +694,13 @@ int atcp_v6_defrag(struct net *net, struct sk_buff *skb)
 	if (!gather || (IP6CB(skb)->flags & IP6SKB_FRAGMENTED) ||
 	    ipv6_find_hdr(skb, &fhoff, NEXTHDR_FRAGMENT, NULL, NULL) < 0)
 		return -ENOENT;
-	/* the first byte of the fragment header: the datagram's protocol */
+	/*
+	 * The first byte of the fragment header: the datagram's protocol, or
+	 * the destination options that come before it in the datagram
+	 * (RFC 8200 4.1).
+	 */
 	proto = skb_header_pointer(skb, fhoff, sizeof(_proto), &_proto);
-	if (!proto || *proto != IPPROTO_TCP)
+	if (!proto || (*proto != IPPROTO_TCP && *proto != NEXTHDR_DEST))
 		return -ENOENT;
 	err = gather(net, skb, IP6_DEFRAG_LOCAL_DELIVER);
 	if (err)
@@ -709,8 +714,14 @@ int atcp_v6_defrag(struct net *net, struct sk_buff *skb)
 	return 0;
 }
 
-static void atcp_v6_defrag_init(void)
+/*
+ * Before atcp's own per-namespace state: a namespace that goes away then
+ * takes atcp's hook away before that module's reassembly queues.
+ */
+void atcp_v6_defrag_init(void)
 {
+	if (!ipv6_mod_enabled())
+		return;
 	/* the module's own sysctls and per-namespace state come with it */
 	if (!IS_BUILTIN(CONFIG_NF_DEFRAG_IPV6))
 		request_module("nf_defrag_ipv6");
@@ -753,7 +764,6 @@ int atcp_ipv6_init(void)
 		return err == -EPERM ? -EBUSY : err;
 	}
 	atcp_ipv6_registered = true;
-	atcp_v6_defrag_init();
 	return 0;
 }
 

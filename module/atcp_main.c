@@ -149,9 +149,12 @@ static int __init atcp_init(void)
 	if (err)
 		goto out_reqsk;
 
+#if IS_ENABLED(CONFIG_IPV6)
+	atcp_v6_defrag_init();
+#endif
 	err = register_pernet_subsys(&atcp_net_ops);
 	if (err)
-		goto out_proto;
+		goto out_defrag;
 
 	INIT_LIST_HEAD(&atcp_protosw.list);
 	inet_register_protosw(&atcp_protosw);
@@ -174,7 +177,10 @@ static int __init atcp_init(void)
 
 out_pernet:
 	unregister_pernet_subsys(&atcp_net_ops);
-out_proto:
+out_defrag:
+#if IS_ENABLED(CONFIG_IPV6)
+	atcp_v6_defrag_exit();
+#endif
 	proto_unregister(&atcp_prot);
 out_reqsk:
 	atcp_reqsk_exit();

@@ -423,6 +423,35 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
 	as->pmtu_cookie = pmtu;
 }
 
+/*
+ * Size segments for the route's MTU as it is now, and for the socket's
+ * IPv6 extension headers: a route's MTU also drops without an ICMP error
+ * for this socket (the device's MTU, another socket's packet too big),
+ * and a segment too large for it would only be dropped (Linux:
+ * tcp_current_mss(), at every send).
+ */
+static void atcp_check_pmtu(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+	struct atcp_sock *as = atcp_sk(sk);
+	bool resync = false;
+	u32 mtu;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk)) {
+		u16 ext = atcp_v6_ext_hdr_len(sk);
+
+		resync = ext != as->ext_hdr_len;
+		as->ext_hdr_len = ext;
+	}
+#endif
+	if (!dst || !as->pmtu_cookie)
+		return;
+	mtu = dst_mtu(dst);
+	if (mtu != as->pmtu_cookie || resync)
+		atcp_sync_mss(sk, mtu);
+}
+
 /* How much data one write-queue skb collects before a new one starts. */
 unsigned int atcp_size_goal(struct sock *sk)
 {
@@ -1007,11 +1036,13 @@ static int atcp_mtu_probe_len(struct sock *sk, const struct sk_buff *skb)
 static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	u32 mss = as->mss_cache;
 	u32 min_tso = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_tso_segs);
 	bool sent = false, cwnd_limited = false, probe_checked = probe;
 	struct sk_buff *skb;
-	u32 max_skb;
+	u32 max_skb, mss;
+
+	atcp_check_pmtu(sk);
+	mss = as->mss_cache;
 
 	/*
 	 * At least four skbs per window: a lost GSO skb then leaves others
@@ -1197,6 +1228,7 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (!atcp_seq_before(cb->seq, as->snd_una + as->snd_wnd) &&
 	    cb->seq != as->snd_una)
 		return -EAGAIN;
+	atcp_check_pmtu(sk);
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;

@@ -516,6 +516,8 @@ int atcp_v4_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len)
 
 	inet->inet_dport = usin->sin_port;
 	inet->inet_daddr = usin->sin_addr.s_addr;
+	/* IPv6 extension headers stay out of an IPv4 connection */
+	atcp_sk(sk)->ext_hdr_len = 0;
 	err = atcp_route_connect(sk);
 	if (!err)
 		err = atcp_connect_routed(sk);

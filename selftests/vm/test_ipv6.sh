@@ -31,6 +31,9 @@
 #    becomes an AF_INET one (getsockname, /proc/net/atcp) and carries on;
 #    before connect() it is ENOTCONN, over an IPv6 connection
 #    EADDRNOTAVAIL, as in Linux; IP_ADD_MEMBERSHIP is EPROTO on both;
+#  - the sender's device MTU drops from 1500 to 1280 under a connection
+#    writing 1400 bytes at a time: with no ICMPv6 error, the route's MTU
+#    still sizes the next segments, and the data arrives;
 #  - IPV6_DSTOPTS: a client's, set before connect() or on the connection,
 #    and a listener's (the SYN-ACK's and its connections') go out in
 #    front of every segment, and the MSS leaves room for them, as in
@@ -520,6 +523,33 @@ for sp in "$P" 0; do
 	    grep "DSTOPT" | grep -c "Flags \[S\.\]")
 	tap_ok "$name, ... every segment its connection sent carries them, the SYN-ACK too ($got, SYN-ACK $n)" \
 		test "$n" = 1 -a "${got% of *}" -ge 3 -a "${got% of *}" = "${got#* of }"
+	sc_stop c
+	sc_stop s
+done
+
+# ---- the device's MTU drops under a connection, with no ICMPv6 error
+
+# A sender learns it from its route only: segments sized for the old MTU
+# would be dropped unsent, one after the other, as they are retransmitted.
+for cp in "$P" 0; do
+	name="$(proto_name "$cp") client"
+	port=$((port + 1))
+	pair 0 "$cp" "[$ADDR6_B]:$port" "[$ADDR6_B]:$port"
+	sc c "sockopt nodelay 1"
+	sc c "send 1400"
+	sc s "recv 1400"
+	r_first=$R
+	ip -n "$NS_A" link set dev veth0 mtu 1280
+	res=()
+	for _ in 1 2 3; do
+		sc c "send 1400"
+		sc s "recv 1400"
+		res+=("$R")
+	done
+	ip -n "$NS_A" link set dev veth0 mtu 1500
+	[ "$r_c" = ok ] || r_first="connect: $r_c"
+	expect "$name, nodelay writes of 1400 bytes, the device's MTU down to 1280 between two: each arrives" \
+		"ok 1400" "$r_first" "${res[@]}"
 	sc_stop c
 	sc_stop s
 done
