@@ -1383,6 +1383,9 @@ struct atcp_v4_ctl {
 	u8 flags;
 	u16 win;
 	u32 mark;
+	u32 priority;
+	u8 tos;			/* DSCP only */
+	u8 ttl;			/* 0: the route's */
 	const u8 *opt;
 	unsigned int optlen;	/* a multiple of 4 */
 };
@@ -1415,7 +1418,8 @@ static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
 	memset(iph, 0, sizeof(*iph));
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->ttl = ip4_dst_hoplimit(&rt->dst);
+	iph->tos = c->tos;
+	iph->ttl = c->ttl ? : ip4_dst_hoplimit(&rt->dst);
 	iph->protocol = IPPROTO_TCP;
 	iph->frag_off = htons(IP_DF);
 	iph->saddr = c->saddr;
@@ -1423,6 +1427,7 @@ static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
 	__ip_select_ident(net, iph, 1);
 	skb->protocol = htons(ETH_P_IP);
 	skb->mark = c->mark;
+	skb->priority = c->priority;
 	skb_dst_set(skb, &rt->dst);
 
 	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
@@ -1493,11 +1498,15 @@ void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 
 /*
  * A listener's SYN-ACK for @req, with @iss (the request's, or a cookie)
- * and @tsval.  Its MSS and window are the listener's for this route.
+ * and @tsval.  Its MSS and window are the listener's for this route, and
+ * so are its DSCP (IP_TOS), TTL (IP_TTL) and priority, as in Linux's
+ * ip_build_and_send_pkt().
  */
 static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 			       u32 iss, u32 tsval)
 {
+	const struct inet_sock *inet = inet_sk(sk);
+	int ttl = READ_ONCE(inet->uc_ttl);
 	struct net *net = sock_net(sk);
 	u8 opt[ATCP_MAX_OPT_LEN];
 	struct atcp_v4_ctl c = {
@@ -1510,13 +1519,17 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 		.flags = TCPHDR_SYN | TCPHDR_ACK |
 			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
 		.mark = READ_ONCE(sk->sk_mark),
+		.priority = READ_ONCE(sk->sk_priority),
+		/* ECN is negotiated, not sent, on a SYN-ACK */
+		.tos = READ_ONCE(inet->tos) & ~INET_ECN_MASK,
+		.ttl = ttl > 0 ? ttl : 0,
 		.opt = opt,
 	};
 	struct flowi4 fl4;
 	struct rtable *rt;
 
 	flowi4_init_output(&fl4, sk->sk_bound_dev_if, c.mark,
-			   RT_TOS(inet_sk(sk)->tos), RT_SCOPE_UNIVERSE,
+			   RT_TOS(c.tos), RT_SCOPE_UNIVERSE,
 			   IPPROTO_TCP, 0, c.daddr, c.saddr, req->rport,
 			   req->lport, sock_i_uid(sk));
 	rt = ip_route_output_flow(net, &fl4, sk);

@@ -27,6 +27,10 @@
 # resent SYN no longer asks and the connection comes up without ECN; with
 # 0 it keeps asking until syn_retries gives up.
 #
+# DSCP and TTL: a listener with IP_TOS 0x20 and IP_TTL 33 (IPV6_TCLASS,
+# IPV6_UNICAST_HOPS over IPv6) sends its SYN-ACK and its connection's
+# segments with both, as Linux's does.
+#
 # The "atcp" protocol is $ATCP_PROTO (default 253); ATCP_PROTO=6 runs the
 # same test with Linux TCP on both sides.
 . "$(dirname "$0")/lib.sh"
@@ -291,5 +295,58 @@ fallback()
 
 fallback 1 ok
 fallback 0 "err ETIMEDOUT*"
+
+# ---- the rest of the DS field, and the TTL, of a listener
+
+# marked FILE SRC MARK: "N of M (SYN-ACK K)": of the M packets from SRC in
+# the capture, N match the regex MARK in tcpdump -v's header (on the
+# packet's first line, which for IPv4 continues on the next), K of them
+# SYN-ACKs
+marked()
+{
+	tcpdump -v -n -r "$1" "src host $2" 2>/dev/null |
+		awk '/^[0-9]/ { if (l != "") print l; l = $0; next }
+			{ l = l " " $0 } END { if (l != "") print l }' |
+		awk -v mark="$3" '$0 ~ mark { n++; if (/Flags \[S\.\]/) k++ }
+			{ m++ } END { printf "%d of %d (SYN-ACK %d)\n", n, m, k }'
+}
+
+port=23200
+for fam in 4 6; do
+	for sp in "$P" 0; do
+		name="$(proto_name "$sp") listener, IPv$fam"
+		port=$((port + 1))
+		if [ $fam = 4 ]; then
+			host=$ADDR_B dst=$ADDR_B:$port mark="tos 0x20, ttl 33,"
+		else
+			host=$ADDR6_B dst="[$ADDR6_B]:$port"
+			mark="class 0x20, (flowlabel 0x[0-9a-f]+, )?hlim 33,"
+		fi
+		CAP=$TMP/dscp$port.pcap
+		cap_start "$NS_A" "$CAP" "tcp port $port" || tap_diag "no capture"
+		sc_start s "$NS_B" "$sp"
+		sc_start c "$NS_A" 0
+		sc s "listen $dst 16 dscp"
+		r_l=$R
+		sc c "connect $dst"
+		r_c=$R
+		sc s "accept"
+		sc_send s "send 20000"
+		sc c "recv 20000"
+		r_recv=$R
+		sc_get s
+		cap_stop
+		[ "$r_l" = ok ] || r_recv="listen: $r_l"
+		[ "$r_c" = ok ] || r_recv="connect: $r_c"
+		expect "$name, DSCP 0x20 and TTL 33 set on it: 20000 bytes arrive" \
+			"ok 20000" "$r_recv"
+		got=$(marked "$CAP" "$host" "$mark")
+		n=${got%% of *} m=${got#* of } k=${got#*SYN-ACK }
+		tap_ok "$name, ... its SYN-ACK and every later segment carry both ($got)" \
+			test "$n" -ge 3 -a "$n" = "${m%% *}" -a "${k%)}" = 1
+		sc_stop c
+		sc_stop s
+	done
+done
 
 tap_finish

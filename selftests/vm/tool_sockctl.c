@@ -13,11 +13,13 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P [BACKLOG] [v6only] [dstopts]
+ *	listen A:P [BACKLOG] [v6only] [dstopts] [dscp]
  *	                       listener socket, SO_REUSEADDR, bind, listen
  *	                       (backlog 16 by default); v6only: an IPv6
  *	                       listener with IPV6_V6ONLY; dstopts: with a
- *	                       16-byte IPV6_DSTOPTS header (sockopt dstopts)
+ *	                       16-byte IPV6_DSTOPTS header (sockopt dstopts);
+ *	                       dscp: with IP_TOS (IPV6_TCLASS) 0x20 and
+ *	                       IP_TTL (IPV6_UNICAST_HOPS) 33
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P [flow L]   blocking connect; over IPv6, L (hex or
@@ -42,7 +44,9 @@
  *	                       flowinfo_send (IPV6_FLOWINFO_SEND),
  *	                       addrform (IPV6_ADDRFORM: 2 for AF_INET),
  *	                       ip_add_membership (IP_ADD_MEMBERSHIP, an int:
- *	                       only the errno tells),
+ *	                       only the errno tells), tos, ttl (IP_*),
+ *	                       tclass (IPV6_TCLASS), hops
+ *	                       (IPV6_UNICAST_HOPS),
  *	                       dstopts (IPV6_DSTOPTS: a destination options
  *	                       header of V bytes, 0 for none)
  *	getsockopt NAME        an int option of the connection socket, by
@@ -322,12 +326,26 @@ static int set_dstopts(int fd, int len)
 	return setsockopt(fd, IPPROTO_IPV6, IPV6_DSTOPTS, hdr, len);
 }
 
+/* The listen word dscp: DSCP 8 (0x20) and a TTL or hop limit of 33. */
+static int set_dscp(int fd, int family)
+{
+	int tos = 0x20, ttl = 33;
+
+	if (family == AF_INET6)
+		return setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
+				  sizeof(tos)) ?:
+		       setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+				  sizeof(ttl));
+	return setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) ?:
+	       setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl, sizeof(ttl));
+}
+
 static void cmd_listen(const char *arg)
 {
 	struct sockaddr_storage ss;
 	char addr[128], *sp, *word;
 	socklen_t len;
-	int family, backlog = 16, v6only = 0, dstopts = 0;
+	int family, backlog = 16, v6only = 0, dstopts = 0, dscp = 0;
 
 	snprintf(addr, sizeof(addr), "%s", arg);
 	sp = strchr(addr, ' ');
@@ -338,6 +356,8 @@ static void cmd_listen(const char *arg)
 				v6only = 1;
 			else if (!strcmp(word, "dstopts"))
 				dstopts = 16;
+			else if (!strcmp(word, "dscp"))
+				dscp = 1;
 			else if (*word)
 				backlog = atoi(word);
 		}
@@ -356,6 +376,8 @@ static void cmd_listen(const char *arg)
 		return reply_err(errno, "IPV6_V6ONLY");
 	if (dstopts && set_dstopts(lfd, dstopts) < 0)
 		return reply_err(errno, "IPV6_DSTOPTS");
+	if (dscp && set_dscp(lfd, family) < 0)
+		return reply_err(errno, "IP_TOS/IP_TTL");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
 	if (listen(lfd, backlog) < 0)
@@ -580,6 +602,10 @@ static const struct {
 	{ "flowinfo_send", IPPROTO_IPV6, IPV6_FLOWINFO_SEND },
 	{ "addrform", IPPROTO_IPV6, IPV6_ADDRFORM },
 	{ "ip_add_membership", IPPROTO_IP, IP_ADD_MEMBERSHIP },
+	{ "tos", IPPROTO_IP, IP_TOS },
+	{ "ttl", IPPROTO_IP, IP_TTL },
+	{ "tclass", IPPROTO_IPV6, IPV6_TCLASS },
+	{ "hops", IPPROTO_IPV6, IPV6_UNICAST_HOPS },
 };
 
 static void cmd_sockopt(char *arg)
