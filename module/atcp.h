@@ -934,6 +934,7 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 			 unsigned int optlen);
 void atcp_setup_caps(struct sock *sk, struct dst_entry *dst);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
+void atcp_check_pmtu(struct sock *sk);
 int atcp_mtu_to_mss(const struct sock *sk, u32 mtu);
 u32 atcp_mss_to_mtu(const struct sock *sk, u32 mss);
 void atcp_mtup_init(struct sock *sk);

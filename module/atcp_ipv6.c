@@ -96,20 +96,15 @@ u16 atcp_v6_ext_hdr_len(struct sock *sk)
 
 /*
  * ipv6_setsockopt() changed the socket's extension headers: a connection
- * sends smaller segments, or larger, from now on.  Linux does this in
- * ipv6_update_options(), for an inet_connection_sock only.
+ * sends smaller segments, or larger, from now on (TCP_MAXSEG shows it at
+ * once).  Linux does this in ipv6_update_options(), for an
+ * inet_connection_sock only.
  */
 void atcp_v6_opts_changed(struct sock *sk)
 {
-	struct atcp_sock *as = atcp_sk(sk);
-
 	lock_sock(sk);
-	if (atcp_v6(sk) &&
-	    !((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE))) {
-		as->ext_hdr_len = atcp_v6_ext_hdr_len(sk);
-		if (as->pmtu_cookie)
-			atcp_sync_mss(sk, as->pmtu_cookie);
-	}
+	if (!((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE)))
+		atcp_check_pmtu(sk);
 	release_sock(sk);
 }
 
@@ -341,22 +336,20 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			      TCPHDR_SYN | TCPHDR_ACK |
 			      (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
 			      win, opt, optlen);
+	/*
+	 * A SYN-ACK not built, or lost on the way out, is one lost on the
+	 * wire: the request's timer sends it again, as after IPv4's.
+	 */
+	err = 0;
 	if (!skb) {
-		/* as a SYN-ACK lost on the way: the request's timer resends */
 		dst_release(dst);
-		err = 0;
 		goto out;
 	}
 	skb_dst_set(skb, dst);
 	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
-	/*
-	 * ECN is negotiated, not sent, on a SYN-ACK (RFC 3168 6.1.1).  A
-	 * SYN-ACK lost on the way out is one lost on the wire: the request's
-	 * timer sends it again, as after IPv4's.
-	 */
+	/* ECN is negotiated, not sent, on a SYN-ACK (RFC 3168 6.1.1) */
 	ip6_xmit(sk, skb, &fl6, fl6.flowi6_mark, txopt,
 		 np->tclass & ~INET_ECN_MASK, READ_ONCE(sk->sk_priority));
-	err = 0;
 out:
 	rcu_read_unlock();
 	return err;

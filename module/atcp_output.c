@@ -428,9 +428,10 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
  * IPv6 extension headers: a route's MTU also drops without an ICMP error
  * for this socket (the device's MTU, another socket's packet too big),
  * and a segment too large for it would only be dropped (Linux:
- * tcp_current_mss(), at every send).
+ * tcp_current_mss(), at every send).  Without a route (reset when the
+ * headers change) the last path MTU stands.
  */
-static void atcp_check_pmtu(struct sock *sk)
+void atcp_check_pmtu(struct sock *sk)
 {
 	struct dst_entry *dst = __sk_dst_get(sk);
 	struct atcp_sock *as = atcp_sk(sk);
@@ -445,9 +446,9 @@ static void atcp_check_pmtu(struct sock *sk)
 		as->ext_hdr_len = ext;
 	}
 #endif
-	if (!dst || !as->pmtu_cookie)
+	if (!as->pmtu_cookie)
 		return;
-	mtu = dst_mtu(dst);
+	mtu = dst ? dst_mtu(dst) : as->pmtu_cookie;
 	if (mtu != as->pmtu_cookie || resync)
 		atcp_sync_mss(sk, mtu);
 }
