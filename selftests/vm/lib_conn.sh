@@ -303,6 +303,20 @@ cap_count()
 	tcpdump -n -r "$1" 2>/dev/null | grep -cE -- "$2"
 }
 
+# cap_marked FILE SRC REGEX: "N of M (SYN-ACK K)": of the M packets from
+# SRC in the capture, N match REGEX in tcpdump -v's text of the packet
+# (an IPv4 header's continues on a second line, joined here), K of them
+# SYN-ACKs.  Extension headers keep "tcp" filters from matching IPv6
+# packets (libpcap does not skip them): filter the capture by host.
+cap_marked()
+{
+	tcpdump -v -n -r "$1" "src host $2" 2>/dev/null |
+		awk '/^[0-9]/ { if (l != "") print l; l = $0; next }
+			{ l = l " " $0 } END { if (l != "") print l }' |
+		awk -v mark="$3" '$0 ~ mark { n++; if (/Flags \[S\.\]/) k++ }
+			{ m++ } END { printf "%d of %d (SYN-ACK %d)\n", n, m, k }'
+}
+
 # is_linux PROTO: PROTO is Linux TCP, 0 or 6 (ATCP_PROTO=6: the "atcp"
 # side is Linux TCP too)
 is_linux()

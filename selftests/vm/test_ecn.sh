@@ -298,19 +298,6 @@ fallback 0 "err ETIMEDOUT*"
 
 # ---- the rest of the DS field, and the TTL, of a listener
 
-# marked FILE SRC MARK: "N of M (SYN-ACK K)": of the M packets from SRC in
-# the capture, N match the regex MARK in tcpdump -v's header (on the
-# packet's first line, which for IPv4 continues on the next), K of them
-# SYN-ACKs
-marked()
-{
-	tcpdump -v -n -r "$1" "src host $2" 2>/dev/null |
-		awk '/^[0-9]/ { if (l != "") print l; l = $0; next }
-			{ l = l " " $0 } END { if (l != "") print l }' |
-		awk -v mark="$3" '$0 ~ mark { n++; if (/Flags \[S\.\]/) k++ }
-			{ m++ } END { printf "%d of %d (SYN-ACK %d)\n", n, m, k }'
-}
-
 port=23200
 for fam in 4 6; do
 	for sp in "$P" 0; do
@@ -340,7 +327,7 @@ for fam in 4 6; do
 		[ "$r_c" = ok ] || r_recv="connect: $r_c"
 		expect "$name, DSCP 0x20 and TTL 33 set on it: 20000 bytes arrive" \
 			"ok 20000" "$r_recv"
-		got=$(marked "$CAP" "$host" "$mark")
+		got=$(cap_marked "$CAP" "$host" "$mark")
 		n=${got%% of *} m=${got#* of } k=${got#*SYN-ACK }
 		tap_ok "$name, ... its SYN-ACK and every later segment carry both ($got)" \
 			test "$n" -ge 3 -a "$n" = "${m%% *}" -a "${k%)}" = 1

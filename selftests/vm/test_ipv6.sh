@@ -442,18 +442,6 @@ done
 
 # ---- extension headers: IPV6_DSTOPTS on a client and on a listener
 
-# dst_count FILE SRC: "N of M": the IPv6 packets from SRC in the capture
-# that carry a destination options header, of all from SRC ("ip6 and
-# tcp" would not match those: libpcap does not skip extension headers)
-dst_count()
-{
-	local n m
-
-	n=$(tcpdump -n -r "$1" "src host $2" 2>/dev/null | grep -c "DSTOPT")
-	m=$(tcpdump -n -r "$1" "src host $2" 2>/dev/null | wc -l)
-	echo "$n of $m"
-}
-
 # 1500-byte veth: 1500 - 40 (IPv6) - 20 (TCP) - 12 (timestamps) - 16
 mss_dst=1412
 for cp in "$P" 0; do
@@ -476,9 +464,10 @@ for cp in "$P" 0; do
 	expect "$name, IPV6_DSTOPTS of 16 bytes: the MSS leaves room for them" \
 		"ok $mss_dst" "$r_mss"
 	expect "$name, ... 200 kB go each way" "ok*" "${X[@]}"
-	got=$(dst_count "$TMP/dst.pcap" "$ADDR6_A")
+	got=$(cap_marked "$TMP/dst.pcap" "$ADDR6_A" DSTOPT)
+	n=${got%% of *} m=${got#* of }
 	tap_ok "$name, ... every segment it sent carries them ($got)" \
-		test "${got% of *}" -ge 3 -a "${got% of *}" = "${got#* of }"
+		test "$n" -ge 3 -a "$n" = "${m%% *}"
 	sc_stop c
 	sc_stop s
 
@@ -518,11 +507,10 @@ for sp in "$P" 0; do
 	expect "$name with IPV6_DSTOPTS: its connection's MSS leaves room for them" \
 		"ok $mss_dst" "$r_mss"
 	expect "$name, ... 200 kB go each way" "ok*" "${X[@]}"
-	got=$(dst_count "$TMP/dst.pcap" "$ADDR6_B")
-	n=$(tcpdump -n -r "$TMP/dst.pcap" "src host $ADDR6_B" 2>/dev/null |
-	    grep "DSTOPT" | grep -c "Flags \[S\.\]")
-	tap_ok "$name, ... every segment its connection sent carries them, the SYN-ACK too ($got, SYN-ACK $n)" \
-		test "$n" = 1 -a "${got% of *}" -ge 3 -a "${got% of *}" = "${got#* of }"
+	got=$(cap_marked "$TMP/dst.pcap" "$ADDR6_B" DSTOPT)
+	n=${got%% of *} m=${got#* of } k=${got#*SYN-ACK }
+	tap_ok "$name, ... every segment its connection sent carries them, the SYN-ACK too ($got)" \
+		test "${k%)}" = 1 -a "$n" -ge 3 -a "$n" = "${m%% *}"
 	sc_stop c
 	sc_stop s
 done
