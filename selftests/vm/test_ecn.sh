@@ -119,9 +119,13 @@ negotiate()
 		tap_is "$desc: the $side end reports ECN agreed, and ECN-capable data seen" \
 			"$got" "$want $want"
 	done
-	sleep 0.5			# tcpdump writes what it saw
-	summarize
 	p="(\$3 == $port || \$5 == $port)"
+	# tcpdump writes what it saw, late under load: until both FINs
+	for _ in $(seq 40); do
+		sleep 0.25
+		summarize
+		[ "$(pkts "$p && \$6 ~ /F/")" -ge 2 ] && break
+	done
 	ask=0
 	[ "$cecn" = 1 ] && ask=1
 	got=$(pkts "\$2 == \"$src\" && \$5 == $port && \$6 == \"SEW\"")
