@@ -112,6 +112,7 @@ struct atcp_net {
 	atomic_t curr_estab;
 	atomic_t orphans;
 	struct ctl_table_header *sysctl_hdr;
+	struct ctl_table_header *sysctl_mem_hdr;	/* the initial one's */
 	struct nf_hook_ops *hooks;
 	/* TIME_WAIT entries of this namespace, oldest first. */
 	spinlock_t tw_lock;
@@ -830,6 +831,24 @@ static inline void atcp_clear_lost(struct atcp_sock *as, struct sk_buff *skb)
 	}
 }
 
+/*
+ * @size more bytes in the write queue: in sk_wmem_queued, and charged to
+ * the protocol's memory (atcp_mem.c) against what was scheduled for them.
+ */
+static inline void atcp_wmem_charge(struct sock *sk, int size)
+{
+	sk_wmem_queued_add(sk, size);
+	sk_mem_charge(sk, size);
+}
+
+/* Free @skb, off the write queue, and give back what it was charged. */
+static inline void atcp_wmem_free_skb(struct sock *sk, struct sk_buff *skb)
+{
+	sk_wmem_queued_add(sk, -skb->truesize);
+	sk_mem_uncharge(sk, skb->truesize);
+	consume_skb(skb);
+}
+
 static inline int atcp_max_syn_backlog(const struct sock *sk)
 {
 	return READ_ONCE(atcp_net(sock_net(sk))->sysctl.max_syn_backlog);
@@ -1057,6 +1076,21 @@ void atcp_v6_defrag_init(void);
 void atcp_v6_defrag_exit(void);
 u16 atcp_v6_ext_hdr_len(struct sock *sk);
 #endif
+
+/* atcp_mem.c */
+extern atomic_long_t atcp_memory_allocated;
+DECLARE_PER_CPU(int, atcp_memory_per_cpu_fw_alloc);
+extern struct percpu_counter atcp_sockets_allocated;
+extern long sysctl_atcp_mem[3];
+extern unsigned long atcp_memory_pressure;
+void atcp_enter_memory_pressure(struct sock *sk);
+void atcp_leave_memory_pressure(struct sock *sk);
+long atcp_memory_pages(void);
+bool atcp_check_oom(struct sock *sk);
+int atcp_wmem_schedule(struct sock *sk, int size);
+void atcp_mem_init_net(struct atcp_net *an);
+int atcp_mem_init(void);
+void atcp_mem_exit(void);
 
 /* atcp_main.c */
 struct inet_protosw;

@@ -255,7 +255,10 @@ void atcp_sndbuf_grow(struct sock *sk)
 	int max = READ_ONCE(atcp_net(sock_net(sk))->sysctl.wmem[2]);
 	int want;
 
-	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+	/* not while atcp is short of memory (Linux: tcp_should_expand_sndbuf()) */
+	if ((sk->sk_userlocks & SOCK_SNDBUF_LOCK) ||
+	    sk_under_memory_pressure(sk) ||
+	    sk_memory_allocated(sk) >= sk_prot_mem_limits(sk, 0))
 		return;
 	want = min_t(u64, (u64)as->cwnd * as->mss_cache * 4, max);
 	if (want > READ_ONCE(sk->sk_sndbuf))
@@ -335,8 +338,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 		if (skb == as->send_head)
 			as->send_head = atcp_write_queue_next(sk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
+		atcp_wmem_free_skb(sk, skb);
 	}
 	/*
 	 * An ACK that also covers retransmitted data filled a hole: what
@@ -1211,6 +1213,19 @@ static bool atcp_ofo_prune(struct sock *sk, u32 seq)
 	return pruned;
 }
 
+/*
+ * Protocol memory for @skb (atcp_mem.c; Linux: tcp_try_rmem_schedule()).
+ * When atcp is short of it, out-of-order data from the top of the queue
+ * down to @seq makes room; false when that is not enough.
+ */
+static bool atcp_rmem_schedule(struct sock *sk, struct sk_buff *skb, u32 seq)
+{
+	while (!sk_rmem_schedule(sk, skb, skb->truesize))
+		if (!atcp_ofo_prune(sk, seq))
+			return false;
+	return true;
+}
+
 /* Insert into the out-of-order queue, kept sorted by sequence. */
 static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 {
@@ -1224,6 +1239,11 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	     atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
 		atcp_clamp_window(sk);
+		kfree_skb(skb);
+		return;
+	}
+	if (!atcp_rmem_schedule(sk, skb, cb->seq)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
 		kfree_skb(skb);
 		return;
 	}
@@ -1370,6 +1390,18 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 			kfree_skb(skb);
 			return;
 		}
+	}
+	/*
+	 * Protocol memory for the data, which a reader that emptied its
+	 * queue always gets, even beyond the limits (Linux:
+	 * sk_forced_mem_schedule()), so that every connection moves.
+	 */
+	if (seg->len && !skb_queue_empty(&sk->sk_receive_queue) &&
+	    !atcp_rmem_schedule(sk, skb, seq)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVQDROP);
+		sk->sk_data_ready(sk);
+		kfree_skb(skb);
+		return;
 	}
 	if (atcp_seq_before(seq, as->rcv_nxt)) {
 		atcp_dsack_set(sk, seq, as->rcv_nxt, ATCP_MIB_DSACKOLDSENT);

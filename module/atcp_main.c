@@ -145,9 +145,12 @@ static int __init atcp_init(void)
 	err = atcp_reqsk_init();
 	if (err)
 		goto out_tw;
-	err = proto_register(&atcp_prot, 1);
+	err = atcp_mem_init();
 	if (err)
 		goto out_reqsk;
+	err = proto_register(&atcp_prot, 1);
+	if (err)
+		goto out_mem;
 
 #if IS_ENABLED(CONFIG_IPV6)
 	atcp_v6_defrag_init();
@@ -155,6 +158,7 @@ static int __init atcp_init(void)
 	err = register_pernet_subsys(&atcp_net_ops);
 	if (err)
 		goto out_defrag;
+	atcp_mem_init_net(atcp_net(&init_net));	/* before any socket */
 
 	INIT_LIST_HEAD(&atcp_protosw.list);
 	inet_register_protosw(&atcp_protosw);
@@ -182,6 +186,8 @@ out_defrag:
 	atcp_v6_defrag_exit();
 #endif
 	proto_unregister(&atcp_prot);
+out_mem:
+	atcp_mem_exit();
 out_reqsk:
 	atcp_reqsk_exit();
 out_tw:
@@ -206,6 +212,7 @@ static void __exit atcp_exit(void)
 	atcp_v6_defrag_exit();
 #endif
 	proto_unregister(&atcp_prot);
+	atcp_mem_exit();
 	atcp_tsq_exit();
 	atcp_reqsk_exit();
 	atcp_tw_exit();

@@ -212,8 +212,16 @@ u32 atcp_select_window(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 cur = atcp_receive_window(as);
-	u32 win = atcp_offer_window(sk), max;
+	u32 win, max;
 
+	/*
+	 * Short of memory, a buffer more than half full offers no more than
+	 * four segments (Linux: __tcp_select_window()).
+	 */
+	if (sk_under_memory_pressure(sk) &&
+	    atcp_space_window(sk) < atcp_full_window(sk) / 2)
+		as->rcv_ssthresh = min(as->rcv_ssthresh, 4U * as->advmss);
+	win = atcp_offer_window(sk);
 	if (win < cur &&
 	    !(as->rcv_wscale &&
 	      READ_ONCE(atcp_net(sock_net(sk))->sysctl.shrink_window)))
@@ -313,7 +321,7 @@ void atcp_grow_window(struct sock *sk, const struct sk_buff *skb)
 	u32 cost = atcp_win_from_space(sk, skb->truesize);
 	u32 incr = 0;
 
-	if (room <= 0)
+	if (room <= 0 || sk_under_memory_pressure(sk))
 		return;
 	if (cost <= skb->len) {
 		incr = 2 * as->advmss;
@@ -741,7 +749,8 @@ static void atcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
 	cb->retrans = 0;
 	as->write_seq++;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	/* charged even beyond the limits, as the connection needs it */
+	atcp_wmem_charge(sk, skb->truesize);
 	if (!as->send_head)
 		as->send_head = skb;
 }
@@ -834,7 +843,7 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 
 		if (skb_unclone(skb, GFP_ATOMIC))
 			return -ENOMEM;
-		sk_wmem_queued_add(sk, skb->truesize - truesize);
+		atcp_wmem_charge(sk, skb->truesize - truesize);
 	}
 	buff = alloc_skb_fclone(ATCP_MAX_HEADER, GFP_ATOMIC | __GFP_NOWARN);
 	if (!buff)
@@ -843,7 +852,8 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	skb_split(skb, buff, len);
 	skb->truesize -= nlen;
 	buff->truesize += nlen;
-	sk_wmem_queued_add(sk, buff->truesize - nlen);
+	/* a split is charged even beyond the limits (Linux: force_schedule) */
+	atcp_wmem_charge(sk, buff->truesize - nlen);
 
 	*ATCP_SKB_CB(buff) = *cb;
 	ATCP_SKB_CB(buff)->seq = cb->seq + len;
@@ -868,8 +878,7 @@ static void atcp_free_queued(struct sock *sk, struct sk_buff *skb)
 	if (skb == as->send_head)
 		as->send_head = atcp_write_queue_next(sk, skb);
 	__skb_unlink(skb, &sk->sk_write_queue);
-	sk_wmem_queued_add(sk, -skb->truesize);
-	kfree_skb(skb);
+	atcp_wmem_free_skb(sk, skb);
 }
 
 /*
@@ -1282,10 +1291,8 @@ void atcp_write_queue_purge(struct sock *sk)
 {
 	struct sk_buff *skb;
 
-	while ((skb = __skb_dequeue(&sk->sk_write_queue))) {
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
+	while ((skb = __skb_dequeue(&sk->sk_write_queue)))
+		atcp_wmem_free_skb(sk, skb);
 	atcp_sk(sk)->send_head = NULL;
 	atcp_sk(sk)->lost_out = 0;
 }

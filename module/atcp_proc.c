@@ -283,9 +283,14 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_HYSTARTTRAINCWND]	= "HystartTrainCwnd",
 	[ATCP_MIB_HYSTARTDELAYDETECT]	= "HystartDelayDetect",
 	[ATCP_MIB_HYSTARTDELAYCWND]	= "HystartDelayCwnd",
+	[ATCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
+	[ATCP_MIB_MEMORYPRESSURESCHRONO] = "MemoryPressuresChrono",
 };
 
-/* "Name value" per line; CurrEstab and the orphan count are gauges. */
+/*
+ * "Name value" per line; CurrEstab, Orphans and MemPages are gauges, the
+ * last one protocol-wide: the pages all atcp sockets hold (atcp_mem.c).
+ */
 static int atcp_stat_show(struct seq_file *seq, void *v)
 {
 	struct net *net = seq_file_single_net(seq);
@@ -301,6 +306,7 @@ static int atcp_stat_show(struct seq_file *seq, void *v)
 	}
 	seq_printf(seq, "CurrEstab %d\n", atomic_read(&an->curr_estab));
 	seq_printf(seq, "Orphans %d\n", atomic_read(&an->orphans));
+	seq_printf(seq, "MemPages %ld\n", atcp_memory_pages());
 	return 0;
 }
 

@@ -154,6 +154,8 @@ void atcp_destroy_sock(struct sock *sk)
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&as->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	sk_mem_reclaim_final(sk);
+	sk_sockets_allocated_dec(sk);
 	atcp_unhash(sk);
 	atcp_put_port(sk);
 	if (as->counted_orphan)
@@ -421,6 +423,7 @@ static int atcp_init_sock(struct sock *sk)
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 
 	atcp_init_tcb(sk);
+	sk_sockets_allocated_inc(sk);	/* a clone is counted by sk_clone_lock() */
 	/* Like tcp_rmem[1] and tcp_wmem[1]; they grow with the connection. */
 	WRITE_ONCE(sk->sk_sndbuf, READ_ONCE(s->wmem[1]));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(s->rmem[1]));
@@ -752,9 +755,8 @@ adjudge:
 
 		atomic_inc(&an->orphans);
 		as->counted_orphan = 1;
-		if (atomic_read(&an->orphans) > READ_ONCE(an->sysctl.max_orphans)) {
+		if (atcp_check_oom(sk)) {
 			/* Linux: tcp_check_oom(); the orphan is reset at once. */
-			net_info_ratelimited("atcp: too many orphaned sockets\n");
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ABORTONMEMORY);
 			if (atcp_event(sk, ATCP_EV_ABORT))
 				atcp_done(sk);
@@ -792,13 +794,19 @@ static struct sk_buff *atcp_write_queue_new(struct sock *sk)
 	skb = alloc_skb_fclone(ATCP_MAX_HEADER, sk->sk_allocation);
 	if (!skb)
 		return NULL;
+	/* the first skb of an empty queue goes in even beyond the limits */
+	if (!sk_wmem_schedule(sk, skb->truesize) &&
+	    !skb_queue_empty(&sk->sk_write_queue)) {
+		__kfree_skb(skb);
+		return NULL;
+	}
 	skb_reserve(skb, ATCP_MAX_HEADER);
 	ATCP_SKB_CB(skb)->seq = as->write_seq;
 	ATCP_SKB_CB(skb)->end_seq = as->write_seq;
 	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
 	ATCP_SKB_CB(skb)->retrans = 0;
 	__skb_queue_tail(&sk->sk_write_queue, skb);
-	sk_wmem_queued_add(sk, skb->truesize);
+	atcp_wmem_charge(sk, skb->truesize);
 	if (!as->send_head)
 		as->send_head = skb;
 	atcp_cwnd_restart_after_idle(sk);
@@ -979,6 +987,9 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		if (!skb)
 			goto wait_for_space;
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
+		copy = atcp_wmem_schedule(sk, copy);
+		if (!copy)
+			goto wait_for_space;
 		if (zc)
 			copy = atcp_skb_zerocopy_in(sk, skb, msg, copy, uarg);
 		else
@@ -1068,6 +1079,9 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 				goto wait_for_space;
 			continue;
 		}
+		copy = atcp_wmem_schedule(sk, copy);
+		if (!copy)
+			goto wait_for_space;
 		atcp_skb_add_frag(skb, i, merge, page, offset, copy);
 		/* the page may change under the skb: never checksum in place */
 		if (!(flags & MSG_NO_SHARED_FRAGS))
@@ -1075,7 +1089,7 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		skb->len += copy;
 		skb->data_len += copy;
 		skb->truesize += copy;
-		sk_wmem_queued_add(sk, copy);
+		atcp_wmem_charge(sk, copy);
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
 		copied += copy;
@@ -1798,6 +1812,13 @@ static void atcp_release_cb(struct sock *sk)
 	.release_cb	= atcp_release_cb,			\
 	.keepalive	= atcp_set_keepalive,			\
 	.stream_memory_free = atcp_stream_memory_free,		\
+	.enter_memory_pressure = atcp_enter_memory_pressure,	\
+	.leave_memory_pressure = atcp_leave_memory_pressure,	\
+	.memory_allocated = &atcp_memory_allocated,		\
+	.per_cpu_fw_alloc = &atcp_memory_per_cpu_fw_alloc,	\
+	.memory_pressure = &atcp_memory_pressure,		\
+	.sysctl_mem	= sysctl_atcp_mem,			\
+	.sockets_allocated = &atcp_sockets_allocated,		\
 	.hash		= atcp_hash,				\
 	.unhash		= atcp_unhash,				\
 	.get_port	= atcp_get_port,			\

@@ -220,6 +220,49 @@ static int atcp_mem_triple_handler(struct ctl_table *table, int write,
 	return err;
 }
 
+/*
+ * mem: "low pressure high" in pages, protocol-wide (atcp_mem.c).  Like
+ * tcp_mem, and unlike atcp's other knobs, there is one value for all
+ * namespaces, and only the initial namespace shows it.  Unlike tcp_mem,
+ * which takes any three numbers, low <= pressure <= high, or the write
+ * is refused.
+ */
+static int atcp_mem_pages_handler(struct ctl_table *table, int write,
+				  void *buffer, size_t *lenp, loff_t *ppos)
+{
+	long *v = table->data;
+	unsigned long tmp[3] = { v[0], v[1], v[2] };
+	unsigned long max = LONG_MAX;
+	struct ctl_table t = {
+		.data = tmp,
+		.maxlen = sizeof(tmp),
+		.mode = table->mode,
+		.extra2 = &max,
+	};
+	int err;
+
+	err = proc_doulongvec_minmax(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		if (tmp[0] > tmp[1] || tmp[1] > tmp[2])
+			return -EINVAL;
+		WRITE_ONCE(v[0], tmp[0]);
+		WRITE_ONCE(v[1], tmp[1]);
+		WRITE_ONCE(v[2], tmp[2]);
+	}
+	return err;
+}
+
+static struct ctl_table atcp_sysctl_mem_table[] = {
+	{
+		.procname	= "mem",
+		.data		= sysctl_atcp_mem,
+		.maxlen		= sizeof(sysctl_atcp_mem),
+		.mode		= 0644,
+		.proc_handler	= atcp_mem_pages_handler,
+	},
+	{ }
+};
+
 static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(syn_retries, &atcp_one, &atcp_syn_retries_max),
 	ATCP_SYSCTL(synack_retries, &atcp_zero, &atcp_u8_max),
@@ -429,6 +472,15 @@ int atcp_sysctl_net_init(struct net *net)
 		kfree(table);
 		return -ENOMEM;
 	}
+	if (net_eq(net, &init_net)) {
+		an->sysctl_mem_hdr = register_net_sysctl(net, "net/atcp",
+							 atcp_sysctl_mem_table);
+		if (!an->sysctl_mem_hdr) {
+			unregister_net_sysctl_table(an->sysctl_hdr);
+			kfree(table);
+			return -ENOMEM;
+		}
+	}
 	return 0;
 }
 
@@ -437,6 +489,8 @@ void atcp_sysctl_net_exit(struct net *net)
 	struct atcp_net *an = atcp_net(net);
 	struct ctl_table *table = an->sysctl_hdr->ctl_table_arg;
 
+	if (an->sysctl_mem_hdr)
+		unregister_net_sysctl_table(an->sysctl_mem_hdr);
 	unregister_net_sysctl_table(an->sysctl_hdr);
 	kfree(table);
 }

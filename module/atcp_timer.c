@@ -355,6 +355,20 @@ static void atcp_black_hole(struct sock *sk)
 	atcp_sync_mss(sk, as->pmtu_cookie);
 }
 
+/*
+ * An orphan that atcp can no longer afford is reset at its next timeout
+ * (Linux: tcp_out_of_resources()); true when it was.
+ */
+static bool atcp_orphan_out_of_resources(struct sock *sk)
+{
+	if (!sock_flag(sk, SOCK_DEAD) || !atcp_check_oom(sk))
+		return false;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ABORTONMEMORY);
+	if (atcp_event(sk, ATCP_EV_ABORT))
+		atcp_done(sk);
+	return true;
+}
+
 static void atcp_retransmit_timeout(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -364,6 +378,8 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	bool zero_wnd;
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
+		return;
+	if (atcp_orphan_out_of_resources(sk))
 		return;
 
 	/*
@@ -488,6 +504,8 @@ static void atcp_probe_timeout(struct sock *sk)
 			atcp_reset_rtx_timer(sk);
 		return;
 	}
+	if (atcp_orphan_out_of_resources(sk))
+		return;
 	if (!as->probes_start)
 		as->probes_start = now ? : 1;
 	if (as->probes_out >= atcp_retries_limit(sk) ||

@@ -63,6 +63,7 @@
  *	                       RTT SND_SSTHRESH
  *	notsent                bytes queued but not yet sent (SIOCOUTQNSD)
  *	outq                   bytes queued and not yet acknowledged (SIOCOUTQ)
+ *	inq                    bytes received and not yet read (SIOCINQ)
  *	send-nb N              non-blocking send of up to N bytes: ok SENT
  *	writable               poll() for POLLOUT, without waiting: ok 1 / ok 0
  *	close                  close the connection
@@ -742,7 +743,8 @@ static void cmd_info(const char *arg)
 	reply("err EINVAL unknown field '%s'", arg);
 }
 
-static void cmd_outq(unsigned long req, const char *name)
+/* The bytes a queue holds, by ioctl: SIOCINQ, SIOCOUTQ or SIOCOUTQNSD. */
+static void cmd_queued(unsigned long req, const char *name)
 {
 	int v;
 
@@ -898,9 +900,11 @@ static void run(char *line)
 	else if (!strcmp(cmd, "send-nb"))
 		cmd_send(arg, true);
 	else if (!strcmp(cmd, "notsent"))
-		cmd_outq(SIOCOUTQNSD, "SIOCOUTQNSD");
+		cmd_queued(SIOCOUTQNSD, "SIOCOUTQNSD");
 	else if (!strcmp(cmd, "outq"))
-		cmd_outq(SIOCOUTQ, "SIOCOUTQ");
+		cmd_queued(SIOCOUTQ, "SIOCOUTQ");
+	else if (!strcmp(cmd, "inq"))
+		cmd_queued(SIOCINQ, "SIOCINQ");
 	else if (!strcmp(cmd, "writable"))
 		cmd_writable();
 	else if (!strcmp(cmd, "send"))
