@@ -551,6 +551,7 @@ struct atcp_tw {
 	u32 start;		/* jiffies when its 2MSL (re)started */
 	u16 rcv_wnd;		/* unscaled */
 	u8 flags;		/* ATCP_TW_* */
+	u8 tos;			/* an IPv4 connection's IP_TOS, DSCP only */
 };
 
 enum {
@@ -938,6 +939,9 @@ void atcp_send_probe(struct sock *sk);
 void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		     u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
 		     int reflect);
+void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		      u8 tos);
 void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		   u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt);
 void __atcp_send_reset(struct net *net, const struct sk_buff *skb,

@@ -240,7 +240,7 @@ static void atcp_v6_xmit_ctl(struct net *net, struct dst_entry *dst,
 
 /*
  * Reply to the IPv6 segment @in_skb with a bare control segment, with
- * @flowinfo's class and label unless it reflects @in_skb's label
+ * @flowinfo's class, and its label unless it reflects @in_skb's
  * (__atcp_send_ctl()).
  */
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
@@ -274,7 +274,8 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 			  (READ_ONCE(net->ipv6.sysctl.flowlabel_reflect) &
 			   FLOWLABEL_REFLECT_TCP_RESET);
 	if (reflect)
-		fl6.flowlabel = ip6_flowlabel(in6h);
+		fl6.flowlabel = (flowinfo & IPV6_TCLASS_MASK) |
+				ip6_flowlabel(in6h);
 	dst = ip6_dst_lookup_flow(net, NULL, &fl6, NULL);
 	if (IS_ERR(dst))
 		return;

@@ -353,6 +353,7 @@ static void atcp_tw_from_sock(struct sock *sk)
 		tw->saddr = inet->inet_rcv_saddr;
 		tw->daddr = inet->inet_daddr;
 		tw->flags = 0;
+		tw->tos = READ_ONCE(inet->tos) & ~INET_ECN_MASK;
 	}
 	tw->next = NULL;
 	tw->tb = as->bind_bucket;
@@ -483,8 +484,10 @@ static void atcp_tw_send_ack(struct net *net, const struct atcp_tw *tw,
 		return;
 	}
 #endif
-	atcp_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
-		      tw->rcv_wnd, (tw->flags & ATCP_TW_TS) ? ts : NULL);
+	/* with the connection's DSCP (Linux: tw_tos) */
+	atcp_v4_send_ctl(net, skb, tw->snd_nxt, tw->rcv_nxt, TCPHDR_ACK,
+			 tw->rcv_wnd, (tw->flags & ATCP_TW_TS) ? ts : NULL,
+			 tw->tos);
 }
 
 /*

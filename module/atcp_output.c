@@ -1444,10 +1444,13 @@ static void atcp_v4_xmit_ctl(struct net *net, struct rtable *rt,
 	ip_local_out(net, NULL, skb);
 }
 
-/* Reply to @in_skb with a bare control segment, echoing @tsopt if given. */
-static void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
-			     u32 seq, u32 ack, u8 flags, u16 win,
-			     const u32 *tsopt)
+/*
+ * Reply to @in_skb with a bare control segment, echoing @tsopt if given,
+ * with @tos's DSCP.
+ */
+void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
+		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
+		      u8 tos)
 {
 	const struct iphdr *in_iph = ip_hdr(in_skb);
 	const struct tcphdr *in_th = tcp_hdr(in_skb);
@@ -1460,12 +1463,13 @@ static void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		.flags = flags,
 		.win = win,
 		.mark = in_skb->mark,
+		.tos = tos & ~INET_ECN_MASK,
 		.opt = opt,
 	};
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	flowi4_init_output(&fl4, inet_iif(in_skb), in_skb->mark, 0,
+	flowi4_init_output(&fl4, inet_iif(in_skb), in_skb->mark, RT_TOS(c.tos),
 			   RT_SCOPE_UNIVERSE, IPPROTO_TCP, 0, in_iph->saddr,
 			   in_iph->daddr, in_th->source, in_th->dest,
 			   sock_net_uid(net, NULL));
@@ -1479,9 +1483,10 @@ static void atcp_v4_send_ctl(struct net *net, const struct sk_buff *in_skb,
 }
 
 /*
- * Reply to @in_skb, of either family, with a bare control segment.  Over
- * IPv6 it carries @in_skb's flow label when @reflect is positive, none
- * when it is 0; when negative, a reset does as the flowlabel_reflect
+ * Reply to @in_skb, of either family, with a bare control segment.  It
+ * carries @in_skb's DSCP, as the replies of Linux's control socket do.
+ * Over IPv6 it carries @in_skb's flow label when @reflect is positive,
+ * none when it is 0; when negative, a reset does as the flowlabel_reflect
  * sysctl says for resets without a socket.
  */
 void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
@@ -1490,12 +1495,15 @@ void __atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_skb_v6(in_skb)) {
+		u8 tclass = ipv6_get_dsfield(ipv6_hdr(in_skb));
+
 		atcp_v6_send_ctl(net, in_skb, seq, ack, flags, win, tsopt,
-				 reflect, 0);
+				 reflect, ip6_make_flowinfo(tclass, 0));
 		return;
 	}
 #endif
-	atcp_v4_send_ctl(net, in_skb, seq, ack, flags, win, tsopt);
+	atcp_v4_send_ctl(net, in_skb, seq, ack, flags, win, tsopt,
+			 ipv4_get_dsfield(ip_hdr(in_skb)));
 }
 
 void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,

@@ -11,8 +11,10 @@
 #    a lost third ACK followed by data still makes the connection, with
 #    the data; the request is in /proc/net/atcp as SYN-RECV meanwhile;
 #  - syncookies 2: a cookie ACK makes a connection (SyncookiesRecv), with
-#    the SYN's options kept in the timestamp; a forged one gets a RST and
-#    counts SyncookiesFailed, and so does one more than two minutes old;
+#    the SYN's options kept in the timestamp; a forged one gets a RST,
+#    with the forged ACK's DSCP but not its ECN bits, as Linux's control
+#    socket answers, and counts SyncookiesFailed, and so does one more
+#    than two minutes old;
 #  - abort_on_overflow: a third ACK meeting a full accept queue gets a RST
 #    under 1, and is dropped, the request kept, under 0;
 #  - an old duplicate SYN-ACK reaching a client in SYN-SENT is answered
@@ -162,6 +164,7 @@ for sp in "$P" 0; do
 		"$want" "$R"
 	synq a "$port" forged
 	expect "$tag: a forged cookie gets a RST" "forged R*" "$R"
+	expect "$tag: with the ACK's DSCP, not its ECN bits" "forged R tos 0x48*" "$R"
 	# kept for the end of the topic, when two ticks of the cookie clock have passed
 	synq a "$port" save:"$TMP/stale.$sp"
 	stale_at[$sp]=$(now_ms)

@@ -12,7 +12,7 @@
 #    gone within one timer granularity after 3 s;
 #  - crafted segments (scapy, tool_twprobe.py) against a TIME-WAIT entry:
 #    a retransmitted FIN is acknowledged and restarts the 2MSL, an old
-#    duplicate is acknowledged, a RST is ignored with rfc1337 1 and ends
+#    duplicate is acknowledged, with the connection's DSCP, a RST is ignored with rfc1337 1 and ends
 #    TIME-WAIT with rfc1337 0;
 #  - crafted SYNs against a server's TIME-WAIT entry (RFC 6191): a SYN
 #    beyond RCV.NXT, or with a newer timestamp, opens a new incarnation
@@ -158,6 +158,9 @@ for cp in "$P" 0; do
 	sc_start c "$NS_A" "$cp"
 	sc_start s "$NS_B" 0
 	sc s "listen $ADDR_B:$port"
+	# DSCP 0x20 (IP_TOS), which the entry's ACKs carry
+	sc c "socket"
+	sc c "sockopt tos 32"
 	sc c "connect $ADDR_B:$port"
 	sc s "accept"
 	cap=$TMP/tw.$port.pcap
@@ -179,6 +182,8 @@ for cp in "$P" 0; do
 		"$tag: and the 2MSL starts again"
 	tap_is "$tag: old duplicate data is acknowledged" "$(probe olddata)" \
 		"reply A seq 0 ack 0"
+	tap_is "$tag: with the connection's DSCP, not the segment's" \
+		"$(probe olddata-tos)" "reply A seq 0 ack 0 tos 0x20"
 	tap_is "$tag: and the entry stays" "$(tw_count "$NS_A" "$cp" $port)" 1
 	tap_is "$tag: rfc1337 1: a RST draws no reply" "$(probe rst)" "reply none"
 	tap_is "$tag: and the entry stays" "$(tw_count "$NS_A" "$cp" $port)" 1

@@ -25,7 +25,9 @@ Against a listener at DST:PORT:
                   replies in a second ("none" for none), and "cookie-ts"
                   when the SYN-ACK's TSval ends in the bits a cookie puts
                   there for this SYN's options (WS 7 and SACK: 0x17)
-  forged          as ack, but the ACK's number is off by 2^20
+  forged          as ack, but the ACK's number is off by 2^20, and with
+                  the TOS byte 0x4a (DSCP 0x48, ECT(0)): "forged FLAGS
+                  tos 0xNN", the TOS byte of the first reply
   save:FILE       a SYN, its SYN-ACK, no ACK: "save SPORT"; FILE gets what
                   the ACK needs
   replay:FILE     the ACK for the SYN-ACK saved in FILE: "replay FLAGS"
@@ -83,8 +85,8 @@ class Peer:
             self.dst, self.port, sport)
         return Sniffer(self.iface, flt)
 
-    def seg(self, sport, flags, seq, ack=0, data=b"", opts=None):
-        p = IP(src=self.src, dst=self.dst) / TCP(
+    def seg(self, sport, flags, seq, ack=0, data=b"", opts=None, tos=0):
+        p = IP(src=self.src, dst=self.dst, tos=tos) / TCP(
             sport=sport, dport=self.port, flags=flags, seq=seq, ack=ack,
             window=64240, options=opts or [])
         if data:
@@ -158,9 +160,13 @@ def case_listener(peer, name, arg):
                 return "lostack acked none " + flags_of(replies_after(sn, n, 0))
             return "lostack acked %d" % ((got[TCP].ack - rcv_nxt) % 2**32)
         if name in ("ack", "forged"):
-            off = 2**20 if name == "forged" else 0
-            peer.seg(sport, "A", rcv_nxt, (iss + 1 + off) % 2**32, b"", opts)
-            line = "%s %s" % (name, flags_of(replies_after(sn, n)))
+            forged = name == "forged"
+            peer.seg(sport, "A", rcv_nxt, (iss + 1 + (2**20 if forged else 0))
+                     % 2**32, b"", opts, 0x4a if forged else 0)
+            got = replies_after(sn, n)
+            line = "%s %s" % (name, flags_of(got))
+            if forged and got:
+                line += " tos 0x%02x" % got[0][IP].tos
             # the options ride in the TSval's low 6 bits: WS 7, SACK 0x10
             if ts and (ts[0] & 0x3F) == 0x17:
                 line += " cookie-ts"

@@ -23,6 +23,9 @@ RCV.NXT.  KIND is what to send, from the peer's address and port:
                       peer's last one
     syn-above-oldts   a SYN at RCV.NXT + 100000, TSval 1000 below it
 
+KIND-tos sends KIND with the TOS byte 0x4a (DSCP 0x48, ECT(0)) and adds
+"tos 0xNN", the TOS byte of the reply, to each reply line.
+
 Prints "reply FLAGS seq S ack A" for each segment the TIME-WAIT end sends
 back within a second (S and A relative to its SND.NXT and RCV.NXT), or
 "reply SA acks the SYN" for a SYN-ACK to the crafted SYN, or
@@ -48,7 +51,10 @@ def probe(iface, pcap, tw_ip, kind):
                for p in segs if p[IP].src == peer and p[TCP].sport == peer_port]
     peer_ts = [t for t in peer_ts if t is not None]
 
-    base = IP(src=peer, dst=tw_ip) / TCP(sport=peer_port, dport=tw_port)
+    tos = kind.endswith("-tos")
+    kind = kind[:-len("-tos")] if tos else kind
+    base = IP(src=peer, dst=tw_ip, tos=0x4a if tos else 0) / \
+        TCP(sport=peer_port, dport=tw_port)
     if kind == "fin":
         seg = base
         seg[TCP].flags, seg[TCP].seq, seg[TCP].ack = "FA", rcv_nxt - 1, snd_nxt
@@ -89,14 +95,16 @@ def probe(iface, pcap, tw_ip, kind):
     if not replies:
         print("reply none")
     for p in replies:
+        tail = " tos 0x%02x" % p[IP].tos if tos else ""
         if kind.startswith("syn-") and p[TCP].flags == "SA":
-            print("reply SA %s" % ("acks the SYN"
-                                   if p[TCP].ack == (seg[TCP].seq + 1) % (1 << 32)
-                                   else "with a wrong ack"))
+            print("reply SA %s%s" % ("acks the SYN"
+                                     if p[TCP].ack == (seg[TCP].seq + 1) % (1 << 32)
+                                     else "with a wrong ack", tail))
             continue
-        print("reply %s seq %d ack %d" % (p[TCP].flags,
-                                          (p[TCP].seq - snd_nxt) % (1 << 32),
-                                          (p[TCP].ack - rcv_nxt) % (1 << 32)))
+        print("reply %s seq %d ack %d%s" % (p[TCP].flags,
+                                            (p[TCP].seq - snd_nxt) % (1 << 32),
+                                            (p[TCP].ack - rcv_nxt) % (1 << 32),
+                                            tail))
     return 0
 
 
