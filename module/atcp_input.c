@@ -1399,7 +1399,9 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 	if (seg->len && !skb_queue_empty(&sk->sk_receive_queue) &&
 	    !atcp_rmem_schedule(sk, skb, seq)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVQDROP);
-		sk->sk_data_ready(sk);
+		/* the reader, if any, has data to make room with */
+		if (!sock_flag(sk, SOCK_DEAD))
+			sk->sk_data_ready(sk);
 		kfree_skb(skb);
 		return;
 	}
