@@ -50,7 +50,8 @@
 #    missing tail by a loss probe; a segment of 3000 bytes sent in four
 #    fragments, the last first, is acknowledged and read whole (atcp
 #    reassembles them: after its hook, Linux TCP would reset the
-#    connection);
+#    connection); an ACK the listener refuses, of traffic class 0x4a, is
+#    reset with its DSCP, 0x48, as Linux's tcp_v6_send_reset() does;
 #  - a receive buffer (rmem 8192) filled with out-of-order data above a
 #    hole: once the hole's segment comes, the server still holds the data
 #    nearest it and acknowledges past the hole (atcp prunes the queue
@@ -542,10 +543,15 @@ EOF
 	sc s "recv 3000"
 	r_recv=$R
 	rp_wait
-	port=$((port + 1))
 	tap_diag "$name, fragments: tool_rawpeer: $(tr '\n' ' ' < "$TMP/raw")"
 	tap_is "$name, a segment in 4 fragments, the last first: acknowledged, and its 3000 bytes read" \
 		"$R / $r_recv" "ok 4 / ok 3000"
+	# the listener is still there
+	rp_send "$port --script rst"
+	rp_wait
+	tap_is "$name, an ACK the listener refuses, class 0x4a: reset with its DSCP, 0x48" \
+		"$R" "ok R/0x48"
+	port=$((port + 1))
 	sc_stop s
 done
 sc_stop rp

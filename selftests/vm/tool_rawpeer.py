@@ -74,6 +74,8 @@ With --script, one connection per round (each from a port of its own,
   frag  over IPv6: 3000 bytes of the test pattern (tool_sockctl's) in
         one segment, sent as fragments of at most 1000 bytes, the last
         first; the server must acknowledge them all.
+  rst   no handshake: an ACK to the listener, with TOS (traffic class)
+        0x4a, DSCP 0x48 and ECT(0); the listener must reset it.
 
 For hole, tail and ahead the round's result is "S@MS": the next data
 segment the server sends is its S-th (1 to 11), MS ms after the peer's
@@ -92,7 +94,8 @@ window opened, or "N/reset" when the server gave up.  For small it is
 "N/A:D": of the A ACKs, N moved the right edge of the server's window
 (ACK plus scaled window) left of where an earlier one had put it, and the
 last edge lies D bytes from the first.  For frag it is "N": the
-segment went out in N fragments.  For dsack it is "old=B/ofo=B": the
+segment went out in N fragments.  For rst it is "R/0xNN": the reset
+came, with the TOS byte (traffic class) NN.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  For ofo it is
 "S/A": the highest SACKed sequence number before the hole was filled,
@@ -140,11 +143,12 @@ class Peer:
         self.out.close()
         self.inp.close()
 
-    def send(self, flags, seq, ack, data=b"", options=None, window=65535):
+    def send(self, flags, seq, ack, data=b"", options=None, window=65535,
+             tos=0):
         tcp = TCP(sport=self.sport, dport=self.dport, flags=flags,
                   seq=seq % (1 << 32), ack=ack % (1 << 32), window=window,
                   options=options or [])
-        self.out.send(self.ip() / tcp / data)
+        self.out.send(self.ip(tos) / tcp / data)
 
     def ip(self, tos=0):
         if self.v6:
@@ -266,6 +270,17 @@ def round_frag(p):
     time.sleep(1)           # the server's application reads them first
     p.reset(iss + 3001)
     return "%d" % len(frags)
+
+
+def round_rst(p):
+    """An ACK that matches nothing at the listener: the reset's TOS."""
+    p.send("A", 7000000, 8000000, tos=0x4a)
+    seg = p.recv(3)
+    if seg is None or not seg.flags.R:
+        print("err no reset: %r" % (seg and seg.summary()))
+        return None
+    ip = seg.underlayer
+    return "R/0x%02x" % (ip.tc if p.v6 else ip.tos)
 
 
 def round_ofo(p):
@@ -543,6 +558,8 @@ def script(a):
                 r = round_ofo(p)
             elif kind == "frag":
                 r = round_frag(p)
+            elif kind == "rst":
+                r = round_rst(p)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
