@@ -96,6 +96,22 @@ wait_pages()
 	tap_is "$1" "$got" "$2"
 }
 
+# pair TAG SOCKOPT POINT...: an atcp client in NS_A, with SOCKOPT set
+# before connect(), connected to a Linux server in NS_B on $port; when
+# that fails, each POINT fails, the limits go back, and false.
+pair()
+{
+	local tag=$1 opt=$2
+
+	shift 2
+	sc_pair "$P" 0 $port "socket" "sockopt $opt" && return 0
+	no_connection "$tag" "$@"
+	sc_stop c
+	sc_stop s
+	echo "$old_mem" > "$MEM"
+	return 1
+}
+
 # ---- the knob ------------------------------------------------------------------
 
 tap_is "mem: starts at tcp_mem's value" "$(mem_value)" \
@@ -143,13 +159,8 @@ receiver_case()
 	before=$(atcp_stat "$NS_A" MemoryPressures)
 	drops0=$(atcp_stat "$NS_A" RcvQDrop)
 	[ -z "$limits" ] || echo "$limits" > "$MEM"
-	if ! sc_pair "$P" 0 $port "socket" "sockopt rcvbuf 16000000"; then
-		no_connection "$tag" "the data is held" "all of it is read"
-		sc_stop c
-		sc_stop s
-		echo "$old_mem" > "$MEM"
+	pair "$tag" "rcvbuf 16000000" "the data is held" "all of it is read" ||
 		return
-	fi
 	fill $BYTES
 	sleep 1
 	sc c "inq"
@@ -197,13 +208,8 @@ sender_case()
 
 	tag="atcp sender, mem ${limits:-default}"
 	[ -z "$limits" ] || echo "$limits" > "$MEM"
-	if ! sc_pair "$P" 0 $port "socket" "sockopt sndbuf 16000000"; then
-		no_connection "$tag" "the data is queued" "all of it arrives"
-		sc_stop c
-		sc_stop s
-		echo "$old_mem" > "$MEM"
+	pair "$tag" "sndbuf 16000000" "the data is queued" "all of it arrives" ||
 		return
-	fi
 	sc c "send-nb $BYTES"
 	queued=${R#ok }
 	sc c "outq"
@@ -246,12 +252,8 @@ orphan_case()
 
 	tag="orphan over the hard limit, at its $when"
 	before=$(atcp_stat "$NS_A" AbortOnMemory)
-	if ! sc_pair "$P" 0 $port "socket" "sockopt sndbuf 16000000"; then
-		no_connection "$tag" "it is reset" "counted in AbortOnMemory"
-		sc_stop c
-		sc_stop s
+	pair "$tag" "sndbuf 16000000" "it is reset" "counted in AbortOnMemory" ||
 		return
-	fi
 	sc c "send-nb 4000000"
 	tap_diag "$tag: queued ${R#ok } bytes, $(mem_pages) pages"
 	sleep 0.5
