@@ -477,17 +477,46 @@ unsigned int atcp_size_goal(struct sock *sk)
 
 /* ---- building and sending one segment ---------------------------------- */
 
+/* The blocks an ACK may report, picked from the out-of-order queue. */
+struct atcp_sack_pick {
+	struct atcp_sack_block low[ATCP_MAX_SACKS];	/* the lowest others */
+	struct atcp_sack_block latest;
+	unsigned int n;
+	bool has_latest;
+};
+
 /*
- * SACK blocks (RFC 2018) for the out-of-order queue: contiguous ranges,
- * the one holding the latest segment first, then the others in order.
- * A pending D-SACK goes before them all, once (RFC 2883).
+ * Block @b of the queue is complete: the latest, or one of the lowest
+ * others.  True once no later block can be picked.
+ */
+static bool atcp_sack_pick(const struct atcp_sock *as,
+			   struct atcp_sack_pick *pick,
+			   const struct atcp_sack_block *b)
+{
+	if (atcp_seq_between(as->ooo_last_seq, b->start, b->end - 1)) {
+		pick->latest = *b;
+		pick->has_latest = true;
+	} else if (pick->n < ATCP_MAX_SACKS) {
+		pick->low[pick->n++] = *b;
+	}
+	return pick->has_latest && pick->n == ATCP_MAX_SACKS;
+}
+
+/*
+ * SACK blocks (RFC 2018) for the out-of-order queue: contiguous ranges
+ * (a FIN counts, as its sequence number does), the one holding the
+ * latest segment first, wherever it lies in a queue of more blocks than
+ * an option carries, then the others from the lowest up.  A pending
+ * D-SACK goes before them all, once (RFC 2883).
  */
 static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
 			     unsigned int max)
 {
-	unsigned int n = 0, i, first = 0;
-	struct atcp_sack_block blk[ATCP_MAX_SACKS + 1];
+	struct atcp_sack_pick pick = { .n = 0 };
+	struct atcp_sack_block cur = { 0 };
+	bool open = false;
 	struct sk_buff *skb;
+	unsigned int i;
 
 	opts->num_sacks = 0;
 	if (as->dsack_pending) {
@@ -498,28 +527,27 @@ static void atcp_build_sacks(struct atcp_sock *as, struct atcp_opts *opts,
 	}
 
 	skb_queue_walk(&as->ooo_queue, skb) {
-		u32 s = ATCP_SKB_CB(skb)->seq, e = s + skb->len;
+		u32 s = ATCP_SKB_CB(skb)->seq, e = ATCP_SKB_CB(skb)->end_seq;
 
-		if (n && !atcp_seq_after(s, blk[n - 1].end)) {
-			if (atcp_seq_after(e, blk[n - 1].end))
-				blk[n - 1].end = e;
+		if (open && !atcp_seq_after(s, cur.end)) {
+			if (atcp_seq_after(e, cur.end))
+				cur.end = e;
 			continue;
 		}
-		if (n == ARRAY_SIZE(blk))
+		if (open && atcp_sack_pick(as, &pick, &cur)) {
+			open = false;
 			break;
-		blk[n].start = s;
-		blk[n].end = e;
-		n++;
+		}
+		cur.start = s;
+		cur.end = e;
+		open = true;
 	}
-	for (i = 0; i < n; i++)
-		if (atcp_seq_between(as->ooo_last_seq, blk[i].start,
-				     blk[i].end - 1))
-			first = i;
-	if (n && opts->num_sacks < max)
-		opts->sacks[opts->num_sacks++] = blk[first];
-	for (i = 0; i < n && opts->num_sacks < max; i++)
-		if (i != first)
-			opts->sacks[opts->num_sacks++] = blk[i];
+	if (open)
+		atcp_sack_pick(as, &pick, &cur);
+	if (pick.has_latest && opts->num_sacks < max)
+		opts->sacks[opts->num_sacks++] = pick.latest;
+	for (i = 0; i < pick.n && opts->num_sacks < max; i++)
+		opts->sacks[opts->num_sacks++] = pick.low[i];
 }
 
 /*

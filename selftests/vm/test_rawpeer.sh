@@ -53,9 +53,12 @@
 #    connection); an ACK the listener refuses, of traffic class 0x4a, is
 #    reset with its DSCP, 0x48, as Linux's tcp_v6_send_reset() does;
 #  - a receive buffer (rmem 8192) filled with out-of-order data above a
-#    hole: once the hole's segment comes, the server still holds the data
-#    nearest it and acknowledges past the hole (atcp prunes the queue
-#    from the top down, OFOPruned; it used to drop it all).
+#    hole, in 20-byte segments with gaps between them: once the hole's
+#    segment comes, the server still holds the data nearest it and
+#    acknowledges past the hole (atcp prunes the queue from the top down,
+#    OFOPruned; it used to drop it all).  Every segment is a SACK block
+#    of its own: each ACK reports the latest first (RFC 2018), however
+#    many blocks lie below it.
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
 # no socket for the raw peer): a tc filter drops its RSTs (those of IP TOS
@@ -400,8 +403,9 @@ EOF
 	tap_ok "$name server, shrink_window 1: it recedes (${k2%%:*} ACKs)" \
 		test "$receded" -gt 0
 
-	# Out-of-order data above a hole fills the buffer; the hole's segment
-	# then makes room at the top of the queue, not all of it.
+	# Out-of-order data above a hole fills the buffer, in segments with
+	# gaps between them (none to copy into fuller buffers); the hole's
+	# segment then makes room at the top of the queue, not all of it.
 	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
 	knob "$NS_B" "$sp" rmem "4096 8192 8192"
 	[ "$sp" = 0 ] || pruned=$(atcp_stat "$NS_B" OFOPruned)
@@ -414,6 +418,9 @@ EOF
 	[[ $top =~ ^[0-9]+$ ]] && [[ $ack =~ ^[0-9]+$ ]] || top=0 ack=0
 	tap_ok "$name server, a buffer full of data above a hole: filled, the ACK goes past it ($ack, SACKed up to $top)" \
 		test "$ack" -gt 101 -a "$ack" -le "$top"
+	# each segment a block of its own: the latest always reported first
+	tap_ok "$name server, ... more blocks SACKed than an ACK carries, the latest always among them ($top)" \
+		test "$top" -gt 301
 	if [ "$sp" != 0 ]; then
 		pruned=$(($(atcp_stat "$NS_B" OFOPruned) - pruned))
 		tap_ok "$name server, ... room made at the top of the queue (OFOPruned +$pruned)" \

@@ -55,10 +55,12 @@ With --script, one connection per round (each from a port of its own,
         apart.  Until the SACKs the peer's window ends where the flight
         does, so that a tail loss probe can only resend;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
-  ofo   100-byte segments above a hole at the first, each sent once the
-        server answered the one before, until one is not SACKed (the
-        server's buffer, which the test makes small, is full), then the
-        first: does the server still hold what it SACKed below the top?
+  ofo   20-byte segments above a hole of 100 bytes at the first, each
+        sent once the server answered the one before and 20 bytes above
+        it (no two make a run that could be copied into a fuller
+        buffer), until one is not SACKed (the server's buffer, which the
+        test makes small, is full), then the hole's: does the server
+        still hold what it SACKed below the top?
   small window scaling offered (shift 7), then forty 300-byte segments,
         each sent once the server acknowledged the one before (the test's
         server reads nothing): each costs the server's receive buffer far
@@ -284,15 +286,17 @@ def round_rst(p):
 
 
 def round_ofo(p):
-    """100-byte segments above a hole until one is not SACKed, then the
-    hole's; how far the server's ACK goes then."""
+    """20-byte segments above a 100-byte hole, each 20 bytes above the
+    one before, until one is not SACKed, then the hole's; how far the
+    server's ACK goes then."""
     iss = 4000000
-    size = 100
+    hole = 100
+    size = 20
     rcv_nxt = handshake(p, iss)
     if rcv_nxt is None:
         return None
     top = 0
-    off = 1 + size
+    off = 1 + hole
     for _ in range(60):
         p.send("PA", iss + off, rcv_nxt, b"o" * size)
         seg = next_ack(p, iss + 1)
@@ -303,8 +307,8 @@ def round_ofo(p):
         if max(ends, default=0) < off + size:
             break
         top = off + size
-        off += size
-    p.send("PA", iss + 1, rcv_nxt, b"o" * size)
+        off += 2 * size
+    p.send("PA", iss + 1, rcv_nxt, b"o" * hole)
     end = time.monotonic() + 2.0
     while True:
         seg = p.recv(max(end - time.monotonic(), 0))
