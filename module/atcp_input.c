@@ -1214,6 +1214,169 @@ static bool atcp_ofo_prune(struct sock *sk, u32 seq)
 }
 
 /*
+ * A buffer whose cost in receive buffer offers less window than it holds
+ * (Linux's test in tcp_collapse()): a small segment in a buffer sized for
+ * a large one, or in the page fragments a peer's small writes left.
+ */
+static bool atcp_skb_bloated(const struct sock *sk, const struct sk_buff *skb)
+{
+	return atcp_win_from_space(sk, skb->truesize) > skb->len;
+}
+
+/* Free @skb, whose bytes are copied or held twice; the buffer after it. */
+static struct sk_buff *atcp_collapse_one(struct sock *sk,
+					 struct sk_buff_head *list,
+					 struct sk_buff *skb)
+{
+	struct sk_buff *next = skb->next;
+
+	__skb_unlink(skb, list);
+	consume_skb(skb);
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVCOLLAPSED);
+	return next;
+}
+
+/*
+ * Copy the bytes [@start, @end) that the buffers of @list from @skb up to
+ * @stop hold, sorted and without a gap, into new buffers of a page each,
+ * and free the old ones (Linux: tcp_collapse()).  Full enough buffers at
+ * the start stay as they are.  A buffer with a FIN ends the run, so that
+ * the FIN stays on its last byte.  The reader finds its bytes by
+ * sequence, as in any buffer; bytes below @start are gone when the
+ * buffer that holds them is copied: on the receive queue, @start is what
+ * the reader took already.
+ */
+static void atcp_collapse(struct sock *sk, struct sk_buff_head *list,
+			  struct sk_buff *skb, struct sk_buff *stop,
+			  u32 start, u32 end)
+{
+	struct atcp_skb_cb *cb;
+
+	for (;; skb = skb->next) {
+		if (skb == stop)
+			return;
+		cb = ATCP_SKB_CB(skb);
+		/* a FIN without data holds nothing, yet must stay */
+		while (!(cb->flags & TCPHDR_FIN) &&
+		       !atcp_seq_before(start, cb->seq + skb->len)) {
+			/* nothing new: held twice on the out-of-order queue */
+			skb = atcp_collapse_one(sk, list, skb);
+			if (skb == stop)
+				return;
+			cb = ATCP_SKB_CB(skb);
+		}
+		if (cb->flags & TCPHDR_FIN)
+			return;
+		if (atcp_seq_before(cb->seq, start) ||
+		    atcp_skb_bloated(sk, skb))
+			break;
+		start = cb->seq + skb->len;
+	}
+
+	while (atcp_seq_before(start, end)) {
+		int copy = min_t(int, SKB_MAX_ORDER(0, 0), end - start);
+		struct atcp_skb_cb *ncb;
+		struct sk_buff *nskb;
+
+		nskb = alloc_skb(copy, GFP_ATOMIC);
+		if (!nskb)
+			return;
+		ncb = ATCP_SKB_CB(nskb);	/* zeroed by alloc_skb() */
+		ncb->seq = start;
+		ncb->end_seq = start;
+		__skb_queue_before(list, skb, nskb);
+		skb_set_owner_r(nskb, sk);
+
+		while (copy > 0) {
+			u32 seq = ATCP_SKB_CB(skb)->seq;
+			int size = seq + skb->len - start;
+
+			/* the run has no gap: each buffer starts at or below */
+			if (WARN_ON_ONCE(atcp_seq_after(seq, start)))
+				return;
+			if (size > 0) {
+				size = min(copy, size);
+				if (WARN_ON_ONCE(skb_copy_bits(skb, start - seq,
+							       skb_tail_pointer(nskb),
+							       size)))
+					return;
+				skb_put(nskb, size);
+				ncb->end_seq += size;
+				copy -= size;
+				start += size;
+			}
+			if (atcp_seq_before(start, seq + skb->len))
+				continue;
+			skb = atcp_collapse_one(sk, list, skb);
+			if (skb == stop || (ATCP_SKB_CB(skb)->flags & TCPHDR_FIN))
+				return;
+		}
+	}
+}
+
+/*
+ * Copy each run of out-of-order buffers without a gap into fuller ones
+ * (Linux: tcp_collapse_ofo_queue()).  A lone buffer smaller than a page
+ * is left as it is; once such buffers hold an eighth of the receive
+ * buffer, copying the rest does not pay.
+ */
+static void atcp_collapse_ofo(struct sock *sk)
+{
+	struct sk_buff_head *ooo = &atcp_sk(sk)->ooo_queue;
+	struct sk_buff *head, *skb = skb_peek(ooo);
+	u32 start, end, truesize, tiny = 0;
+
+	while (skb) {
+		head = skb;
+		start = ATCP_SKB_CB(skb)->seq;
+		end = start + skb->len;
+		truesize = skb->truesize;
+		while ((skb = skb_peek_next(skb, ooo)) &&
+		       !atcp_seq_after(ATCP_SKB_CB(skb)->seq, end)) {
+			truesize += skb->truesize;
+			if (atcp_seq_after(ATCP_SKB_CB(skb)->seq + skb->len, end))
+				end = ATCP_SKB_CB(skb)->seq + skb->len;
+		}
+		if (truesize != head->truesize ||
+		    end - start >= SKB_MAX_ORDER(0, 0)) {
+			atcp_collapse(sk, ooo, head,
+				      skb ? : (struct sk_buff *)ooo, start, end);
+		} else {
+			tiny += truesize;
+			if (tiny > READ_ONCE(sk->sk_rcvbuf) >> 3)
+				return;
+		}
+	}
+}
+
+static bool atcp_rcvbuf_within(const struct sock *sk)
+{
+	return atomic_read(&sk->sk_rmem_alloc) <= READ_ONCE(sk->sk_rcvbuf);
+}
+
+/*
+ * The receive buffer is over its size: offer no more window, and make
+ * room without losing data first, by copying costly buffers into fuller
+ * ones, then by dropping out-of-order data above @seq (Linux:
+ * tcp_prune_queue()).  True when the buffer is within its size again.
+ */
+static bool atcp_prune_queue(struct sock *sk, u32 seq)
+{
+	struct sk_buff_head *rcvq = &sk->sk_receive_queue;
+
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PRUNECALLED);
+	atcp_clamp_window(sk);
+	atcp_collapse_ofo(sk);
+	if (!skb_queue_empty(rcvq))
+		atcp_collapse(sk, rcvq, skb_peek(rcvq), (struct sk_buff *)rcvq,
+			      atcp_sk(sk)->copied_seq, atcp_sk(sk)->rcv_nxt);
+	if (atcp_rcvbuf_within(sk))
+		return true;
+	atcp_ofo_prune(sk, seq);
+	return atcp_rcvbuf_within(sk);
+}
+
+/*
  * Protocol memory for @skb (atcp_mem.c; Linux: tcp_try_rmem_schedule()).
  * When atcp is short of it, out-of-order data from the top of the queue
  * down to @seq makes room; false when that is not enough.
@@ -1233,12 +1396,9 @@ static void atcp_ofo_insert(struct sock *sk, struct sk_buff *skb)
 	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 	struct sk_buff *pos;
 
-	/* room for it at the cost of what lies above it, if need be */
-	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf &&
-	    (!atcp_ofo_prune(sk, cb->seq) ||
-	     atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf)) {
+	/* room for it, at the cost of what lies above it if need be */
+	if (!atcp_rcvbuf_within(sk) && !atcp_prune_queue(sk, cb->seq)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OFODROP);
-		atcp_clamp_window(sk);
 		kfree_skb(skb);
 		return;
 	}
@@ -1377,13 +1537,13 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 		atcp_ofo_ack(sk);	/* duplicate ACK: fast retransmit */
 		return;
 	}
-	if (atomic_read(&sk->sk_rmem_alloc) > sk->sk_rcvbuf && seg->len) {
+	if (!atcp_rcvbuf_within(sk) && seg->len &&
+	    !atcp_prune_queue(sk, seq)) {
 		/*
 		 * In-order data goes first: out-of-order data above the hole
-		 * must not keep the hole from being filled.
+		 * is gone, if need be, and a buffer up to twice over its size
+		 * still takes it.
 		 */
-		atcp_ofo_prune(sk, seq);
-		atcp_clamp_window(sk);
 		if (atomic_read(&sk->sk_rmem_alloc) > 2 * sk->sk_rcvbuf) {
 			/* No room: drop without acking, the peer resends. */
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVQDROP);

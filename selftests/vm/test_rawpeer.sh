@@ -58,7 +58,18 @@
 #    acknowledges past the hole (atcp prunes the queue from the top down,
 #    OFOPruned; it used to drop it all).  Every segment is a SACK block
 #    of its own: each ACK reports the latest first (RFC 2018), however
-#    many blocks lie below it.
+#    many blocks lie below it;
+#  - 100-byte segments in order, as many as the window of that buffer
+#    takes, to a server that reads nothing: each costs far more buffer
+#    than its bytes, yet the window was offered in bytes.  Both stacks
+#    copy them into fuller buffers (atcp: RcvCollapsed, as Linux's
+#    tcp_collapse()) and take every byte until the window closes, none
+#    dropped (atcp's RcvQDrop); the application then reads them intact;
+#    over IPv4 and IPv6;
+#  - 3000 bytes and a FIN, first in 81 overlapping pieces out of order
+#    (far more buffers than rmem 8192 holds, a FIN alone among them),
+#    then in order: whatever the queues copied, pruned and merged, the
+#    application reads the stream intact, then EOF; over IPv4 and IPv6.
 #
 # $NS_A's own stack would answer the server's segments with RSTs (it has
 # no socket for the raw peer): a tc filter drops its RSTs (those of IP TOS
@@ -250,6 +261,85 @@ delta()
 		$(mib_in "$TMP/cnt.$2" "$1" "$3")))
 }
 
+# collapse_case SP NAME: in order, small segments as the window takes
+# them, to a server of protocol SP on $port with rmem 8192, whose
+# application reads 150 bytes of the first 300 and then nothing: its
+# window was offered in bytes, each segment costs its buffer far more.
+# Copied into fuller buffers, the half-read one at the head too, they
+# all fit, and the reader gets them intact.
+collapse_case()
+{
+	local sp=$1 name=$2 collapsed drops res acked sent r_recv
+
+	knob "$NS_B" "$sp" rmem "4096 8192 8192"
+	if [ "$sp" != 0 ]; then
+		collapsed=$(atcp_stat "$NS_B" RcvCollapsed)
+		drops=$(atcp_stat "$NS_B" RcvQDrop)
+	fi
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $RP_LISTEN:$port"
+	rp_send "$port --script collapse"
+	sc s "accept" > /dev/null
+	sc s "recv 150"
+	r_recv=$R
+	rp_wait
+	tap_diag "$name, small segments to a small buffer: tool_rawpeer: $R"
+	read -r _ res <<< "$R"
+	acked=${res%%/*} sent=${res#*/}
+	sent=${sent%%:*}
+	[[ $acked =~ ^[0-9]+$ ]] && [[ $sent =~ ^[0-9]+$ ]] || acked=0 sent=-1
+	tap_is "$name, 100-byte segments to a buffer of 8192: all taken before its window closes ($acked of $sent)" \
+		"$res" "$sent/$sent:closed"
+	tap_ok "$name, ... and that is 3000 bytes or more ($acked)" \
+		test "$acked" -ge 3000
+	sc s "inq"
+	tap_is "$name, ... the server holds them, less the 150 bytes read first" \
+		"$r_recv / $R" "ok 150 / ok $((acked - 150))"
+	sc s "recv $((acked - 150))"
+	tap_is "$name, ... and reads them intact" "$R" "ok $((acked - 150))"
+	sc_stop s
+	port=$((port + 1))
+	knob "$NS_B" "$sp" rmem "4096 131072 6291456"
+	[ "$sp" = 0 ] && return
+	collapsed=$(($(atcp_stat "$NS_B" RcvCollapsed) - collapsed))
+	tap_ok "$name, ... copied into fuller buffers (RcvCollapsed +$collapsed)" \
+		test "$collapsed" -gt 0
+	drops=$(($(atcp_stat "$NS_B" RcvQDrop) - drops))
+	tap_is "$name, ... none dropped (RcvQDrop)" "$drops" 0
+}
+
+# jumble_case SP NAME: 3000 bytes of the test pattern and a FIN to a
+# server of protocol SP on $port with rmem 8192, first in 81 overlapping
+# pieces out of order (a FIN alone among them), far more buffers than
+# the buffer holds, then in order: what the queues copied, pruned and
+# merged must still be the stream, read intact up to the FIN.
+jumble_case()
+{
+	local sp=$1 name=$2 pruned r_recv r_eof
+
+	knob "$NS_B" "$sp" rmem "4096 8192 8192"
+	[ "$sp" = 0 ] || pruned=$(atcp_stat "$NS_B" PruneCalled)
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $RP_LISTEN:$port"
+	rp_send "$port --script jumble"
+	sc s "accept" > /dev/null
+	sc s "recv 3000"
+	r_recv=$R
+	sc s "recv-eof"
+	r_eof=$R
+	rp_wait
+	tap_diag "$name, overlapping pieces out of order: tool_rawpeer: $R"
+	tap_is "$name, 3000 bytes and a FIN in overlapping pieces out of order, then in order: acknowledged, read intact, then EOF" \
+		"$R / $r_recv / $r_eof" "ok 3001/3001 / ok 3000 / ok"
+	sc_stop s
+	port=$((port + 1))
+	knob "$NS_B" "$sp" rmem "4096 131072 6291456"
+	[ "$sp" = 0 ] && return
+	pruned=$(($(atcp_stat "$NS_B" PruneCalled) - pruned))
+	tap_ok "$name, ... the pieces overfilled the buffer (PruneCalled +$pruned)" \
+		test "$pruned" -gt 0
+}
+
 for sp in "$P" 0; do
 	name=$(proto_name "$sp")
 	d=/proc/sys/net/atcp/
@@ -427,6 +517,9 @@ EOF
 			test "$pruned" -gt 0
 	fi
 
+	collapse_case "$sp" "$name server"
+	jumble_case "$sp" "$name server"
+
 	# A spurious retransmission, shown by a D-SACK, is undone (atcp
 	# counts DSACKUndo; Linux TCPDSACKUndo or, when the D-SACK comes
 	# with the ACK that ends recovery, TCPFullUndo); a real loss is not.
@@ -560,6 +653,9 @@ EOF
 		"$R" "ok R/0x48"
 	port=$((port + 1))
 	sc_stop s
+
+	collapse_case "$sp" "$name"
+	jumble_case "$sp" "$name"
 done
 sc_stop rp
 

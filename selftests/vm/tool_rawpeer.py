@@ -61,6 +61,21 @@ With --script, one connection per round (each from a port of its own,
         buffer), until one is not SACKed (the server's buffer, which the
         test makes small, is full), then the hole's: does the server
         still hold what it SACKed below the top?
+  collapse  100-byte segments of the test pattern to a server with a
+        small buffer (the test makes it so): three, of which the server's
+        application reads 150 bytes in the second that follows, then as
+        many at a time as its window takes, which the application does
+        not read, until the window closes with everything acknowledged,
+        or for a second no ACK comes.  Each segment costs the server far
+        more buffer than its bytes, and its window was offered in bytes;
+  jumble  3000 bytes of the test pattern and a FIN to a server with a
+        small buffer: first 81 pieces of it, in an order of a fixed seed:
+        a FIN alone, then pieces of 1 to 120 bytes, overlapping, above
+        the first 100 bytes, the one that ends the stream with the FIN;
+        then all of it in order, as the window takes it, until the FIN
+        is acknowledged (20 s at most), each time from the server's ACK
+        on after half a second without one.  The server's application
+        reads it all;
   small window scaling offered (shift 7), then forty 300-byte segments,
         each sent once the server acknowledged the one before (the test's
         server reads nothing): each costs the server's receive buffer far
@@ -102,7 +117,10 @@ SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  For ofo it is
 "S/A": the highest SACKed sequence number before the hole was filled,
 and the ACK after, both relative to the peer's ISN (101 when the server
-kept nothing above the hole).  Each round
+kept nothing above the hole).  For collapse it is "A/S:closed" or
+"A/S:stalled": the server acknowledged A of the S bytes sent, and its
+window closed, or the ACKs stopped short.  For jumble it is "A/3001": how
+far the server's ACK went.  Each round
 ends with a RST of IP TOS 4, so that no connection outlives its round
 (the test's filter drops the RSTs of the host, TOS 0; over IPv6 the
 traffic class is 4).  Prints
@@ -116,6 +134,7 @@ once.  "quit", an empty line or EOF ends it.
 """
 import argparse
 import os
+import random
 import select
 import shlex
 import subprocess
@@ -200,8 +219,14 @@ def challenge(p, n, snd_nxt):
     return acks
 
 
+def pattern(off, n):
+    """Bytes @off to @off + @n - 1 of tool_sockctl's test pattern."""
+    return bytes((i * 7 + i // 251) & 0xff for i in range(off, off + n))
+
+
 def handshake(p, iss, delay=0.0, window=65535):
-    """SYN with SACK permitted, the ACK @delay s after the SYN-ACK."""
+    """SYN with SACK permitted, the ACK @delay s after the SYN-ACK; the
+    server's window in p.window."""
     p.send("S", iss, 0, options=[("MSS", SEG), ("SAckOK", b"")],
            window=window)
     seg = p.recv(3)
@@ -209,6 +234,7 @@ def handshake(p, iss, delay=0.0, window=65535):
         print("err no SYN-ACK: %r" % (seg and seg.summary()))
         return None
     time.sleep(delay)
+    p.window = seg.window
     p.send("A", iss + 1, seg.seq + 1, window=window)
     return seg.seq + 1
 
@@ -259,7 +285,7 @@ def round_frag(p):
     if not p.v6:
         print("err frag is for IPv6")
         return None
-    data = bytes((i * 7 + i // 251) & 0xff for i in range(3000))
+    data = pattern(0, 3000)
     tcp = TCP(sport=p.sport, dport=p.dport, flags="PA", seq=iss + 1,
               ack=rcv_nxt)
     frags = fragment6(p.ip() / IPv6ExtHdrFragment(id=0x5eed) / tcp / data,
@@ -319,6 +345,95 @@ def round_ofo(p):
             break
     p.reset(seg.ack)
     return "%d/%d" % (top, (seg.ack - iss) % (1 << 32))
+
+
+def round_collapse(p):
+    """100-byte segments of the test pattern, as many at a time as the
+    server's window takes, until it closes or the server stops
+    acknowledging what it took; how far the ACKs went."""
+    iss = 6000000
+    size = 100
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    # three segments first, of which the test's reader takes 150 bytes:
+    # a buffer half read, at the head of the queue
+    for off in range(0, 3 * size, size):
+        p.send("PA", iss + 1 + off, rcv_nxt, pattern(off, size))
+    seg = next_ack(p, iss + 1 + 3 * size)
+    if seg is None:
+        print("err the first 300 bytes were not acknowledged")
+        return None
+    time.sleep(1)
+    sent = una = 3 * size       # offsets in the stream
+    right = una + seg.window
+    state = "stalled"
+    end = time.monotonic() + 20
+    while time.monotonic() < end:
+        while right - sent >= size:
+            p.send("PA", iss + 1 + sent, rcv_nxt, pattern(sent, size))
+            sent += size
+        seg = p.recv(1.0)
+        if seg is None:
+            break               # a second without an ACK
+        if seg.flags.R:
+            print("err the server reset the connection")
+            return None
+        ack = (seg.ack - iss - 1) % (1 << 32)
+        if not seg.flags.A or ack < una or ack > sent:
+            continue
+        una = ack
+        right = max(right, una + seg.window)
+        if una == sent and right - sent < size:
+            state = "closed"
+            break
+    p.reset(iss + 1 + una)      # the server's RCV.NXT, whatever it dropped
+    return "%d/%d:%s" % (una, sent, state)
+
+
+def round_jumble(p):
+    """3000 bytes of the test pattern and a FIN: first pieces of it above
+    the first 100 bytes, overlapping, in an order of a fixed seed, then
+    all of it in order until everything is acknowledged."""
+    iss = 7000000
+    total = 3000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    rnd = random.Random(4261)
+    pieces = [(total, 0)]       # a FIN alone, early
+    for _ in range(80):
+        off = rnd.randrange(100, total)
+        pieces.append((off, min(rnd.randrange(1, 121), total - off)))
+    for off, n in pieces:
+        fin = "F" if off + n == total else ""
+        p.send("PA" + fin, iss + 1 + off, rcv_nxt, pattern(off, n))
+        time.sleep(0.01)
+    una, right = 0, p.window
+    end = time.monotonic() + 20
+    while una <= total and time.monotonic() < end:
+        off = una
+        while off < total and off < right:
+            n = min(100, total - off)
+            fin = "F" if off + n == total else ""
+            p.send("PA" + fin, iss + 1 + off, rcv_nxt, pattern(off, n))
+            off += n
+        if una == total:
+            p.send("FA", iss + 1 + total, rcv_nxt)
+        while True:
+            seg = p.recv(0.5)
+            if seg is None:
+                break           # then send again from the ACK on
+            if seg.flags.R:
+                print("err the server reset the connection")
+                return None
+            ack = (seg.ack - iss - 1) % (1 << 32)
+            if seg.flags.A and una < ack <= total + 1:
+                una = ack
+                right = una + seg.window
+    time.sleep(1)               # the server's application reads it first
+    p.reset(iss + 1 + una)
+    return "%d/%d" % (una, total + 1)
 
 
 def collect(p, base, want, got, timeout=10, limit=5):
@@ -560,6 +675,10 @@ def script(a):
                 r = round_small(p)
             elif kind == "ofo":
                 r = round_ofo(p)
+            elif kind == "collapse":
+                r = round_collapse(p)
+            elif kind == "jumble":
+                r = round_jumble(p)
             elif kind == "frag":
                 r = round_frag(p)
             elif kind == "rst":
