@@ -268,6 +268,9 @@ struct atcp_sock {
 	u8 comp_dupacks;	/* sent at once for this rcv_nxt */
 	u32 comp_sack_rcv_nxt;	/* ... which is this */
 	struct hrtimer comp_sack_timer;
+	/* Internal pacing: the next skb leaves no earlier (ns, monotonic). */
+	u64 pace_next_ns;
+	struct hrtimer pacing_timer;
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */
 	struct sk_buff *send_head;
@@ -972,6 +975,10 @@ bool atcp_tsq_room(struct sock *sk, const struct sk_buff *skb,
 		   unsigned int factor);
 bool atcp_autocork(struct sock *sk, unsigned int size_goal);
 void atcp_tsq_write(struct sock *sk);
+bool atcp_pacing_wait(struct sock *sk);
+void atcp_pacing_sent(struct sock *sk, unsigned int len);
+void atcp_pacing_init(struct sock *sk);
+void atcp_pacing_stop(struct sock *sk, bool wait);
 void atcp_wfree(struct sk_buff *skb);
 void atcp_skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
 void atcp_tsq_init(void);

@@ -710,6 +710,8 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		atcp_enter_cwr(sk, false);
 		err = net_xmit_errno(err);
 	}
+	if (!err && payload)
+		atcp_pacing_sent(sk, payload);
 	return err;
 }
 
@@ -1065,6 +1067,21 @@ static int atcp_mtu_probe_len(struct sock *sk, const struct sk_buff *skb)
 }
 
 /*
+ * The largest skb of a paced connection (by fq, or by atcp itself), which
+ * leaves as one burst (Linux: tcp_tso_autosize()): about a millisecond of
+ * data at the pacing rate, never under @min_tso segments.
+ */
+static u32 atcp_tso_autosize(const struct sock *sk, u32 mss, u32 min_tso)
+{
+	u32 gso_max = READ_ONCE(sk->sk_gso_max_size);
+	u64 bytes = READ_ONCE(sk->sk_pacing_rate) >>
+		    READ_ONCE(sk->sk_pacing_shift);
+
+	bytes = min_t(u64, bytes, gso_max);
+	return max_t(u32, rounddown((u32)bytes, mss), min_tso * mss);
+}
+
+/*
  * Send what the peer's window and the congestion window allow, from
  * send_head on.  @nonagle skips Nagle's algorithm for this call.  A tail
  * loss @probe sends one segment of new data, past the congestion window
@@ -1091,6 +1108,8 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 	 */
 	max_skb = min_t(u32, min_tso, max_t(u32, as->cwnd / 2, 1));
 	max_skb = max_t(u32, max_skb, as->cwnd / 4) * mss;
+	if (READ_ONCE(sk->sk_pacing_status) != SK_PACING_NONE)
+		max_skb = min(max_skb, atcp_tso_autosize(sk, mss, min_tso));
 	if (probe) {
 		max_skb = mss;
 		nonagle = 1;
@@ -1187,8 +1206,11 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 				break;
 		}
 
-		/* the host's queues hold enough of ours: wait for them */
-		if (!atcp_tsq_room(sk, skb, retransmit))
+		/*
+		 * Too early for the pacing rate, or the host's queues hold
+		 * enough of ours: wait.
+		 */
+		if (atcp_pacing_wait(sk) || !atcp_tsq_room(sk, skb, retransmit))
 			break;
 		if (retransmit)
 			atcp_count_resend(sk, skb);

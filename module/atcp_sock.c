@@ -695,6 +695,7 @@ static int atcp_disconnect(struct sock *sk, int flags)
 
 		/* a SACK timer that is running ends before it is set up anew */
 		hrtimer_cancel(&atcp_sk(sk)->comp_sack_timer);
+		atcp_pacing_stop(sk, true);
 		/* deferred small-queue work holds a reference */
 		if (test_and_clear_bit(ATCP_DEFER_TSQ, &atcp_sk(sk)->deferred))
 			__sock_put(sk);

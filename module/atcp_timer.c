@@ -682,6 +682,7 @@ void atcp_init_timers(struct sock *sk)
 	hrtimer_init(&as->comp_sack_timer, CLOCK_MONOTONIC,
 		     HRTIMER_MODE_REL_PINNED_SOFT);
 	as->comp_sack_timer.function = atcp_comp_sack_fn;
+	atcp_pacing_init(sk);
 }
 
 void atcp_clear_timers(struct sock *sk)
@@ -695,6 +696,7 @@ void atcp_clear_timers(struct sock *sk)
 	as->comp_sacks = 0;
 	if (hrtimer_try_to_cancel(&as->comp_sack_timer) == 1)
 		__sock_put(sk);
+	atcp_pacing_stop(sk, false);
 }
 
 /*

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atcp_tsq.c - small queues: how much of a connection may wait in this
- * host's qdiscs and device queues, and what sends more once it left them
- * (Linux: TCP Small Queues, tcp_small_queue_check() and tcp_wfree()).
+ * atcp_tsq.c - small queues and pacing: how much of a connection may wait
+ * in this host's qdiscs and device queues, how soon its next skb may
+ * leave, and what sends more once it may (Linux: TCP Small Queues,
+ * tcp_small_queue_check() and tcp_wfree(); internal pacing,
+ * tcp_pacing_check() and tcp_pace_kick()).
  *
  * A bulk sender would otherwise fill every queue below it: a qdisc's
  * packets then wait behind each other and every other flow, and the RTT
@@ -171,6 +173,89 @@ void atcp_wfree(struct sk_buff *skb)
 	return;
 out:
 	sk_free(sk);
+}
+
+/*
+ * Internal pacing.  SO_MAX_PACING_RATE asks for it: the sock layer marks
+ * the socket SK_PACING_NEEDED, and a pacing qdisc (fq) that meets the
+ * socket's skbs takes the task over (SK_PACING_FQ).  Each data skb sent
+ * puts the earliest departure of the next one later by its length at
+ * the pacing rate; atcp_push() holds back what would leave before that,
+ * and an hrtimer sends it then.
+ */
+static bool atcp_internal_pacing(const struct sock *sk)
+{
+	/* pairs with fq's smp_store_release() of SK_PACING_FQ */
+	return smp_load_acquire(&sk->sk_pacing_status) == SK_PACING_NEEDED;
+}
+
+/* Must the next skb wait?  Then the pacing timer sends it. */
+bool atcp_pacing_wait(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (!atcp_internal_pacing(sk) || as->pace_next_ns <= ktime_get_ns())
+		return false;
+	if (!hrtimer_is_queued(&as->pacing_timer)) {
+		hrtimer_start(&as->pacing_timer, ns_to_ktime(as->pace_next_ns),
+			      HRTIMER_MODE_ABS_PINNED_SOFT);
+		sock_hold(sk);		/* atcp_pacing_fn() puts it */
+	}
+	return true;
+}
+
+/*
+ * @len bytes of data left: the next skb waits for them to drain at the
+ * pacing rate.  The first ten segments go at once, as fq lets them; a
+ * sender that fell behind (a late timer, a busy CPU) catches up by half
+ * of the time at most (Linux: tcp_update_skb_after_send()).
+ */
+void atcp_pacing_sent(struct sock *sk, unsigned int len)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long rate = READ_ONCE(sk->sk_pacing_rate);
+	u64 prior = as->pace_next_ns, len_ns;
+
+	if (!atcp_internal_pacing(sk))
+		return;
+	as->pace_next_ns = max(prior, ktime_get_ns());
+	if (rate == ~0UL || !rate || as->data_segs_out < 10)
+		return;
+	len_ns = div64_ul((u64)len * NSEC_PER_SEC, rate);
+	len_ns -= min(len_ns / 2, as->pace_next_ns - prior);
+	as->pace_next_ns += len_ns;
+}
+
+static enum hrtimer_restart atcp_pacing_fn(struct hrtimer *timer)
+{
+	struct atcp_sock *as = container_of(timer, struct atcp_sock,
+					    pacing_timer);
+	struct sock *sk = &as->inet.sk;
+
+	atcp_tsq_handler(sk);
+	sock_put(sk);
+	return HRTIMER_NORESTART;
+}
+
+void atcp_pacing_init(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	hrtimer_init(&as->pacing_timer, CLOCK_MONOTONIC,
+		     HRTIMER_MODE_ABS_PINNED_SOFT);
+	as->pacing_timer.function = atcp_pacing_fn;
+}
+
+/*
+ * Stop the pacing timer; @wait for a run of it that is under way, which
+ * only a caller that does not hold the socket's spinlock may do.
+ */
+void atcp_pacing_stop(struct sock *sk, bool wait)
+{
+	struct hrtimer *timer = &atcp_sk(sk)->pacing_timer;
+
+	if ((wait ? hrtimer_cancel(timer) : hrtimer_try_to_cancel(timer)) == 1)
+		__sock_put(sk);
 }
 
 /* Like skb_set_owner_w(), with atcp_wfree() as the destructor. */

@@ -70,8 +70,8 @@
 #  - SO_MAX_PACING_RATE caps that rate, and a pacing qdisc (fq) on the
 #    sender's side holds the connection to it: at 125000 bytes a second,
 #    300000 bytes take more than 1.5 s (fq lets a first burst through,
-#    the rest needs 1.9 s at least).  atcp does not pace by itself,
-#    Linux does.
+#    the rest needs 1.9 s at least).  Without such a qdisc the stack
+#    paces by itself, with the same result.
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, it
 #    measures the RTT as a receiver (tcpi_rcv_rtt, which paces the
 #    tuning), and its receive buffer grows beyond rmem's default of
@@ -763,7 +763,7 @@ for sp in "$P" 0; do
 	knob "$NS_B" "$sp" congestion_control cubic
 done
 
-fq_body()
+max_pacing_body()
 {
 	local rate max start ms
 
@@ -785,9 +785,15 @@ ip netns exec "$NS_B" tc qdisc add dev veth0 root fq 2>/dev/null
 for sp in "$P" 0; do
 	tag="$(proto_name "$sp") sender, SO_MAX_PACING_RATE 125000 under fq"
 	POINTS=("tcpi_max_pacing_rate" "tcpi_pacing_rate" "300000 bytes arrive" "paced")
-	sender_case "$sp" - - - fq_body
+	sender_case "$sp" - - - max_pacing_body
 done
 netem_egress "$NS_B"
+# veth's own qdisc (noqueue) does not pace: the stack must
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, SO_MAX_PACING_RATE 125000 without a pacing qdisc"
+	POINTS=("tcpi_max_pacing_rate" "tcpi_pacing_rate" "300000 bytes arrive" "paced")
+	sender_case "$sp" - - - max_pacing_body
+done
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 
