@@ -94,6 +94,7 @@ struct atcp_sysctl {
 	int ecn;		/* ATCP_ECN_MODE_* */
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 	int min_tso_segs;	/* the smallest GSO skb, in segments */
+	int tso_rtt_log;	/* paced skbs: gso_max_size >> (min RTT >> n) */
 	int pacing_ss_ratio;	/* % of cwnd/srtt to pace at in slow start */
 	int pacing_ca_ratio;	/* ... and in congestion avoidance */
 	int mtu_probing;	/* 1: after black-hole timeouts, 2: always */

@@ -1069,14 +1069,23 @@ static int atcp_mtu_probe_len(struct sock *sk, const struct sk_buff *skb)
 /*
  * The largest skb of a paced connection (by fq, or by atcp itself), which
  * leaves as one burst (Linux: tcp_tso_autosize()): about a millisecond of
- * data at the pacing rate, never under @min_tso segments.
+ * data at the pacing rate, plus gso_max_size halved for every
+ * 2^tso_rtt_log us of the minimum RTT, for bursts cost little on a short
+ * path and large skbs save CPU; never under @min_tso segments.
  */
 static u32 atcp_tso_autosize(const struct sock *sk, u32 mss, u32 min_tso)
 {
+	u32 min_rtt = atcp_sk(sk)->rto.min_rtt_us;
 	u32 gso_max = READ_ONCE(sk->sk_gso_max_size);
 	u64 bytes = READ_ONCE(sk->sk_pacing_rate) >>
 		    READ_ONCE(sk->sk_pacing_shift);
+	u32 shift, halvings;
 
+	shift = READ_ONCE(atcp_net(sock_net(sk))->sysctl.tso_rtt_log);
+	halvings = shift < 32 ? min_rtt >> shift : 0;
+	/* no RTT sample yet: none of gso_max_size, as in Linux */
+	if (min_rtt && halvings < 32)
+		bytes += gso_max >> halvings;
 	bytes = min_t(u64, bytes, gso_max);
 	return max_t(u32, rounddown((u32)bytes, mss), min_tso * mss);
 }

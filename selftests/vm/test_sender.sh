@@ -72,6 +72,11 @@
 #    300000 bytes take more than 1.5 s (fq lets a first burst through,
 #    the rest needs 1.9 s at least).  Without such a qdisc the stack
 #    paces by itself, with the same result.
+#  - tso_rtt_log: paced by the stack at 1250000 bytes a second, with the
+#    client's ACKs 50 ms late, 2 MiB go out in skbs of about 1 ms at
+#    the rate (the floor of 2 segments) under 0, and in larger ones
+#    under 20 (gso_max_size is added, halved for every 2^20 us of the
+#    minimum RTT, then bounded by the window).
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, it
 #    measures the RTT as a receiver (tcpi_rcv_rtt, which paces the
 #    tuning), and its receive buffer grows beyond rmem's default of
@@ -794,6 +799,47 @@ for sp in "$P" 0; do
 	POINTS=("tcpi_max_pacing_rate" "tcpi_pacing_rate" "300000 bytes arrive" "paced")
 	sender_case "$sp" - - - max_pacing_body
 done
+
+# ---- tso_rtt_log (the skbs of a paced connection) ---------------------------------
+
+# 2 MiB, paced by the stack at no more than 1250000 bytes a second; how
+# large the largest skb its veth sees is.
+tso_rtt_body()
+{
+	local cap=$TMP/rtt.$port.pcap largest
+
+	sc s "sockopt max_pacing_rate 1250000"
+	cap_start "$NS_B" "$cap" "tcp src port $port" 30 ||
+		tap_diag "$tag: no capture"
+	sc_send c "recv 2097152"
+	sc s "send 2097152"
+	sc_get c
+	cap_stop
+	expect "$tag: 2 MiB arrive" "ok 2097152" "$R"
+	largest=$("$PY" "$PCAPSUM" "$cap" |
+		  awk '$8 > m { m = $8 } END { print m + 0 }')
+	if [ "$log" = 0 ]; then
+		tap_is "$tag: the largest skb holds 2 segments of 1448 bytes" \
+			"$largest" 2896
+	else
+		tap_num "$tag: larger skbs ($largest bytes)" "$largest" -gt 2896
+	fi
+}
+
+# The client's ACKs 50 ms late (the sender's own queue stays empty, for
+# its small queues).  A paced skb is about 1 ms at the rate (1220 bytes:
+# the floor of 2 segments) plus gso_max_size halved for every
+# 2^tso_rtt_log us of the minimum RTT: nothing under 0 (50000 halvings),
+# all of it under 20, which then the window bounds.
+netem_egress "$NS_A" limit 10000 delay 50ms
+for sp in "$P" 0; do
+	for log in 0 20; do
+		tag="$(proto_name "$sp") sender, tso_rtt_log $log, paced"
+		POINTS=("2 MiB arrive" "largest skb")
+		sender_case "$sp" tso_rtt_log "$log" 9 tso_rtt_body
+	done
+done
+netem_egress "$NS_A"
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 
