@@ -13,11 +13,16 @@
 DOC=$ATCP_TOP/Documentation/sysctl.rst
 NS=atcp-sysctl-$$
 NS2=atcp-sysctl2-$$
+TMP=$(mktemp -d /tmp/atcp-sysctl.XXXXXX)
 
 cleanup()
 {
+	[ -n "${SH_IN_a:-}" ] && exec {SH_IN_a}>&-
+	[ -n "${SH_IN_b:-}" ] && exec {SH_IN_b}>&-
+	wait
 	ip netns del "$NS" 2>/dev/null
 	ip netns del "$NS2" 2>/dev/null
+	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
@@ -86,37 +91,78 @@ allowed_congestion_control reno_cubic cubic          bogus=ENOENT cubic_bogus=EN
 available_congestion_control reno_cubic -             -
 "
 
+# The reads and writes run in one shell in each namespace, which answers
+# each command with one line: "get KNOB", the value with blanks squeezed
+# to '_'; "put KNOB VALUE" ('_' for blanks), the write's error or "ok";
+# "ls", the knobs.  An `ip netns exec` for each (which mounts a /sys of
+# its own every time) took most of this test's time.
+cat > "$TMP/ns.sh" <<'END'
+while read -r cmd knob val; do
+	f=/proc/sys/net/atcp/$knob
+	case $cmd in
+	get)
+		echo "$(tr -s ' \t' '__' < "$f" 2>/dev/null)" ;;
+	put)
+		if err=$( (echo "${val//_/ }" > "$f") 2>&1); then
+			echo ok
+		else
+			case $err in
+			*"Invalid argument"*) echo EINVAL ;;
+			*"No such file or directory"*) echo ENOENT ;;
+			*"Permission denied"*) echo EACCES ;;
+			*) echo "error: ${err//$'\n'/ }" ;;
+			esac
+		fi ;;
+	ls)
+		ls /proc/sys/net/atcp | sort | paste -sd ' ' ;;
+	*)
+		echo "error: $cmd" ;;
+	esac
+done
+END
+
+# sh_start ID NETNS: the shell of NETNS, known as ID (a or b)
+sh_start()
+{
+	mkfifo "$TMP/$1.in" "$TMP/$1.out" || return 1
+	ip netns exec "$2" bash "$TMP/ns.sh" < "$TMP/$1.in" \
+		> "$TMP/$1.out" 2> /dev/null &
+	eval "exec {SH_IN_$1}> \"\$TMP/$1.in\" {SH_OUT_$1}< \"\$TMP/$1.out\""
+}
+
+# ns_sh NETNS CMD...: one command to the shell of NETNS; its reply (60 s)
+ns_sh()
+{
+	local id=a fd_in fd_out r
+
+	[ "$1" = "$NS" ] || id=b
+	shift
+	fd_in=SH_IN_$id fd_out=SH_OUT_$id
+	{ echo "$*" >&"${!fd_in}" && read -r -t 60 r <&"${!fd_out}"; } ||
+		r="error: no reply"
+	echo "$r"
+}
+
 # value NS KNOB: the knob's value, blanks squeezed to '_'
 value()
 {
-	ip netns exec "$1" cat "/proc/sys/net/atcp/$2" 2>/dev/null |
-		tr -s ' \t' '__'
+	ns_sh "$1" get "$2"
 }
 
 # put NS KNOB VALUE ('_' for blanks): the write's error, or "ok"
 put()
 {
-	local err
-
-	if err=$(ip netns exec "$1" bash -c "echo '${3//_/ }' > /proc/sys/net/atcp/$2" 2>&1); then
-		echo ok
-	else
-		case $err in
-		*"Invalid argument"*) echo EINVAL ;;
-		*"No such file or directory"*) echo ENOENT ;;
-		*"Permission denied"*) echo EACCES ;;
-		*) echo "error: $err" ;;
-		esac
-	fi
+	ns_sh "$1" put "$2" "$3"
 }
 
-ip netns add "$NS" && ip netns add "$NS2" ||
-	{ tap_result 1 "create two namespaces"; tap_finish; }
+if ! { ip netns add "$NS" && ip netns add "$NS2" &&
+	sh_start a "$NS" && sh_start b "$NS2"; }; then
+	tap_result 1 "create two namespaces, a shell in each"
+	tap_finish
+fi
 
-have=$(ip netns exec "$NS" ls /proc/sys/net/atcp | sort)
-listed=$(echo "$TABLE" | awk 'NF { print $1 }' | sort)
 tap_is "every knob of /proc/sys/net/atcp is in this test's table" \
-	"$(echo $have)" "$(echo $listed)"
+	"$(ns_sh "$NS" ls)" "$(echo "$TABLE" | awk 'NF { print $1 }' | sort | paste -sd ' ')"
 
 while read -r knob def good bad; do
 	[ -n "$knob" ] || continue
