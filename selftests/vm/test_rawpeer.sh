@@ -134,6 +134,12 @@ zero_window_drops()
 
 port=26000
 
+# scapy takes seconds to start, more on a busy machine: a first job that
+# only prints the usage waits for it, so that no case's accept() does
+sc_send rp "--help"
+rp_wait
+tap_result $? "the raw peer is up"
+
 for sp in "$P" 0; do
 	tag="$(proto_name "$sp") server, a one-byte probe into its closed window"
 	before=$(zero_window_drops "$NS_B" "$sp")

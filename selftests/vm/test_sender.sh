@@ -512,7 +512,7 @@ shaper()
 
 autocork_body()
 {
-	local c0 c1 i
+	local c0 c1 i unsent
 
 	shaper "$NS_B" 400kbit 1000
 	sc s "sockopt nodelay 1"
@@ -529,7 +529,15 @@ autocork_body()
 	sc c "recv 10500"
 	expect "$tag: 10500 bytes arrive" "ok 10500" "$R"
 	shaper "$NS_B"
-	if [ "$ac" = 1 ]; then
+	unsent=${W##*, ok }
+	if [ "$ac" = 1 ] && [ "$sp" = 0 ] && [[ $unsent =~ ^[0-9]+$ ]] &&
+	   [ "$unsent" -gt 500 ]; then
+		# Linux's small queues held back the end of the first write
+		# too (seen on a slow host): the small writes waited behind
+		# it, not for autocorking.  The reference shows nothing then.
+		tap_skip "$tag: the small writes wait for the first one's packets (Linux held $unsent bytes, its small queues)"
+		tap_skip "$tag: ... counted ($((c1 - c0)) AutoCorking)"
+	elif [ "$ac" = 1 ]; then
 		tap_is "$tag: the small writes wait for the first one's packets" \
 			"${W##*, }" "ok 500"
 		tap_num "$tag: ... counted ($((c1 - c0)) AutoCorking)" \
