@@ -937,6 +937,7 @@ void atcp_push(struct sock *sk, int nonagle);
 bool atcp_push_probe(struct sock *sk);
 void atcp_cwnd_restart_after_idle(struct sock *sk);
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);
+void atcp_retransmit_lost(struct sock *sk);
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len);
 struct sk_buff *atcp_trim_acked(struct sock *sk, struct sk_buff *skb);
 void atcp_send_probe(struct sock *sk);

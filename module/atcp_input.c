@@ -616,37 +616,6 @@ static void atcp_dupthresh_detect(struct sock *sk)
 	}
 }
 
-/*
- * Send the skbs taken for lost again, oldest first, as far as the window
- * allows: lost data leaves the pipe, and goes before new data
- * (RFC 6675 NextSeg; Linux: tcp_xmit_retransmit_queue()).
- */
-static void atcp_retransmit_lost(struct sock *sk)
-{
-	struct atcp_sock *as = atcp_sk(sk);
-	struct sk_buff *skb, *next;
-
-	for (skb = skb_peek(&sk->sk_write_queue); skb && as->lost_out;
-	     skb = next) {
-		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
-
-		if (skb == as->send_head ||
-		    atcp_inflight(as) >= as->cwnd * as->mss_cache)
-			break;
-		next = atcp_write_queue_next(sk, skb);
-		if (!cb->lost)
-			continue;
-		cb->rexmit_epoch = as->recovery_epoch;
-		if (atcp_retransmit_skb(sk, skb))
-			break;
-		/* the timer runs from the oldest segment's latest copy */
-		if (skb == skb_peek(&sk->sk_write_queue))
-			atcp_reset_rtx_timer(sk);
-		/* A split skb: the rest is the next one to look at. */
-		next = atcp_write_queue_next(sk, skb);
-	}
-}
-
 /* Once per ACK in a reduction: the window PRR allows (atcp_prr.h). */
 static void atcp_cwnd_reduction(struct sock *sk, u32 delivered,
 				bool una_advanced_no_loss)

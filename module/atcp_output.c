@@ -1306,6 +1306,43 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Send the skbs taken for lost again, oldest first, as far as the window
+ * allows: lost data leaves the pipe, and goes before new data
+ * (RFC 6675 NextSeg; Linux: tcp_xmit_retransmit_queue()).  Paced as new
+ * data is, and within the same share of the host's queues: a recovery
+ * that takes many segments for lost at once would otherwise send them
+ * back to back, far above the rate asked for.  The pacing timer and the
+ * small-queue handler send on from where this stopped (atcp_tsq_write()).
+ */
+void atcp_retransmit_lost(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *skb, *next;
+
+	for (skb = skb_peek(&sk->sk_write_queue); skb && as->lost_out;
+	     skb = next) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+		if (skb == as->send_head ||
+		    atcp_inflight(as) >= as->cwnd * as->mss_cache)
+			break;
+		next = atcp_write_queue_next(sk, skb);
+		if (!cb->lost)
+			continue;
+		if (atcp_pacing_wait(sk) || !atcp_tsq_room(sk, skb, 1))
+			break;
+		cb->rexmit_epoch = as->recovery_epoch;
+		if (atcp_retransmit_skb(sk, skb))
+			break;
+		/* the timer runs from the oldest segment's latest copy */
+		if (skb == skb_peek(&sk->sk_write_queue))
+			atcp_reset_rtx_timer(sk);
+		/* A split skb: the rest is the next one to look at. */
+		next = atcp_write_queue_next(sk, skb);
+	}
+}
+
+/*
  * Send everything in flight again, from snd_una, in segments of the current
  * MSS (Linux: tcp_simple_retransmit()).  After the path MTU dropped, every
  * segment larger than the new MSS was lost at a router; this is not

@@ -93,13 +93,19 @@ bool atcp_autocork(struct sock *sk, unsigned int size_goal)
 	return refcount_read(&sk->sk_wmem_alloc) > skb->truesize;
 }
 
-/* The socket's skbs left the host: send what was held back. */
+/*
+ * The socket's skbs left the host, or the pacing time came: send what was
+ * held back, lost segments before new data (Linux: tcp_tsq_write()).
+ */
 void atcp_tsq_write(struct sock *sk)
 {
-	if ((1 << sk->sk_state) &
-	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_CLOSING |
-	     TCPF_CLOSE_WAIT | TCPF_LAST_ACK))
-		atcp_push(sk, 0);
+	if (!((1 << sk->sk_state) &
+	      (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_CLOSING |
+	       TCPF_CLOSE_WAIT | TCPF_LAST_ACK)))
+		return;
+	if (atcp_sk(sk)->lost_out)
+		atcp_retransmit_lost(sk);
+	atcp_push(sk, 0);
 }
 
 static void atcp_tsq_handler(struct sock *sk)

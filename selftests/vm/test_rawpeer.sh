@@ -210,20 +210,23 @@ done
 [ "$P" != 0 ] && tap_ok "ACKSkippedChallenge counts the ACKs not sent" \
 	test "$(atcp_stat "$NS_B" ACKSkippedChallenge)" -ge 4
 
-# rawpeer_script SP PORT SCRIPT SENDS: a server of protocol SP on PORT
-# (with the knobs as they are now), the raw peer's job --script SCRIPT
-# against it with $TMP/knobs as hook, the server accepting each round's
-# connection and sending SENDS bytes on it (none when 0).  Sets R to the
-# job's last line.
+# rawpeer_script SP PORT SCRIPT SENDS [AFTER [SETUP]]: a server of
+# protocol SP on PORT (with the knobs as they are now), the raw peer's job
+# --script SCRIPT against it with $TMP/knobs as hook, the server accepting
+# each round's connection, giving it the tool_sockctl command SETUP if
+# any, and sending SENDS bytes on it (none when 0).  Sets R to the job's
+# last line, and AFTER to the reply to the command AFTER, given to the
+# last connection once the job is done.
 rawpeer_script()
 {
-	local sp=$1 port=$2 script=$3 sends=$4 after=${5:-} i res
+	local sp=$1 port=$2 script=$3 sends=$4 after=${5:-} setup=${6:-} i res
 
 	sc_start s "$NS_B" "$sp"
 	sc s "listen $RP_LISTEN:$port"
 	rp_send "$port --script $script --hook $TMP/knobs"
 	for i in ${script//,/ }; do
 		sc s "accept" > /dev/null
+		[ -z "$setup" ] || sc s "$setup" > /dev/null
 		[ "$sends" = 0 ] || sc s "send $sends" > /dev/null
 	done
 	rp_wait
@@ -267,6 +270,26 @@ delta()
 		$(mib_in "$TMP/cnt.$2" "$1" "$3")))
 }
 
+# small_rcvbuf_start SP SCRIPT: rmem 8192 in $NS_B, a server of protocol
+# SP on $port, the raw peer's job --script SCRIPT against it, and the
+# server's connection accepted.  small_rcvbuf_stop SP undoes it all and
+# moves on to the next port.
+small_rcvbuf_start()
+{
+	knob "$NS_B" "$1" rmem "4096 8192 8192"
+	sc_start s "$NS_B" "$1"
+	sc s "listen $RP_LISTEN:$port"
+	rp_send "$port --script $2"
+	sc s "accept" > /dev/null
+}
+
+small_rcvbuf_stop()
+{
+	sc_stop s
+	port=$((port + 1))
+	knob "$NS_B" "$1" rmem "4096 131072 6291456"
+}
+
 # collapse_case SP NAME: in order, small segments as the window takes
 # them, to a server of protocol SP on $port with rmem 8192, whose
 # application reads 150 bytes of the first 300 and then nothing: its
@@ -277,15 +300,11 @@ collapse_case()
 {
 	local sp=$1 name=$2 collapsed drops res acked sent r_recv
 
-	knob "$NS_B" "$sp" rmem "4096 8192 8192"
 	if [ "$sp" != 0 ]; then
 		collapsed=$(atcp_stat "$NS_B" RcvCollapsed)
 		drops=$(atcp_stat "$NS_B" RcvQDrop)
 	fi
-	sc_start s "$NS_B" "$sp"
-	sc s "listen $RP_LISTEN:$port"
-	rp_send "$port --script collapse"
-	sc s "accept" > /dev/null
+	small_rcvbuf_start "$sp" collapse
 	sc s "recv 150"
 	r_recv=$R
 	rp_wait
@@ -303,9 +322,7 @@ collapse_case()
 		"$r_recv / $R" "ok 150 / ok $((acked - 150))"
 	sc s "recv $((acked - 150))"
 	tap_is "$name, ... and reads them intact" "$R" "ok $((acked - 150))"
-	sc_stop s
-	port=$((port + 1))
-	knob "$NS_B" "$sp" rmem "4096 131072 6291456"
+	small_rcvbuf_stop "$sp"
 	[ "$sp" = 0 ] && return
 	collapsed=$(($(atcp_stat "$NS_B" RcvCollapsed) - collapsed))
 	tap_ok "$name, ... copied into fuller buffers (RcvCollapsed +$collapsed)" \
@@ -323,12 +340,8 @@ jumble_case()
 {
 	local sp=$1 name=$2 pruned r_recv r_eof
 
-	knob "$NS_B" "$sp" rmem "4096 8192 8192"
 	[ "$sp" = 0 ] || pruned=$(atcp_stat "$NS_B" PruneCalled)
-	sc_start s "$NS_B" "$sp"
-	sc s "listen $RP_LISTEN:$port"
-	rp_send "$port --script jumble"
-	sc s "accept" > /dev/null
+	small_rcvbuf_start "$sp" jumble
 	sc s "recv 3000"
 	r_recv=$R
 	sc s "recv-eof"
@@ -337,9 +350,7 @@ jumble_case()
 	tap_diag "$name, overlapping pieces out of order: tool_rawpeer: $R"
 	tap_is "$name, 3000 bytes and a FIN in overlapping pieces out of order, then in order: acknowledged, read intact, then EOF" \
 		"$R / $r_recv / $r_eof" "ok 3001/3001 / ok 3000 / ok"
-	sc_stop s
-	port=$((port + 1))
-	knob "$NS_B" "$sp" rmem "4096 131072 6291456"
+	small_rcvbuf_stop "$sp"
 	[ "$sp" = 0 ] && return
 	pruned=$(($(atcp_stat "$NS_B" PruneCalled) - pruned))
 	tap_ok "$name, ... the pieces overfilled the buffer (PruneCalled +$pruned)" \
@@ -590,6 +601,22 @@ EOF
 	[[ ${R% probes *} == "ok 1/5:1,1,1,0,1,1,0,1" ||
 	   ${R% probes *} == "ok 1/6:2,1,1,0,1,1,0,1" ]]
 	tap_result $? "$name server, one loss in a window of 20, 8 SACKs: 1 resent, 5 or 6 new, after each SACK as PRR has it"
+
+	# The same start, paced at 100000 bytes a second without a pacing
+	# qdisc, then ten segments lost at once: PRR lets them all go, and
+	# pacing spaces them 10 ms apart (Linux resends two at a time, 20 ms
+	# apart): 80 to 90 ms from the first to the last, of which catching up
+	# after a late SACK takes half a gap at most.  The test asks for half
+	# of that.  Back to back, all ten would leave within a millisecond or
+	# two.
+	rawpeer_script "$sp" "$port" paced 60000 "" "sockopt max_pacing_rate 100000"
+	port=$((port + 1))
+	tap_diag "$name server, ten lost at once, paced: tool_rawpeer: $R"
+	read -r _ pc <<< "$R"
+	tap_is "$name server, paced, ten segments lost at once: all resent" \
+		"${pc%@*}" 10
+	tap_ok "$name server, ... paced, not back to back (${pc#*@} ms from the first to the last)" \
+		test "${pc#*@}" -ge 40
 
 
 	# round 2 with dsack 0; the counters before round 1 and round 2

@@ -54,6 +54,9 @@ With --script, one connection per round (each from a port of its own,
         SACKs the ones above it, one more with each of 8 ACKs, 0.1 s
         apart.  Until the SACKs the peer's window ends where the flight
         does, so that a tail loss probe can only resend;
+  paced the same start as prr (the test has the server paced, at 100000
+        bytes a second), then the peer SACKs the last ten of the
+        twenty: the ten below are lost at once;
   dsack 500 bytes twice at RCV.NXT, then 500 bytes twice above a hole;
   ofo   20-byte segments above a hole of 100 bytes at the first, each
         sent once the server answered the one before and 20 bytes above
@@ -105,7 +108,10 @@ the first.  For prr it is "R/N:C1,...,C8": the server sent the lost
 segment R times and N new ones while the 8 SACKs came, Ck of them after
 the k-th; " probes I,..." follows when it also resent segments the peer
 had (tail loss probes, when the peer read the flight slowly), which
-are not counted in Ck.  For shrink, rewound and zerownd it is
+are not counted in Ck.  For paced it is "N@MS": N of the ten lost
+segments came again within a second of the SACK, the last MS ms after the
+first (by the kernel's timestamps of their arrival).  For shrink,
+rewound and zerownd it is
 "N/ok": N probes were answered, and the rest of the data came once the
 window opened, or "N/reset" when the server gave up.  For small it is
 "N/A:D": of the A ACKs, N moved the right edge of the server's window
@@ -195,6 +201,7 @@ class Peer:
                 return None
             pkt = self.inp.recv()
             if pkt is not None and TCP in pkt:
+                self.stamp = float(pkt.time)    # the kernel's, in s
                 return pkt[TCP]
 
 
@@ -586,9 +593,11 @@ def round_frto(p):
     return res
 
 
-def round_prr(p):
-    """One loss in a window of 20, then 8 SACKs: what the server sends."""
-    iss = 5000000
+def two_flights(p, iss):
+    """A handshake with a window of ten segments, all ten acknowledged
+    (slow start takes the server's window to 20), then twenty more, the
+    peer's window ending where they do; the server's first sequence
+    number, or None."""
     rcv_nxt = handshake(p, iss, window=10 * SEG)
     if rcv_nxt is None:
         return None
@@ -597,6 +606,15 @@ def round_prr(p):
         return None
     p.send("A", iss + 1, base + 10 * SEG, window=20 * SEG)
     if not collect(p, base, 30, got, limit=30):
+        return None
+    return base
+
+
+def round_prr(p):
+    """One loss in a window of 20, then 8 SACKs: what the server sends."""
+    iss = 5000000
+    base = two_flights(p, iss)
+    if base is None:
         return None
     resent = new = 0
     each, probes = [], []
@@ -627,6 +645,34 @@ def round_prr(p):
     if probes:
         res += " probes " + ",".join(map(str, probes))
     return res
+
+
+def round_paced(p):
+    """Ten of twenty segments lost at once at a paced server: how far
+    apart their resends leave."""
+    iss = 7000000
+    base = two_flights(p, iss)
+    if base is None:
+        return None
+    p.send("A", iss + 1, base + 10 * SEG, window=20 * SEG,
+           options=[("SAck", ((base + 20 * SEG) % (1 << 32),
+                              (base + 30 * SEG) % (1 << 32)))])
+    stamps = {}
+    end = time.monotonic() + 1.0
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None:
+            break
+        first = (seg.seq - base) % (1 << 32) // SEG
+        for i in range(first, first + len(raw(seg.payload)) // SEG):
+            # the hole's segments only: a tail loss probe resends others
+            if 10 <= i < 20:
+                stamps.setdefault(i, p.stamp)
+    p.reset(iss + 1)
+    if not stamps:
+        return "0@0"
+    return "%d@%d" % (len(stamps),
+                      (max(stamps.values()) - min(stamps.values())) * 1000)
 
 
 def round_small(p):
@@ -673,6 +719,8 @@ def script(a):
                 r = round_frto(p)
             elif kind == "small":
                 r = round_small(p)
+            elif kind == "paced":
+                r = round_paced(p)
             elif kind == "ofo":
                 r = round_ofo(p)
             elif kind == "collapse":
