@@ -686,23 +686,31 @@ echo "$rmem_max" > /proc/sys/net/core/rmem_max
 
 # ---- min_tso_segs ----------------------------------------------------------------------
 
+# send_largest N WHAT: the server sends N bytes, which the client reads,
+# while its side captures what it sends; the point "$tag: WHAT arrive",
+# then LARGEST is the payload of the largest skb its veth saw.
+send_largest()
+{
+	local cap=$TMP/largest.$port.pcap
+
+	cap_start "$NS_B" "$cap" "tcp src port $port" 30 ||
+		tap_diag "$tag: no capture"
+	sc_send c "recv $1"
+	sc s "send $1"
+	sc_get c
+	cap_stop
+	expect "$tag: $2 arrive" "ok $1" "$R"
+	LARGEST=$("$PY" "$PCAPSUM" "$cap" |
+		  awk '$8 > m { m = $8 } END { print m + 0 }')
+}
+
 # 10 segments of 1448 bytes in one send, all within the initial window of
 # 10: how many go in the largest skb, as the sender's veth sees them.
 tso_body()
 {
-	local cap=$TMP/tso.$port.pcap largest
-
-	cap_start "$NS_B" "$cap" "tcp src port $port" 30 ||
-		tap_diag "$tag: no capture"
-	sc_send c "recv 14480"
-	sc s "send 14480"
-	sc_get c
-	cap_stop
-	expect "$tag: 14480 bytes arrive" "ok 14480" "$R"
-	largest=$("$PY" "$PCAPSUM" "$cap" |
-		  awk '$8 > m { m = $8 } END { print m + 0 }')
+	send_largest 14480 "14480 bytes"
 	tap_is "$tag: the largest skb holds $want segments of 1448 bytes" \
-		"$largest" $((want * 1448))
+		"$LARGEST" $((want * 1448))
 }
 
 # 50 ms of delay on the sender's side from the handshake on: Linux sizes
@@ -814,23 +822,13 @@ done
 # large the largest skb its veth sees is.
 tso_rtt_body()
 {
-	local cap=$TMP/rtt.$port.pcap largest
-
 	sc s "sockopt max_pacing_rate 1250000"
-	cap_start "$NS_B" "$cap" "tcp src port $port" 30 ||
-		tap_diag "$tag: no capture"
-	sc_send c "recv 2097152"
-	sc s "send 2097152"
-	sc_get c
-	cap_stop
-	expect "$tag: 2 MiB arrive" "ok 2097152" "$R"
-	largest=$("$PY" "$PCAPSUM" "$cap" |
-		  awk '$8 > m { m = $8 } END { print m + 0 }')
+	send_largest 2097152 "2 MiB"
 	if [ "$log" = 0 ]; then
 		tap_is "$tag: the largest skb holds 2 segments of 1448 bytes" \
-			"$largest" 2896
+			"$LARGEST" 2896
 	else
-		tap_num "$tag: larger skbs ($largest bytes)" "$largest" -gt 2896
+		tap_num "$tag: larger skbs ($LARGEST bytes)" "$LARGEST" -gt 2896
 	fi
 }
 
