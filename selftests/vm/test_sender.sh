@@ -41,7 +41,10 @@
 #    shaper, so that a 10000-byte write is still in the host when five
 #    100-byte writes follow (TCP_NODELAY): with autocorking 1 they wait
 #    for its packets to leave and SIOCOUTQNSD reads 500 (AutoCorking,
-#    TCPAutoCorking count it); with 0 each goes at once;
+#    TCPAutoCorking count it); with 0 each goes at once.  On a slow
+#    host (an RTT of some ms) the small queues hold them whatever
+#    autocorking says: the point is skipped when atcp counts
+#    TSQThrottled, or Linux holds more than autocorking would;
 #  - limit_output_bytes: a 20 Mbit/s shaper whose queue holds one
 #    packet; under limit_output_bytes 1 one skb of the atcp connection is
 #    in the host at a time and the shaper drops none of 128 KiB, under
@@ -512,11 +515,12 @@ shaper()
 
 autocork_body()
 {
-	local c0 c1 i unsent
+	local c0 c1 t0 t1 i unsent want what held=
 
 	shaper "$NS_B" 400kbit 1000
 	sc s "sockopt nodelay 1"
 	c0=$(stack_stat "$NS_B" "$sp" AutoCorking)
+	is_linux "$sp" || t0=$(atcp_stat "$NS_B" TSQThrottled)
 	sc_send s "send 10000 ; send 100 ; send 100 ; send 100 ; send 100 ; send 100 ; notsent"
 	W=
 	for i in 1 2 3 4 5 6 7; do
@@ -524,27 +528,46 @@ autocork_body()
 		W+="$R, "
 	done
 	W=${W%, }
-	tap_diag "$tag: $W"
 	c1=$(stack_stat "$NS_B" "$sp" AutoCorking)
+	is_linux "$sp" || t1=$(atcp_stat "$NS_B" TSQThrottled)
+	sc s "info min_rtt"
+	tap_diag "$tag: $W (min RTT: $R us)"
 	sc c "recv 10500"
 	expect "$tag: 10500 bytes arrive" "ok 10500" "$R"
 	shaper "$NS_B"
 	unsent=${W##*, ok }
-	if [ "$ac" = 1 ] && [ "$sp" = 0 ] && [[ $unsent =~ ^[0-9]+$ ]] &&
-	   [ "$unsent" -gt 500 ]; then
-		# Linux's small queues held back the end of the first write
-		# too (seen on a slow host): the small writes waited behind
-		# it, not for autocorking.  The reference shows nothing then.
-		tap_skip "$tag: the small writes wait for the first one's packets (Linux held $unsent bytes, its small queues)"
+	if [ "$ac" = 1 ]; then
+		want=500 what="the small writes wait for the first one's packets"
+	else
+		want=0 what="each small write goes at once"
+	fi
+	# On a slow host (under CI load, a smoothed RTT of some ms) the
+	# small queues' share, a part of the rate cwnd / RTT, falls under
+	# the 10 kB in the shaper, and they hold the small writes (and the
+	# end of the first one) whatever autocorking says.  atcp counts
+	# that (TSQThrottled); Linux counts nothing, but only its small
+	# queues or its window of 10 packets hold more than autocorking
+	# would.
+	if [ "$unsent" != "$want" ]; then
+		if is_linux "$sp"; then
+			[[ $unsent =~ ^[0-9]+$ ]] && [ "$unsent" -gt "$want" ] &&
+				held="Linux held $unsent bytes, its small queues or its window"
+		elif [[ $t0 =~ ^[0-9]+$ && $t1 =~ ^[0-9]+$ ]] && [ "$t1" -gt "$t0" ]; then
+			held="atcp held $unsent bytes, its small queues ($((t1 - t0)) TSQThrottled)"
+		fi
+	fi
+	if [ -n "$held" ]; then
+		tap_skip "$tag: $what ($held)"
+	else
+		tap_is "$tag: $what" "${W##*, }" "ok $want"
+	fi
+	if [ "$ac" = 0 ]; then
+		tap_is "$tag: ... none counted (AutoCorking)" "$((c1 - c0))" 0
+	elif [ -n "$held" ]; then
 		tap_skip "$tag: ... counted ($((c1 - c0)) AutoCorking)"
-	elif [ "$ac" = 1 ]; then
-		tap_is "$tag: the small writes wait for the first one's packets" \
-			"${W##*, }" "ok 500"
+	else
 		tap_num "$tag: ... counted ($((c1 - c0)) AutoCorking)" \
 			"$((c1 - c0))" -gt 0
-	else
-		tap_is "$tag: each small write goes at once" "${W##*, }" "ok 0"
-		tap_is "$tag: ... none counted (AutoCorking)" "$((c1 - c0))" 0
 	fi
 }
 
