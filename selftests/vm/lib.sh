@@ -74,6 +74,13 @@ tap_is()
 	fi
 }
 
+# tap_num DESCRIPTION A OP B: a point passing when the integer test
+# "A OP B" holds (a reply that is not a number fails it).
+tap_num()
+{
+	tap_result "$(test "$2" "$3" "$4" 2>/dev/null && echo 0 || echo 1)" "$1"
+}
+
 # tap_todo STATUS REASON DESCRIPTION: a point for a known, documented bug
 # (TAP "# TODO"): reported as it comes out, and counted as skipped.
 tap_todo()

@@ -117,13 +117,6 @@ sc_topic sender 20
 
 port=25000
 
-# tap_num DESC A OP B: a point passing when the integer test "A OP B"
-# holds (a reply that is not a number fails it).
-tap_num()
-{
-	tap_result "$(test "$2" "$3" "$4" 2>/dev/null && echo 0 || echo 1)" "$1"
-}
-
 # sender_case SP KNOB VALUE DEFAULT BODY [PRE...]: set the knob KNOB of
 # protocol SP in $NS_B to VALUE ("-" for none), connect a Linux client
 # (which first runs each PRE) to a server of SP there, run BODY, then put
