@@ -987,6 +987,8 @@ void atcp_tsq_init(void);
 void atcp_tsq_exit(void);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
 void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
+void atcp_icmp_redirect(struct sock *sk, struct sk_buff *skb, u32 seq,
+			u32 cookie);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
 		       bool aborts);
 u32 atcp_select_window(struct sock *sk);

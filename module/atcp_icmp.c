@@ -18,6 +18,9 @@
  *    error, reported if the connection times out, or at once with
  *    IP_RECVERR.
  *  - Source quench is claimed and ignored (RFC 6633).
+ *  - Redirect (RFC 1122 3.2.2.2): the connection's route learns the
+ *    better first hop, as Linux does through the socket a redirect
+ *    quotes (tcp_v4_err()): Linux's ICMP layer applies none by itself.
  *
  * The quoted sequence number must lie in the window of unacknowledged
  * data, so a blind attacker cannot end a connection (RFC 5927 4.1).
@@ -97,6 +100,22 @@ static bool atcp_icmp_aborts_req(u8 type, u8 code)
 }
 
 /*
+ * Does the quoted sequence number @seq lie in the window of what @sk sent
+ * and has not seen acknowledged?  Else the message is counted and ignored.
+ */
+static bool atcp_icmp_in_window(struct sock *sk, u32 seq)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (atcp_seq_before(seq, as->snd_una) ||
+	    atcp_seq_after(seq, as->snd_max)) {
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_OUTOFWINDOWICMPS);
+		return false;
+	}
+	return true;
+}
+
+/*
  * An ICMP error, of either family, quoting a segment of connection @sk
  * (bh-locked) with sequence number @seq: a new path MTU @mtu, or else the
  * error @err (a positive errno; 0 means nothing).
@@ -107,11 +126,8 @@ void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq)
 	struct net *net = sock_net(sk);
 	bool recverr;
 
-	if (atcp_seq_before(seq, as->snd_una) ||
-	    atcp_seq_after(seq, as->snd_max)) {
-		ATCP_INC_STATS(net, ATCP_MIB_OUTOFWINDOWICMPS);
+	if (!atcp_icmp_in_window(sk, seq))
 		return;
-	}
 	if (mtu) {
 		WRITE_ONCE(as->mtu_info, mtu);
 		if (!sock_owned_by_user(sk))
@@ -145,6 +161,29 @@ void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq)
 	} else {
 		sk->sk_err_soft = err;
 	}
+}
+
+/*
+ * A redirect, of either family, quoting a segment of connection @sk
+ * (bh-locked) with sequence number @seq.  @skb is as the route's redirect
+ * operation wants it: its data the quoted packet, its transport header
+ * the ICMP message, its device the one it came in on.  The route checks
+ * the rest (accept_redirects, the old gateway, the new one on the link)
+ * and records the new first hop for the destination; the dst it marks
+ * obsolete sends the next segment along the new route.  @cookie is what
+ * the dst is checked with (IPv6: the socket's dst_cookie).  With the
+ * socket in use it is dropped, as Linux drops it.
+ */
+void atcp_icmp_redirect(struct sock *sk, struct sk_buff *skb, u32 seq,
+			u32 cookie)
+{
+	struct dst_entry *dst;
+
+	if (!atcp_icmp_in_window(sk, seq) || sock_owned_by_user(sk))
+		return;
+	dst = __sk_dst_check(sk, cookie);
+	if (dst)
+		dst->ops->redirect(dst, sk, skb);
 }
 
 /*
@@ -185,7 +224,8 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	icmph = (const struct icmphdr *)(skb_network_header(skb) + off);
 	type = icmph->type;
 	if (type != ICMP_DEST_UNREACH && type != ICMP_TIME_EXCEEDED &&
-	    type != ICMP_PARAMETERPROB && type != ICMP_SOURCE_QUENCH)
+	    type != ICMP_PARAMETERPROB && type != ICMP_SOURCE_QUENCH &&
+	    type != ICMP_REDIRECT)
 		return NF_ACCEPT;
 	inner = (const struct iphdr *)(icmph + 1);
 	if (inner->version != 4 || inner->ihl < 5 ||
@@ -228,6 +268,12 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 	if (req) {
 		atcp_icmp_req_err(sk, req, ntohl(th->seq),
 				  atcp_icmp_aborts_req(type, code));
+	} else if (type == ICMP_REDIRECT) {
+		/* as icmp_rcv() hands it on: the data at the quoted header */
+		__skb_pull(skb, (const u8 *)inner - skb->data);
+		bh_lock_sock(sk);
+		atcp_icmp_redirect(sk, skb, ntohl(th->seq), 0);
+		bh_unlock_sock(sk);
 	} else if (type != ICMP_SOURCE_QUENCH) {
 		if (type == ICMP_DEST_UNREACH && code == ICMP_FRAG_NEEDED) {
 			/* We only send DF segments; below 68 is bogus. */

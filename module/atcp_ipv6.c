@@ -23,6 +23,7 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6_frag.h>
+#include <net/ndisc.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/protocol.h>
 #include <net/ipv6.h>
@@ -549,9 +550,44 @@ static bool atcp_icmpv6_fatal(u8 type, u8 code)
 }
 
 /*
+ * Where does Redirect @skb (RFC 4861 8.1), its ICMPv6 header @thoff bytes
+ * into the packet, quote a packet?  After the checks ndisc_rcv() makes of
+ * every Redirect, the offset of the IPv6 header in its Redirected Header
+ * option, or -1: a Redirect without one names no connection, and Linux
+ * applies it itself.  Linearizes @skb, as ndisc_rcv() does.
+ */
+static int atcp_v6_redirect_quote(struct sk_buff *skb, int thoff)
+{
+	const struct ipv6hdr *ip6h;
+	const u8 *opt;
+	int off, end;
+
+	if (skb_linearize(skb))
+		return -1;
+	ip6h = ipv6_hdr(skb);
+	end = skb_tail_pointer(skb) - skb_network_header(skb);
+	off = thoff + sizeof(struct rd_msg);
+	if (off > end || ip6h->hop_limit != 255 ||
+	    !(ipv6_addr_type(&ip6h->saddr) & IPV6_ADDR_LINKLOCAL) ||
+	    skb_network_header(skb)[thoff + 1])	/* the code */
+		return -1;
+	/* options of 8-byte units each, a unit of type and length first */
+	while (off + 8 <= end) {
+		opt = skb_network_header(skb) + off;
+		if (!opt[1] || off + opt[1] * 8 > end)
+			return -1;
+		if (opt[0] == ND_OPT_REDIRECT_HDR)
+			return off + 8;
+		off += opt[1] * 8;
+	}
+	return -1;
+}
+
+/*
  * The IPv6 LOCAL_IN hook's part for ICMPv6, the message @thoff bytes into
- * the packet: NF_STOLEN when it is an error about an atcp connection or
- * request, NF_ACCEPT to leave it to Linux.  As atcp_v4_icmp_rcv().
+ * the packet: NF_STOLEN when it is an error or a Redirect about an atcp
+ * connection or request, NF_ACCEPT to leave it to Linux.  As
+ * atcp_v4_icmp_rcv().
  */
 unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 			      int thoff)
@@ -561,22 +597,31 @@ unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 	struct atcp_req *req = NULL;
 	const struct tcphdr *th;
 	__be16 frag_off = 0;
-	int inoff, err = 0;
+	int qoff, inoff, err = 0;
 	struct sock *sk;
 	u8 type, code, nexthdr;
 	u32 mtu = 0;
 
-	if (!pskb_may_pull(skb, thoff + sizeof(*icmph) + sizeof(*inner)))
+	if (!pskb_may_pull(skb, thoff + sizeof(*icmph)))
 		return NF_ACCEPT;
 	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + thoff);
 	type = icmph->icmp6_type;
-	if (type != ICMPV6_DEST_UNREACH && type != ICMPV6_PKT_TOOBIG &&
-	    type != ICMPV6_TIME_EXCEED && type != ICMPV6_PARAMPROB)
+	if (type == NDISC_REDIRECT) {
+		qoff = atcp_v6_redirect_quote(skb, thoff);
+		if (qoff < 0)
+			return NF_ACCEPT;
+	} else if (type == ICMPV6_DEST_UNREACH || type == ICMPV6_PKT_TOOBIG ||
+		   type == ICMPV6_TIME_EXCEED || type == ICMPV6_PARAMPROB) {
+		qoff = thoff + sizeof(*icmph);
+	} else {
 		return NF_ACCEPT;
-	inner = (const struct ipv6hdr *)(icmph + 1);
+	}
+	if (!pskb_may_pull(skb, qoff + sizeof(*inner)))
+		return NF_ACCEPT;
+	inner = (const struct ipv6hdr *)(skb_network_header(skb) + qoff);
 	nexthdr = inner->nexthdr;
-	inoff = ipv6_skip_exthdr(skb, thoff + sizeof(*icmph) + sizeof(*inner),
-				 &nexthdr, &frag_off);
+	inoff = ipv6_skip_exthdr(skb, qoff + sizeof(*inner), &nexthdr,
+				 &frag_off);
 	if (inoff < 0 || nexthdr != IPPROTO_TCP || frag_off)
 		return NF_ACCEPT;
 	/* the ports and the sequence number of the quoted segment */
@@ -584,7 +629,7 @@ unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 		return NF_ACCEPT;
 	ip6h = ipv6_hdr(skb);
 	icmph = (const struct icmp6hdr *)(skb_network_header(skb) + thoff);
-	inner = (const struct ipv6hdr *)(icmph + 1);
+	inner = (const struct ipv6hdr *)(skb_network_header(skb) + qoff);
 	th = (const struct tcphdr *)(skb_network_header(skb) + inoff);
 
 	sk = atcp_lookup_established6(net, &inner->daddr, th->dest,
@@ -616,7 +661,23 @@ unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 	if (req) {
 		atcp_icmp_req_err(sk, req, ntohl(th->seq),
 				  type != ICMPV6_PKT_TOOBIG &&
+				  type != NDISC_REDIRECT &&
 				  atcp_icmpv6_fatal(type, code));
+		goto out;
+	}
+	if (type == NDISC_REDIRECT) {
+		/*
+		 * As ndisc_redirect_rcv() hands it on: the transport header
+		 * at the message (Linux walks extension headers after this
+		 * hook; so only now that the packet is ours), the data at
+		 * the quote.
+		 */
+		skb_set_transport_header(skb, skb_network_offset(skb) + thoff);
+		__skb_pull(skb, (const u8 *)inner - skb->data);
+		bh_lock_sock(sk);
+		atcp_icmp_redirect(sk, skb, ntohl(th->seq),
+				   atcp_inet6(sk)->dst_cookie);
+		bh_unlock_sock(sk);
 		goto out;
 	}
 	if (type == ICMPV6_PKT_TOOBIG) {

@@ -28,12 +28,24 @@
 #    600 when set so) and the search ends at 1441 (MTU 1493, within
 #    probe_threshold of 1500); probe_threshold 1000 stops it at 1024;
 #  - a black hole of MTU 576: after base_mss the next timeout halves the
-#    MSS to 512, which passes, unless mtu_probe_floor (600) forbids it.
+#    MSS to 512, which passes, unless mtu_probe_floor (600) forbids it;
+#  - redirects: B answers the SYN of a connect() to its black hole with a
+#    redirect to a better first hop on A's link (198.18.0.3, fe80::3,
+#    whose link-layer address 02:00:00:00:00:03 nobody has): the route
+#    learns it (ip route get), and the SYN sent again a second later goes
+#    to it, for atcp and Linux alike, over IPv4 (an ICMP host redirect
+#    from B's address) and IPv6 (an ND Redirect from B's link-local
+#    address, with the SYN in its Redirected Header option).  Linux
+#    applies a redirect that quotes a segment only through the socket
+#    that sent it, so without atcp's part the route learns nothing.  A
+#    redirect quoting a sequence number outside the window changes
+#    nothing, and atcp counts it in OutOfWindowIcmps.
 #
 # Topology: A (198.18.0.1, 2001:db8::1) -- B (router: 198.18.0.2,
 # 2001:db8::2; towards C over an MTU 1280 link, 198.18.1.1, 2001:db8:1::1)
 # -- C (198.18.1.2, 2001:db8:1::2).  B routes 198.18.9.5 to "unreachable"
-# and blackholes 198.18.9.7.  The "atcp" protocol is $ATCP_PROTO.
+# and blackholes 198.18.9.7 and 2001:db8:9::7.  The "atcp" protocol is
+# $ATCP_PROTO.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib_conn.sh"
 
@@ -44,6 +56,7 @@ ADDR_C=198.18.1.2
 ADDR6_C=2001:db8:1::2
 UNREACH=198.18.9.5
 BLACKHOLE=198.18.9.7
+BLACKHOLE6=2001:db8:9::7
 
 icmp_cleanup()
 {
@@ -75,6 +88,8 @@ topology()
 	ip -n "$NS_C" addr add "$ADDR6_C/64" dev veth0 nodad
 	ip netns exec "$NS_B" sysctl -qw net.ipv6.conf.all.forwarding=1
 	ip -n "$NS_A" -6 route add 2001:db8:1::/64 via "$ADDR6_B"
+	ip -n "$NS_A" -6 route add 2001:db8:9::/64 via "$ADDR6_B"
+	ip -n "$NS_B" -6 route add blackhole "$BLACKHOLE6/128"
 	ip -n "$NS_C" -6 route add default via 2001:db8:1::1
 }
 topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
@@ -83,12 +98,22 @@ topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
 # $BLACKHOLE:PORT with that ICMP error; its output goes to $TMP/forge.
 forge_start()
 {
-	local type=$1 code=$2 port=$3 i
+	local type=$1 code=$2 port=$3
+
+	shift 3
+	forge_bpf "tcp dst port $port and tcp[tcpflags] & tcp-syn != 0" \
+		"$type" "$code" "$@"
+}
+
+# forge_bpf BPF TYPE CODE [ARGS...]: the same, for the first segment BPF
+# matches (ARGS: tool_icmp's options).
+forge_bpf()
+{
+	local bpf=$1 type=$2 code=$3 i
 
 	shift 3
 	rm -f "$TMP/forge.ready"
-	ip netns exec "$NS_B" "$PY" "$ICMPTOOL" veth0 \
-		"tcp dst port $port and tcp[tcpflags] & tcp-syn != 0" \
+	ip netns exec "$NS_B" "$PY" "$ICMPTOOL" veth0 "$bpf" \
 		"$type" "$code" --ready "$TMP/forge.ready" "$@" \
 		> "$TMP/forge" 2>&1 &
 	FORGE=$!
@@ -156,6 +181,79 @@ for cp in "$P" 0; do
 	sc_stop c
 	knob "$NS_A" "$cp" syn_retries 6
 	port=$((port + 1))
+done
+
+# ---- redirects -------------------------------------------------------------
+
+# The better first hop the redirects name: on A's link, at a link-layer
+# address no one has, so that only a capture on B's side sees what goes
+# there.  Only the connection's segments count: IPv6 also probes the
+# neighbour entry a Redirect made (unicast neighbour solicitations).
+RD_MAC=02:00:00:00:00:03
+ip -n "$NS_A" neigh replace 198.18.0.3 lladdr $RD_MAC dev veth0 nud permanent
+B_LL=$(ip -n "$NS_B" -6 -o addr show dev veth0 scope link |
+	awk '{ sub("/.*", "", $4); print $4; exit }')
+
+# redirect_case FAMILY DELTA: a connect-nb of a fresh client of $cp to
+# the black hole, its SYN answered by a redirect quoting its sequence
+# number plus DELTA.  Sets RD_ROUTE (did the route learn the new first
+# hop?) and RD_SENT (how many segments went there), 0 when it did.
+redirect_case()
+{
+	local fam=$1 delta=$2 dst gw args ip bpf i
+
+	if [ "$fam" = 6 ]; then
+		dst=$BLACKHOLE6 gw=fe80::3 ip=(ip -6)
+		args=(137 0 --src "$B_LL" --lladdr "$RD_MAC")
+		bpf="ip6 and tcp dst port $port"
+	else
+		dst=$BLACKHOLE gw=198.18.0.3 ip=(ip)
+		args=(5 1 --src "$ADDR_B")
+		bpf="tcp dst port $port and tcp[tcpflags] & tcp-syn != 0"
+	fi
+	RD_ROUTE=1 RD_SENT=0
+	"${ip[@]}" -n "$NS_A" route flush cache
+	cap_start "$NS_B" "$TMP/rd.pcap" "ether dst $RD_MAC and tcp dst port $port" 30 ||
+		tap_diag "$tag: no capture"
+	sc_start c "$NS_A" "$cp"
+	if forge_bpf "$bpf" "${args[@]}" --gateway $gw \
+		--seq-delta "$delta"; then
+		[ "$fam" = 6 ] && dst="[$dst]"
+		sc c "connect-nb $dst:$port"
+		forge_wait
+		dst=${dst//[][]/}
+		# the SYN goes again after a second (the initial RTO)
+		for i in $(seq 30); do
+			"${ip[@]}" -n "$NS_A" route get "$dst" | grep -q "via $gw " &&
+				RD_ROUTE=0
+			RD_SENT=$(cap_count "$TMP/rd.pcap" .)
+			[ "$RD_SENT" -gt 0 ] && break
+			sleep 0.1
+		done
+		tap_diag "$tag: $("${ip[@]}" -n "$NS_A" route get "$dst" | tr -s ' \n' ' ')"
+	fi
+	cap_stop
+	sc_stop c
+	"${ip[@]}" -n "$NS_A" route flush cache
+	port=$((port + 1))
+}
+
+for cp in "$P" 0; do
+	for fam in 4 6; do
+		tag="$([ $fam = 6 ] && echo "IPv6, ")$(proto_name "$cp") connect(), its SYN redirected"
+		redirect_case $fam 0
+		tap_is "$tag: the route learned the new first hop" "$RD_ROUTE" 0
+		tap_num "$tag: the SYN sent again went there" "$RD_SENT" -gt 0
+		is_linux "$cp" && continue
+
+		tag="$([ $fam = 6 ] && echo "IPv6, ")$(proto_name "$cp") connect(), redirect quoting a foreign sequence number"
+		before=$(atcp_stat "$NS_A" OutOfWindowIcmps)
+		redirect_case $fam 100000
+		after=$(atcp_stat "$NS_A" OutOfWindowIcmps)
+		tap_is "$tag: the route learned nothing" "$RD_ROUTE" 1
+		tap_is "$tag: nothing went to the named hop" "$RD_SENT" 0
+		tap_is "$tag: counted in OutOfWindowIcmps" "$((after - before))" 1
+	done
 done
 
 # ---- path MTU discovery ----------------------------------------------------

@@ -1,15 +1,23 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
-"""tool_icmp - answer one TCP segment with an ICMP error that quotes it.
+"""tool_icmp - answer one TCP segment with an ICMP message that quotes it.
 
     tool_icmp.py IFACE BPF TYPE CODE [--seq-delta N] [--src ADDR]
-                 [--timeout S] [--ready FILE]
+                 [--gateway ADDR] [--lladdr MAC] [--timeout S]
+                 [--ready FILE]
 
 Waits on IFACE for the first segment BPF matches, then sends the segment's
 sender an ICMP error (TYPE, CODE) quoting its IP header and the first eight
 bytes of its TCP header, as a router or host would.  --seq-delta adds N to
 the quoted sequence number (an error a blind attacker might forge), --src
-sets the error's source address (default: the segment's destination).
+sets the message's source address (default: the segment's destination).
+
+A redirect names the better first hop: --gateway.  Over IPv4 that is
+TYPE 5 (CODE 1 for a host).  An IPv6 segment gets an ICMPv6 Redirect
+(TYPE 137, CODE 0: hop limit 255, from --src, which must be link-local),
+the gateway as its target, --lladdr as the target's link-layer address,
+and the whole segment in its Redirected Header option.
+
 FILE is created once the capture runs.  Prints "ok" and the quoted
 segment, or "err ..." and exits 1.
 """
@@ -17,7 +25,24 @@ import argparse
 import sys
 import time
 
-from scapy.all import ICMP, IP, TCP, AsyncSniffer, conf, raw, send
+from scapy.all import (ICMP, IP, TCP, AsyncSniffer, Ether,
+                       ICMPv6ND_Redirect, ICMPv6NDOptDstLLAddr,
+                       ICMPv6NDOptRedirectedHdr, IPv6, conf, raw, send,
+                       sendp)
+
+
+def redirect6(a, frame):
+    """Send frame's sender an ICMPv6 Redirect quoting all of the segment."""
+    seg = frame[IPv6]
+    quoted = IPv6(raw(seg))
+    quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
+    msg = (Ether(src=frame[Ether].dst, dst=frame[Ether].src) /
+           IPv6(src=a.src, dst=seg.src, hlim=255) /
+           ICMPv6ND_Redirect(code=a.code, tgt=a.gateway, dst=seg.dst))
+    if a.lladdr:
+        msg /= ICMPv6NDOptDstLLAddr(lladdr=a.lladdr)
+    sendp(msg / ICMPv6NDOptRedirectedHdr(pkt=quoted), iface=a.iface)
+    return quoted
 
 
 def main():
@@ -28,6 +53,8 @@ def main():
     ap.add_argument("code", type=int)
     ap.add_argument("--seq-delta", type=int, default=0)
     ap.add_argument("--src")
+    ap.add_argument("--gateway")
+    ap.add_argument("--lladdr")
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--ready")
     a = ap.parse_args()
@@ -44,16 +71,26 @@ def main():
         open(a.ready, "w").close()
     sniffer.join()
     pkts = sniffer.results or []
-    if not pkts or IP not in pkts[0] or TCP not in pkts[0]:
+    if pkts and IPv6 in pkts[0] and TCP in pkts[0]:
+        if a.type != 137 or not a.gateway or not a.src:
+            print("err over IPv6 only a Redirect (137, --gateway, --src)")
+            return 1
+        seg = pkts[0][IPv6]
+        quoted = redirect6(a, pkts[0])
+    elif not pkts or IP not in pkts[0] or TCP not in pkts[0]:
         print("err no segment matched %r within %g s" % (a.bpf, a.timeout))
         return 1
-    seg = pkts[0][IP]
-    quoted = IP(raw(seg))
-    quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
-    # The quoted TCP checksum no longer matters: only 8 bytes are quoted.
-    head = raw(quoted)[:quoted.ihl * 4 + 8]
-    send(IP(src=a.src or seg.dst, dst=seg.src) /
-         ICMP(type=a.type, code=a.code) / head, iface=a.iface)
+    else:
+        seg = pkts[0][IP]
+        quoted = IP(raw(seg))
+        quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
+        # The quoted TCP checksum no longer matters: 8 bytes are quoted.
+        head = raw(quoted)[:quoted.ihl * 4 + 8]
+        icmp = ICMP(type=a.type, code=a.code)
+        if a.gateway:
+            icmp.gw = a.gateway
+        send(IP(src=a.src or seg.dst, dst=seg.src) / icmp / head,
+             iface=a.iface)
     print("ok %s:%d > %s:%d seq %d flags %s" %
           (seg.src, seg[TCP].sport, seg.dst, seg[TCP].dport,
            quoted[TCP].seq, seg[TCP].flags))
