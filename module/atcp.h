@@ -95,6 +95,7 @@ struct atcp_sysctl {
 	int ecn_fallback;	/* a resent SYN no longer asks for ECN */
 	int min_tso_segs;	/* the smallest GSO skb, in segments */
 	int tso_rtt_log;	/* paced skbs: gso_max_size >> (min RTT >> n) */
+	int tso_win_divisor;	/* skbs held for 1/n of the window */
 	int pacing_ss_ratio;	/* % of cwnd/srtt to pace at in slow start */
 	int pacing_ca_ratio;	/* ... and in congestion avoidance */
 	int mtu_probing;	/* 1: after black-hole timeouts, 2: always */
@@ -271,6 +272,7 @@ struct atcp_sock {
 	struct hrtimer comp_sack_timer;
 	/* Internal pacing: the next skb leaves no earlier (ns, monotonic). */
 	u64 pace_next_ns;
+	u32 last_xmit_us;	/* the latest data sent, for TSO deferral */
 	struct hrtimer pacing_timer;
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */

@@ -21,6 +21,7 @@
 
 #include "atcp.h"
 #include "atcp_opt.h"
+#include "atcp_tso.h"
 #include "atcp_mib.h"
 
 /* ---- routing ------------------------------------------------------------- */
@@ -623,6 +624,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 
 	if (clone) {
 		cb->sent_us = atcp_clock_us();
+		as->last_xmit_us = cb->sent_us;
 		if (unlikely(skb_cloned(skb)))
 			skb = pskb_copy(skb, gfp);
 		else
@@ -1091,6 +1093,51 @@ static u32 atcp_tso_autosize(const struct sock *sk, u32 mss, u32 min_tso)
 }
 
 /*
+ * Whether to hold @skb, unsent, for the ACK due next, which may let a
+ * larger skb out (atcp_tso.h; Linux: tcp_tso_should_defer()).  Only new
+ * data of more than one segment, outside loss recovery, with data in
+ * flight and room for at least a segment in both windows; a hold for the
+ * congestion window counts as being limited by it.
+ */
+static bool atcp_tso_hold(struct sock *sk, const struct sk_buff *skb,
+			  u32 cwnd_room, u32 wnd_room, u32 max_skb,
+			  bool *cwnd_limited)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 mss = as->mss_cache;
+	struct atcp_tso_state s;
+	enum atcp_tso_verdict verdict;
+
+	if (skb->len <= mss || as->in_recovery || as->in_loss ||
+	    !head || head == skb || cwnd_room < mss || wnd_room < mss)
+		return false;
+	s = (struct atcp_tso_state) {
+		.now_us = atcp_clock_us(),
+		.last_xmit_us = as->last_xmit_us,
+		.head_sent_us = ATCP_SKB_CB(head)->sent_us,
+		.srtt_us = as->rto.srtt_us,
+		.skb_len = skb->len,
+		.skb_is_tail = skb_queue_is_last(&sk->sk_write_queue, skb),
+		.skb_has_fin = ATCP_SKB_CB(skb)->flags & TCPHDR_FIN,
+		.send_win = wnd_room,
+		.cong_win = cwnd_room,
+		.snd_wnd = as->snd_wnd,
+		.cwnd_bytes = as->cwnd * mss,
+		.max_skb = max_skb,
+		.mss = mss,
+		.win_divisor = READ_ONCE(atcp_net(sock_net(sk))->sysctl.tso_win_divisor),
+	};
+	verdict = atcp_tso_defer(&s);
+	if (verdict == ATCP_TSO_SEND)
+		return false;
+	if (verdict == ATCP_TSO_DEFER_CWND)
+		*cwnd_limited = true;
+	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_TSODEFERRED);
+	return true;
+}
+
+/*
  * Send what the peer's window and the congestion window allow, from
  * send_head on.  @nonagle skips Nagle's algorithm for this call.  A tail
  * loss @probe sends one segment of new data, past the congestion window
@@ -1179,6 +1226,10 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		/* atcp_mtu_probe_len() found the windows' room for a probe */
 		if (cb->mtu_probe)
 			room = skb->len;
+		else if (!retransmit && !probe &&
+			 atcp_tso_hold(sk, skb, cwnd_room, wnd_room, max_skb,
+				       &cwnd_limited))
+			break;
 
 		if (skb->len > room) {
 			if (room >= mss || (room && !inflight)) {

@@ -271,6 +271,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_ACKCOMPRESSED]	= "AckCompressed",
 	[ATCP_MIB_AUTOCORKING]		= "AutoCorking",
 	[ATCP_MIB_TSQTHROTTLED]		= "TSQThrottled",
+	[ATCP_MIB_TSODEFERRED]		= "TSODeferred",
 	[ATCP_MIB_ECNCWR]		= "ECNCwr",
 	[ATCP_MIB_SACKREORDER]		= "SACKReorder",
 	[ATCP_MIB_RCVCOALESCE]		= "RcvCoalesce",

@@ -318,6 +318,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(ecn_fallback, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(min_tso_segs, &atcp_one, &atcp_u8_max),
 	ATCP_SYSCTL(tso_rtt_log, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(tso_win_divisor, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(pacing_ss_ratio, &atcp_zero, &atcp_thousand),
 	ATCP_SYSCTL(pacing_ca_ratio, &atcp_zero, &atcp_thousand),
 	/* nanoseconds, any unsigned long, as Linux's */
@@ -446,6 +447,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->ecn_fallback = 1;
 	s->min_tso_segs = 2;
 	s->tso_rtt_log = 9;	/* 512 us */
+	s->tso_win_divisor = 3;
 	s->pacing_ss_ratio = 200;
 	s->pacing_ca_ratio = 120;
 	s->notsent_lowat = UINT_MAX;

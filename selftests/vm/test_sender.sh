@@ -80,6 +80,11 @@
 #    the rate (the floor of 2 segments) under 0, and in larger ones
 #    under 20 (gso_max_size is added, halved for every 2^20 us of the
 #    minimum RTT, then bounded by the window).
+#  - tso_win_divisor: 16 MiB to a client with a receive buffer of
+#    256 kB.  Under 3 (the default) and 1 the atcp sender holds skbs
+#    back for the next ACK (TSODeferred counts it); under 255 the room
+#    an ACK opens is always more than 1/255 of a window under 255
+#    segments, and it holds none.  Linux counts no such thing.
 #  - moderate_rcvbuf: as the server receives 8 MiB, read as it comes, it
 #    measures the RTT as a receiver (tcpi_rcv_rtt, which paces the
 #    tuning), and its receive buffer grows beyond rmem's default of
@@ -862,6 +867,40 @@ for sp in "$P" 0; do
 	done
 done
 netem_egress "$NS_A"
+
+# ---- tso_win_divisor ---------------------------------------------------------------
+
+# 16 MiB to a client whose receive buffer (256 kB, doubled, half of it
+# offered) keeps the window under 255 segments: how many times the
+# sender held an skb back for the next ACK (TSODeferred, atcp's own
+# counter).  Under 255 the room an ACK opens (a segment at least) is
+# always more than 1/255 of the window: nothing is held.
+tso_defer_body()
+{
+	local before after held
+
+	before=$(atcp_stat "$NS_B" TSODeferred)
+	sc_send c "recv 16777216"
+	sc s "send 16777216"
+	sc_get c
+	expect "$tag: 16 MiB arrive" "ok 16777216" "$R"
+	after=$(atcp_stat "$NS_B" TSODeferred)
+	held=$((${after:-0} - ${before:-0}))
+	if [ "$div" = 255 ]; then
+		tap_is "$tag: no skb held for the next ACK (TSODeferred)" \
+			"$held" 0
+	else
+		tap_num "$tag: skbs held for the next ACK ($held, TSODeferred)" \
+			"$held" -gt 0
+	fi
+}
+
+for div in 3 1 255; do
+	tag="$(proto_name "$P") sender, tso_win_divisor $div, a window of 256 kB"
+	POINTS=("16 MiB arrive" "held for the next ACK")
+	sender_case "$P" tso_win_divisor "$div" 3 tso_defer_body \
+		"socket" "sockopt rcvbuf 262144"
+done
 
 # ---- moderate_rcvbuf (the receiver's side) -----------------------------------------
 

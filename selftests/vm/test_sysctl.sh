@@ -84,6 +84,7 @@ ecn               2                 1                 3 -1
 ecn_fallback      1                 0                 2 -1
 min_tso_segs      2                 8                 0 256 -1
 tso_rtt_log       9                 20                256 -1
+tso_win_divisor   3                 0                 256 -1
 pacing_ss_ratio   200               50                1001 -1
 pacing_ca_ratio   120               300               1001 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
