@@ -988,7 +988,8 @@ void atcp_skb_set_owner_w(struct sk_buff *skb, struct sock *sk);
 void atcp_tsq_init(void);
 void atcp_tsq_exit(void);
 unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb);
-void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq);
+void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq,
+		   bool unreachable);
 void atcp_icmp_redirect(struct sock *sk, struct sk_buff *skb, u32 seq,
 			u32 cookie);
 void atcp_icmp_req_err(struct sock *sk, struct atcp_req *req, u32 seq,
@@ -1013,6 +1014,7 @@ void atcp_reset_rtx_timer(struct sock *sk);
 void atcp_arm_tlp_timer(struct sock *sk);
 void atcp_arm_reo_timer(struct sock *sk, u32 wait_us);
 void atcp_stop_rtx_timer(struct sock *sk);
+void atcp_rto_revert(struct sock *sk, u32 seq);
 void atcp_arm_probe_timer(struct sock *sk);
 void atcp_schedule_ack(struct sock *sk);
 void atcp_ofo_ack(struct sock *sk);

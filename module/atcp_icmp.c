@@ -16,7 +16,8 @@
  *    connection is being set up, the error ends it (connect() fails with
  *    EHOSTUNREACH, ECONNREFUSED, ...), as in Linux.  Later it is a soft
  *    error, reported if the connection times out, or at once with
- *    IP_RECVERR.
+ *    IP_RECVERR.  A network or host unreachable for the segment being
+ *    retransmitted undoes the last doubling of the RTO (RFC 6069).
  *  - Source quench is claimed and ignored (RFC 6633).
  *  - Redirect (RFC 1122 3.2.2.2): the connection's route learns the
  *    better first hop, as Linux does through the socket a redirect
@@ -118,9 +119,12 @@ static bool atcp_icmp_in_window(struct sock *sk, u32 seq)
 /*
  * An ICMP error, of either family, quoting a segment of connection @sk
  * (bh-locked) with sequence number @seq: a new path MTU @mtu, or else the
- * error @err (a positive errno; 0 means nothing).
+ * error @err (a positive errno; 0 means nothing).  @unreachable: a
+ * network or host unreachable (IPv6: no route), which may undo the RTO's
+ * last doubling (RFC 6069).
  */
-void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq)
+void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq,
+		   bool unreachable)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	struct net *net = sock_net(sk);
@@ -150,6 +154,8 @@ void atcp_icmp_err(struct sock *sk, int err, u32 mtu, u32 seq)
 		}
 		return;
 	}
+	if (unreachable)
+		atcp_rto_revert(sk, seq);
 	recverr = inet_sk(sk)->recverr;
 #if IS_ENABLED(CONFIG_IPV6)
 	if (sk->sk_family == AF_INET6)
@@ -283,7 +289,9 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 		}
 		bh_lock_sock(sk);
 		atcp_icmp_err(sk, -atcp_icmp_errno(type, code), mtu,
-			      ntohl(th->seq));
+			      ntohl(th->seq), type == ICMP_DEST_UNREACH &&
+			      (code == ICMP_NET_UNREACH ||
+			       code == ICMP_HOST_UNREACH));
 		bh_unlock_sock(sk);
 	}
 out:

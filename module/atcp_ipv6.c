@@ -689,7 +689,8 @@ unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 		icmpv6_err_convert(type, code, &err);
 	}
 	bh_lock_sock(sk);
-	atcp_icmp_err(sk, err, mtu, ntohl(th->seq));
+	atcp_icmp_err(sk, err, mtu, ntohl(th->seq),
+		      type == ICMPV6_DEST_UNREACH && code == ICMPV6_NOROUTE);
 	bh_unlock_sock(sk);
 out:
 	if (req)

@@ -483,6 +483,38 @@ static void atcp_retransmit_timeout(struct sock *sk)
 }
 
 /*
+ * A router says the peer's network or host cannot be reached, quoting the
+ * oldest unacknowledged segment @seq while it is being retransmitted: the
+ * retransmissions are lost to a connectivity disruption, not to
+ * congestion, so the last doubling of the RTO is undone (RFC 6069 TCP-LD;
+ * Linux: tcp_ld_RTO_revert()).  The timer then runs out one reverted RTO
+ * after the segment was last sent, at once if that is past.  Runs from
+ * the ICMP hook with the socket bh-locked; nothing while the user holds it.
+ */
+void atcp_rto_revert(struct sock *sk, u32 seq)
+{
+	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+	struct atcp_sock *as = atcp_sk(sk);
+	unsigned long rto, since;
+
+	if (sock_owned_by_user(sk) || seq != as->snd_una || !as->retransmits ||
+	    !as->rto.backoff || !head || head == as->send_head ||
+	    as->rtx_timer_kind != ATCP_TIMER_RTX ||
+	    !timer_pending(&as->rtx_timer))
+		return;
+	as->rto.backoff--;
+	rto = atcp_rto_jiffies(as);
+	since = usecs_to_jiffies(atcp_clock_us() - ATCP_SKB_CB(head)->sent_us);
+	if (since < rto) {
+		sk_reset_timer(sk, &as->rtx_timer, jiffies + rto - since);
+	} else if (del_timer(&as->rtx_timer)) {
+		/* the timer's reference: the timeout runs here instead */
+		__sock_put(sk);
+		atcp_retransmit_timeout(sk);
+	}
+}
+
+/*
  * The peer's window is closed with data waiting.  RFC 1122 4.2.2.17: stay
  * open as long as it answers the probes; give up after retries2
  * unanswered ones in a row (orphan_retries for an orphan), or once

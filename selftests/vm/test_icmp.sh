@@ -29,6 +29,12 @@
 #    probe_threshold of 1500); probe_threshold 1000 stops it at 1024;
 #  - a black hole of MTU 576: after base_mss the next timeout halves the
 #    MSS to 512, which passes, unless mtu_probe_floor (600) forbids it;
+#  - RFC 6069: data to C vanishes at B (a blackhole route) and is sent
+#    again on each timeout; B answers the fourth transmission with an ICMP
+#    network unreachable (ICMPv6: no route).  The next timeout comes as
+#    soon after it as the one before came before it (the RTO's last
+#    doubling undone), not twice as late, for atcp and Linux, over both
+#    families;
 #  - redirects: B answers the SYN of a connect() to its black hole with a
 #    redirect to a better first hop on A's link (198.18.0.3, fe80::3,
 #    whose link-layer address 02:00:00:00:00:03 nobody has): the route
@@ -181,6 +187,72 @@ for cp in "$P" 0; do
 	sc_stop c
 	knob "$NS_A" "$cp" syn_retries 6
 	port=$((port + 1))
+done
+
+# ---- RFC 6069: an unreachable undoes the RTO's last doubling ----------------
+
+# ld_case DST PREFIX SRC: the client's data to C (at DST) vanishes at B
+# (a blackhole route for DST/PREFIX) and is sent again on each timeout;
+# B answers the fourth transmission, a timeout's at least, with a network
+# unreachable (ICMPv6: no route) from SRC.  From a capture on B, LD_GAPS:
+# the milliseconds from the transmission before the answered one to it,
+# and from it to the next.
+ld_case()
+{
+	local dst=$1 prefix=$2 src=$3 cap=$TMP/ld.$port.pcap type=3 at=$1 times
+
+	[[ $dst == *:* ]] && type=1 at="[$dst]"
+	LD_GAPS=""
+	sc_start c "$NS_A" "$cp"
+	sc_start s "$NS_C" 0
+	sc s "listen $at:$port"
+	sc c "connect $at:$port"
+	sc s "accept"
+	if [[ $R != ok* ]]; then
+		tap_diag "$tag: no connection: $R"
+		sc_stop c
+		sc_stop s
+		return 1
+	fi
+	ip -n "$NS_B" route add blackhole "$dst/$prefix"
+	cap_start "$NS_B" "$cap" \
+		"(tcp dst port $port and len > 200) or icmp or icmp6" 30
+	forge_bpf "tcp dst port $port and len > 200" $type 0 --nth 4 \
+		--src "$src" || tap_diag "$tag: no ICMP forger"
+	sc c "send 1000"
+	forge_wait
+	sleep 3
+	cap_stop
+	ip -n "$NS_B" route del blackhole "$dst/$prefix"
+	sc_stop c
+	sc_stop s
+	times=$(tcpdump -tt -n -r "$cap" 2>/dev/null | grep -v 'neighbor')
+	tap_diag "$tag: $(printf '%s\n' "$times" | awk '{ printf "%s %s; ", $1, ($0 ~ /ICMP/ ? "ICMP" : "data") }')"
+	LD_GAPS=$(printf '%s\n' "$times" | awk '
+		/ICMP.*unreachable/ { if (!icmp && n) icmp = n; next }
+		/Flags/ { t[++n] = $1 * 1000 }
+		END {
+			if (icmp < 2 || n <= icmp) exit
+			printf "%d %d", t[icmp] - t[icmp - 1], t[icmp + 1] - t[icmp]
+		}')
+}
+
+for fam in 4 6; do
+	for cp in "$P" 0; do
+		tag="$(proto_name "$cp") data into a black hole, an unreachable for its fourth sending"
+		if [ $fam = 4 ]; then
+			ld_case "$ADDR_C" 32 198.18.0.2
+		else
+			tag="IPv6, $tag"
+			ld_case "$ADDR6_C" 128 2001:db8::2
+		fi
+		read -r before after <<< "${LD_GAPS:-0 0}"
+		tap_num "$tag: the next timeout no later than the one before ($after ms after, $before ms before)" \
+			$((after * 2)) -lt $((before * 3))
+		tap_num "$tag: ... which was a timeout's ($before ms)" \
+			"$before" -gt 100
+		port=$((port + 1))
+	done
 done
 
 # ---- redirects -------------------------------------------------------------

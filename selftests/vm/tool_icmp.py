@@ -3,10 +3,10 @@
 """tool_icmp - answer one TCP segment with an ICMP message that quotes it.
 
     tool_icmp.py IFACE BPF TYPE CODE [--seq-delta N] [--src ADDR]
-                 [--gateway ADDR] [--lladdr MAC] [--timeout S]
+                 [--gateway ADDR] [--lladdr MAC] [--nth N] [--timeout S]
                  [--ready FILE]
 
-Waits on IFACE for the first segment BPF matches, then sends the segment's
+Waits on IFACE for the first segment BPF matches (--nth: the Nth), then sends the segment's
 sender an ICMP error (TYPE, CODE) quoting its IP header and the first eight
 bytes of its TCP header, as a router or host would.  --seq-delta adds N to
 the quoted sequence number (an error a blind attacker might forge), --src
@@ -16,7 +16,8 @@ A redirect names the better first hop: --gateway.  Over IPv4 that is
 TYPE 5 (CODE 1 for a host).  An IPv6 segment gets an ICMPv6 Redirect
 (TYPE 137, CODE 0: hop limit 255, from --src, which must be link-local),
 the gateway as its target, --lladdr as the target's link-layer address,
-and the whole segment in its Redirected Header option.
+and the whole segment in its Redirected Header option; or, with TYPE 1,
+an ICMPv6 destination unreachable quoting the whole segment.
 
 FILE is created once the capture runs.  Prints "ok" and the quoted
 segment, or "err ..." and exits 1.
@@ -26,7 +27,8 @@ import sys
 import time
 
 from scapy.all import (ICMP, IP, TCP, AsyncSniffer, Ether,
-                       ICMPv6ND_Redirect, ICMPv6NDOptDstLLAddr,
+                       ICMPv6DestUnreach, ICMPv6ND_Redirect,
+                       ICMPv6NDOptDstLLAddr,
                        ICMPv6NDOptRedirectedHdr, IPv6, conf, raw, send,
                        sendp)
 
@@ -55,13 +57,14 @@ def main():
     ap.add_argument("--src")
     ap.add_argument("--gateway")
     ap.add_argument("--lladdr")
+    ap.add_argument("--nth", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--ready")
     a = ap.parse_args()
 
     conf.verb = 0
     started = []
-    sniffer = AsyncSniffer(iface=a.iface, filter=a.bpf, count=1,
+    sniffer = AsyncSniffer(iface=a.iface, filter=a.bpf, count=a.nth,
                            timeout=a.timeout,
                            started_callback=lambda: started.append(1))
     sniffer.start()
@@ -70,10 +73,17 @@ def main():
     if a.ready:
         open(a.ready, "w").close()
     sniffer.join()
-    pkts = sniffer.results or []
-    if pkts and IPv6 in pkts[0] and TCP in pkts[0]:
+    pkts = (sniffer.results or [])[a.nth - 1:]
+    if pkts and IPv6 in pkts[0] and TCP in pkts[0] and a.type == 1:
+        seg = pkts[0][IPv6]
+        quoted = IPv6(raw(seg))
+        quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
+        send(IPv6(src=a.src or seg.dst, dst=seg.src) /
+             ICMPv6DestUnreach(code=a.code) / raw(quoted), iface=a.iface)
+    elif pkts and IPv6 in pkts[0] and TCP in pkts[0]:
         if a.type != 137 or not a.gateway or not a.src:
-            print("err over IPv6 only a Redirect (137, --gateway, --src)")
+            print("err over IPv6 a Redirect (137, --gateway, --src) or "
+                  "an unreachable (1)")
             return 1
         seg = pkts[0][IPv6]
         quoted = redirect6(a, pkts[0])
