@@ -499,13 +499,24 @@ printf "$fmt" "1-byte RR latency p50 (us)" "$a_p50" "$n_p50" "$(ratio "$a_p50" "
 printf "$fmt" "1-byte RR latency p99 (us)" "$a_p99" "$n_p99" "$(ratio "$a_p99" "$n_p99")"
 printf "$fmt" "bulk throughput, IPv6 (Mbit/s)" "$a_bulk6" "$n_bulk6" "$(ratio "$a_bulk6" "$n_bulk6")"
 printf "$fmt" "connection rate, IPv6 (conn/s)" "$a_cps6" "$n_cps6" "$(ratio "$a_cps6" "$n_cps6")"
-if [ "$modes" != "${modes#*bulk:delay}" ]; then
+# ran MODE...: true when one of the modes was measured
+ran()
+{
+	local m
+
+	for m in "$@"; do
+		case " $modes " in *" $m "*) return 0 ;; esac
+	done
+	return 1
+}
+
+if ran bulk:delay bulk:loss1 bulk:loss5 bulk:reorder; then
 	printf "$fmt" "bulk, 20 ms RTT (Mbit/s)" "$a_delay" "$n_delay" "$(ratio "$a_delay" "$n_delay")"
 	printf "$fmt" "  ... and 1% loss (Mbit/s)" "$a_loss1" "$n_loss1" "$(ratio "$a_loss1" "$n_loss1")"
 	printf "$fmt" "  ... and 5% loss (Mbit/s)" "$a_loss5" "$n_loss5" "$(ratio "$a_loss5" "$n_loss5")"
 	printf "$fmt" "  ... and reordering (Mbit/s)" "$a_reorder" "$n_reorder" "$(ratio "$a_reorder" "$n_reorder")"
 fi
-if [ "$modes" != "${modes%iperf8}" ]; then
+if ran iperf1 iperf8; then
 	printf "$fmt" "iperf3 atcpize, 1 stream (Mbit/s)" "$a_ip1" "$n_ip1" "$(ratio "$a_ip1" "$n_ip1")"
 	printf "$fmt" "iperf3 atcpize, 8 streams (Mbit/s)" "$a_ip8" "$n_ip8" "$(ratio "$a_ip8" "$n_ip8")"
 fi
