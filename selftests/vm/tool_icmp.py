@@ -78,8 +78,12 @@ def main():
         seg = pkts[0][IPv6]
         quoted = IPv6(raw(seg))
         quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
-        send(IPv6(src=a.src or seg.dst, dst=seg.src) /
-             ICMPv6DestUnreach(code=a.code) / raw(quoted), iface=a.iface)
+        # back to the link-layer address it came from: no neighbour
+        # discovery, whose multicast scapy finds no route for
+        frame = pkts[0]
+        sendp(Ether(src=frame[Ether].dst, dst=frame[Ether].src) /
+              IPv6(src=a.src or seg.dst, dst=seg.src) /
+              ICMPv6DestUnreach(code=a.code) / raw(quoted), iface=a.iface)
     elif pkts and IPv6 in pkts[0] and TCP in pkts[0]:
         if a.type != 137 or not a.gateway or not a.src:
             print("err over IPv6 a Redirect (137, --gateway, --src) or "
