@@ -488,14 +488,16 @@ static void atcp_retransmit_timeout(struct sock *sk)
  * retransmissions are lost to a connectivity disruption, not to
  * congestion, so the last doubling of the RTO is undone (RFC 6069 TCP-LD;
  * Linux: tcp_ld_RTO_revert()).  The timer then runs out one reverted RTO
- * after the segment was last sent, at once if that is past.  Runs from
+ * after the segment was last sent, at once if that is past, but never
+ * later than it would have (atcp_reset_rtx_timer() may have brought it
+ * forward for TCP_USER_TIMEOUT, which Linux's revert ignores).  Runs from
  * the ICMP hook with the socket bh-locked; nothing while the user holds it.
  */
 void atcp_rto_revert(struct sock *sk, u32 seq)
 {
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 	struct atcp_sock *as = atcp_sk(sk);
-	unsigned long rto, since;
+	unsigned long rto, since, when;
 
 	if (sock_owned_by_user(sk) || seq != as->snd_una || !as->retransmits ||
 	    !as->rto.backoff || !head || head == as->send_head ||
@@ -506,7 +508,10 @@ void atcp_rto_revert(struct sock *sk, u32 seq)
 	rto = atcp_rto_jiffies(as);
 	since = usecs_to_jiffies(atcp_clock_us() - ATCP_SKB_CB(head)->sent_us);
 	if (since < rto) {
-		sk_reset_timer(sk, &as->rtx_timer, jiffies + rto - since);
+		/* never later than it was: TCP_USER_TIMEOUT may have cut it */
+		when = jiffies + rto - since;
+		if (time_before(when, as->rtx_timer.expires))
+			sk_reset_timer(sk, &as->rtx_timer, when);
 	} else if (del_timer(&as->rtx_timer)) {
 		/* the timer's reference: the timeout runs here instead */
 		__sock_put(sk);
