@@ -33,12 +33,35 @@ from scapy.all import (ICMP, IP, TCP, AsyncSniffer, Ether,
                        sendp)
 
 
+def quote(a, seg):
+    """A copy of the IP or IPv6 packet seg, its sequence number moved by
+    --seq-delta."""
+    quoted = seg.__class__(raw(seg))
+    quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
+    return quoted
+
+
+def back(frame):
+    """An Ethernet header back to frame's sender: no neighbour discovery,
+    whose multicast scapy finds no route for."""
+    return Ether(src=frame[Ether].dst, dst=frame[Ether].src)
+
+
+def unreach6(a, frame):
+    """Send frame's sender an ICMPv6 destination unreachable quoting all
+    of the segment."""
+    seg = frame[IPv6]
+    quoted = quote(a, seg)
+    sendp(back(frame) / IPv6(src=a.src or seg.dst, dst=seg.src) /
+          ICMPv6DestUnreach(code=a.code) / raw(quoted), iface=a.iface)
+    return quoted
+
+
 def redirect6(a, frame):
     """Send frame's sender an ICMPv6 Redirect quoting all of the segment."""
     seg = frame[IPv6]
-    quoted = IPv6(raw(seg))
-    quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
-    msg = (Ether(src=frame[Ether].dst, dst=frame[Ether].src) /
+    quoted = quote(a, seg)
+    msg = (back(frame) /
            IPv6(src=a.src, dst=seg.src, hlim=255) /
            ICMPv6ND_Redirect(code=a.code, tgt=a.gateway, dst=seg.dst))
     if a.lladdr:
@@ -74,30 +97,22 @@ def main():
         open(a.ready, "w").close()
     sniffer.join()
     pkts = (sniffer.results or [])[a.nth - 1:]
-    if pkts and IPv6 in pkts[0] and TCP in pkts[0] and a.type == 1:
+    if pkts and IPv6 in pkts[0] and TCP in pkts[0]:
         seg = pkts[0][IPv6]
-        quoted = IPv6(raw(seg))
-        quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
-        # back to the link-layer address it came from: no neighbour
-        # discovery, whose multicast scapy finds no route for
-        frame = pkts[0]
-        sendp(Ether(src=frame[Ether].dst, dst=frame[Ether].src) /
-              IPv6(src=a.src or seg.dst, dst=seg.src) /
-              ICMPv6DestUnreach(code=a.code) / raw(quoted), iface=a.iface)
-    elif pkts and IPv6 in pkts[0] and TCP in pkts[0]:
-        if a.type != 137 or not a.gateway or not a.src:
+        if a.type == 1:
+            quoted = unreach6(a, pkts[0])
+        elif a.type == 137 and a.gateway and a.src:
+            quoted = redirect6(a, pkts[0])
+        else:
             print("err over IPv6 a Redirect (137, --gateway, --src) or "
                   "an unreachable (1)")
             return 1
-        seg = pkts[0][IPv6]
-        quoted = redirect6(a, pkts[0])
     elif not pkts or IP not in pkts[0] or TCP not in pkts[0]:
         print("err no segment matched %r within %g s" % (a.bpf, a.timeout))
         return 1
     else:
         seg = pkts[0][IP]
-        quoted = IP(raw(seg))
-        quoted[TCP].seq = (quoted[TCP].seq + a.seq_delta) % (1 << 32)
+        quoted = quote(a, seg)
         # The quoted TCP checksum no longer matters: 8 bytes are quoted.
         head = raw(quoted)[:quoted.ihl * 4 + 8]
         icmp = ICMP(type=a.type, code=a.code)
