@@ -103,6 +103,7 @@ struct atcp_sysctl {
 	int mtu_probe_floor;	/* the lowest MSS a black hole brings it to */
 	int probe_threshold;	/* bytes: the search ends this close */
 	int probe_interval;	/* seconds before the search starts again */
+	int stdurg;		/* the urgent pointer names the last urgent byte */
 };
 
 struct atcp_mib;
@@ -211,7 +212,12 @@ struct atcp_sock {
 	   counted_orphan:1;
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
 	u8 ipv6:1,		/* the connection's segments are IPv6 ones */
-	   tw_entered:1;	/* passed through TIME-WAIT (atcp_set_state) */
+	   tw_entered:1,	/* passed through TIME-WAIT (atcp_set_state) */
+	   urg_mode:1;		/* data up to snd_up is urgent, unacknowledged */
+	u32 snd_up;		/* end of the urgent data sent (MSG_OOB) */
+	/* Urgent data received: ATCP_URG_* and the byte, at urg_seq. */
+	u16 urg_data;
+	u32 urg_seq;
 	u8 ecn_flags;		/* ATCP_ECN_* (atcp_ecn.h) */
 	u32 cwr_high;		/* an ECE cut ends once snd_una passes it */
 	u32 last_oow_ack;	/* jiffies of the last out-of-window ACK */
@@ -725,6 +731,20 @@ static inline u32 atcp_flight_segs(const struct atcp_sock *as)
 #define ATCP_PROBE_MAX		(120 * HZ)
 #define ATCP_FIN_TIMEOUT_MAX	(120 * HZ)	/* TCP_FIN_TIMEOUT_MAX */
 #define ATCP_PAWS_24DAYS	(60 * 60 * 24 * 24)
+
+/* as->urg_data: the low byte holds the urgent byte once it is VALID. */
+#define ATCP_URG_VALID		0x0100	/* it arrived; recv(MSG_OOB) gets it */
+#define ATCP_URG_NOTYET		0x0200	/* the pointer came, the byte not yet */
+#define ATCP_URG_READ		0x0400	/* recv(MSG_OOB) took it */
+
+/*
+ * @seq starts a segment that must carry the urgent pointer: while data up
+ * to snd_up is unacknowledged, every segment before it does.
+ */
+static inline bool atcp_urg_covers(const struct atcp_sock *as, u32 seq)
+{
+	return unlikely(as->urg_mode) && atcp_seq_before(seq, as->snd_up);
+}
 
 static inline u32 atcp_clock_us(void)
 {

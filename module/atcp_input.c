@@ -972,6 +972,9 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 	as->snd_una = ack;
 	if (atcp_seq_before(as->snd_nxt, ack))
 		as->snd_nxt = ack;
+	/* the urgent data is through: no segment needs the pointer now */
+	if (as->urg_mode && !atcp_seq_before(ack, as->snd_up))
+		as->urg_mode = 0;
 	as->dupacks = 0;
 	as->retransmits = 0;
 	as->probe_backoff = 0;
@@ -1063,6 +1066,81 @@ static void atcp_fin(struct sock *sk)
 		else
 			sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_IN);
 	}
+}
+
+/*
+ * A segment with URG set points at urgent data (RFC 9293 3.8.5), at the
+ * byte before SEG.SEQ + SEG.UP as BSD and Linux read it, or at that one
+ * under stdurg (RFC 1122's reading).  Only a pointer beyond what was
+ * already received and newer than the one known counts: the reader gets
+ * SIGURG, and the byte, when it comes, is taken out of the stream for
+ * recv(MSG_OOB) (Linux: tcp_check_urg()).
+ */
+static void atcp_check_urg(struct sock *sk, const struct atcp_seg *seg,
+			   u16 urg_ptr)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	u32 ptr = urg_ptr;
+
+	if (ptr && !READ_ONCE(atcp_net(sock_net(sk))->sysctl.stdurg))
+		ptr--;
+	ptr += seg->seq;
+
+	/* already read, or behind data already received: not new */
+	if (atcp_seq_after(as->copied_seq, ptr) ||
+	    atcp_seq_before(ptr, as->rcv_nxt))
+		return;
+	/* a pointer that is the known one, or older */
+	if (as->urg_data && !atcp_seq_after(ptr, as->urg_seq))
+		return;
+
+	sk_send_sigurg(sk);
+
+	/*
+	 * The reader stands at the older urgent byte, not taken yet: a new
+	 * pointer replaces it, and that byte must not come back as data
+	 * (it left the stream when it became urgent).  Stepping over it
+	 * keeps sockatmark() true only for the new one.
+	 */
+	if (as->urg_data && as->urg_seq == as->copied_seq &&
+	    !sock_flag(sk, SOCK_URGINLINE) && as->copied_seq != as->rcv_nxt) {
+		struct sk_buff *skb = skb_peek(&sk->sk_receive_queue);
+
+		WRITE_ONCE(as->copied_seq, as->copied_seq + 1);
+		if (skb && !atcp_seq_before(as->copied_seq,
+					    ATCP_SKB_CB(skb)->seq + skb->len)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+	}
+	WRITE_ONCE(as->urg_data, ATCP_URG_NOTYET);
+	WRITE_ONCE(as->urg_seq, ptr);
+}
+
+/*
+ * Step six of RFC 9293 3.10.7.4, for @skb (at its TCP header): note a new
+ * urgent pointer, and take the urgent byte when this segment holds it,
+ * wherever it falls in the window (Linux: tcp_urg()).
+ */
+static void atcp_urg(struct sock *sk, const struct sk_buff *skb,
+		     const struct atcp_seg *seg)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	const struct tcphdr *th = tcp_hdr(skb);
+	u32 off;
+	u8 byte;
+
+	if (unlikely(th->urg))
+		atcp_check_urg(sk, seg, ntohs(th->urg_ptr));
+	if (likely(as->urg_data != ATCP_URG_NOTYET))
+		return;
+	off = as->urg_seq - seg->seq;
+	if (off >= seg->len ||
+	    skb_copy_bits(skb, th->doff * 4 + off, &byte, 1))
+		return;
+	WRITE_ONCE(as->urg_data, ATCP_URG_VALID | byte);
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
 }
 
 /* Append an in-order skb (pulled to its payload) to the receive queue. */
@@ -2158,6 +2236,11 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		if (sk->sk_state == TCP_CLOSE)
 			goto drop;
 	}
+
+	/* Sixth: the URG bit, ignored once the peer's FIN came. */
+	if ((1 << sk->sk_state) &
+	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))
+		atcp_urg(sk, skb, seg);
 
 	if (zero_window) {
 		/* Linux: TCPZeroWindowDrop; the peer sends it again */

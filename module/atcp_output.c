@@ -658,6 +658,20 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 		th->window = htons(atcp_select_window(sk));
 	th->check = 0;
 	th->urg_ptr = 0;
+	/*
+	 * Every segment before snd_up points at its end, or as far as 16
+	 * bits reach toward it (RFC 6093 4); a window probe below snd_una
+	 * too (Linux: __tcp_transmit_skb()).
+	 */
+	if (atcp_urg_covers(as, seq)) {
+		if (atcp_seq_before(as->snd_up, seq + 0x10000)) {
+			th->urg_ptr = htons(as->snd_up - seq);
+			th->urg = 1;
+		} else if (atcp_seq_after(seq + 0xFFFF, as->snd_nxt)) {
+			th->urg_ptr = htons(0xFFFF);
+			th->urg = 1;
+		}
+	}
 	memcpy(th + 1, optbuf, optlen);
 
 	if (flags & TCPHDR_ACK) {
@@ -744,17 +758,30 @@ void atcp_send_ack(struct sock *sk)
 	atcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
 }
 
-/* A zero window probe: an ACK one below snd_una draws the peer's ACK. */
-void atcp_send_probe(struct sock *sk)
+static void atcp_send_bare_ack(struct sock *sk, u32 seq)
 {
-	struct atcp_sock *as = atcp_sk(sk);
 	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, GFP_ATOMIC);
 
 	if (!skb)
 		return;
-	ATCP_SKB_CB(skb)->seq = as->snd_una - 1;
+	ATCP_SKB_CB(skb)->seq = seq;
 	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
 	atcp_transmit_skb(sk, skb, false, GFP_ATOMIC);
+}
+
+/*
+ * A zero window probe: an ACK one below snd_una draws the peer's ACK.
+ * The peer drops it as old, so with urgent data unacknowledged one more
+ * at snd_una, which it accepts, carries the urgent pointer through the
+ * closed window (Linux: tcp_write_wakeup()).
+ */
+void atcp_send_probe(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (atcp_urg_covers(as, as->snd_una))
+		atcp_send_bare_ack(sk, as->snd_una);
+	atcp_send_bare_ack(sk, as->snd_una - 1);
 }
 
 void atcp_send_active_reset(struct sock *sk, gfp_t gfp)
@@ -1177,8 +1204,8 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 		u32 inflight = atcp_inflight(as);
 		u32 cwnd_bytes = as->cwnd * mss;
-		u32 cwnd_room, wnd_room, room;
-		bool retransmit;
+		u32 cwnd_room, wnd_room, room, skb_max;
+		bool retransmit, urgent;
 
 		/* After a timeout, skip over what was acknowledged since. */
 		if (atcp_seq_before(cb->seq, as->snd_una)) {
@@ -1222,11 +1249,18 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 			cwnd_room = max(cwnd_room, mss);
 		wnd_room = atcp_seq_after(as->snd_una + as->snd_wnd, as->snd_nxt) ?
 			   as->snd_una + as->snd_wnd - as->snd_nxt : 0;
-		room = min3(cwnd_room, wnd_room, max_skb);
+		/*
+		 * GSO copies the header's urgent pointer into every segment,
+		 * where it would point further each time: before snd_up one
+		 * segment per skb, as Linux sends no TSO frame in urgent mode.
+		 */
+		urgent = atcp_urg_covers(as, cb->seq);
+		skb_max = urgent ? mss : max_skb;
+		room = min3(cwnd_room, wnd_room, skb_max);
 		/* atcp_mtu_probe_len() found the windows' room for a probe */
 		if (cb->mtu_probe)
 			room = skb->len;
-		else if (!retransmit && !probe &&
+		else if (!retransmit && !probe && !urgent &&
 			 atcp_tso_hold(sk, skb, cwnd_room, wnd_room, max_skb,
 				       &cwnd_limited))
 			break;
@@ -1254,7 +1288,7 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		 * while anything is in flight would keep the end of each
 		 * write an RTT late.
 		 */
-		if (!retransmit && !nonagle &&
+		if (!retransmit && !nonagle && !urgent &&
 		    (skb->len < mss || skb->len % mss) &&
 		    !(cb->flags & TCPHDR_FIN) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&

@@ -53,6 +53,21 @@ static int atcp_bytes_unread(const struct sock *sk)
 	return max(n, 0);
 }
 
+/*
+ * SIOCINQ: what a read returns now.  Urgent data ahead, out of the stream,
+ * ends it at the mark (Linux: tcp_inq()).
+ */
+static int atcp_inq(const struct sock *sk)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+
+	if (as->urg_data && !sock_flag(sk, SOCK_URGINLINE) &&
+	    !atcp_seq_before(as->urg_seq, as->copied_seq) &&
+	    atcp_seq_before(as->urg_seq, as->rcv_nxt))
+		return as->urg_seq - as->copied_seq;
+	return atcp_bytes_unread(sk);
+}
+
 static bool atcp_state_established(int state)
 {
 	return state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT;
@@ -876,10 +891,26 @@ static int atcp_wait_for_space(struct sock *sk, long *timeo)
 }
 
 /* What a send call returns on @err: what it queued, if anything. */
+/*
+ * send(MSG_OOB): the data queued so far ends with urgent data, and every
+ * segment before its end carries the urgent pointer until the peer
+ * acknowledges it all (Linux: tcp_mark_urg()).
+ */
+static void atcp_mark_urg(struct sock *sk, int flags)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (unlikely(flags & MSG_OOB)) {
+		as->snd_up = as->write_seq;
+		as->urg_mode = 1;
+	}
+}
+
 static int atcp_send_error(struct sock *sk, size_t copied, int flags,
 			   int err)
 {
 	if (copied) {
+		atcp_mark_urg(sk, flags);
 		atcp_push(sk, atcp_sk(sk)->opts.nodelay);
 		return copied;
 	}
@@ -1018,7 +1049,10 @@ wait_for_space:
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
 	}
-	if (!atcp_autocork(sk, size_goal))
+	if (copied)
+		atcp_mark_urg(sk, flags);
+	/* urgent data is not held back for more */
+	if ((flags & MSG_OOB) || !atcp_autocork(sk, size_goal))
 		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
 	net_zcopy_put(uarg);
 	return copied;
@@ -1105,8 +1139,11 @@ wait_for_space:
 		size_goal = atcp_size_goal(sk);
 	}
 	/* splice() says MSG_SENDPAGE_NOTLAST while more pages follow */
-	if (!(flags & MSG_SENDPAGE_NOTLAST))
+	if (!(flags & MSG_SENDPAGE_NOTLAST)) {
+		if (copied)
+			atcp_mark_urg(sk, flags);
 		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+	}
 	return copied;
 
 do_error:
@@ -1175,6 +1212,40 @@ new_measure:
 	as->rcvq_time = now;
 }
 
+/*
+ * recv(MSG_OOB): the urgent byte, once, and never blocking.  EINVAL when
+ * there is none to take, or it stays in the stream (SO_OOBINLINE); EAGAIN
+ * while only its pointer has arrived (Linux: tcp_recv_urg()).
+ */
+static int atcp_recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
+			 int flags)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	char byte;
+
+	if (sock_flag(sk, SOCK_URGINLINE) || !as->urg_data ||
+	    as->urg_data == ATCP_URG_READ)
+		return -EINVAL;
+	if (sk->sk_state == TCP_CLOSE && !sock_flag(sk, SOCK_DONE))
+		return -ENOTCONN;
+	if (as->urg_data & ATCP_URG_VALID) {
+		byte = as->urg_data;
+		if (!(flags & MSG_PEEK))
+			WRITE_ONCE(as->urg_data, ATCP_URG_READ);
+		msg->msg_flags |= MSG_OOB;
+		if (!len) {
+			msg->msg_flags |= MSG_TRUNC;
+			return 0;
+		}
+		if (!(flags & MSG_TRUNC) && memcpy_to_msg(msg, &byte, 1))
+			return -EFAULT;
+		return 1;
+	}
+	if (sk->sk_state == TCP_CLOSE || (sk->sk_shutdown & RCV_SHUTDOWN))
+		return 0;
+	return -EAGAIN;
+}
+
 static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
@@ -1186,10 +1257,12 @@ static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 	if (unlikely(flags & MSG_ERRQUEUE))
 		return inet_recv_error(sk, msg, len, addr_len);
-	if (flags & MSG_OOB)
-		return -EINVAL;
 
 	lock_sock(sk);
+	if (unlikely(flags & MSG_OOB)) {
+		err = atcp_recv_urg(sk, msg, len, flags);
+		goto out;
+	}
 	err = -ENOTCONN;
 	if (sk->sk_state == TCP_LISTEN)
 		goto out;
@@ -1205,6 +1278,19 @@ static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 		struct sk_buff *skb, *last;
 		u32 offset = 0;
 		size_t used;
+
+		/*
+		 * A read ends at the urgent mark, and one that starts there
+		 * lets a pending SIGURG's handler run first, as in Linux.
+		 */
+		if (unlikely(as->urg_data) && as->urg_seq == *seq) {
+			if (copied)
+				break;
+			if (signal_pending(current)) {
+				err = timeo ? sock_intr_errno(timeo) : -EAGAIN;
+				goto out;
+			}
+		}
 
 		last = skb_peek_tail(&sk->sk_receive_queue);
 		skb_queue_walk(&sk->sk_receive_queue, skb) {
@@ -1252,7 +1338,21 @@ static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 
 found:
 		used = min_t(size_t, skb->len - offset, len - copied);
-		if (!(flags & MSG_TRUNC)) {
+		if (unlikely(as->urg_data)) {
+			u32 urg_offset = as->urg_seq - *seq;
+
+			if (urg_offset >= used) {
+				/* not in this piece */
+			} else if (urg_offset) {
+				used = urg_offset;	/* up to the mark */
+			} else if (!sock_flag(sk, SOCK_URGINLINE)) {
+				/* the urgent byte is not part of the stream */
+				(*seq)++;
+				offset++;
+				used--;
+			}
+		}
+		if (used && !(flags & MSG_TRUNC)) {
 			err = skb_copy_datagram_msg(skb, offset, msg, used);
 			if (err) {
 				if (!copied)
@@ -1262,8 +1362,13 @@ found:
 		}
 		*seq += used;
 		copied += used;
+		/* past the urgent byte: it is gone, taken or not */
+		if (unlikely(as->urg_data) &&
+		    atcp_seq_after(as->copied_seq, as->urg_seq))
+			WRITE_ONCE(as->urg_data, 0);
+		/* the buffer is full, or the mark stopped the copy */
 		if (offset + used < skb->len)
-			break;
+			continue;
 		if (!(flags & MSG_PEEK)) {
 			__skb_unlink(skb, &sk->sk_receive_queue);
 			consume_skb(skb);
@@ -1282,9 +1387,16 @@ out:
 
 static bool atcp_readable(const struct sock *sk)
 {
+	const struct atcp_sock *as = atcp_sk(sk);
 	int avail = atcp_bytes_unread(sk);
+	int target = sock_rcvlowat(sk, 0, INT_MAX);
 
-	return avail > 0 && avail >= sock_rcvlowat(sk, 0, INT_MAX);
+	/* an urgent byte at the mark is no data to read (Linux: tcp_poll()) */
+	if (unlikely(READ_ONCE(as->urg_data)) &&
+	    READ_ONCE(as->urg_seq) == READ_ONCE(as->copied_seq) &&
+	    !sock_flag(sk, SOCK_URGINLINE))
+		target++;
+	return avail > 0 && avail >= target;
 }
 
 static __poll_t atcp_poll(struct file *file, struct socket *sock,
@@ -1330,6 +1442,8 @@ static __poll_t atcp_poll(struct file *file, struct socket *sock,
 	if (READ_ONCE(sk->sk_err) ||
 	    !skb_queue_empty_lockless(&sk->sk_error_queue))
 		mask |= EPOLLERR;
+	if (READ_ONCE(atcp_sk(sk)->urg_data) & ATCP_URG_VALID)
+		mask |= EPOLLPRI;
 	return mask;
 }
 
@@ -1343,7 +1457,7 @@ static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
 		lock_sock(sk);
-		answ = atcp_bytes_unread(sk);
+		answ = atcp_inq(sk);
 		release_sock(sk);
 		break;
 	case SIOCOUTQ:
@@ -1355,6 +1469,11 @@ static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 		if (sk->sk_state == TCP_LISTEN)
 			return -EINVAL;
 		answ = atcp_notsent_bytes(as);
+		break;
+	case SIOCATMARK:
+		/* sockatmark(): the next byte to read is the urgent one */
+		answ = READ_ONCE(as->urg_data) &&
+		       READ_ONCE(as->urg_seq) == READ_ONCE(as->copied_seq);
 		break;
 	default:
 		return -ENOIOCTLCMD;

@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include <linux/errqueue.h>
+#include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/atcp.h>
@@ -2838,6 +2839,279 @@ static void t_zerocopy_off(const struct variant *v)
 	conn_close(&k);
 }
 
+/* ---- urgent data ------------------------------------------------------------ */
+
+/* "abc", then "X" sent with MSG_OOB, then "def", from @fd. */
+static void urg_send(int fd)
+{
+	write_full(fd, "abc", 3);
+	send(fd, "X", 1, MSG_OOB);
+	write_full(fd, "def", 3);
+}
+
+/* @fd, which @who names, receives what urg_send() sent, "X" out of band. */
+static void urg_receive(int fd, const char *who)
+{
+	char buf[16], c = 0;
+	int n;
+
+	n = poll1(fd, POLLPRI, WAIT_MS);
+	ok(n == POLLPRI, "%s: poll() reports POLLPRI (0x%x)", who, n);
+	n = poll1(fd, POLLIN, 0);
+	ok(n == POLLIN, "%s: and POLLIN (0x%x)", who, n);
+	n = inq(fd);
+	ok(n == 3, "%s: SIOCINQ counts up to the mark: 3 (%d)", who, n);
+	n = recv(fd, buf, sizeof(buf), 0);
+	ok(n == 3 && !memcmp(buf, "abc", 3),
+	   "%s: recv() stops at the urgent mark, after \"abc\" (%d)", who, n);
+	n = sockatmark(fd);
+	ok(n == 1, "%s: sockatmark() is 1 there (%d)", who, n);
+	n = recv(fd, &c, 1, MSG_OOB | MSG_PEEK);
+	ok(n == 1 && c == 'X', "%s: recv(MSG_OOB | MSG_PEEK) shows 'X' (%d, %c)",
+	   who, n, c > ' ' ? c : '?');
+	c = 0;
+	n = recv(fd, &c, 1, MSG_OOB);
+	ok(n == 1 && c == 'X',
+	   "%s: recv(MSG_OOB) takes the urgent byte 'X' (%d, %c)", who, n,
+	   c > ' ' ? c : '?');
+	n = recv(fd, &c, 1, MSG_OOB);
+	ok(n < 0 && errno == EINVAL, "%s: only once: EINVAL after (%s)", who,
+	   n < 0 ? res(-1) : "returned a byte");
+	n = poll1(fd, POLLPRI, 0);
+	ok(n == 0, "%s: no POLLPRI once it is taken (0x%x)", who, n);
+	n = read_full(fd, buf, 3);
+	ok(n == 3 && !memcmp(buf, "def", 3),
+	   "%s: the stream goes on with \"def\", without the urgent byte (%d)",
+	   who, n);
+	n = sockatmark(fd);
+	ok(n == 0, "%s: sockatmark() is 0 past the mark (%d)", who, n);
+}
+
+/* MSG_OOB both ways: to the peer, and from it. */
+static void t_urgent(const struct variant *v)
+{
+	struct conn k;
+	char c;
+	int n;
+
+	if (conn_open(v, &k))
+		return;
+	n = recv(k.me, &c, 1, MSG_OOB);
+	ok(n < 0 && errno == EINVAL,
+	   "recv(MSG_OOB) without urgent data fails with EINVAL (%s)",
+	   n < 0 ? res(-1) : "returned a byte");
+	n = sockatmark(k.me);
+	ok(n == 0, "sockatmark() without urgent data is 0 (%d)", n);
+	urg_send(k.me);
+	urg_receive(k.peer, "sent, the peer receives");
+	urg_send(k.peer);
+	urg_receive(k.me, "received");
+	conn_close(&k);
+}
+
+/*
+ * SO_OOBINLINE: the urgent byte stays in the stream; reads still stop at
+ * the mark, and there is nothing to take out of band.
+ */
+static void t_oobinline(const struct variant *v)
+{
+	char buf[16], c;
+	struct conn k;
+	int n;
+
+	if (conn_open(v, &k))
+		return;
+	n = set_int(k.me, SOL_SOCKET, SO_OOBINLINE, 1);
+	ok(n == 0 && get_int(k.me, SOL_SOCKET, SO_OOBINLINE) == 1,
+	   "SO_OOBINLINE set (%s)", res(n));
+	urg_send(k.peer);
+	wait_inq(k.me, 7, WAIT_MS);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 3 && !memcmp(buf, "abc", 3),
+	   "recv() stops at the mark, after \"abc\" (%d)", n);
+	n = sockatmark(k.me);
+	ok(n == 1, "sockatmark() is 1 there (%d)", n);
+	n = recv(k.me, &c, 1, MSG_OOB);
+	ok(n < 0 && errno == EINVAL, "recv(MSG_OOB) fails with EINVAL (%s)",
+	   n < 0 ? res(-1) : "returned a byte");
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 4 && !memcmp(buf, "Xdef", 4),
+	   "recv() reads the urgent byte in line: \"Xdef\" (%d)", n);
+	conn_close(&k);
+}
+
+static volatile sig_atomic_t sigurgs;
+
+static void on_sigurg(int sig)
+{
+	sigurgs++;
+}
+
+/*
+ * A new urgent pointer signals the socket's owner, and replaces the one
+ * before: the earlier urgent byte, not taken yet, is data again.
+ */
+static void t_sigurg(const struct variant *v)
+{
+	struct sigaction sa = { .sa_handler = on_sigurg };
+	char buf[16], c = 0;
+	struct conn k;
+	double end;
+	int n;
+
+	if (conn_open(v, &k))
+		return;
+	sigaction(SIGURG, &sa, NULL);
+	n = fcntl(k.me, F_SETOWN, getpid());
+	ok(n == 0, "F_SETOWN to this process (%s)", res(n));
+	write_full(k.peer, "a", 1);
+	send(k.peer, "X", 1, MSG_OOB);
+	end = now_ms() + WAIT_MS;
+	while (!sigurgs && now_ms() < end)
+		sleep_ms(2);
+	ok(sigurgs >= 1, "SIGURG comes with the urgent pointer (%d)",
+	   (int)sigurgs);
+	write_full(k.peer, "b", 1);
+	send(k.peer, "Y", 1, MSG_OOB);
+	/* up to the mark: 1 for 'X', 3 once 'Y' came */
+	wait_inq(k.me, 3, WAIT_MS);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 3 && !memcmp(buf, "aXb", 3),
+	   "a newer pointer makes 'X' data again: recv() gives \"aXb\" (%d)",
+	   n);
+	n = recv(k.me, &c, 1, MSG_OOB);
+	ok(n == 1 && c == 'Y', "and recv(MSG_OOB) the newer 'Y' (%d, %c)", n,
+	   c > ' ' ? c : '?');
+	signal(SIGURG, SIG_DFL);
+	conn_close(&k);
+}
+
+/* The stdurg knob of the stack under test, or NULL. */
+static const char *stdurg_path(void)
+{
+	if (tproto == IPPROTO_ATCP)
+		return "/proc/sys/net/atcp/stdurg";
+	if (tproto == 0 || tproto == IPPROTO_TCP)
+		return "/proc/sys/net/ipv4/tcp_stdurg";
+	return NULL;
+}
+
+static int write_knob(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY), r;
+
+	if (fd < 0)
+		return -1;
+	r = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
+	close(fd);
+	return r;
+}
+
+/*
+ * stdurg 1 reads the urgent pointer as RFC 1122 does, as the last urgent
+ * byte: against a BSD sender, which points one past it, the urgent byte
+ * is the one after 'X'.
+ */
+static void t_stdurg(const struct variant *v)
+{
+	const char *knob = stdurg_path();
+	char buf[16], c = 0;
+	struct conn k;
+	int n;
+
+	if (!knob || write_knob(knob, "1")) {
+		ok(0, "set %s to 1 (%s)", knob ? knob : "stdurg",
+		   knob ? strerror(errno) : "no knob for this protocol");
+		return;
+	}
+	if (conn_open(v, &k))
+		goto out;
+	urg_send(k.peer);
+	/* the urgent byte comes with "def" */
+	n = poll1(k.me, POLLPRI, WAIT_MS);
+	ok(n == POLLPRI, "poll() reports POLLPRI (0x%x)", n);
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 4 && !memcmp(buf, "abcX", 4),
+	   "stdurg 1: the mark is after 'X': recv() gives \"abcX\" (%d)", n);
+	n = recv(k.me, &c, 1, MSG_OOB);
+	ok(n == 1 && c == 'd', "and recv(MSG_OOB) gives 'd' (%d, %c)", n,
+	   c > ' ' ? c : '?');
+	n = recv(k.me, buf, sizeof(buf), 0);
+	ok(n == 2 && !memcmp(buf, "ef", 2), "then \"ef\" (%d)", n);
+	conn_close(&k);
+out:
+	write_knob(knob, "0");
+}
+
+static int lo_up(void);
+
+/* Turn TSO off on lo: GSO skbs are then cut into segments in software. */
+static int lo_tso_off(void)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_STSO, .data = 0 };
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), r;
+
+	if (fd < 0)
+		return -1;
+	ifr.ifr_mtu = 1500;
+	r = ioctl(fd, SIOCSIFMTU, &ifr);
+	if (!r) {
+		ifr.ifr_data = (void *)&ev;
+		r = ioctl(fd, SIOCETHTOOL, &ifr);
+	}
+	close(fd);
+	return r;
+}
+
+#define URG_BULK	20000
+
+/*
+ * Urgent data at the end of a large write, over a 1500-byte MTU without
+ * TSO: software GSO copies a header's urgent pointer into every segment,
+ * where each copy would point further, so every segment before the mark
+ * must leave as a packet of its own.  The peer gets the stream exact and
+ * the right byte out of band.
+ */
+static void t_urg_segments(const struct variant *v)
+{
+	static char out[2 * URG_BULK + 1], in[2 * URG_BULK];
+	struct conn k;
+	char c = 0;
+	ssize_t n;
+	int i;
+
+	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0 || lo_tso_off() < 0) {
+		ok(0, "a namespace of its own, lo with MTU 1500 and no TSO (%s)",
+		   strerror(errno));
+		return;
+	}
+	if (conn_open(v, &k))
+		return;
+	/* room for it all: nothing leaves before the mark is set */
+	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+	for (i = 0; i < (int)sizeof(out); i++)
+		out[i] = 'a' + (i * 7 + i / 26) % 26;
+	out[URG_BULK] = '!';
+	n = send(k.me, out, URG_BULK + 1, MSG_OOB);
+	ok(n == URG_BULK + 1, "send(MSG_OOB) of %d bytes (%zd)", URG_BULK + 1,
+	   n);
+	write_full(k.me, out + URG_BULK + 1, URG_BULK);
+	n = read_full(k.peer, in, URG_BULK);
+	ok(n == URG_BULK && !memcmp(in, out, URG_BULK),
+	   "the peer reads the %d bytes before the mark, exact (%zd)",
+	   URG_BULK, n);
+	i = poll1(k.peer, POLLPRI, WAIT_MS);
+	n = recv(k.peer, &c, 1, MSG_OOB);
+	ok(n == 1 && c == '!',
+	   "the urgent byte is the last one sent with MSG_OOB (poll 0x%x, %zd, %c)",
+	   i, n, c > ' ' ? c : '?');
+	n = read_full(k.peer, in, URG_BULK);
+	ok(n == URG_BULK && !memcmp(in, out + URG_BULK + 1, URG_BULK),
+	   "and the %d bytes after it, exact (%zd)", URG_BULK, n);
+	conn_close(&k);
+}
+
 /* ---- the runner ------------------------------------------------------------ */
 
 struct check {
@@ -2862,6 +3136,11 @@ static const struct check checks[] = {
 	{ "MSG_ZEROCOPY", t_zerocopy, V_DATA },
 	{ "MSG_ZEROCOPY without SO_ZEROCOPY", t_zerocopy_off, V_DATA },
 	{ "recv flags", t_recv_flags, V_DATA },
+	{ "MSG_OOB", t_urgent, V_ALL },
+	{ "SO_OOBINLINE", t_oobinline, V_DATA },
+	{ "SIGURG", t_sigurg, V_DATA },
+	{ "stdurg", t_stdurg, V_DATA },
+	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
 	{ "SHUT_RDWR", t_shut_rdwr, V_DATA },
