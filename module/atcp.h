@@ -104,6 +104,7 @@ struct atcp_sysctl {
 	int probe_threshold;	/* bytes: the search ends this close */
 	int probe_interval;	/* seconds before the search starts again */
 	int stdurg;		/* the urgent pointer names the last urgent byte */
+	int workaround_signed_windows;	/* unscaled windows below 32 kB */
 };
 
 struct atcp_mib;

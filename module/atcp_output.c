@@ -170,6 +170,19 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
  * would overflow.
  */
 
+/*
+ * workaround_signed_windows: some old stacks read the 16-bit window as
+ * signed.  For them the handshake's window stays below 32 kB, and so
+ * does every later one that is not scaled (Linux: MAX_TCP_WINDOW); a
+ * peer that scales windows is taken to read the field right.
+ */
+#define ATCP_SIGNED_WINDOW_MAX	32767U
+
+static bool atcp_signed_windows(const struct sock *sk)
+{
+	return READ_ONCE(atcp_net(sock_net(sk))->sysctl.workaround_signed_windows);
+}
+
 /* The window the whole receive buffer offers, within the clamp. */
 static u32 atcp_full_window(const struct sock *sk)
 {
@@ -228,6 +241,8 @@ u32 atcp_select_window(struct sock *sk)
 	      READ_ONCE(atcp_net(sock_net(sk))->sysctl.shrink_window)))
 		win = ALIGN(cur, 1U << as->rcv_wscale);
 	max = 65535U << as->rcv_wscale;
+	if (!as->rcv_wscale && atcp_signed_windows(sk))
+		max = ATCP_SIGNED_WINDOW_MAX;
 	if (win > max)
 		win = max;
 	win &= ~((1U << as->rcv_wscale) - 1);
@@ -238,7 +253,7 @@ u32 atcp_select_window(struct sock *sk)
 
 /*
  * The window a connection opens with: the buffer's, within the user's
- * clamp and what the scale can express.  The SYN carries at most 64 kB
+ * clamp, workaround_signed_windows and what the scale can express.  The SYN carries at most 64 kB
  * of it (never scaled), and rcv_ssthresh starts there.
  */
 u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
@@ -248,6 +263,8 @@ u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
 
 	if (clamp)
 		win = min(win, clamp);
+	if (atcp_signed_windows(sk))
+		win = min(win, ATCP_SIGNED_WINDOW_MAX);
 	return min(win, 65535U << rcv_wscale);
 }
 

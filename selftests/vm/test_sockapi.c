@@ -2986,14 +2986,18 @@ static void t_sigurg(const struct variant *v)
 	conn_close(&k);
 }
 
-/* The stdurg knob of the stack under test, or NULL. */
-static const char *stdurg_path(void)
+/* The sysctl @name of the stack under test (tcp_@name for Linux's), or NULL. */
+static const char *knob_path(const char *name)
 {
+	static char path[96];
+
 	if (tproto == IPPROTO_ATCP)
-		return "/proc/sys/net/atcp/stdurg";
-	if (tproto == 0 || tproto == IPPROTO_TCP)
-		return "/proc/sys/net/ipv4/tcp_stdurg";
-	return NULL;
+		snprintf(path, sizeof(path), "/proc/sys/net/atcp/%s", name);
+	else if (tproto == IPPROTO_TCP)
+		snprintf(path, sizeof(path), "/proc/sys/net/ipv4/tcp_%s", name);
+	else
+		return NULL;
+	return path;
 }
 
 static int write_knob(const char *path, const char *val)
@@ -3014,7 +3018,7 @@ static int write_knob(const char *path, const char *val)
  */
 static void t_stdurg(const struct variant *v)
 {
-	const char *knob = stdurg_path();
+	const char *knob = knob_path("stdurg");
 	char buf[16], c = 0;
 	struct conn k;
 	int n;
@@ -3041,6 +3045,51 @@ static void t_stdurg(const struct variant *v)
 	conn_close(&k);
 out:
 	write_knob(knob, "0");
+}
+
+/*
+ * workaround_signed_windows 1, without window scaling: no window the peer
+ * is offered, in the handshake or after, reaches 32 kB; with 0 the full
+ * 16 bits are used.  Here the buffer's window is over 64 kB.
+ */
+static void t_signed_windows(const struct variant *v)
+{
+	char ws[96], sw[96];
+	struct tcp_info pti;
+	struct conn k;
+	long wnd;
+	int on;
+
+	if (!knob_path("window_scaling")) {
+		ok(0, "no sysctls for protocol %d", tproto);
+		return;
+	}
+	snprintf(ws, sizeof(ws), "%s", knob_path("window_scaling"));
+	snprintf(sw, sizeof(sw), "%s", knob_path("workaround_signed_windows"));
+	if (write_knob(ws, "0")) {
+		ok(0, "window_scaling 0 (%s)", strerror(errno));
+		return;
+	}
+	for (on = 1; on >= 0; on--) {
+		if (write_knob(sw, on ? "1" : "0")) {
+			ok(0, "workaround_signed_windows %d (%s)", on,
+			   strerror(errno));
+			break;
+		}
+		if (conn_open(v, &k))
+			break;
+		wnd = tcp_info(k.peer, &pti) ? -1 : (long)pti.tcpi_snd_wnd;
+		ok(on ? wnd > 0 && wnd <= 32767 : wnd > 32767,
+		   "workaround_signed_windows %d: the handshake offers the peer %s (%ld)",
+		   on, on ? "at most 32767" : "more than 32767", wnd);
+		wnd = peer_sees_window(&k, 200000);
+		ok(on ? wnd > 0 && wnd <= 32767 : wnd > 32767 && wnd <= 65535,
+		   "workaround_signed_windows %d: after 200000 bytes read, %s (%ld)",
+		   on, on ? "still at most 32767" : "up to 65535", wnd);
+		conn_close(&k);
+	}
+	write_knob(sw, "0");
+	write_knob(ws, "1");
 }
 
 static int lo_up(void);
@@ -3140,6 +3189,7 @@ static const struct check checks[] = {
 	{ "SO_OOBINLINE", t_oobinline, V_DATA },
 	{ "SIGURG", t_sigurg, V_DATA },
 	{ "stdurg", t_stdurg, V_DATA },
+	{ "workaround_signed_windows", t_signed_windows, V_CN | V_SN },
 	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
