@@ -105,6 +105,7 @@ struct atcp_sysctl {
 	int probe_interval;	/* seconds before the search starts again */
 	int stdurg;		/* the urgent pointer names the last urgent byte */
 	int workaround_signed_windows;	/* unscaled windows below 32 kB */
+	int reflect_tos;	/* a listener's connections take the SYN's DSCP */
 };
 
 struct atcp_mib;
@@ -618,7 +619,7 @@ struct atcp_req {
 	struct in6_addr laddr;		/* IPv4: v4-mapped */
 	struct in6_addr raddr;
 	int iif;			/* the SYN's device: link-local peers */
-	__be32 flowlabel;		/* the SYN's IPv6 flow label */
+	__be32 flowinfo;		/* the SYN's DS field and IPv6 flow label */
 	__be16 lport;
 	__be16 rport;
 	u32 iss;
@@ -646,6 +647,12 @@ static_assert(sizeof(struct atcp_req) <= 128);
 static inline bool atcp_req_v6(const struct atcp_req *req)
 {
 	return !ipv6_addr_v4mapped(&req->raddr);
+}
+
+/* The DS field (TOS, traffic class) of the SYN of @req. */
+static inline u8 atcp_req_dsfield(const struct atcp_req *req)
+{
+	return ip6_tclass(req->flowinfo);
 }
 
 /* What the receive path learnt from a segment's header. */
@@ -975,6 +982,8 @@ void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 void __atcp_send_reset(struct net *net, const struct sk_buff *skb,
 		       int reflect);
 void atcp_send_reset(struct net *net, const struct sk_buff *skb);
+u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
+		       u8 own);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);

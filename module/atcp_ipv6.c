@@ -320,7 +320,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	 * IPV6_FL_F_REFLECT) answers with the SYN's.
 	 */
 	if (np->repflow)
-		fl6.flowlabel = req->flowlabel;
+		fl6.flowlabel = req->flowinfo & IPV6_FLOWLABEL_MASK;
 	rcu_read_lock();
 	txopt = rcu_dereference(np->opt);
 	/* a routing header sends it to its first hop */
@@ -351,7 +351,8 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	ATCP_INC_STATS(net, ATCP_MIB_OUTSEGS);
 	/* ECN is negotiated, not sent, on a SYN-ACK (RFC 3168 6.1.1) */
 	ip6_xmit(sk, skb, &fl6, fl6.flowi6_mark, txopt,
-		 np->tclass & ~INET_ECN_MASK, READ_ONCE(sk->sk_priority));
+		 atcp_synack_dsfield(sk, req, np->tclass),
+		 READ_ONCE(sk->sk_priority));
 out:
 	rcu_read_unlock();
 	return err;
@@ -388,7 +389,8 @@ void atcp_v6_child_init(struct sock *sk, struct sock *child,
 	newnp->pktoptions = NULL;
 	newnp->rxpmtu = NULL;
 	/* the connection sends its peer's flow label if the listener did */
-	newnp->flow_label = newnp->repflow ? req->flowlabel : 0;
+	newnp->flow_label = newnp->repflow ?
+			    req->flowinfo & IPV6_FLOWLABEL_MASK : 0;
 	child->sk_v6_daddr = req->raddr;
 	child->sk_v6_rcv_saddr = req->laddr;
 	newnp->saddr = req->laddr;

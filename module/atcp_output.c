@@ -1711,6 +1711,19 @@ void atcp_send_ctl(struct net *net, const struct sk_buff *in_skb,
 }
 
 /*
+ * The DS field of a SYN-ACK: listener @sk's @own, or under reflect_tos
+ * the SYN's DSCP (Linux: syn_tos).  Never ECT: ECN is negotiated, not
+ * used, on a SYN-ACK (RFC 3168 6.1.1).
+ */
+u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
+		       u8 own)
+{
+	if (READ_ONCE(atcp_net(sock_net(sk))->sysctl.reflect_tos))
+		own = atcp_req_dsfield(req);
+	return own & ~INET_ECN_MASK;
+}
+
+/*
  * A listener's SYN-ACK for @req, with @iss (the request's, or a cookie)
  * and @tsval.  Its MSS and window are the listener's for this route, and
  * so are its DSCP (IP_TOS), TTL (IP_TTL) and priority, as in Linux's
@@ -1734,8 +1747,7 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
 		.mark = READ_ONCE(sk->sk_mark),
 		.priority = READ_ONCE(sk->sk_priority),
-		/* ECN is negotiated, not sent, on a SYN-ACK */
-		.tos = READ_ONCE(inet->tos) & ~INET_ECN_MASK,
+		.tos = atcp_synack_dsfield(sk, req, READ_ONCE(inet->tos)),
 		.ttl = ttl > 0 ? ttl : 0,
 		.opt = opt,
 	};

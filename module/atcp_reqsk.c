@@ -202,7 +202,11 @@ u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req)
 				   req->rport, req->lport);
 }
 
-/* A request for the segment in @skb: its 4-tuple and window, all else 0. */
+/*
+ * A request for the segment in @skb: its 4-tuple, window, DS field and
+ * flow label, all else 0.  For a cookie the segment is the third ACK, as
+ * Linux takes syn_tos from it too.
+ */
 void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 		   const struct atcp_seg *seg)
 {
@@ -210,8 +214,9 @@ void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 
 	memset(req, 0, sizeof(*req));
 	atcp_skb_addrs(skb, &req->laddr, &req->raddr);
-	if (atcp_skb_v6(skb))
-		req->flowlabel = ip6_flowlabel(ipv6_hdr(skb));
+	req->flowinfo = ip6_make_flowinfo(atcp_skb_dsfield(skb),
+					  atcp_skb_v6(skb) ?
+					  ip6_flowlabel(ipv6_hdr(skb)) : 0);
 	req->iif = skb->skb_iif;
 	req->lport = th->dest;
 	req->rport = th->source;
@@ -403,6 +408,17 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	if (sk->sk_family == AF_INET6)
 		atcp_v6_child_init(sk, child, req);
 #endif
+	/* reflect_tos: the connection's DSCP is its SYN's (Linux: syn_tos) */
+	if (READ_ONCE(atcp_net(sock_net(sk))->sysctl.reflect_tos)) {
+		u8 dscp = atcp_req_dsfield(req) & ~INET_ECN_MASK;
+
+#if IS_ENABLED(CONFIG_IPV6)
+		if (atcp_req_v6(req))
+			atcp_inet6(child)->tclass = dscp;
+		else
+#endif
+			newinet->tos = dscp;
+	}
 
 	err = atcp_inherit_port(sk, child);
 	if (!err)

@@ -48,6 +48,8 @@
 #include <unistd.h>
 
 #include <linux/errqueue.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
@@ -3092,6 +3094,133 @@ static void t_signed_windows(const struct variant *v)
 	write_knob(ws, "1");
 }
 
+/*
+ * A packet socket on lo: it sees every packet sent there.  -1 when it
+ * cannot be had.
+ */
+static int lo_capture(void)
+{
+	struct sockaddr_ll ll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_ALL),
+		.sll_ifindex = if_nametoindex("lo"),
+	};
+	int fd = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_ALL));
+
+	if (fd < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&ll, sizeof(ll)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * The DS field of the first SYN-ACK from port @sport that @cap saw, or -1
+ * when none came within WAIT_MS.
+ */
+static int synack_dsfield(int cap, uint16_t sport)
+{
+	double end = now_ms() + WAIT_MS;
+	unsigned char p[256];
+
+	while (now_ms() < end) {
+		const unsigned char *th;
+		int ds;
+		ssize_t n;
+
+		if (poll1(cap, POLLIN, 50) <= 0)
+			continue;
+		n = recv(cap, p, sizeof(p), MSG_DONTWAIT);
+		if (n >= 20 && p[0] >> 4 == 4 && p[9] == IPPROTO_TCP &&
+		    n >= (p[0] & 15) * 4 + 20) {
+			ds = p[1];
+			th = p + (p[0] & 15) * 4;
+		} else if (n >= 60 && p[0] >> 4 == 6 && p[6] == IPPROTO_TCP) {
+			ds = (p[0] & 15) << 4 | p[1] >> 4;
+			th = p + 40;
+		} else {
+			continue;
+		}
+		if ((th[0] << 8 | th[1]) == sport && (th[13] & 0x12) == 0x12)
+			return ds;
+	}
+	return -1;
+}
+
+/*
+ * reflect_tos 1: a listener's SYN-ACK and connection take the DSCP of
+ * the SYN; 0: the listener's own.  The listener under test sets DSCP 4
+ * (0x10), the Linux client DSCP 10 (0x28); over IPv4 and IPv6 (::1).
+ */
+static void t_reflect_tos(const struct variant *v)
+{
+	const char *knob = knob_path("reflect_tos");
+	struct sockaddr_storage srv;
+	socklen_t len;
+	int fam, on;
+
+	if (!knob) {
+		ok(0, "no sysctls for protocol %d", tproto);
+		return;
+	}
+	for (fam = 0; fam < 2; fam++) {
+		int level = fam ? IPPROTO_IPV6 : IPPROTO_IP;
+		int name = fam ? IPV6_TCLASS : IP_TOS;
+		const char *what = fam ? "IPv6 traffic class" : "IPv4 TOS";
+
+		for (on = 1; on >= 0; on--) {
+			int lfd = -1, cfd = -1, sfd = -1, cap = -1, ds, tos;
+			struct sockaddr_in6 a6 = {
+				.sin6_family = AF_INET6,
+				.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+			};
+			struct sockaddr_in a4 = lo_addr(0);
+			struct sockaddr *a = fam ? (struct sockaddr *)&a6 :
+					     (struct sockaddr *)&a4;
+			socklen_t alen = fam ? sizeof(a6) : sizeof(a4);
+			int want = on ? 0x28 : 0x10;
+
+			if (write_knob(knob, on ? "1" : "0")) {
+				ok(0, "reflect_tos %d (%s)", on, strerror(errno));
+				return;
+			}
+			lfd = socket(fam ? AF_INET6 : AF_INET, SOCK_STREAM,
+				     tproto);
+			cfd = socket(fam ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+			cap = lo_capture();
+			len = sizeof(srv);
+			if (lfd < 0 || cfd < 0 || cap < 0 ||
+			    set_int(lfd, level, name, 0x10) ||
+			    set_int(cfd, level, name, 0x28) ||
+			    bind(lfd, a, alen) || listen(lfd, 4) ||
+			    getsockname(lfd, (struct sockaddr *)&srv, &len) ||
+			    connect(cfd, (struct sockaddr *)&srv, len) ||
+			    (sfd = accept(lfd, NULL, NULL)) < 0) {
+				ok(0, "%s, reflect_tos %d: set up a connection (%s)",
+				   what, on, strerror(errno));
+			} else {
+				ds = synack_dsfield(cap,
+						    ntohs(((struct sockaddr_in *)&srv)->sin_port));
+				ok(ds == want,
+				   "%s, reflect_tos %d: the SYN-ACK's is 0x%x, %s (0x%x)",
+				   what, on, want, on ? "the SYN's" : "the listener's",
+				   ds);
+				tos = get_int(sfd, level, name);
+				ok(tos == want,
+				   "%s, reflect_tos %d: and so is the accepted socket's (0x%x)",
+				   what, on, tos);
+			}
+			close(cap);
+			close(sfd);
+			close(cfd);
+			close(lfd);
+		}
+	}
+	write_knob(knob, "0");
+}
+
 static int lo_up(void);
 
 /* Turn TSO off on lo: GSO skbs are then cut into segments in software. */
@@ -3190,6 +3319,7 @@ static const struct check checks[] = {
 	{ "SIGURG", t_sigurg, V_DATA },
 	{ "stdurg", t_stdurg, V_DATA },
 	{ "workaround_signed_windows", t_signed_windows, V_CN | V_SN },
+	{ "reflect_tos", t_reflect_tos, 0 },
 	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
