@@ -106,6 +106,7 @@ struct atcp_sysctl {
 	int stdurg;		/* the urgent pointer names the last urgent byte */
 	int workaround_signed_windows;	/* unscaled windows below 32 kB */
 	int reflect_tos;	/* a listener's connections take the SYN's DSCP */
+	int l3mdev_accept;	/* unbound listeners take segments through a VRF */
 };
 
 struct atcp_mib;
@@ -984,6 +985,7 @@ void __atcp_send_reset(struct net *net, const struct sk_buff *skb,
 void atcp_send_reset(struct net *net, const struct sk_buff *skb);
 u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
 		       u8 own);
+int atcp_req_bound_dev_if(const struct sock *sk, const struct atcp_req *req);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);

@@ -23,6 +23,7 @@
 #include <net/ip6_checksum.h>
 #include <net/ip6_route.h>
 #include <net/ipv6_frag.h>
+#include <net/l3mdev.h>
 #include <net/ndisc.h>
 #include <net/netfilter/ipv6/nf_defrag_ipv6.h>
 #include <net/protocol.h>
@@ -263,8 +264,13 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		.flowlabel = flowinfo,
 	};
 
-	/* A link-local peer is only reachable where it came from. */
-	if (rt6_need_strict(&fl6.daddr))
+	/*
+	 * A link-local peer is only reachable where it came from, and one
+	 * that came through a VRF in the VRF's table (Linux:
+	 * tcp_v6_send_response()).
+	 */
+	if (rt6_need_strict(&fl6.daddr) ||
+	    netif_index_is_l3_master(net, in_skb->skb_iif))
 		fl6.flowi6_oif = in_skb->skb_iif;
 	/*
 	 * The flowlabel_reflect sysctl: a reset without a socket carries the
@@ -304,7 +310,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 		.flowi6_proto = IPPROTO_TCP,
 		.daddr = req->raddr,
 		.saddr = req->laddr,
-		.flowi6_oif = sk->sk_bound_dev_if,
+		.flowi6_oif = atcp_req_bound_dev_if(sk, req),
 		.flowi6_mark = READ_ONCE(sk->sk_mark),
 		.fl6_sport = req->lport,
 		.fl6_dport = req->rport,

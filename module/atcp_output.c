@@ -1754,7 +1754,7 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	flowi4_init_output(&fl4, sk->sk_bound_dev_if, c.mark,
+	flowi4_init_output(&fl4, atcp_req_bound_dev_if(sk, req), c.mark,
 			   RT_TOS(c.tos), RT_SCOPE_UNIVERSE,
 			   IPPROTO_TCP, 0, c.daddr, c.saddr, req->rport,
 			   req->lport, sock_i_uid(sk));

@@ -26,6 +26,7 @@
 #include <linux/siphash.h>
 #include <linux/slab.h>
 #include <net/ip.h>
+#include <net/l3mdev.h>
 #include <net/tcp.h>
 
 #include "atcp.h"
@@ -223,6 +224,23 @@ void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 	req->snd_wnd = seg->wnd;
 }
 
+/*
+ * The device the connection of @req is bound to: listener @sk's, or,
+ * for an unbound listener under l3mdev_accept, the VRF the SYN came in
+ * through, so that its replies are routed in the VRF's table (Linux:
+ * inet_request_bound_dev_if()).  0: none.
+ */
+int atcp_req_bound_dev_if(const struct sock *sk, const struct atcp_req *req)
+{
+	int bound = READ_ONCE(sk->sk_bound_dev_if);
+
+#ifdef CONFIG_NET_L3_MASTER_DEV
+	if (!bound && READ_ONCE(atcp_net(sock_net(sk))->sysctl.l3mdev_accept))
+		return l3mdev_master_ifindex_by_index(sock_net(sk), req->iif);
+#endif
+	return bound;
+}
+
 /* The options the peer offered that listener @sk's sysctls allow. */
 void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
 		      u32 tsval, bool ws_ok, u8 wscale, bool sack_ok)
@@ -401,7 +419,7 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	newinet->mc_list = NULL;
 	newinet->inet_opt = NULL;
 	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
-	child->sk_bound_dev_if = sk->sk_bound_dev_if;
+	child->sk_bound_dev_if = atcp_req_bound_dev_if(sk, req);
 	child->sk_rx_dst = NULL;
 	as->passive = 1;
 #if IS_ENABLED(CONFIG_IPV6)

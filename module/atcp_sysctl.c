@@ -324,6 +324,9 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(stdurg, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(workaround_signed_windows, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(reflect_tos, &atcp_zero, &atcp_one),
+#ifdef CONFIG_NET_L3_MASTER_DEV
+	ATCP_SYSCTL(l3mdev_accept, &atcp_zero, &atcp_one),
+#endif
 	/* nanoseconds, any unsigned long, as Linux's */
 	ATCP_SYSCTL_ULONG(comp_sack_delay_ns),
 	ATCP_SYSCTL_ULONG(comp_sack_slack_ns),
@@ -456,6 +459,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->stdurg = 0;		/* BSD: the pointer is one past the byte */
 	s->workaround_signed_windows = 0;
 	s->reflect_tos = 0;
+	s->l3mdev_accept = 0;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->shrink_window = 0;

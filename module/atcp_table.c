@@ -526,6 +526,27 @@ bool atcp_port_bound(struct net *net, const struct in6_addr *daddr,
 
 /* ---- connections and listeners ---------------------------------------- */
 
+/*
+ * A socket bound to a device takes segments that came in on it, or on a
+ * device enslaved to it when it is a VRF (L3 master): @dif is the device,
+ * @sdif the slave when @dif is its VRF.  An unbound socket takes those
+ * that came through no VRF, and under l3mdev_accept all (Linux:
+ * inet_bound_dev_eq()).
+ */
+static bool atcp_bound_dev_eq(const struct net *net, int bound, int dif,
+			      int sdif)
+{
+	if (!bound) {
+#ifdef CONFIG_NET_L3_MASTER_DEV
+		return !sdif ||
+		       READ_ONCE(atcp_net(net)->sysctl.l3mdev_accept);
+#else
+		return true;
+#endif
+	}
+	return bound == dif || bound == sdif;
+}
+
 static bool atcp_ehash_match(const struct sock *sk, const struct net *net,
 			     __be32 saddr, __be16 sport, __be32 daddr,
 			     u16 hnum, int dif, int sdif)
@@ -535,8 +556,7 @@ static bool atcp_ehash_match(const struct sock *sk, const struct net *net,
 	return inet->inet_daddr == saddr && inet->inet_rcv_saddr == daddr &&
 	       inet->inet_dport == sport && inet->inet_num == hnum &&
 	       !atcp_v6(sk) && net_eq(sock_net(sk), net) &&
-	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif ||
-		sk->sk_bound_dev_if == sdif);
+	       atcp_bound_dev_eq(net, sk->sk_bound_dev_if, dif, sdif);
 }
 
 static bool atcp_ehash_match6(const struct sock *sk, const struct net *net,
@@ -550,8 +570,7 @@ static bool atcp_ehash_match6(const struct sock *sk, const struct net *net,
 	       atcp_v6(sk) && ipv6_addr_equal(&sk->sk_v6_daddr, saddr) &&
 	       ipv6_addr_equal(&sk->sk_v6_rcv_saddr, daddr) &&
 	       net_eq(sock_net(sk), net) &&
-	       (!sk->sk_bound_dev_if || sk->sk_bound_dev_if == dif ||
-		sk->sk_bound_dev_if == sdif);
+	       atcp_bound_dev_eq(net, sk->sk_bound_dev_if, dif, sdif);
 }
 
 static struct atcp_hslot *atcp_ehash_slot(const struct net *net,
@@ -670,8 +689,7 @@ static struct sock *atcp_lookup_listener_any(struct net *net,
 		atcp_bound_of(sk, &b);
 		if (!atcp_bound_takes(&b, daddr))
 			continue;
-		if (sk->sk_bound_dev_if && sk->sk_bound_dev_if != dif &&
-		    sk->sk_bound_dev_if != sdif)
+		if (!atcp_bound_dev_eq(net, sk->sk_bound_dev_if, dif, sdif))
 			continue;
 		score = 1 + 2 * !!(b.addr4 || b.addr6) +
 			2 * !!sk->sk_bound_dev_if +

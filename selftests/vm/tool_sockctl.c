@@ -13,13 +13,14 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P [BACKLOG] [v6only] [dstopts] [dscp]
+ *	listen A:P [BACKLOG] [v6only] [dstopts] [dscp] [dev=NAME]
  *	                       listener socket, SO_REUSEADDR, bind, listen
  *	                       (backlog 16 by default); v6only: an IPv6
  *	                       listener with IPV6_V6ONLY; dstopts: with a
  *	                       16-byte IPV6_DSTOPTS header (sockopt dstopts);
  *	                       dscp: with IP_TOS (IPV6_TCLASS) 0x20 and
- *	                       IP_TTL (IPV6_UNICAST_HOPS) 33
+ *	                       IP_TTL (IPV6_UNICAST_HOPS) 33; dev=NAME:
+ *	                       bound to device NAME (SO_BINDTODEVICE)
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P [flow L]   blocking connect; over IPv6, L (hex or
@@ -72,6 +73,7 @@
  *	trace-states MS        sample tcpi_state every 0.5 ms for MS ms or until
  *	                       CLOSE: ok STATE STATE ... (distinct in sequence)
  *	sockerr                SO_ERROR: ok 0, ok ECONNRESET, ...
+ *	device                 SO_BINDTODEVICE: ok NAME, or ok - if unbound
  *	names                  getsockname() and getpeername(): ok FAMILY
  *	                       LOCAL PEER (inet 198.18.0.1:61000 ..., or
  *	                       inet6 [::ffff:198.18.0.1]:61000 ...)
@@ -87,6 +89,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <linux/tcp.h>
 #include <poll.h>
@@ -347,6 +350,7 @@ static void cmd_listen(const char *arg)
 	char addr[128], *sp, *word;
 	socklen_t len;
 	int family, backlog = 16, v6only = 0, dstopts = 0, dscp = 0;
+	const char *dev = NULL;
 
 	snprintf(addr, sizeof(addr), "%s", arg);
 	sp = strchr(addr, ' ');
@@ -359,6 +363,8 @@ static void cmd_listen(const char *arg)
 				dstopts = 16;
 			else if (!strcmp(word, "dscp"))
 				dscp = 1;
+			else if (!strncmp(word, "dev=", 4))
+				dev = word + 4;
 			else if (*word)
 				backlog = atoi(word);
 		}
@@ -379,6 +385,9 @@ static void cmd_listen(const char *arg)
 		return reply_err(errno, "IPV6_DSTOPTS");
 	if (dscp && set_dscp(lfd, family) < 0)
 		return reply_err(errno, "IP_TOS/IP_TTL");
+	if (dev && setsockopt(lfd, SOL_SOCKET, SO_BINDTODEVICE, dev,
+			      strlen(dev)) < 0)
+		return reply_err(errno, "SO_BINDTODEVICE");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
 	if (listen(lfd, backlog) < 0)
@@ -829,6 +838,17 @@ static void cmd_sockerr(void)
 	reply("ok %s", errname(e));
 }
 
+static void cmd_device(void)
+{
+	char name[IFNAMSIZ + 1] = "";
+	socklen_t len = IFNAMSIZ;
+
+	if (getsockopt(cfd, SOL_SOCKET, SO_BINDTODEVICE, name, &len) < 0)
+		return reply_err(errno, "SO_BINDTODEVICE");
+	name[len < IFNAMSIZ ? len : IFNAMSIZ] = 0;
+	reply("ok %s", *name ? name : "-");
+}
+
 static void cmd_sleep(const char *arg)
 {
 	long ms = arg ? atol(arg) : 0;
@@ -931,6 +951,8 @@ static void run(char *line)
 		cmd_sockerr();
 	else if (!strcmp(cmd, "names"))
 		cmd_names();
+	else if (!strcmp(cmd, "device"))
+		cmd_device();
 	else if (!strcmp(cmd, "sleep"))
 		cmd_sleep(arg);
 	else if (!strcmp(cmd, "at"))
