@@ -357,6 +357,8 @@ struct atcp_sock {
 		u8 thin_lto;		/* TCP_THIN_LINEAR_TIMEOUTS */
 		int linger2;		/* TCP_LINGER2: jiffies, 0: sysctl, -1 */
 		u32 window_clamp;	/* TCP_WINDOW_CLAMP, 0: none */
+		u8 defer_accept;	/* TCP_DEFER_ACCEPT: SYN-ACK timeouts */
+		u8 recvmsg_inq;		/* TCP_INQ */
 	} opts;
 
 	/*
@@ -641,6 +643,7 @@ enum {
 	ATCP_REQ_WS = 1 << 2,		/* negotiated window scaling */
 	ATCP_REQ_SACK = 1 << 3,		/* negotiated SACK */
 	ATCP_REQ_ECN = 1 << 4,		/* agreed to ECN */
+	ATCP_REQ_ACKED = 1 << 5,	/* a bare third ACK came (TCP_DEFER_ACCEPT) */
 };
 
 static_assert(sizeof(struct atcp_req) <= 128);
@@ -986,6 +989,7 @@ void atcp_send_reset(struct net *net, const struct sk_buff *skb);
 u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
 		       u8 own);
 int atcp_req_bound_dev_if(const struct sock *sk, const struct atcp_req *req);
+void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);

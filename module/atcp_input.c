@@ -1831,6 +1831,16 @@ static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 		atcp_send_reset_for(sk, skb);	/* <SEQ=SEG.ACK><CTL=RST> */
 		goto drop;
 	}
+	/*
+	 * TCP_DEFER_ACCEPT: a bare ACK makes no connection yet; the first
+	 * data will, or the ACK to the SYN-ACK sent when the deferral ends
+	 * (Linux: tcp_check_req()).
+	 */
+	if (!seg_len && req->retransmits < READ_ONCE(atcp_sk(sk)->opts.defer_accept)) {
+		atcp_synq_mark_acked(sk, req);
+		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_DEFERACCEPTDROP);
+		goto drop;
+	}
 	atcp_req_complete(sk, req, true, skb, seg);
 	return;
 drop:

@@ -288,6 +288,7 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_HYSTARTDELAYCWND]	= "HystartDelayCwnd",
 	[ATCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
 	[ATCP_MIB_MEMORYPRESSURESCHRONO] = "MemoryPressuresChrono",
+	[ATCP_MIB_DEFERACCEPTDROP]	= "DeferAcceptDrop",
 };
 
 /*

@@ -292,7 +292,8 @@ static void atcp_req_timer(struct timer_list *t)
 	struct atcp_sock *las = atcp_sk(sk);
 	struct net *net = sock_net(sk);
 	int max = READ_ONCE(atcp_net(net)->sysctl.synack_retries);
-	bool give_up = false;
+	u8 defer = READ_ONCE(las->opts.defer_accept);
+	bool give_up = false, resend = true, acked;
 
 	spin_lock(&las->accept_lock);
 	if (!(req->flags & ATCP_REQ_HASHED)) {
@@ -300,10 +301,19 @@ static void atcp_req_timer(struct timer_list *t)
 		atcp_req_put(req);
 		return;
 	}
-	if (req->retransmits >= max) {
+	/*
+	 * TCP_DEFER_ACCEPT: a request whose bare ACK came waits for data
+	 * without SYN-ACKs until its last timeout of the deferral, whose
+	 * SYN-ACK draws an ACK that then makes the connection; and it
+	 * lasts at least that long (Linux: syn_ack_recalc()).
+	 */
+	acked = defer && (req->flags & ATCP_REQ_ACKED);
+	if (req->retransmits >= max &&
+	    (!acked || req->retransmits >= defer)) {
 		atcp_synq_unlink(las, req);
 		give_up = true;
 	} else {
+		resend = !acked || req->retransmits + 1 >= defer;
 		req->retransmits++;
 		mod_timer(&req->timer, jiffies + atcp_req_timeout(req));
 		/* for the send below: a drop may now take both counts */
@@ -311,7 +321,7 @@ static void atcp_req_timer(struct timer_list *t)
 	}
 	spin_unlock(&las->accept_lock);
 
-	if (!give_up) {
+	if (!give_up && resend) {
 		ATCP_INC_STATS(net, ATCP_MIB_RETRANSSEGS);
 		atcp_send_synack_req(sk, req, req->iss,
 				     atcp_req_tsval(sk, req));
@@ -320,6 +330,17 @@ static void atcp_req_timer(struct timer_list *t)
 	atcp_req_put(req);
 	if (give_up)
 		atcp_req_put(req);	/* the timer's own */
+}
+
+/* A bare third ACK came for @req while TCP_DEFER_ACCEPT holds it back. */
+void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+
+	/* the timer changes the same flags under the lock */
+	spin_lock(&las->accept_lock);
+	req->flags |= ATCP_REQ_ACKED;
+	spin_unlock(&las->accept_lock);
 }
 
 /*
@@ -418,6 +439,8 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	atomic_set(&newinet->inet_id, get_random_u16());
 	newinet->mc_list = NULL;
 	newinet->inet_opt = NULL;
+	/* a listener's option, which Linux does not hand down either */
+	as->opts.defer_accept = 0;
 	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
 	child->sk_bound_dev_if = atcp_req_bound_dev_if(sk, req);
 	child->sk_rx_dst = NULL;

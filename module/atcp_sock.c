@@ -1246,6 +1246,23 @@ static int atcp_recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
 	return -EAGAIN;
 }
 
+/*
+ * TCP_INQ: each read ends with a TCP_CM_INQ message of how much is left
+ * to read, 1 at end of stream so that the reader reads on to see it
+ * (Linux: tcp_inq_hint()).  A hint: the backlog may add to it already.
+ */
+static void atcp_put_inq(struct sock *sk, struct msghdr *msg)
+{
+	const struct atcp_sock *as = atcp_sk(sk);
+	int inq = READ_ONCE(as->rcv_nxt) - READ_ONCE(as->copied_seq);
+
+	if (inq < 0)
+		inq = 0;
+	if (!inq && sock_flag(sk, SOCK_DONE))
+		inq = 1;
+	put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+}
+
 static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
@@ -1378,10 +1395,11 @@ found:
 		atcp_rcv_space_adjust(sk);
 		atcp_maybe_send_window_update(sk);
 	}
-	release_sock(sk);
-	return copied;
+	err = copied;
 out:
 	release_sock(sk);
+	if (as->opts.recvmsg_inq && err >= 0)
+		atcp_put_inq(sk, msg);
 	return err;
 }
 
@@ -1482,6 +1500,40 @@ static int atcp_ioctl(struct sock *sk, int cmd, unsigned long arg)
 }
 
 /* ---- socket options ---------------------------------------------------------------------- */
+
+/*
+ * TCP_DEFER_ACCEPT's seconds as the number of SYN-ACK timeouts that cover
+ * them, the first after @timeout seconds, each next twice as long up to
+ * @rto_max; and back (Linux: secs_to_retrans(), retrans_to_secs()).
+ */
+static u8 atcp_secs_to_retrans(int seconds, int timeout, int rto_max)
+{
+	int period = timeout;
+	u8 res = 1;
+
+	if (seconds <= 0)
+		return 0;
+	while (seconds > period && res < 255) {
+		res++;
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return res;
+}
+
+static int atcp_retrans_to_secs(u8 retrans, int timeout, int rto_max)
+{
+	int period;
+
+	if (!retrans)
+		return 0;
+	period = timeout;
+	while (--retrans) {
+		timeout = min(timeout << 1, rto_max);
+		period += timeout;
+	}
+	return period;
+}
 
 static bool atcp_sol(int level)
 {
@@ -1622,6 +1674,18 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_QUICKACK:
 		if (val)
 			as->quickack = 8;
+		break;
+	case TCP_DEFER_ACCEPT:
+		/* seconds, kept as the SYN-ACK timeouts that cover them */
+		WRITE_ONCE(as->opts.defer_accept,
+			   atcp_secs_to_retrans(val, ATCP_TIMEOUT_INIT / HZ,
+						ATCP_RTO_MAX_US / USEC_PER_SEC));
+		break;
+	case TCP_INQ:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else
+			as->opts.recvmsg_inq = val;
 		break;
 	case TCP_CORK:
 		as->opts.cork = !!val;
@@ -1834,6 +1898,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 			return -EFAULT;
 		return 0;
 	}
+	case TCP_CC_INFO:
+		/* neither CUBIC nor Reno has more to tell, as in Linux */
+		return put_user(0, optlen);
 	case TCP_NODELAY:
 		val = as->opts.nodelay;
 		break;
@@ -1861,6 +1928,14 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_QUICKACK:
 		val = !!as->quickack;
+		break;
+	case TCP_DEFER_ACCEPT:
+		val = atcp_retrans_to_secs(READ_ONCE(as->opts.defer_accept),
+					   ATCP_TIMEOUT_INIT / HZ,
+					   ATCP_RTO_MAX_US / USEC_PER_SEC);
+		break;
+	case TCP_INQ:
+		val = as->opts.recvmsg_inq;
 		break;
 	case TCP_CORK:
 		val = as->opts.cork;

@@ -3221,6 +3221,145 @@ static void t_reflect_tos(const struct variant *v)
 	write_knob(knob, "0");
 }
 
+/*
+ * TCP_DEFER_ACCEPT: the listener's seconds come back rounded up to the
+ * SYN-ACK timeouts that cover them; a client that connects and sends
+ * nothing is not accepted until the deferral ends, and one that sends
+ * data is accepted with it.
+ */
+static void t_defer_accept(const struct variant *v)
+{
+	struct sockaddr_in srv;
+	int lfd, cfd = -1, sfd = -1, r;
+	char buf[8];
+	double t0;
+
+	lfd = listener_new(v->sproto, 8, &srv);
+	if (lfd < 0) {
+		ok(0, "listener (%s)", strerror(errno));
+		return;
+	}
+	r = set_int(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, 2);
+	ok(r == 0 && get_int(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT) == 3,
+	   "TCP_DEFER_ACCEPT 2 reads back as 3, the 1 + 2 s of two SYN-ACK timeouts (%s, %d)",
+	   res(r), get_int(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT));
+	cfd = sock_new(v->cproto);
+	r = do_connect(cfd, &srv);
+	ok(r == 0, "the client connects (%s)", res(r));
+	r = poll1(lfd, POLLIN, 500);
+	ok(r == 0, "nothing to accept while the client sends nothing (0x%x)", r);
+	write_full(cfd, "hi", 2);
+	r = poll1(lfd, POLLIN, WAIT_MS);
+	sfd = accept(lfd, NULL, NULL);
+	ok(r == POLLIN && sfd >= 0,
+	   "its first data makes the connection: accept() (0x%x, %s)", r,
+	   sfd < 0 ? res(-1) : "ok");
+	if (sfd >= 0) {
+		bound_io(sfd);
+		r = read_full(sfd, buf, 2);
+		ok(r == 2 && !memcmp(buf, "hi", 2), "with the data (%d)", r);
+		r = get_int(sfd, IPPROTO_TCP, TCP_DEFER_ACCEPT);
+		ok(r == 0, "the accepted socket has no TCP_DEFER_ACCEPT (%d)", r);
+		close(sfd);
+	}
+	close(cfd);
+
+	/* 1 s: the SYN-ACK sent again at its end draws the ACK that counts */
+	set_int(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, 1);
+	cfd = sock_new(v->cproto);
+	t0 = now_ms();
+	r = do_connect(cfd, &srv);
+	r = r ? r : poll1(lfd, POLLIN, 5000);
+	ok(r == POLLIN && now_ms() - t0 >= 800,
+	   "TCP_DEFER_ACCEPT 1, no data: accepted once the SYN-ACK timed out (0x%x after %.0f ms)",
+	   r, now_ms() - t0);
+	sfd = accept(lfd, NULL, NULL);
+	ok(sfd >= 0, "accept() (%s)", sfd < 0 ? res(-1) : "ok");
+	if (sfd >= 0)
+		close(sfd);
+	close(cfd);
+	close(lfd);
+}
+
+/* The TCP_CM_INQ message of @m, or -1 without one. */
+static int cmsg_inq(struct msghdr *m)
+{
+	struct cmsghdr *c;
+	int v;
+
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level == IPPROTO_TCP && c->cmsg_type == TCP_CM_INQ) {
+			memcpy(&v, CMSG_DATA(c), sizeof(v));
+			return v;
+		}
+	}
+	return -1;
+}
+
+static ssize_t recv_inq(int fd, char *buf, size_t len, int *inq)
+{
+	char control[64];
+	struct iovec iov = { buf, len };
+	struct msghdr m = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	ssize_t n = recvmsg(fd, &m, 0);
+
+	*inq = cmsg_inq(&m);
+	return n;
+}
+
+/* TCP_INQ: each read says how many bytes are left to read. */
+static void t_inq(const struct variant *v)
+{
+	char buf[128];
+	struct conn k;
+	ssize_t n;
+	int r, inq;
+
+	if (conn_open(v, &k))
+		return;
+	r = set_int(k.me, IPPROTO_TCP, TCP_INQ, 2);
+	ok(r < 0 && errno == EINVAL, "TCP_INQ 2 is refused with EINVAL (%s)",
+	   res(r));
+	r = set_int(k.me, IPPROTO_TCP, TCP_INQ, 1);
+	ok(r == 0 && get_int(k.me, IPPROTO_TCP, TCP_INQ) == 1,
+	   "TCP_INQ 1 set and read back (%s)", res(r));
+	memset(buf, 'q', sizeof(buf));
+	write_full(k.peer, buf, 100);
+	wait_inq(k.me, 100, WAIT_MS);
+	n = recv_inq(k.me, buf, 60, &inq);
+	ok(n == 60 && inq == 40, "a read of 60 of 100 bytes: TCP_CM_INQ 40 (%zd, %d)",
+	   n, inq);
+	n = recv_inq(k.me, buf, sizeof(buf), &inq);
+	ok(n == 40 && inq == 0, "the rest: TCP_CM_INQ 0 (%zd, %d)", n, inq);
+	shutdown(k.peer, SHUT_WR);
+	n = recv_inq(k.me, buf, sizeof(buf), &inq);
+	ok(n == 0 && inq == 1,
+	   "at end of stream: 0 bytes, TCP_CM_INQ 1 to read on (%zd, %d)", n,
+	   inq);
+	set_int(k.me, IPPROTO_TCP, TCP_INQ, 0);
+	n = recv_inq(k.me, buf, sizeof(buf), &inq);
+	ok(n == 0 && inq == -1, "TCP_INQ 0: no message (%zd, %d)", n, inq);
+	conn_close(&k);
+}
+
+/* TCP_CC_INFO: CUBIC and Reno have nothing to add to TCP_INFO. */
+static void t_cc_info(const struct variant *v)
+{
+	char buf[64];
+	socklen_t len = sizeof(buf);
+	int fd = sock_new(tproto), r;
+
+	r = getsockopt(fd, IPPROTO_TCP, TCP_CC_INFO, buf, &len);
+	ok(r == 0 && len == 0, "TCP_CC_INFO gives 0 bytes (%s, %u)", res(r),
+	   (unsigned int)len);
+	close(fd);
+}
+
 static int lo_up(void);
 
 /* Turn TSO off on lo: GSO skbs are then cut into segments in software. */
@@ -3320,6 +3459,9 @@ static const struct check checks[] = {
 	{ "stdurg", t_stdurg, V_DATA },
 	{ "workaround_signed_windows", t_signed_windows, V_CN | V_SN },
 	{ "reflect_tos", t_reflect_tos, 0 },
+	{ "TCP_DEFER_ACCEPT", t_defer_accept, V_SRV },
+	{ "TCP_INQ", t_inq, V_DATA },
+	{ "TCP_CC_INFO", t_cc_info, 0 },
 	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
