@@ -1143,6 +1143,18 @@ static void atcp_urg(struct sock *sk, const struct sk_buff *skb,
 		sk->sk_data_ready(sk);
 }
 
+/*
+ * @from's data joined @to: a reader of it gets @from's receive time
+ * (SO_TIMESTAMP*), the latest, as Linux's tcp_try_coalesce() gives it.
+ */
+static void atcp_take_rx_tstamp(struct sk_buff *to, struct sk_buff *from)
+{
+	if (from->tstamp || skb_hwtstamps(from)->hwtstamp) {
+		to->tstamp = from->tstamp;
+		skb_hwtstamps(to)->hwtstamp = skb_hwtstamps(from)->hwtstamp;
+	}
+}
+
 /* Append an in-order skb (pulled to its payload) to the receive queue. */
 static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -1169,6 +1181,7 @@ static void atcp_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	if (tail && ATCP_SKB_CB(tail)->seq + tail->len == cb->seq &&
 	    skb->len <= skb_tailroom(tail) &&
 	    skb_try_coalesce(tail, skb, &fragstolen, &delta)) {
+		atcp_take_rx_tstamp(tail, skb);
 		atomic_add(delta, &sk->sk_rmem_alloc);	/* 0 for a copy */
 		sk_mem_charge(sk, delta);
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_RCVCOALESCE);
@@ -1925,6 +1938,7 @@ static bool atcp_backlog_coalesce(struct sock *sk, struct sk_buff *skb)
 		__skb_push(skb, hdrlen);
 		return false;
 	}
+	atcp_take_rx_tstamp(tail, skb);
 	/* an ACK older than the tail's says nothing new of ours */
 	if (!atcp_seq_before(ntohl(ack_seq), ntohl(tail_th->ack_seq))) {
 		tail_th->ack_seq = ack_seq;
@@ -2359,6 +2373,11 @@ static unsigned int atcp_hook_finish(struct net *net, struct sk_buff *skb,
 		if (!atcp_port_bound(net, &laddr, th->dest))
 			return NF_ACCEPT;
 	}
+	/*
+	 * Taken before ip_local_deliver_finish() (ip6_input_finish()) does
+	 * it: a sender's delivery time on this host is no receive time.
+	 */
+	skb_clear_delivery_time(skb);
 	/* a CHECKSUM_COMPLETE sum covers the IPv6 header (and options) */
 	skb_postpull_rcsum(skb, skb->data, thoff);
 	__skb_pull(skb, thoff);

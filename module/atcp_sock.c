@@ -1247,9 +1247,10 @@ static int atcp_recv_urg(struct sock *sk, struct msghdr *msg, size_t len,
 }
 
 /*
- * TCP_INQ: each read ends with a TCP_CM_INQ message of how much is left
- * to read, 1 at end of stream so that the reader reads on to see it
- * (Linux: tcp_inq_hint()).  A hint: the backlog may add to it already.
+ * How much is left to read after a read, 1 at end of stream so that the
+ * reader reads on to see it (Linux: tcp_inq_hint()): for TCP_INQ, a
+ * TCP_CM_INQ message, and for io_uring, msg_inq.  A hint: the backlog
+ * may add to it already.
  */
 static void atcp_put_inq(struct sock *sk, struct msghdr *msg)
 {
@@ -1260,13 +1261,91 @@ static void atcp_put_inq(struct sock *sk, struct msghdr *msg)
 		inq = 0;
 	if (!inq && sock_flag(sk, SOCK_DONE))
 		inq = 1;
-	put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+	msg->msg_inq = inq;
+	if (as->opts.recvmsg_inq)
+		put_cmsg(msg, SOL_TCP, TCP_CM_INQ, sizeof(inq), &inq);
+}
+
+/* SO_TIMESTAMP or SO_TIMESTAMPNS: @ts in the layout the socket asked for. */
+static void atcp_put_rcvtstamp(struct msghdr *msg, const struct sock *sk,
+			       const struct timespec64 *ts, bool new_tstamp)
+{
+	if (sock_flag(sk, SOCK_RCVTSTAMPNS)) {
+		if (new_tstamp) {
+			struct __kernel_timespec kts = {
+				.tv_sec = ts->tv_sec,
+				.tv_nsec = ts->tv_nsec,
+			};
+
+			put_cmsg(msg, SOL_SOCKET, SO_TIMESTAMPNS_NEW,
+				 sizeof(kts), &kts);
+		} else {
+			struct __kernel_old_timespec old = {
+				.tv_sec = ts->tv_sec,
+				.tv_nsec = ts->tv_nsec,
+			};
+
+			put_cmsg(msg, SOL_SOCKET, SO_TIMESTAMPNS_OLD,
+				 sizeof(old), &old);
+		}
+	} else if (new_tstamp) {
+		struct __kernel_sock_timeval stv = {
+			.tv_sec = ts->tv_sec,
+			.tv_usec = ts->tv_nsec / NSEC_PER_USEC,
+		};
+
+		put_cmsg(msg, SOL_SOCKET, SO_TIMESTAMP_NEW, sizeof(stv), &stv);
+	} else {
+		struct __kernel_old_timeval tv = {
+			.tv_sec = ts->tv_sec,
+			.tv_usec = ts->tv_nsec / NSEC_PER_USEC,
+		};
+
+		put_cmsg(msg, SOL_SOCKET, SO_TIMESTAMP_OLD, sizeof(tv), &tv);
+	}
+}
+
+/*
+ * SO_TIMESTAMP, SO_TIMESTAMPNS and SO_TIMESTAMPING's receive times: those
+ * of the last skb a read took data from, as Linux's tcp_recv_timestamp()
+ * gives them.
+ */
+static void atcp_recv_timestamp(struct msghdr *msg, const struct sock *sk,
+				struct scm_timestamping_internal *tss)
+{
+	bool new_tstamp = sock_flag(sk, SOCK_TSTAMP_NEW);
+	u32 tsflags = READ_ONCE(sk->sk_tsflags);
+	bool timestamping = false;
+
+	if (tss->ts[0].tv_sec || tss->ts[0].tv_nsec) {
+		if (sock_flag(sk, SOCK_RCVTSTAMP))
+			atcp_put_rcvtstamp(msg, sk, &tss->ts[0], new_tstamp);
+		if (tsflags & SOF_TIMESTAMPING_SOFTWARE)
+			timestamping = true;
+		else
+			tss->ts[0] = (struct timespec64){ 0 };
+	}
+	if (tss->ts[2].tv_sec || tss->ts[2].tv_nsec) {
+		if (tsflags & SOF_TIMESTAMPING_RAW_HARDWARE)
+			timestamping = true;
+		else
+			tss->ts[2] = (struct timespec64){ 0 };
+	}
+	if (timestamping) {
+		tss->ts[1] = (struct timespec64){ 0 };
+		if (new_tstamp)
+			put_cmsg_scm_timestamping64(msg, tss);
+		else
+			put_cmsg_scm_timestamping(msg, tss);
+	}
 }
 
 static int atcp_recvmsg(struct sock *sk, struct msghdr *msg, size_t len,
 			int flags, int *addr_len)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	struct scm_timestamping_internal tss;
+	bool has_tstamp = false;
 	u32 peek_seq, *seq;
 	size_t copied = 0;
 	int target, err;
@@ -1383,6 +1462,11 @@ found:
 		if (unlikely(as->urg_data) &&
 		    atcp_seq_after(as->copied_seq, as->urg_seq))
 			WRITE_ONCE(as->urg_data, 0);
+		if (skb->tstamp || skb_hwtstamps(skb)->hwtstamp) {
+			tss.ts[0] = ktime_to_timespec64(skb->tstamp);
+			tss.ts[2] = ktime_to_timespec64(skb_hwtstamps(skb)->hwtstamp);
+			has_tstamp = true;
+		}
 		/* the buffer is full, or the mark stopped the copy */
 		if (offset + used < skb->len)
 			continue;
@@ -1398,7 +1482,9 @@ found:
 	err = copied;
 out:
 	release_sock(sk);
-	if (as->opts.recvmsg_inq && err >= 0)
+	if (err >= 0 && has_tstamp)
+		atcp_recv_timestamp(msg, sk, &tss);
+	if (err >= 0 && (as->opts.recvmsg_inq || msg->msg_get_inq))
 		atcp_put_inq(sk, msg);
 	return err;
 }

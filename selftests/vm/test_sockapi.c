@@ -51,6 +51,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/ethtool.h>
+#include <linux/net_tstamp.h>
 #include <linux/sockios.h>
 #include <linux/tcp.h>
 #include <linux/atcp.h>
@@ -3360,6 +3361,120 @@ static void t_cc_info(const struct variant *v)
 	close(fd);
 }
 
+/*
+ * The receive time a read reports under @opt (SO_TIMESTAMP,
+ * SO_TIMESTAMPNS, SO_TIMESTAMPING), in ms of CLOCK_REALTIME, or -1
+ * without one; *extra is set when SO_TIMESTAMPING's other two times are
+ * not zero.
+ */
+static double rx_time_ms(struct msghdr *m, int opt, int *extra)
+{
+	struct cmsghdr *c;
+
+	*extra = 0;
+	for (c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != SOL_SOCKET)
+			continue;
+		if (opt == SO_TIMESTAMP && c->cmsg_type == SCM_TIMESTAMP) {
+			struct timeval tv;
+
+			memcpy(&tv, CMSG_DATA(c), sizeof(tv));
+			return tv.tv_sec * 1e3 + tv.tv_usec / 1e3;
+		}
+		if (opt == SO_TIMESTAMPNS && c->cmsg_type == SCM_TIMESTAMPNS) {
+			struct timespec ts;
+
+			memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+			return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+		}
+		if (opt == SO_TIMESTAMPING &&
+		    c->cmsg_type == SCM_TIMESTAMPING) {
+			struct timespec ts[3];
+
+			memcpy(ts, CMSG_DATA(c), sizeof(ts));
+			*extra = ts[1].tv_sec || ts[1].tv_nsec ||
+				 ts[2].tv_sec || ts[2].tv_nsec;
+			return ts[0].tv_sec * 1e3 + ts[0].tv_nsec / 1e6;
+		}
+	}
+	return -1;
+}
+
+static double real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * SO_TIMESTAMP, SO_TIMESTAMPNS and SO_TIMESTAMPING (software receive
+ * times): a read reports when its data came, in CLOCK_REALTIME.
+ */
+static void t_rx_timestamp(const struct variant *v)
+{
+	static const struct {
+		const char *name;
+		int opt, val;
+	} modes[] = {
+		{ "SO_TIMESTAMP", SO_TIMESTAMP, 1 },
+		{ "SO_TIMESTAMPNS", SO_TIMESTAMPNS, 1 },
+		{ "SO_TIMESTAMPING", SO_TIMESTAMPING,
+		  SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE },
+	};
+	char buf[64], control[256];
+	struct conn k;
+	size_t i;
+
+	if (conn_open(v, &k))
+		return;
+	for (i = 0; i < ARRAY_SIZE(modes); i++) {
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = {
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control,
+			.msg_controllen = sizeof(control),
+		};
+		double before, after, t;
+		int r, extra;
+		ssize_t n;
+
+		r = set_int(k.me, SOL_SOCKET, modes[i].opt, modes[i].val);
+		before = real_ms();
+		write_full(k.peer, "tick", 4);
+		wait_inq(k.me, 4, WAIT_MS);
+		after = real_ms();
+		n = recvmsg(k.me, &m, 0);
+		t = rx_time_ms(&m, modes[i].opt, &extra);
+		ok(r == 0 && n == 4 && t >= before - 1 && t <= after + 1 &&
+		   !extra,
+		   "%s: the read reports the data's receive time (%s, %zd, %.1f ms after the send, %.1f before the read%s)",
+		   modes[i].name, res(r), n, t - before, after - t,
+		   extra ? ", other times set" : "");
+		set_int(k.me, SOL_SOCKET, modes[i].opt, 0);
+	}
+	{
+		struct iovec iov = { buf, sizeof(buf) };
+		struct msghdr m = {
+			.msg_iov = &iov,
+			.msg_iovlen = 1,
+			.msg_control = control,
+			.msg_controllen = sizeof(control),
+		};
+		ssize_t n;
+
+		write_full(k.peer, "tock", 4);
+		wait_inq(k.me, 4, WAIT_MS);
+		n = recvmsg(k.me, &m, 0);
+		ok(n == 4 && m.msg_controllen == 0,
+		   "with the options off, no control message (%zd, %zu bytes)",
+		   n, (size_t)m.msg_controllen);
+	}
+	conn_close(&k);
+}
+
 static int lo_up(void);
 
 /* Turn TSO off on lo: GSO skbs are then cut into segments in software. */
@@ -3462,6 +3577,7 @@ static const struct check checks[] = {
 	{ "TCP_DEFER_ACCEPT", t_defer_accept, V_SRV },
 	{ "TCP_INQ", t_inq, V_DATA },
 	{ "TCP_CC_INFO", t_cc_info, 0 },
+	{ "receive timestamps", t_rx_timestamp, V_DATA },
 	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
