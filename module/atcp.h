@@ -1130,6 +1130,11 @@ int atcp_v6_defrag(struct net *net, struct sk_buff *skb);
 void atcp_v6_defrag_init(void);
 void atcp_v6_defrag_exit(void);
 u16 atcp_v6_ext_hdr_len(struct sock *sk);
+void atcp_v6_note_exthdrs(struct sk_buff *skb);
+struct sk_buff *atcp_v6_pktoptions_clone(struct sock *sk,
+					 struct sk_buff *skb);
+void atcp_v6_pktoptions_keep(struct sock *sk, struct sk_buff *opt_skb,
+			     u32 end_seq);
 #endif
 
 /* atcp_mem.c */

@@ -2301,12 +2301,16 @@ drop:
 static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *opt_skb = NULL;
 	struct atcp_seg copy;
 
 	if (atcp_parse_seg(sock_net(sk), skb, &copy)) {
 		kfree_skb(skb);
 		return 0;
 	}
+#if IS_ENABLED(CONFIG_IPV6)
+	opt_skb = atcp_v6_pktoptions_clone(sk, skb);
+#endif
 	as->segs_in += atcp_skb_segs(skb);
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
@@ -2328,6 +2332,12 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 		atcp_rcv_synchronized(sk, skb, &copy);
 		break;
 	}
+#if IS_ENABLED(CONFIG_IPV6)
+	if (unlikely(opt_skb))
+		atcp_v6_pktoptions_keep(sk, opt_skb, copy.seq + copy.len +
+					!!atcp_seg_has(&copy, TCPHDR_SYN) +
+					!!atcp_seg_has(&copy, TCPHDR_FIN));
+#endif
 	return 0;
 }
 
@@ -2491,6 +2501,9 @@ static unsigned int atcp_v6_hook(void *priv, struct sk_buff *skb,
 		sk = atcp_lookup_listener6(net, &ip6h->daddr, th->dest,
 					   inet6_iif(skb), inet6_sdif(skb));
 	}
+	/* for IPV6_2292PKTOPTIONS and IPV6_RECV{DSTOPTS,RTHDR} */
+	if (sk && thoff > sizeof(struct ipv6hdr))
+		atcp_v6_note_exthdrs(skb);
 	return atcp_hook_finish(net, skb, sk, thoff);
 }
 #endif

@@ -404,6 +404,99 @@ void atcp_v6_child_init(struct sock *sk, struct sock *child,
 		child->sk_bound_dev_if = req->iif;
 }
 
+/* ---- received options (IPV6_2292PKTOPTIONS) ------------------------------------------- */
+
+/*
+ * Where the destination options and routing headers of @skb are, in its
+ * IP6CB, as the extension header handlers would have noted them after
+ * LOCAL_IN, had atcp's hook not taken the packet there (Linux:
+ * ipv6_destopt_rcv(), ipv6_rthdr_rcv()).  Hop-by-hop options were noted
+ * before the hook; fragments were reassembled.
+ */
+void atcp_v6_note_exthdrs(struct sk_buff *skb)
+{
+	struct inet6_skb_parm *opt = IP6CB(skb);
+	unsigned int off = sizeof(struct ipv6hdr);
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+
+	while (ipv6_ext_hdr(nexthdr) && nexthdr != NEXTHDR_NONE) {
+		struct ipv6_opt_hdr _hdr;
+		const struct ipv6_opt_hdr *hp;
+
+		hp = skb_header_pointer(skb, off, sizeof(_hdr), &_hdr);
+		if (!hp)
+			return;
+		switch (nexthdr) {
+		case NEXTHDR_DEST:
+			opt->dst1 = off;
+			opt->lastopt = off;
+			break;
+		case NEXTHDR_ROUTING:
+			/* destination options before it were for each hop */
+			opt->srcrt = off;
+			opt->lastopt = off;
+			opt->dst0 = opt->dst1;
+			opt->dst1 = 0;
+			break;
+		}
+		if (nexthdr == NEXTHDR_FRAGMENT)
+			off += 8;
+		else if (nexthdr == NEXTHDR_AUTH)
+			off += ipv6_authlen(hp);
+		else
+			off += ipv6_optlen(hp);
+		nexthdr = hp->nexthdr;
+	}
+}
+
+/*
+ * A copy of @skb, before the segment is processed, for what
+ * IPV6_2292PKTOPTIONS reports; only on an IPv6 connection whose user
+ * asked for received options (Linux: tcp_v6_do_rcv()).
+ */
+struct sk_buff *atcp_v6_pktoptions_clone(struct sock *sk, struct sk_buff *skb)
+{
+	if (sk->sk_family != AF_INET6 || !atcp_skb_v6(skb) ||
+	    !atcp_inet6(sk)->rxopt.all)
+		return NULL;
+	return skb_clone(skb, GFP_ATOMIC);
+}
+
+/*
+ * After the segment: when it was the latest in order, its hop limit,
+ * traffic class, flow label and arrival device are what
+ * IPV6_2292PKTOPTIONS reports, and the segment itself is kept for the
+ * extension headers the user asked for (or none is).
+ */
+void atcp_v6_pktoptions_keep(struct sock *sk, struct sk_buff *opt_skb,
+			     u32 end_seq)
+{
+	struct ipv6_pinfo *np = atcp_inet6(sk);
+	const struct ipv6hdr *hdr = ipv6_hdr(opt_skb);
+
+	if (end_seq != atcp_sk(sk)->rcv_nxt ||
+	    (1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)) {
+		kfree_skb(opt_skb);
+		return;
+	}
+	if (np->rxopt.bits.rxinfo || np->rxopt.bits.rxoinfo)
+		np->mcast_oif = inet6_iif(opt_skb);
+	if (np->rxopt.bits.rxhlim || np->rxopt.bits.rxohlim)
+		np->mcast_hops = hdr->hop_limit;
+	if (np->rxopt.bits.rxflow || np->rxopt.bits.rxtclass)
+		np->rcv_flowinfo = ip6_flowinfo(hdr);
+	if (np->repflow)
+		np->flow_label = ip6_flowlabel(hdr);
+	if (ipv6_opt_accepted(sk, opt_skb, IP6CB(opt_skb))) {
+		skb_set_owner_r(opt_skb, sk);
+		opt_skb = xchg(&np->pktoptions, opt_skb);
+	} else {
+		kfree_skb(opt_skb);
+		opt_skb = xchg(&np->pktoptions, NULL);
+	}
+	kfree_skb(opt_skb);
+}
+
 /* A dual-stack socket connected over IPv4: show v4-mapped addresses. */
 void atcp_v6_mapped(struct sock *sk)
 {

@@ -3410,7 +3410,9 @@ static double real_ms(void)
 
 /*
  * SO_TIMESTAMP, SO_TIMESTAMPNS and SO_TIMESTAMPING (software receive
- * times): a read reports when its data came, in CLOCK_REALTIME.
+ * times): a read reports when its data came, in CLOCK_REALTIME.  (Under
+ * ATCP_PROTO=6, Linux 6.1's TCP itself once reported a CLOCK_MONOTONIC
+ * time here, in one run of three, for a Linux sender over lo.)
  */
 static void t_rx_timestamp(const struct variant *v)
 {
@@ -3473,6 +3475,100 @@ static void t_rx_timestamp(const struct variant *v)
 		   n, (size_t)m.msg_controllen);
 	}
 	conn_close(&k);
+}
+
+/*
+ * IPV6_2292PKTOPTIONS on a connection over ::1: after data comes in, the
+ * options of its last segment, as the receiver asked for them
+ * (IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS, IPV6_RECVPKTINFO,
+ * IPV6_RECVDSTOPTS).  The Linux peer sends with traffic class 0x28, hop
+ * limit 33 and an 8-byte destination options header; the socket under
+ * test is the server, then the client.
+ */
+static void t_pktoptions(const struct variant *v)
+{
+	/* next header (the kernel's), length 0, PadN of 4 bytes */
+	static const unsigned char dstopts[8] = { 0, 0, 1, 4, 0, 0, 0, 0 };
+	static const int recv_opts[] = {
+		IPV6_RECVHOPLIMIT, IPV6_RECVTCLASS, IPV6_RECVPKTINFO,
+		IPV6_RECVDSTOPTS,
+	};
+	int side;
+
+	for (side = 0; side < 2; side++) {
+		struct sockaddr_in6 a6 = {
+			.sin6_family = AF_INET6,
+			.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+		};
+		const char *who = side ? "client" : "server";
+		int lfd, cfd, sfd = -1, me, peer, hops = -1, tclass = -1;
+		int ifindex = -1, dst_len = -1, r = 0;
+		unsigned char control[512];
+		struct cmsghdr *c;
+		socklen_t len = sizeof(a6);
+		struct msghdr m;
+		char buf[16];
+		size_t i;
+
+		lfd = socket(AF_INET6, SOCK_STREAM, side ? 0 : tproto);
+		cfd = socket(AF_INET6, SOCK_STREAM, side ? tproto : 0);
+		if (lfd < 0 || cfd < 0 ||
+		    bind(lfd, (struct sockaddr *)&a6, sizeof(a6)) ||
+		    listen(lfd, 4) ||
+		    getsockname(lfd, (struct sockaddr *)&a6, &len) ||
+		    connect(cfd, (struct sockaddr *)&a6, sizeof(a6)) ||
+		    (sfd = accept(lfd, NULL, NULL)) < 0) {
+			ok(0, "%s: an IPv6 connection over ::1 (%s)", who,
+			   strerror(errno));
+			goto next;
+		}
+		me = side ? cfd : sfd;
+		peer = side ? sfd : cfd;
+		bound_io(me);
+		for (i = 0; i < ARRAY_SIZE(recv_opts); i++)
+			r |= set_int(me, IPPROTO_IPV6, recv_opts[i], 1);
+		r |= set_int(peer, IPPROTO_IPV6, IPV6_TCLASS, 0x28);
+		r |= set_int(peer, IPPROTO_IPV6, IPV6_UNICAST_HOPS, 33);
+		r |= setsockopt(peer, IPPROTO_IPV6, IPV6_DSTOPTS, dstopts,
+				sizeof(dstopts));
+		ok(r == 0, "%s: the options are set (%s)", who, res(r));
+		write_full(peer, "opts", 4);
+		r = read_full(me, buf, 4);
+		len = sizeof(control);
+		r = r == 4 ? getsockopt(me, IPPROTO_IPV6, IPV6_2292PKTOPTIONS,
+					control, &len) : -1;
+		memset(&m, 0, sizeof(m));
+		m.msg_control = control;
+		m.msg_controllen = r ? 0 : len;
+		for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+			if (c->cmsg_level != IPPROTO_IPV6)
+				continue;
+			if (c->cmsg_type == IPV6_HOPLIMIT)
+				memcpy(&hops, CMSG_DATA(c), sizeof(hops));
+			else if (c->cmsg_type == IPV6_TCLASS)
+				memcpy(&tclass, CMSG_DATA(c), sizeof(tclass));
+			else if (c->cmsg_type == IPV6_PKTINFO) {
+				struct in6_pktinfo pi;
+
+				memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+				ifindex = pi.ipi6_ifindex;
+			} else if (c->cmsg_type == IPV6_DSTOPTS) {
+				dst_len = c->cmsg_len - CMSG_LEN(0);
+			}
+		}
+		ok(r == 0 && hops == 33 && tclass == 0x28,
+		   "%s: IPV6_2292PKTOPTIONS gives the last segment's hop limit 33 and traffic class 0x28 (%s, %d, 0x%x)",
+		   who, res(r), hops, tclass);
+		ok(ifindex == (int)if_nametoindex("lo"),
+		   "%s: and its device, lo (%d)", who, ifindex);
+		ok(dst_len == 8,
+		   "%s: and its 8-byte destination options header (%d)", who,
+		   dst_len);
+next:
+		close(sfd);
+		close(cfd);
+		close(lfd);
+	}
 }
 
 static int lo_up(void);
@@ -3578,6 +3674,7 @@ static const struct check checks[] = {
 	{ "TCP_INQ", t_inq, V_DATA },
 	{ "TCP_CC_INFO", t_cc_info, 0 },
 	{ "receive timestamps", t_rx_timestamp, V_DATA },
+	{ "IPV6_2292PKTOPTIONS", t_pktoptions, 0 },
 	{ "MSG_OOB in software GSO", t_urg_segments, V_DATA },
 	{ "SHUT_WR", t_shut_wr, V_DATA },
 	{ "SHUT_RD", t_shut_rd, V_DATA },
