@@ -890,7 +890,6 @@ static int atcp_wait_for_space(struct sock *sk, long *timeo)
 	return sk_stream_wait_memory(sk, timeo);
 }
 
-/* What a send call returns on @err: what it queued, if anything. */
 /*
  * send(MSG_OOB): the data queued so far ends with urgent data, and every
  * segment before its end carries the urgent pointer until the peer
@@ -906,6 +905,7 @@ static void atcp_mark_urg(struct sock *sk, int flags)
 	}
 }
 
+/* What a send call returns on @err: what it queued, if anything. */
 static int atcp_send_error(struct sock *sk, size_t copied, int flags,
 			   int err)
 {
