@@ -304,10 +304,11 @@ done
 
 reord_body()
 {
-	local rto reord timeouts seen
+	local rto reord timeouts seen ofo
 
 	rto=$(stack_stat "$NS_B" "$sp" Timeouts)
 	reord=$(stack_stat "$NS_B" "$sp" SACKReorder)
+	ofo=$(linux_tcpext "$NS_A" TCPOFOQueue)
 	netem_egress "$NS_B" limit 10000 delay 5ms reorder 25% 50%
 	sc_send c "recv 4194304"
 	sc s "send 4194304"
@@ -317,8 +318,15 @@ reord_body()
 	sc s "info reordering"
 	timeouts=$(($(stack_stat "$NS_B" "$sp" Timeouts) - rto))
 	seen=$(($(stack_stat "$NS_B" "$sp" SACKReorder) - reord))
-	tap_diag "$tag: tcpi_reordering: $R, timeouts $timeouts, reorderings seen $seen"
-	if [ "$timeouts" = 0 ]; then
+	ofo=$(($(linux_tcpext "$NS_A" TCPOFOQueue) - ofo))
+	tap_diag "$tag: tcpi_reordering: $R, timeouts $timeouts, reorderings seen $seen, out of order at the receiver $ofo"
+	if [ "$ofo" = 0 ]; then
+		# netem's reorder only overtakes packets already waiting:
+		# with nothing queued behind the chosen ones, nothing came
+		# out of order, and there was nothing to see (CI 72, once in
+		# eight runs, for the atcp sender)
+		tap_skip "$tag: the dupthresh grew beyond 3 (the receiver got nothing out of order)"
+	elif [ "$timeouts" = 0 ]; then
 		tap_num "$tag: the dupthresh grew beyond 3" "${R#ok }" -gt 3
 	else
 		# a timeout with much SACKed brings the dupthresh back to
