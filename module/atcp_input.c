@@ -96,6 +96,13 @@ bad:
 
 /* ---- helpers ---------------------------------------------------------------- */
 
+/* SEG.LEN of RFC 9293: the sequence space it takes, SYN and FIN included. */
+static u32 atcp_seg_seqlen(const struct atcp_seg *seg)
+{
+	return seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
+	       !!atcp_seg_has(seg, TCPHDR_FIN);
+}
+
 /*
  * A reset for a segment @sk refuses.  Over IPv6 it carries the segment's
  * flow label if @sk reflects labels, and none otherwise, as Linux's
@@ -1807,8 +1814,7 @@ static void atcp_req_complete(struct sock *sk, struct atcp_req *req,
 static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 			 struct sk_buff *skb, const struct atcp_seg *seg)
 {
-	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
-		      !!atcp_seg_has(seg, TCPHDR_FIN);
+	u32 seg_len = atcp_seg_seqlen(seg);
 	u32 win = min_t(u32, atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf)),
 			65535U);
 	u32 rcv_nxt = req->irs + 1;
@@ -2121,8 +2127,7 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 				  const struct atcp_seg *seg)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	u32 seg_len = seg->len + !!atcp_seg_has(seg, TCPHDR_SYN) +
-		      !!atcp_seg_has(seg, TCPHDR_FIN);
+	u32 seg_len = atcp_seg_seqlen(seg);
 	bool fin_acked = false, zero_window = false;
 
 	if (atcp_paws_reject(as, seg)) {
@@ -2334,9 +2339,8 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 	}
 #if IS_ENABLED(CONFIG_IPV6)
 	if (unlikely(opt_skb))
-		atcp_v6_pktoptions_keep(sk, opt_skb, copy.seq + copy.len +
-					!!atcp_seg_has(&copy, TCPHDR_SYN) +
-					!!atcp_seg_has(&copy, TCPHDR_FIN));
+		atcp_v6_pktoptions_keep(sk, opt_skb,
+					copy.seq + atcp_seg_seqlen(&copy));
 #endif
 	return 0;
 }
