@@ -659,6 +659,12 @@ static inline u8 atcp_req_dsfield(const struct atcp_req *req)
 	return ip6_tclass(req->flowinfo);
 }
 
+/* The IPv6 flow label of the SYN of @req (0 over IPv4). */
+static inline __be32 atcp_req_flowlabel(const struct atcp_req *req)
+{
+	return req->flowinfo & IPV6_FLOWLABEL_MASK;
+}
+
 /* What the receive path learnt from a segment's header. */
 struct atcp_seg {
 	u32 seq;		/* SEG.SEQ */

@@ -326,7 +326,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	 * IPV6_FL_F_REFLECT) answers with the SYN's.
 	 */
 	if (np->repflow)
-		fl6.flowlabel = req->flowinfo & IPV6_FLOWLABEL_MASK;
+		fl6.flowlabel = atcp_req_flowlabel(req);
 	rcu_read_lock();
 	txopt = rcu_dereference(np->opt);
 	/* a routing header sends it to its first hop */
@@ -395,8 +395,7 @@ void atcp_v6_child_init(struct sock *sk, struct sock *child,
 	newnp->pktoptions = NULL;
 	newnp->rxpmtu = NULL;
 	/* the connection sends its peer's flow label if the listener did */
-	newnp->flow_label = newnp->repflow ?
-			    req->flowinfo & IPV6_FLOWLABEL_MASK : 0;
+	newnp->flow_label = newnp->repflow ? atcp_req_flowlabel(req) : 0;
 	child->sk_v6_daddr = req->raddr;
 	child->sk_v6_rcv_saddr = req->laddr;
 	newnp->saddr = req->laddr;

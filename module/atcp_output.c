@@ -253,8 +253,9 @@ u32 atcp_select_window(struct sock *sk)
 
 /*
  * The window a connection opens with: the buffer's, within the user's
- * clamp, workaround_signed_windows and what the scale can express.  The SYN carries at most 64 kB
- * of it (never scaled), and rcv_ssthresh starts there.
+ * clamp, workaround_signed_windows and what the scale can express.  The
+ * SYN carries at most 64 kB of it (never scaled), and rcv_ssthresh
+ * starts there.
  */
 u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
 {
