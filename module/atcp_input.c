@@ -2128,7 +2128,7 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 seg_len = atcp_seg_seqlen(seg);
-	bool fin_acked = false, zero_window = false;
+	bool fin_acked = false, beyond_window = false;
 
 	if (atcp_paws_reject(as, seg)) {
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_PAWSDROPS);
@@ -2164,17 +2164,21 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 			goto drop;
 		}
 		/*
-		 * A closed window takes no data, "but special allowance
-		 * should be made to accept valid ACKs" (RFC 9293 3.10.7.4):
-		 * a segment at RCV.NXT (a window probe, data sent before the
-		 * window closed) has its ACK field processed, as in Linux,
-		 * and only its data dropped.  Else a peer whose ACKs ride on
-		 * its data would not get them through until the window opens.
+		 * "Special allowance should be made to accept valid ACKs"
+		 * (RFC 9293 3.10.7.4): a segment that starts at the right
+		 * edge of the window has its ACK field processed, as Linux's
+		 * tcp_sequence() does, and only its data dropped.  That is a
+		 * probe of a closed window (the edge is RCV.NXT), and every
+		 * segment of a peer that filled the window and saw part of
+		 * it lost or dropped here: its SEG.SEQ stays at the edge
+		 * until the hole is filled, and refusing its ACKs would stall
+		 * our sending until then, while the peer backs off.  A
+		 * pure ACK there is taken whole.
 		 */
-		if (!atcp_receive_window(as) && seg->seq == as->rcv_nxt &&
+		if (seg->seq == as->rcv_nxt + atcp_receive_window(as) &&
 		    (seg->flags & (TCPHDR_ACK | TCPHDR_RST | TCPHDR_SYN)) ==
 		    TCPHDR_ACK) {
-			zero_window = true;
+			beyond_window = seg_len;
 		} else {
 			if (!atcp_seg_has(seg, TCPHDR_RST))
 				atcp_send_dupack(sk, seg,
@@ -2271,9 +2275,10 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 	    (TCPF_ESTABLISHED | TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2))
 		atcp_urg(sk, skb, seg);
 
-	if (zero_window) {
+	if (beyond_window) {
 		/* Linux: TCPZeroWindowDrop; the peer sends it again */
-		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ZEROWINDOWDROP);
+		if (!atcp_receive_window(as))
+			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ZEROWINDOWDROP);
 		atcp_send_ack(sk);
 		goto drop;
 	}

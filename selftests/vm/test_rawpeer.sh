@@ -35,6 +35,11 @@
 #    retransmissions are its probes) or closed with data waiting (window
 #    probes), for 3 s while retries2 1 gives up on silence after 0.6 s:
 #    the connection stays (RFC 1122 4.2.2.17);
+#  - ACKs that start at the right edge of the server's window, as from a
+#    peer that filled it and lost its first segment: a pure ACK, and one
+#    with a byte of data.  Their ACK fields are taken, as Linux's
+#    tcp_sequence() takes them (SEG.SEQ up to RCV.NXT + RCV.WND): the
+#    server resends nothing, and answers only the byte, which it drops;
 #  - a retransmission the peer reports as spurious (a D-SACK) has its
 #    window cut undone, and a real loss has not;
 #  - a timeout while in fast recovery (the fast retransmission is left
@@ -482,6 +487,20 @@ EOF
 	# after a timeout went back N there is less time for probes
 	[[ $w3 =~ ^[1-9][0-9]*/ok$ ]]
 	tap_result $? "$name server, window shrunk to 0 after a timeout went back N: probed, it stays ($w3)"
+
+	# A peer that filled the window and lost its first segment sends
+	# everything else at the window's right edge until the hole is
+	# filled: the ACK fields must be taken (Linux's tcp_sequence()), or
+	# the server resends what was acknowledged and stalls its writer.
+	printf '#!/bin/sh\nexit 0\n' > "$TMP/knobs"
+	rawpeer_script "$sp" "$port" edge,edgedata 3000
+	port=$((port + 1))
+	tap_diag "$name server, ACKs at the window's edge: tool_rawpeer: $R"
+	read -r _ e1 e2 <<< "$R"
+	tap_is "$name server, a pure ACK at the right edge of the window: taken, nothing resent, no answer" \
+		"$e1" "0/0"
+	tap_is "$name server, one byte at the edge: its ACK taken, nothing resent, the byte dropped and answered" \
+		"$e2" "0/1"
 
 	# shrink_window: forty 300-byte segments, each costing the reading-
 	# nothing server far more buffer than its bytes.  With 0 the right

@@ -96,6 +96,13 @@ With --script, one connection per round (each from a port of its own,
         first; the server must acknowledge them all.
   rst   no handshake: an ACK to the listener, with TOS (traffic class)
         0x4a, DSCP 0x48 and ECT(0); the listener must reset it.
+  edge  three segments from the server (the test has it send 3000
+        bytes), then a pure ACK of them whose sequence number is the
+        right edge of the server's window (ACK plus window), as from a
+        peer that filled the window and lost its first segment: its
+        ACK field is valid and must be taken;
+  edgedata  the same with one byte of data at the edge: the byte is
+        dropped, the ACK field taken.
 
 For hole, tail and ahead the round's result is "S@MS": the next data
 segment the server sends is its S-th (1 to 11), MS ms after the peer's
@@ -118,7 +125,10 @@ window opened, or "N/reset" when the server gave up.  For small it is
 (ACK plus scaled window) left of where an earlier one had put it, and the
 last edge lies D bytes from the first.  For frag it is "N": the
 segment went out in N fragments.  For rst it is "R/0xNN": the reset
-came, with the TOS byte (traffic class) NN.  For dsack it is "old=B/ofo=B": the
+came, with the TOS byte (traffic class) NN.  For edge and edgedata it is
+"R/A": the server resent R data segments from 0.5 s to 2 s after the
+peer's segment (none when its ACK was taken), and sent A pure ACKs in
+those 2 s.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  For ofo it is
 "S/A": the highest SACKed sequence number before the hole was filled,
@@ -509,6 +519,46 @@ def round_window(p, kind):
     return "%d/ok" % probes
 
 
+def round_edge(p, kind):
+    """3000 bytes from the server, then a segment at the right edge of
+    its window, as if the peer had sent a full window and lost the
+    start of it, acknowledging them: data resent after the ACK, ACKs."""
+    iss = 6000000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    top, edge, end = 0, 0, time.monotonic() + 10
+    while top < 3 * SEG:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None or seg.flags.R:
+            print("err %d of %d bytes from the server: %r" %
+                  (top, 3 * SEG, seg and seg.summary()))
+            return None
+        off = (seg.seq - rcv_nxt) % (1 << 32)
+        top = max(top, off + len(raw(seg.payload)))
+        edge = max(edge, (seg.ack - iss - 1) % (1 << 32) + seg.window)
+    p.send("PA" if kind == "edgedata" else "A", iss + 1 + edge,
+           rcv_nxt + top, b"e" if kind == "edgedata" else b"")
+    # The server may have sent a tail loss probe before the ACK came:
+    # only what it resends from 0.5 s on counts (its timer's RTO, once
+    # the probe went unanswered, is due by 1.4 s); ACKs count from the
+    # start.
+    resent, acks, t0 = 0, 0, time.monotonic()
+    while True:
+        seg = p.recv(max(t0 + 2 - time.monotonic(), 0))
+        if seg is None:
+            break
+        if seg.flags.R:
+            print("err the server reset the connection")
+            return None
+        if len(seg.payload):
+            resent += time.monotonic() - t0 >= 0.5
+        elif seg.flags == "A":
+            acks += 1
+    p.reset(iss + 1)
+    return "%d/%d" % (resent, acks)
+
+
 def next_data(p, timeout=10):
     """The server's next data segment and the ms it took, or None."""
     t0 = time.monotonic()
@@ -731,6 +781,8 @@ def script(a):
                 r = round_frag(p)
             elif kind == "rst":
                 r = round_rst(p)
+            elif kind in ("edge", "edgedata"):
+                r = round_edge(p, kind)
             elif kind in ("shrink", "rewound", "zerownd"):
                 r = round_window(p, kind)
             else:
