@@ -107,6 +107,7 @@ struct atcp_sysctl {
 	int workaround_signed_windows;	/* unscaled windows below 32 kB */
 	int reflect_tos;	/* a listener's connections take the SYN's DSCP */
 	int l3mdev_accept;	/* unbound listeners take segments through a VRF */
+	int retrans_collapse;	/* a small resend takes the skbs after it */
 };
 
 struct atcp_mib;

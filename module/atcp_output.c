@@ -1065,6 +1065,102 @@ static void atcp_count_resend(struct sock *sk, struct sk_buff *skb)
 }
 
 /*
+ * Move the page fragments of @from, all its data, to the end of @to,
+ * with their share of truesize; the first joins @to's last when it
+ * continues it on the same page.  False, with nothing moved, when they
+ * do not fit in @to's fragment array, or are the user's own pages
+ * (MSG_ZEROCOPY).  Neither skb may be cloned.  (Linux's skb_shift() is
+ * not exported.)
+ */
+static bool atcp_skb_move_frags(struct sk_buff *to, struct sk_buff *from)
+{
+	struct skb_shared_info *tsh = skb_shinfo(to), *fsh = skb_shinfo(from);
+	int n = tsh->nr_frags, len = from->len, i = 0;
+	skb_frag_t *frag = &fsh->frags[0];
+	bool merge;
+
+	if (!len)
+		return true;
+	if (skb_headlen(from) || skb_zcopy(to) || skb_zcopy(from))
+		return false;
+	merge = skb_can_coalesce(to, n, skb_frag_page(frag),
+				 skb_frag_off(frag));
+	if (n + fsh->nr_frags - merge > MAX_SKB_FRAGS)
+		return false;
+	if (merge) {
+		skb_frag_size_add(&tsh->frags[n - 1], skb_frag_size(frag));
+		/* @to holds the page already */
+		skb_frag_unref(from, 0);
+		i = 1;
+	}
+	for (; i < fsh->nr_frags; i++)
+		tsh->frags[n++] = fsh->frags[i];
+	tsh->nr_frags = n;
+	fsh->nr_frags = 0;
+	tsh->flags |= fsh->flags & SKBFL_SHARED_FRAG;
+	skb_len_add(to, len);
+	skb_len_add(from, -len);
+	return true;
+}
+
+/*
+ * Take @next, the skb after @skb, into @skb: its fragments, its sequence
+ * range and flags.  False when @next's fragments do not fit (or are
+ * the user's own pages, MSG_ZEROCOPY's).
+ */
+static bool atcp_collapse_next(struct sock *sk, struct sk_buff *skb,
+			       struct sk_buff *next)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+	struct atcp_skb_cb *ncb = ATCP_SKB_CB(next);
+	bool lost = cb->lost;
+
+	if (!atcp_skb_move_frags(skb, next))
+		return false;
+	/* lost_out counts the range that ends up marked, once */
+	atcp_clear_lost(as, skb);
+	cb->end_seq = ncb->end_seq;
+	cb->flags |= ncb->flags;
+	cb->retrans = max(cb->retrans, ncb->retrans);
+	skb_shinfo(skb)->gso_size = 0;
+	atcp_free_queued(sk, next);
+	if (lost)
+		atcp_mark_lost(as, skb);
+	return true;
+}
+
+/*
+ * @skb is about to go out again: the skbs sent after it join it while
+ * they fit in @space bytes (the MSS, or less when the peer's window
+ * ends sooner), so that data written in small pieces is resent in full
+ * segments, and in fewer of them (Linux: tcp_retrans_try_collapse(),
+ * under retrans_collapse).  Not a SYN; not data the peer SACKed, nor an
+ * skb a queue below us still holds a clone of, whose fragment array
+ * skb_shift() would rewrite; not data never sent.
+ */
+static void atcp_retrans_collapse(struct sock *sk, struct sk_buff *skb,
+				  u32 space)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct sk_buff *next;
+
+	if (!READ_ONCE(atcp_net(sock_net(sk))->sysctl.retrans_collapse) ||
+	    (ATCP_SKB_CB(skb)->flags & TCPHDR_SYN) ||
+	    ATCP_SKB_CB(skb)->sacked || skb_cloned(skb))
+		return;
+	while (skb->len < space) {
+		next = atcp_write_queue_next(sk, skb);
+		if (!next || next == as->send_head ||
+		    atcp_seq_after(ATCP_SKB_CB(next)->end_seq, as->snd_max) ||
+		    ATCP_SKB_CB(next)->sacked || skb_cloned(next) ||
+		    next->len > space - skb->len ||
+		    !atcp_collapse_next(sk, skb, next))
+			break;
+	}
+}
+
+/*
  * Should @skb, the first new data, go out as a path MTU probe (RFC 4821
  * 7.4; Linux: tcp_mtu_probe())?  The payload the probe carries, 0 for
  * none, -1 to send nothing until the flight drains enough for one.  A
@@ -1274,6 +1370,8 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		 */
 		urgent = atcp_urg_covers(as, cb->seq);
 		skb_max = urgent ? mss : max_skb;
+		if (retransmit)
+			atcp_retrans_collapse(sk, skb, min(mss, wnd_room));
 		room = min3(cwnd_room, wnd_room, skb_max);
 		/* atcp_mtu_probe_len() found the windows' room for a probe */
 		if (cb->mtu_probe)
@@ -1404,6 +1502,10 @@ int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb)
 	if (skb->len > as->mss_cache &&
 	    atcp_fragment(sk, skb, as->mss_cache))
 		return -ENOMEM;
+	if (atcp_seq_after(as->snd_una + as->snd_wnd, cb->seq))
+		atcp_retrans_collapse(sk, skb,
+				      min(as->mss_cache,
+					  as->snd_una + as->snd_wnd - cb->seq));
 	atcp_count_resend(sk, skb);
 	return atcp_transmit_skb(sk, skb, true, GFP_ATOMIC);
 }

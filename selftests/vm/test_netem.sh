@@ -8,7 +8,9 @@
 # duplication; 1% corruption; and all of them at once.  Under each, for
 # atcp client -> Linux server, Linux client -> atcp server and atcp <-> atcp,
 # data flows both ways at once and tool_xfer checks that every byte arrived
-# exactly once, in order, followed by EOF.  One more point per impairment
+# exactly once, in order, followed by EOF.  Under 10% loss also with
+# writes of 100 bytes and TCP_NODELAY: small segments, which resends
+# merge (retrans_collapse).  One more point per impairment
 # proves from the qdisc and the Linux side's counters that the impairment
 # really happened (drops, out-of-order queueing, duplicate data received,
 # checksum errors); out-of-order queueing counts atcp's receivers too
@@ -104,7 +106,8 @@ COUNTERS=(TcpExtTCPOFOQueue TcpExtDelayedACKLost TcpInCsumErrors
 
 # condition NAME SIZE CHECK NETEM-ARGS...: one impairment, three pairings
 # to the server at $DST, then the CHECK that the impairment was real: any of
-# "drop", "ofo", "dup", "csum" (comma separated, all must hold).
+# "drop", "ofo", "dup", "csum" (comma separated, all must hold).  Both
+# tool_xfers also take the options in $XFER_OPTS.
 condition()
 {
 	local name=$1 size=$2 check=$3 before after d ofo dup csum rtx drops
@@ -122,7 +125,8 @@ condition()
 		read -r cp sp <<< "$pairing"
 		xfer_case "$name: $(proto_name "$cp") client <-> $(proto_name "$sp") server, $size each way" \
 			"$NS_B" "$sp" "$NS_A" "$cp" "$DST:$port" \
-			"-s $size -r $size -x $port" "-s $size -r $size -x $port"
+			"-s $size -r $size -x $port $XFER_OPTS" \
+			"-s $size -r $size -x $port $XFER_OPTS"
 		port=$((port + 1))
 	done
 	read -ra after <<< "$(counters "${COUNTERS[@]}") $(atcp_ofo)"
@@ -255,7 +259,13 @@ port=21000
 DST=$ADDR_B
 comp_sack
 bare_ack_loss
+XFER_OPTS=
 condition "10% loss" 1M drop loss 10%
+# Small segments, whose resends take in the ones after them
+# (retrans_collapse): the stream must stay exact.
+XFER_OPTS="-b 100 -N"
+condition "10% loss, 100-byte writes, TCP_NODELAY" 256K drop loss 10%
+XFER_OPTS=
 condition "reordering" 2M ofo delay 10ms reorder 25% 50%
 condition "10% duplication" 16M dup duplicate 10%
 condition "1% corruption" 16M csum corrupt 1%

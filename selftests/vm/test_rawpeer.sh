@@ -40,6 +40,9 @@
 #    with a byte of data.  Their ACK fields are taken, as Linux's
 #    tcp_sequence() takes them (SEG.SEQ up to RCV.NXT + RCV.WND): the
 #    server resends nothing, and answers only the byte, which it drops;
+#  - ten 100-byte segments (TCP_NODELAY), none acknowledged: at the RTO
+#    the first is resent together with the nine after it, one segment of
+#    1000 bytes (retrans_collapse 1), or alone (0);
 #  - a retransmission the peer reports as spurious (a D-SACK) has its
 #    window cut undone, and a real loss has not;
 #  - a timeout while in fast recovery (the fast retransmission is left
@@ -501,6 +504,30 @@ EOF
 		"$e1" "0/0"
 	tap_is "$name server, one byte at the edge: its ACK taken, nothing resent, the byte dropped and answered" \
 		"$e2" "0/1"
+
+	# Ten writes of 100 bytes, each its own segment (TCP_NODELAY), none
+	# acknowledged: at the RTO the first goes again with the nine after
+	# it, 1000 bytes, one MSS (retrans_collapse 1), or alone (0).
+	for c in 1 0; do
+		knob "$NS_B" "$sp" retrans_collapse "$c"
+		sc_start s "$NS_B" "$sp"
+		sc s "listen $RP_LISTEN:$port"
+		rp_send "$port --script smallrtx"
+		sc s "accept" > /dev/null
+		sc s "sockopt nodelay 1" > /dev/null
+		for _ in $(seq 10); do
+			sc s "send 100" > /dev/null
+		done
+		rp_wait
+		sc_stop s
+		port=$((port + 1))
+		tap_diag "$name server, retrans_collapse $c: tool_rawpeer: $R"
+		want=100
+		[ "$c" = 1 ] && want=1000
+		tap_is "$name server, ten 100-byte segments, none acknowledged, retrans_collapse $c: the RTO resends $want bytes" \
+			"$R" "ok 10/$want"
+	done
+	knob "$NS_B" "$sp" retrans_collapse 1
 
 	# shrink_window: forty 300-byte segments, each costing the reading-
 	# nothing server far more buffer than its bytes.  With 0 the right

@@ -103,6 +103,9 @@ With --script, one connection per round (each from a port of its own,
         ACK field is valid and must be taken;
   edgedata  the same with one byte of data at the edge: the byte is
         dropped, the ACK field taken.
+  smallrtx  ten 100-byte segments from the server (the test has it
+        send them one at a time, without Nagle), none acknowledged,
+        then the first resend of the first of them, at the RTO.
 
 For hole, tail and ahead the round's result is "S@MS": the next data
 segment the server sends is its S-th (1 to 11), MS ms after the peer's
@@ -128,7 +131,8 @@ segment went out in N fragments.  For rst it is "R/0xNN": the reset
 came, with the TOS byte (traffic class) NN.  For edge and edgedata it is
 "R/A": the server resent R data segments from 0.5 s to 2 s after the
 peer's segment (none when its ACK was taken), and sent A pure ACKs in
-those 2 s.  For dsack it is "old=B/ofo=B": the
+those 2 s.  For smallrtx it is "N/L": N segments came at distinct
+sequence numbers, and the resend at the first of them holds L bytes.  For dsack it is "old=B/ofo=B": the
 SACK blocks of the server's answers to the second copies, each "start-end"
 relative to the peer's ISN, comma-separated, or "none".  For ofo it is
 "S/A": the highest SACKed sequence number before the hole was filled,
@@ -170,7 +174,10 @@ class Peer:
         self.v6 = ":" in dst
         self.sport = 40000 + (os.getpid() * 256 + JOB[0] * 8 +
                               round_) % 20000
-        self.out = conf.L3socket(iface=iface)
+        # A packet socket: unfiltered, it would queue a copy of every
+        # packet on the interface, never read, and the server's queued
+        # skbs would stay cloned (their data shared) for the round.
+        self.out = conf.L3socket(iface=iface, filter="less 0")
         self.inp = conf.L2listen(
             iface=iface,
             filter="tcp and src host %s and src port %d and dst port %d" %
@@ -559,6 +566,33 @@ def round_edge(p, kind):
     return "%d/%d" % (resent, acks)
 
 
+def round_smallrtx(p):
+    """Ten 100-byte segments from the server, none acknowledged: how
+    many came, and how long the resend at their start is."""
+    iss = 6500000
+    rcv_nxt = handshake(p, iss)
+    if rcv_nxt is None:
+        return None
+    seqs, top, end = set(), 0, time.monotonic() + 10
+    while True:
+        seg = p.recv(max(end - time.monotonic(), 0))
+        if seg is None or seg.flags.R:
+            print("err %d bytes from the server, then %r" %
+                  (top, seg and seg.summary()))
+            return None
+        n = len(raw(seg.payload))
+        off = (seg.seq - rcv_nxt) % (1 << 32)
+        if not n:
+            continue
+        # a tail loss probe may resend the first before the others
+        if off == 0 and top >= 10 * 100:
+            break
+        seqs.add(off)
+        top = max(top, off + n)
+    p.reset(iss + 1)
+    return "%d/%d" % (len(seqs), n)
+
+
 def next_data(p, timeout=10):
     """The server's next data segment and the ms it took, or None."""
     t0 = time.monotonic()
@@ -781,6 +815,8 @@ def script(a):
                 r = round_frag(p)
             elif kind == "rst":
                 r = round_rst(p)
+            elif kind == "smallrtx":
+                r = round_smallrtx(p)
             elif kind in ("edge", "edgedata"):
                 r = round_edge(p, kind)
             elif kind in ("shrink", "rewound", "zerownd"):

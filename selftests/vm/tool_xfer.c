@@ -21,6 +21,8 @@
  *	-E, --no-eof        do not wait for EOF after the -r bytes
  *	-x, --seed N        seed of the data streams (default 1)
  *	-b, --chunk N       write and read size (default 64K)
+ *	-N, --nodelay       TCP_NODELAY: each write goes out at once, small
+ *	                    writes as small segments
  *	-t, --timeout S     limit of every blocking call, seconds (default 60)
  *	-1, --once          server: serve one connection, then exit
  *	-R, --ready FILE    server: create FILE once listening
@@ -77,6 +79,7 @@ static struct {
 	bool no_eof;
 	uint64_t seed;
 	size_t chunk;
+	bool nodelay;
 	int timeout;
 	bool once;
 	const char *ready;
@@ -335,14 +338,21 @@ static int parse_addr(const char *s, int family, struct sockaddr_storage *ss,
 	return family;
 }
 
-static void set_timeouts(int fd)
+/* The limits of blocking calls, and TCP_NODELAY under -N. */
+static void set_sockopts(int fd)
 {
 	struct timeval tv = { .tv_sec = opt.timeout };
+	int one = 1;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
 		msg("warning: SO_RCVTIMEO: %s", strerror(errno));
 	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0)
 		msg("warning: SO_SNDTIMEO: %s", strerror(errno));
+	if (opt.nodelay &&
+	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)) < 0) {
+		msg("ERROR: TCP_NODELAY: %s", strerror(errno));
+		exit(1);
+	}
 }
 
 static const char *errstr(int e)
@@ -584,7 +594,7 @@ static int open_socket(int family)
 		    strerror(errno));
 		return -1;
 	}
-	set_timeouts(fd);
+	set_sockopts(fd);
 	return fd;
 }
 
@@ -656,7 +666,7 @@ static int server(void)
 			msg("ERROR: accept: %s", errstr(errno));
 			return 1;
 		}
-		set_timeouts(c.fd);
+		set_sockopts(c.fd);
 		if (peer.ss_family == AF_INET)
 			inet_ntop(AF_INET,
 				  &((struct sockaddr_in *)&peer)->sin_addr,
@@ -680,6 +690,7 @@ static void usage(void)
 		"       tool_xfer client [-p PROTO] [-4|-6] -c ADDR:PORT [options]\n"
 		"options: -s BYTES -r BYTES -m send|recv|both|send-recv|recv-send\n"
 		"         -H (half-close) -E (no EOF wait) -x SEED -b CHUNK\n"
+		"         -N (TCP_NODELAY)\n"
 		"         -t TIMEOUT -1 (--once) -R READYFILE\n");
 	exit(2);
 }
@@ -697,6 +708,7 @@ int main(int argc, char **argv)
 		{ "no-eof", no_argument, NULL, 'E' },
 		{ "seed", required_argument, NULL, 'x' },
 		{ "chunk", required_argument, NULL, 'b' },
+		{ "nodelay", no_argument, NULL, 'N' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "once", no_argument, NULL, '1' },
 		{ "ready", required_argument, NULL, 'R' },
@@ -714,7 +726,7 @@ int main(int argc, char **argv)
 		usage();
 	role = argv[1];
 	optind = 2;
-	while ((c = getopt_long(argc, argv, "p:46l:c:s:r:m:HEx:b:t:1R:",
+	while ((c = getopt_long(argc, argv, "p:46l:c:s:r:m:HEx:b:Nt:1R:",
 				lopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
@@ -768,6 +780,9 @@ int main(int argc, char **argv)
 			if (parse_size(optarg, &v) || !v || v > (64 << 20))
 				usage();
 			opt.chunk = v;
+			break;
+		case 'N':
+			opt.nodelay = true;
 			break;
 		case 't':
 			opt.timeout = atoi(optarg);
