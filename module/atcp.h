@@ -1008,6 +1008,7 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 void atcp_setup_caps(struct sock *sk, struct dst_entry *dst);
 void atcp_sync_mss(struct sock *sk, u32 pmtu);
 void atcp_check_pmtu(struct sock *sk);
+void atcp_opts_changed(struct sock *sk);
 int atcp_mtu_to_mss(const struct sock *sk, u32 mtu);
 u32 atcp_mss_to_mtu(const struct sock *sk, u32 mss);
 void atcp_mtup_init(struct sock *sk);
@@ -1119,7 +1120,6 @@ int atcp_ipv6_init(void);
 int atcp_v6_connect(struct sock *sk, struct sockaddr *uaddr, int addr_len);
 void atcp_ipv6_exit(void);
 int atcp_v6_route_connect(struct sock *sk);
-void atcp_v6_opts_changed(struct sock *sk);
 struct dst_entry *atcp_v6_sk_dst(struct sock *sk);
 int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,

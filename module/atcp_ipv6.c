@@ -97,20 +97,6 @@ u16 atcp_v6_ext_hdr_len(struct sock *sk)
 }
 
 /*
- * ipv6_setsockopt() changed the socket's extension headers: a connection
- * sends smaller segments, or larger, from now on (TCP_MAXSEG shows it at
- * once).  Linux does this in ipv6_update_options(), for an
- * inet_connection_sock only.
- */
-void atcp_v6_opts_changed(struct sock *sk)
-{
-	lock_sock(sk);
-	if (!((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE)))
-		atcp_check_pmtu(sk);
-	release_sock(sk);
-}
-
-/*
  * Route a connecting or accepted IPv6 socket and cache the route; the
  * source address comes from the route if the socket has none yet.
  */

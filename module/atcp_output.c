@@ -45,6 +45,41 @@ void atcp_setup_caps(struct sock *sk, struct dst_entry *dst)
 }
 
 /*
+ * The length of the IPv4 options the socket sends (IP_OPTIONS), a
+ * multiple of 4.
+ */
+static u16 atcp_v4_opt_len(struct sock *sk)
+{
+	const struct ip_options_rcu *opt;
+	u16 len = 0;
+
+	rcu_read_lock();
+	opt = rcu_dereference(inet_sk(sk)->inet_opt);
+	if (opt)
+		len = opt->opt.optlen;
+	rcu_read_unlock();
+	return len;
+}
+
+/*
+ * Where the socket's IPv4 packets go first: the first hop of the source
+ * route its IP_OPTIONS name, else the peer (Linux: tcp_v4_connect(),
+ * __ip_queue_xmit()).
+ */
+static __be32 atcp_v4_nexthop(struct sock *sk)
+{
+	const struct ip_options_rcu *opt;
+	__be32 daddr = inet_sk(sk)->inet_daddr;
+
+	rcu_read_lock();
+	opt = rcu_dereference(inet_sk(sk)->inet_opt);
+	if (opt && opt->opt.srr)
+		daddr = opt->opt.faddr;
+	rcu_read_unlock();
+	return daddr;
+}
+
+/*
  * Route a socket whose addresses and ports are set, and cache the route.
  * Fills the source address if the socket has none yet.
  */
@@ -58,7 +93,8 @@ int atcp_route_connect(struct sock *sk)
 	if (atcp_v6(sk))
 		return atcp_v6_route_connect(sk);
 #endif
-	rt = ip_route_connect(fl4, inet->inet_daddr, inet->inet_saddr,
+	atcp_sk(sk)->ext_hdr_len = atcp_v4_opt_len(sk);
+	rt = ip_route_connect(fl4, atcp_v4_nexthop(sk), inet->inet_saddr,
 			      sk->sk_bound_dev_if, IPPROTO_TCP,
 			      inet->inet_sport, inet->inet_dport, sk);
 	if (IS_ERR(rt))
@@ -89,7 +125,7 @@ static struct dst_entry *atcp_sk_dst(struct sock *sk)
 	dst = __sk_dst_check(sk, 0);
 	if (dst)
 		return dst;
-	rt = ip_route_output_ports(sock_net(sk), fl4, sk, inet->inet_daddr,
+	rt = ip_route_output_ports(sock_net(sk), fl4, sk, atcp_v4_nexthop(sk),
 				   inet->inet_saddr, inet->inet_dport,
 				   inet->inet_sport, IPPROTO_TCP,
 				   RT_CONN_FLAGS(sk), sk->sk_bound_dev_if);
@@ -116,16 +152,48 @@ struct dst_entry *atcp_update_pmtu(struct sock *sk, u32 mtu)
 }
 
 /*
+ * The options @opt (IP_OPTIONS, as ip_options_get() compiled them) after
+ * the IPv4 header of @skb, filled in as Linux's ip_options_build() does
+ * (not exported): a source route's last address is the peer @daddr, the
+ * header's the first hop; record route and timestamp slots get our
+ * address and the time.
+ */
+static void atcp_v4_build_options(struct sk_buff *skb,
+				  const struct ip_options *opt, __be32 daddr)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	u8 *p = (u8 *)iph;
+
+	/* for the IP layer: which options a fragment copies */
+	memcpy(&IPCB(skb)->opt, opt, sizeof(*opt));
+	memcpy(p + sizeof(*iph), opt->__data, opt->optlen);
+	if (opt->srr) {
+		iph->daddr = opt->faddr;
+		memcpy(p + opt->srr + p[opt->srr + 1] - 4, &daddr, 4);
+	}
+	if (opt->rr_needaddr)
+		memcpy(p + opt->rr + p[opt->rr + 2] - 5, &iph->saddr, 4);
+	if (opt->ts_needaddr)
+		memcpy(p + opt->ts + p[opt->ts + 2] - 9, &iph->saddr, 4);
+	if (opt->ts_needtime) {
+		__be32 now = inet_current_timestamp();
+
+		memcpy(p + opt->ts + p[opt->ts + 2] - 5, &now, 4);
+	}
+}
+
+/*
  * Put the IP header on a TCP segment of @sk and send it, with @ecn in its
  * ECN field.  A stream socket's IP_TOS never sets those bits.
  */
 static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 {
 	struct inet_sock *inet = inet_sk(sk);
+	const struct ip_options_rcu *inet_opt;
 	struct net *net = sock_net(sk);
 	struct dst_entry *dst;
 	struct iphdr *iph;
-	int segs;
+	int segs, optlen;
 
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_v6(sk))
@@ -138,16 +206,22 @@ static int atcp_ip_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn)
 	}
 	skb_dst_set_noref(skb, dst);
 
-	skb_push(skb, sizeof(struct iphdr));
+	rcu_read_lock();
+	inet_opt = rcu_dereference(inet->inet_opt);
+	optlen = inet_opt ? inet_opt->opt.optlen : 0;
+	skb_push(skb, sizeof(struct iphdr) + optlen);
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
-	*((__be16 *)iph) = htons((4 << 12) | (5 << 8) |
+	*((__be16 *)iph) = htons((4 << 12) | ((5 + optlen / 4) << 8) |
 				 ((inet->tos & ~INET_ECN_MASK) | ecn));
 	iph->frag_off = ip_dont_fragment(sk, dst) ? htons(IP_DF) : 0;
 	iph->ttl = inet->uc_ttl < 0 ? ip4_dst_hoplimit(dst) : inet->uc_ttl;
 	iph->protocol = IPPROTO_TCP;
 	iph->saddr = inet->inet_saddr;
 	iph->daddr = inet->inet_daddr;
+	if (optlen)
+		atcp_v4_build_options(skb, &inet_opt->opt, inet->inet_daddr);
+	rcu_read_unlock();
 	segs = skb_shinfo(skb)->gso_segs ? : 1;
 	ip_select_ident_segs(net, skb, sk, segs);
 	skb->priority = sk->sk_priority;
@@ -451,8 +525,38 @@ void atcp_sync_mss(struct sock *sk, u32 pmtu)
 }
 
 /*
+ * The IPv4 options or IPv6 extension headers the socket puts in front of
+ * each segment, which the MSS leaves room for (Linux: icsk_ext_hdr_len).
+ */
+static u16 atcp_ext_hdr_len(struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_v6(sk))
+		return atcp_v6_ext_hdr_len(sk);
+#endif
+	return atcp_v4_opt_len(sk);
+}
+
+/*
+ * ip_setsockopt() or ipv6_setsockopt() changed the socket's IPv4 options
+ * or extension headers: a connection sends smaller segments, or larger,
+ * from now on (TCP_MAXSEG shows it at once), and a new source route
+ * routes anew.  Linux does this in do_ip_setsockopt() and
+ * ipv6_update_options(), for an inet_connection_sock only.
+ */
+void atcp_opts_changed(struct sock *sk)
+{
+	lock_sock(sk);
+	if (!atcp_v6(sk))
+		__sk_dst_reset(sk);
+	if (!((1 << sk->sk_state) & (TCPF_LISTEN | TCPF_CLOSE)))
+		atcp_check_pmtu(sk);
+	release_sock(sk);
+}
+
+/*
  * Size segments for the route's MTU as it is now, and for the socket's
- * IPv6 extension headers: a route's MTU also drops without an ICMP error
+ * IPv4 options or IPv6 extension headers: a route's MTU also drops without an ICMP error
  * for this socket (the device's MTU, another socket's packet too big),
  * and a segment too large for it would only be dropped (Linux:
  * tcp_current_mss(), at every send).  Without a route (reset when the
@@ -462,17 +566,11 @@ void atcp_check_pmtu(struct sock *sk)
 {
 	struct dst_entry *dst = __sk_dst_get(sk);
 	struct atcp_sock *as = atcp_sk(sk);
-	bool resync = false;
+	u16 ext = atcp_ext_hdr_len(sk);
+	bool resync = ext != as->ext_hdr_len;
 	u32 mtu;
 
-#if IS_ENABLED(CONFIG_IPV6)
-	if (atcp_v6(sk)) {
-		u16 ext = atcp_v6_ext_hdr_len(sk);
-
-		resync = ext != as->ext_hdr_len;
-		as->ext_hdr_len = ext;
-	}
-#endif
+	as->ext_hdr_len = ext;
 	if (!as->pmtu_cookie)
 		return;
 	mtu = dst ? dst_mtu(dst) : as->pmtu_cookie;

@@ -1680,6 +1680,12 @@ static bool atcp_v6_txopt(int level, int optname)
 }
 #endif
 
+/* IP_OPTIONS, also on an IPv6 socket (for its v4-mapped peers). */
+static bool atcp_v4_txopt(int level, int optname)
+{
+	return level == SOL_IP && optname == IP_OPTIONS;
+}
+
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1695,12 +1701,16 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 				return atcp_v6_addrform(sk, optval, optlen);
 			err = ipv6_setsockopt(sk, level, optname, optval,
 					      optlen);
-			if (!err && atcp_v6_txopt(level, optname))
-				atcp_v6_opts_changed(sk);
+			if (!err && (atcp_v6_txopt(level, optname) ||
+				     atcp_v4_txopt(level, optname)))
+				atcp_opts_changed(sk);
 			return err;
 		}
 #endif
-		return ip_setsockopt(sk, level, optname, optval, optlen);
+		err = ip_setsockopt(sk, level, optname, optval, optlen);
+		if (!err && atcp_v4_txopt(level, optname))
+			atcp_opts_changed(sk);
+		return err;
 	}
 	if (optname == TCP_CONGESTION)
 		return atcp_set_congestion(sk, optval, optlen);

@@ -784,6 +784,7 @@ static void t_addrinuse(const struct variant *v)
 	   "listen() on the second fails with EADDRINUSE (%s)", res(ret));
 	close(b);
 	close(c);
+
 }
 
 static void t_listen(const struct variant *v)
@@ -3224,6 +3225,94 @@ static void t_reflect_tos(const struct variant *v)
 }
 
 /*
+ * The IPv4 options of the first data segment from port @sport that @cap
+ * saw, into @opt (at most 40 bytes): their length, or -1 when none came
+ * within WAIT_MS.
+ */
+static int data_ip_options(int cap, uint16_t sport, unsigned char *opt)
+{
+	double end = now_ms() + WAIT_MS;
+	unsigned char p[256];
+
+	while (now_ms() < end) {
+		const unsigned char *th;
+		int ihl;
+		ssize_t n;
+
+		if (poll1(cap, POLLIN, 50) <= 0)
+			continue;
+		n = recv(cap, p, sizeof(p), MSG_DONTWAIT);
+		if (n < 20 || p[0] >> 4 != 4 || p[9] != IPPROTO_TCP)
+			continue;
+		ihl = (p[0] & 15) * 4;
+		th = p + ihl;
+		if (n < ihl + 20 || (th[0] << 8 | th[1]) != sport ||
+		    n <= ihl + (th[12] >> 4) * 4)
+			continue;
+		memcpy(opt, p + 20, ihl - 20);
+		return ihl - 20;
+	}
+	return -1;
+}
+
+/*
+ * IP_OPTIONS on the client under test, to a Linux server over 127.0.0.1:
+ * its segments carry them, a record route slot filled with its address
+ * as Linux's ip_options_build() fills it, and its MSS leaves room for
+ * them.  The option: record route with two slots, then a NOP, 12 bytes.
+ */
+static void t_ip_options(const struct variant *v)
+{
+	static const unsigned char rr[12] = { 7, 11, 4, [11] = 1 };
+	int mss[2] = { -1, -1 }, with;
+
+	for (with = 0; with < 2; with++) {
+		int lfd, cfd = -1, sfd = -1, cap = -1, n;
+		struct sockaddr_in srv, me;
+		unsigned char opt[40];
+		char buf[100] = "";
+
+		lfd = listener_new(0, 4, &srv);
+		cfd = sock_new(tproto);
+		cap = lo_capture();
+		if (lfd < 0 || cfd < 0 || cap < 0 ||
+		    (with && setsockopt(cfd, IPPROTO_IP, IP_OPTIONS, rr,
+					sizeof(rr))) ||
+		    connect(cfd, (struct sockaddr *)&srv, sizeof(srv)) ||
+		    (sfd = accept(lfd, NULL, NULL)) < 0 ||
+		    sockname(cfd, &me, 0) ||
+		    write_full(cfd, buf, sizeof(buf)) != sizeof(buf)) {
+			ok(0, "IP_OPTIONS: set up a connection%s (%s)",
+			   with ? " with them" : "", strerror(errno));
+			goto next;
+		}
+		mss[with] = get_int(cfd, IPPROTO_TCP, TCP_MAXSEG);
+		n = data_ip_options(cap, ntohs(me.sin_port), opt);
+		if (!with) {
+			ok(n == 0, "IP_OPTIONS unset: the data goes without options (%d bytes)",
+			   n);
+		} else {
+			ok(n == 12 && opt[0] == 7 && opt[1] == 11 &&
+			   opt[2] == 8 && !memcmp(opt + 3, &me.sin_addr, 4) &&
+			   !memcmp(opt + 7, rr + 7, 5),
+			   "IP_OPTIONS: the data carries the record route, our address in its first slot (%d bytes, pointer %d)",
+			   n, n > 2 ? opt[2] : -1);
+		}
+		ok(read_full(sfd, buf, sizeof(buf)) == sizeof(buf),
+		   "IP_OPTIONS %s: the Linux server reads the data",
+		   with ? "set" : "unset");
+next:
+		close(cap);
+		close(sfd);
+		close(cfd);
+		close(lfd);
+	}
+	ok(mss[0] > 0 && mss[0] - mss[1] == 12,
+	   "IP_OPTIONS: the MSS leaves room for their 12 bytes (%d, then %d)",
+	   mss[0], mss[1]);
+}
+
+/*
  * TCP_DEFER_ACCEPT: the listener's seconds come back rounded up to the
  * SYN-ACK timeouts that cover them; a client that connects and sends
  * nothing is not accepted until the deferral ends, and one that sends
@@ -3671,6 +3760,7 @@ static const struct check checks[] = {
 	{ "stdurg", t_stdurg, V_DATA },
 	{ "workaround_signed_windows", t_signed_windows, V_CN | V_SN },
 	{ "reflect_tos", t_reflect_tos, 0 },
+	{ "ip_options", t_ip_options, 0 },
 	{ "TCP_DEFER_ACCEPT", t_defer_accept, V_SRV },
 	{ "TCP_INQ", t_inq, V_DATA },
 	{ "TCP_CC_INFO", t_cc_info, 0 },
