@@ -932,6 +932,7 @@ void atcp_table_exit(void);
 void atcp_table_flush(void);
 int atcp_get_port(struct sock *sk, unsigned short snum);
 void atcp_put_port(struct sock *sk);
+bool atcp_holds_flush(void);
 int atcp_hash(struct sock *sk);
 void atcp_unhash(struct sock *sk);
 int atcp_connect_hash(struct sock *sk, struct atcp_tw **reuse);

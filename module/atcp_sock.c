@@ -726,7 +726,7 @@ static int atcp_disconnect(struct sock *sk, int flags)
 static void atcp_close(struct sock *sk, long timeout)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	bool unread;
+	bool unread, destroyed = false;
 	int state;
 
 	lock_sock(sk);
@@ -766,6 +766,7 @@ adjudge:
 	bh_lock_sock(sk);
 	if (sk->sk_state == TCP_CLOSE) {
 		atcp_destroy_sock(sk);
+		destroyed = true;
 	} else {
 		struct atcp_net *an = atcp_net(sock_net(sk));
 
@@ -782,6 +783,9 @@ adjudge:
 	}
 	bh_unlock_sock(sk);
 	local_bh_enable();
+	/* its port, if it was the last owner, free when close() returns */
+	if (destroyed)
+		atcp_holds_flush();
 	sock_put(sk);
 }
 

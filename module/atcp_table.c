@@ -251,6 +251,16 @@ static void atcp_hold_put(struct atcp_hold *h)
 	schedule_work(&atcp_hold_release_work);
 }
 
+/*
+ * Wait for the holds put so far to be released: true when there were
+ * some.  Process context only.  A port freed by close() is free for
+ * either stack's bind() once close() returns, as Linux TCP's are.
+ */
+bool atcp_holds_flush(void)
+{
+	return flush_work(&atcp_hold_release_work);
+}
+
 /* ---- bind buckets ---------------------------------------------------- */
 
 static struct atcp_bind_bucket *atcp_bucket_find(struct atcp_hslot *slot,
@@ -403,6 +413,9 @@ static int atcp_get_port_explicit(struct sock *sk, u16 snum, bool fresh)
 		return -EADDRINUSE;
 	if (need_hold) {
 		err = atcp_linux_hold(net, snum, &hold);
+		/* the hold of the port's last owner may be on its way out */
+		if (err == -EADDRINUSE && atcp_holds_flush())
+			err = atcp_linux_hold(net, snum, &hold);
 		if (err)
 			return err;
 	}
