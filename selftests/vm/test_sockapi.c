@@ -3146,6 +3146,22 @@ static int lo_capture(void)
 }
 
 /*
+ * The next packet @cap saw, at most @len bytes of it into @p: its length,
+ * or -1 when none came before @end (now_ms()).
+ */
+static ssize_t cap_next(int cap, unsigned char *p, size_t len, double end)
+{
+	ssize_t n;
+
+	while (now_ms() < end) {
+		if (poll1(cap, POLLIN, 50) > 0 &&
+		    (n = recv(cap, p, len, MSG_DONTWAIT)) >= 0)
+			return n;
+	}
+	return -1;
+}
+
+/*
  * The DS field of the first SYN-ACK from port @sport that @cap saw, or -1
  * when none came within WAIT_MS.
  */
@@ -3153,15 +3169,12 @@ static int synack_dsfield(int cap, uint16_t sport)
 {
 	double end = now_ms() + WAIT_MS;
 	unsigned char p[256];
+	ssize_t n;
 
-	while (now_ms() < end) {
+	while ((n = cap_next(cap, p, sizeof(p), end)) >= 0) {
 		const unsigned char *th;
 		int ds;
-		ssize_t n;
 
-		if (poll1(cap, POLLIN, 50) <= 0)
-			continue;
-		n = recv(cap, p, sizeof(p), MSG_DONTWAIT);
 		if (n >= 20 && p[0] >> 4 == 4 && p[9] == IPPROTO_TCP &&
 		    n >= (p[0] & 15) * 4 + 20) {
 			ds = p[1];
@@ -3259,15 +3272,12 @@ static int data_ip_options(int cap, uint16_t sport, unsigned char *opt)
 {
 	double end = now_ms() + WAIT_MS;
 	unsigned char p[256];
+	ssize_t n;
 
-	while (now_ms() < end) {
+	while ((n = cap_next(cap, p, sizeof(p), end)) >= 0) {
 		const unsigned char *th;
 		int ihl;
-		ssize_t n;
 
-		if (poll1(cap, POLLIN, 50) <= 0)
-			continue;
-		n = recv(cap, p, sizeof(p), MSG_DONTWAIT);
 		if (n < 20 || p[0] >> 4 != 4 || p[9] != IPPROTO_TCP)
 			continue;
 		ihl = (p[0] & 15) * 4;
