@@ -154,9 +154,18 @@ struct atcp_skb_cb {
 	u8 rexmit_epoch;	/* recovery episode it was resent in */
 	u8 lost;		/* taken for lost, not resent since */
 	u8 mtu_probe;		/* one segment larger than the MSS, once */
+	u8 txstamp_ack;		/* SO_TIMESTAMPING: report the ACK of tskey */
+	u32 tskey;		/* ... the byte timestamps are taken for */
 };
 
 #define ATCP_SKB_CB(skb) ((struct atcp_skb_cb *)&((skb)->cb[0]))
+
+/* Were transmit timestamps asked for one of @skb's bytes? */
+static inline bool atcp_skb_tx_tstamped(const struct sk_buff *skb)
+{
+	return ATCP_SKB_CB(skb)->txstamp_ack ||
+	       (skb_shinfo(skb)->tx_flags & SKBTX_ANY_TSTAMP);
+}
 
 /* Connection timers, multiplexed on one timer_list each. */
 enum atcp_timer_kind {

@@ -307,6 +307,21 @@ static void atcp_reord_check(struct sock *sk, u32 prior_fack)
 	ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SACKREORDER);
 }
 
+/*
+ * SO_TIMESTAMPING's ACK timestamp, when @ack is the first to cover the
+ * byte of @skb it was asked for (Linux: tcp_ack_tstamp()).
+ */
+static void atcp_ack_tstamp(struct sock *sk, struct sk_buff *skb, u32 ack)
+{
+	const struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	if (likely(!cb->txstamp_ack))
+		return;
+	if (!atcp_seq_before(cb->tskey, atcp_sk(sk)->snd_una) &&
+	    atcp_seq_before(cb->tskey, ack))
+		__skb_tstamp_tx(skb, NULL, NULL, sk, SCM_TSTAMP_ACK);
+}
+
 /* Free what @ack covers from the write queue; sample the RTT (Karn). */
 static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
@@ -320,6 +335,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 	while ((skb = skb_peek(&sk->sk_write_queue))) {
 		struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
 
+		atcp_ack_tstamp(sk, skb, ack);
 		if (atcp_seq_after(cb->end_seq, ack))
 			break;
 		if (!cb->sacked) {

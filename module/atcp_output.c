@@ -1002,6 +1002,27 @@ int atcp_send_fin(struct sock *sk)
 
 /* ---- the write queue ----------------------------------------------------- */
 
+/*
+ * @skb was split at @buff's first byte, and @buff has a copy of its cb:
+ * a request for transmit timestamps stays with the part that holds its
+ * byte (Linux: tcp_fragment_tstamp()).
+ */
+static void atcp_fragment_tstamp(struct sk_buff *skb, struct sk_buff *buff)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct atcp_skb_cb *cb = ATCP_SKB_CB(skb);
+
+	if (likely(!atcp_skb_tx_tstamped(skb)) ||
+	    atcp_seq_before(cb->tskey, ATCP_SKB_CB(buff)->seq)) {
+		ATCP_SKB_CB(buff)->txstamp_ack = 0;
+		return;
+	}
+	skb_shinfo(buff)->tx_flags |= shinfo->tx_flags & SKBTX_ANY_TSTAMP;
+	skb_shinfo(buff)->tskey = shinfo->tskey;
+	shinfo->tx_flags &= ~SKBTX_ANY_TSTAMP;
+	cb->txstamp_ack = 0;
+}
+
 /* Split @skb so that it carries @len bytes; the rest follows it. */
 int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 {
@@ -1032,6 +1053,7 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 
 	*ATCP_SKB_CB(buff) = *cb;
 	ATCP_SKB_CB(buff)->seq = cb->seq + len;
+	atcp_fragment_tstamp(skb, buff);
 	cb->end_seq = cb->seq + len;
 	cb->flags &= ~(TCPHDR_FIN | TCPHDR_PSH);
 	/* a probe cut in two is none */
@@ -1221,6 +1243,14 @@ static bool atcp_collapse_next(struct sock *sk, struct sk_buff *skb,
 	cb->end_seq = ncb->end_seq;
 	cb->flags |= ncb->flags;
 	cb->retrans = max(cb->retrans, ncb->retrans);
+	if (unlikely(atcp_skb_tx_tstamped(next))) {
+		/* the later byte's request (Linux: tcp_skb_collapse_tstamp()) */
+		skb_shinfo(skb)->tx_flags |= skb_shinfo(next)->tx_flags &
+					     SKBTX_ANY_TSTAMP;
+		skb_shinfo(skb)->tskey = skb_shinfo(next)->tskey;
+		cb->tskey = ncb->tskey;
+		cb->txstamp_ack |= ncb->txstamp_ack;
+	}
 	skb_shinfo(skb)->gso_size = 0;
 	atcp_free_queued(sk, next);
 	if (lost)
@@ -1433,6 +1463,19 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 			as->send_head = atcp_write_queue_next(sk, skb);
 			as->snd_nxt = cb->end_seq;
 			continue;
+		}
+		/*
+		 * The segment of a byte transmit timestamps are asked for
+		 * goes in an skb of its own: GSO would hand the request to
+		 * the segment whose sequence numbers hold skb_shinfo()'s
+		 * tskey (tcp_gso_tstamp()), which for atcp is a count of
+		 * bytes, not a sequence number (atcp_tx_timestamp()).
+		 */
+		if (unlikely(atcp_skb_tx_tstamped(skb)) && skb->len > mss) {
+			u32 off = rounddown(cb->tskey - cb->seq, mss);
+
+			if (atcp_fragment(sk, skb, off ? off : mss))
+				break;
 		}
 		if (!retransmit) {
 			cb->mtu_probe = 0;

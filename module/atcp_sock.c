@@ -844,8 +844,10 @@ static struct sk_buff *atcp_write_queue_tail(struct sock *sk,
 {
 	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 
+	/* a byte timestamps are asked for stays the last of its skb */
 	if (!skb || !atcp_sk(sk)->send_head || skb->len >= size_goal ||
-	    (ATCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)))
+	    (ATCP_SKB_CB(skb)->flags & (TCPHDR_SYN | TCPHDR_FIN)) ||
+	    atcp_skb_tx_tstamped(skb))
 		return atcp_write_queue_new(sk);
 	if (!sk_stream_memory_free(sk))
 		return NULL;
@@ -884,6 +886,42 @@ static void atcp_skb_add_frag(struct sk_buff *skb, int i, bool merge,
 		get_page(page);
 		skb_fill_page_desc(skb, i, page, offset, copy);
 	}
+}
+
+/*
+ * SO_TIMESTAMPING's transmit timestamps (@tsflags, the socket's or a
+ * send's own) for the last byte queued, as Linux's tcp_tx_timestamp():
+ * when its segment is queued to the device (SCHED), when the device
+ * sends it (SOFTWARE, HARDWARE), and when the peer acknowledges it
+ * (ACK).  With SOF_TIMESTAMPING_OPT_ID each report names the byte,
+ * counted from snd_una when the option was turned on: the kernel
+ * resets sk_tskey to 0 then, and does the counting itself only for
+ * IPPROTO_TCP sockets, so atcp keeps the origin in sk_tskey and puts
+ * the count in the skb.  (Linux takes snd_una at setsockopt(); atcp at
+ * the first send after it, the same but for data still in flight
+ * then.)
+ */
+static void atcp_tx_timestamp(struct sock *sk, u32 tsflags)
+{
+	struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+	struct atcp_skb_cb *cb;
+	int base;
+
+	if (!(tsflags & SOF_TIMESTAMPING_TX_RECORD_MASK) || !skb)
+		return;
+	cb = ATCP_SKB_CB(skb);
+	if (cb->end_seq == cb->seq ||
+	    (cb->flags & (TCPHDR_SYN | TCPHDR_FIN)))
+		return;
+	sock_tx_timestamp(sk, tsflags, &skb_shinfo(skb)->tx_flags);
+	cb->txstamp_ack = !!(tsflags & SOF_TIMESTAMPING_TX_ACK);
+	cb->tskey = cb->end_seq - 1;
+	base = atomic_read(&sk->sk_tskey);
+	if (!base) {
+		base = atcp_sk(sk)->snd_una;
+		atomic_set(&sk->sk_tskey, base);
+	}
+	skb_shinfo(skb)->tskey = cb->tskey - (u32)base;
 }
 
 /* A full send buffer: send what may go, then wait for room. */
@@ -1000,6 +1038,7 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int flags = msg->msg_flags;
+	struct sockcm_cookie sockc;
 	struct ubuf_info *uarg;
 	unsigned int size_goal;
 	size_t copied = 0;
@@ -1007,6 +1046,10 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 	bool zc;
 	int err;
 
+	/* SOL_SOCKET control messages: SO_TIMESTAMPING for this send */
+	sockcm_init(&sockc, sk);
+	if (msg->msg_controllen && sock_cmsg_send(sk, msg, &sockc))
+		return -EINVAL;
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	err = atcp_send_ready(sk, &timeo);
 	if (!err)
@@ -1053,8 +1096,10 @@ wait_for_space:
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
 	}
-	if (copied)
+	if (copied) {
 		atcp_mark_urg(sk, flags);
+		atcp_tx_timestamp(sk, sockc.tsflags);
+	}
 	/* urgent data is not held back for more */
 	if ((flags & MSG_OOB) || !atcp_autocork(sk, size_goal))
 		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
@@ -1063,10 +1108,12 @@ wait_for_space:
 
 do_error:
 	/* a call that queued nothing gives its completion number back */
-	if (copied)
+	if (copied) {
+		atcp_tx_timestamp(sk, sockc.tsflags);
 		net_zcopy_put(uarg);
-	else
+	} else {
 		net_zcopy_put_abort(uarg, true);
+	}
 	return atcp_send_error(sk, copied, flags, err);
 }
 
@@ -1144,8 +1191,10 @@ wait_for_space:
 	}
 	/* splice() says MSG_SENDPAGE_NOTLAST while more pages follow */
 	if (!(flags & MSG_SENDPAGE_NOTLAST)) {
-		if (copied)
+		if (copied) {
 			atcp_mark_urg(sk, flags);
+			atcp_tx_timestamp(sk, READ_ONCE(sk->sk_tsflags));
+		}
 		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
 	}
 	return copied;

@@ -3766,6 +3766,122 @@ static void t_urg_segments(const struct variant *v)
 	conn_close(&k);
 }
 
+#define TXTS_BULK	20000
+
+/*
+ * The transmit timestamp of @fd's error queue that comes next: its kind
+ * (SCM_TSTAMP_*) into *@type, the byte it names (OPT_ID) into *@key,
+ * its time (ms, CLOCK_REALTIME) into *@ms.  0, or -1 when none came
+ * before @end, or a report of another kind.
+ */
+static int txts_next(int fd, double end, uint32_t *type, uint32_t *key,
+		     double *ms)
+{
+	char control[512];
+	struct msghdr m = {
+		.msg_control = control,
+		.msg_controllen = sizeof(control),
+	};
+	struct cmsghdr *cm;
+	int parts = 0;
+
+	while (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) {
+		if (errno != EAGAIN || now_ms() >= end)
+			return -1;
+		poll1(fd, 0, 50);	/* POLLERR comes unasked */
+	}
+	for (cm = CMSG_FIRSTHDR(&m); cm; cm = CMSG_NXTHDR(&m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPING) {
+			struct scm_timestamping ts;
+
+			memcpy(&ts, CMSG_DATA(cm), sizeof(ts));
+			*ms = ts.ts[0].tv_sec * 1e3 + ts.ts[0].tv_nsec / 1e6;
+			parts |= 1;
+		} else if ((cm->cmsg_level == SOL_IP &&
+			    cm->cmsg_type == IP_RECVERR) ||
+			   (cm->cmsg_level == SOL_IPV6 &&
+			    cm->cmsg_type == IPV6_RECVERR)) {
+			struct sock_extended_err ee;
+
+			memcpy(&ee, CMSG_DATA(cm), sizeof(ee));
+			if (ee.ee_errno != ENOMSG ||
+			    ee.ee_origin != SO_EE_ORIGIN_TIMESTAMPING)
+				return -1;
+			*type = ee.ee_info;
+			*key = ee.ee_data;
+			parts |= 2;
+		}
+	}
+	return parts == 3 ? 0 : -1;
+}
+
+/*
+ * SO_TIMESTAMPING's transmit timestamps, with OPT_ID and OPT_TSONLY, set
+ * on the connected socket under test: a send of 1000 bytes, then one of
+ * 20000 over a 1500-byte MTU without TSO (it leaves in many segments,
+ * which GSO would cut from larger skbs).  For each send one report of
+ * each kind, SCHED, SND and ACK, in that order of time, each naming the
+ * send's last byte counted from the first sent after the option was set
+ * (999 and 20999), and no other report.
+ */
+static void t_tx_tstamp(const struct variant *v)
+{
+	static const uint32_t keys[2] = { 999, 1000 + TXTS_BULK - 1 };
+	static char buf[TXTS_BULK];
+	int flags = SOF_TIMESTAMPING_TX_SCHED | SOF_TIMESTAMPING_TX_SOFTWARE |
+		    SOF_TIMESTAMPING_TX_ACK | SOF_TIMESTAMPING_SOFTWARE |
+		    SOF_TIMESTAMPING_OPT_ID | SOF_TIMESTAMPING_OPT_TSONLY;
+	double t[2][3] = { { 0 } }, end, ms;
+	int seen = 0, other = 0, i;
+	uint32_t type, key;
+	struct conn k;
+
+	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0 || lo_tso_off() < 0) {
+		ok(0, "a namespace of its own, lo with MTU 1500 and no TSO (%s)",
+		   strerror(errno));
+		return;
+	}
+	if (conn_open(v, &k))
+		return;
+	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+	if (set_int(k.me, SOL_SOCKET, SO_TIMESTAMPING, flags) ||
+	    write_full(k.me, buf, 1000) != 1000 ||
+	    read_full(k.peer, buf, 1000) != 1000 ||
+	    send(k.me, buf, TXTS_BULK, 0) != TXTS_BULK ||
+	    read_full(k.peer, buf, TXTS_BULK) != TXTS_BULK) {
+		ok(0, "SO_TIMESTAMPING, then 1000 and %d bytes sent (%s)",
+		   TXTS_BULK, strerror(errno));
+		goto out;
+	}
+	end = now_ms() + WAIT_MS;
+	while (seen < 6 && !txts_next(k.me, end, &type, &key, &ms)) {
+		i = key == keys[0] ? 0 : key == keys[1] ? 1 : -1;
+		if (i < 0 || type > SCM_TSTAMP_ACK || t[i][type]) {
+			other++;
+			continue;
+		}
+		t[i][type] = ms;
+		seen++;
+	}
+	/* anything more comes with the last ACK, if at all */
+	while (!txts_next(k.me, now_ms() + 100, &type, &key, &ms))
+		other++;
+	ok(seen == 6 && !other,
+	   "transmit timestamps: SCHED, SND and ACK for bytes 999 and %u, and no other report (%d of 6, %d more)",
+	   keys[1], seen, other);
+	for (i = 0; i < 2; i++)
+		ok(t[i][SCM_TSTAMP_SCHED] > 0 &&
+		   t[i][SCM_TSTAMP_SCHED] <= t[i][SCM_TSTAMP_SND] &&
+		   t[i][SCM_TSTAMP_SND] <= t[i][SCM_TSTAMP_ACK],
+		   "byte %u: queued, sent, then acknowledged (%.3f, %.3f, %.3f ms after the first)",
+		   keys[i], t[i][SCM_TSTAMP_SCHED] - t[0][SCM_TSTAMP_SCHED],
+		   t[i][SCM_TSTAMP_SND] - t[0][SCM_TSTAMP_SCHED],
+		   t[i][SCM_TSTAMP_ACK] - t[0][SCM_TSTAMP_SCHED]);
+out:
+	conn_close(&k);
+}
+
 /* ---- the runner ------------------------------------------------------------ */
 
 struct check {
@@ -3788,6 +3904,7 @@ static const struct check checks[] = {
 	{ "sendfile", t_sendfile, V_DATA },
 	{ "sendfile by reference", t_sendfile_ref, V_DATA },
 	{ "MSG_ZEROCOPY", t_zerocopy, V_DATA },
+	{ "transmit timestamps", t_tx_tstamp, V_DATA },
 	{ "MSG_ZEROCOPY without SO_ZEROCOPY", t_zerocopy_off, V_DATA },
 	{ "recv flags", t_recv_flags, V_DATA },
 	{ "MSG_OOB", t_urgent, V_ALL },
