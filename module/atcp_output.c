@@ -556,10 +556,10 @@ void atcp_opts_changed(struct sock *sk)
 
 /*
  * Size segments for the route's MTU as it is now, and for the socket's
- * IPv4 options or IPv6 extension headers: a route's MTU also drops without an ICMP error
- * for this socket (the device's MTU, another socket's packet too big),
- * and a segment too large for it would only be dropped (Linux:
- * tcp_current_mss(), at every send).  Without a route (reset when the
+ * IPv4 options or IPv6 extension headers: a route's MTU also drops
+ * without an ICMP error for this socket (the device's MTU, another
+ * socket's packet too big), and a segment too large for it would only be
+ * dropped (Linux: tcp_current_mss(), at every send).  Without a route (reset when the
  * headers change) the last path MTU stands.
  */
 void atcp_check_pmtu(struct sock *sk)
@@ -1264,8 +1264,8 @@ static bool atcp_collapse_next(struct sock *sk, struct sk_buff *skb,
  * ends sooner), so that data written in small pieces is resent in full
  * segments, and in fewer of them (Linux: tcp_retrans_try_collapse(),
  * under retrans_collapse).  Not a SYN; not data the peer SACKed, nor an
- * skb a queue below us still holds a clone of, whose fragment array
- * skb_shift() would rewrite; not data never sent.
+ * skb a queue below us still holds a clone of, which shares the fragment
+ * array the move rewrites; not data never sent.
  */
 static void atcp_retrans_collapse(struct sock *sk, struct sk_buff *skb,
 				  u32 space)
