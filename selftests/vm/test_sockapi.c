@@ -3718,6 +3718,24 @@ static int lo_tso_off(void)
 	return r;
 }
 
+/*
+ * A connection for @v in a namespace of its own, over a loopback with
+ * MTU 1500 and no TSO, where a large write leaves as many segments cut
+ * by software GSO; the sender's buffer takes 1 MiB.
+ */
+static int conn_open_gso(const struct variant *v, struct conn *k)
+{
+	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0 || lo_tso_off() < 0) {
+		ok(0, "a namespace of its own, lo with MTU 1500 and no TSO (%s)",
+		   strerror(errno));
+		return -1;
+	}
+	if (conn_open(v, k))
+		return -1;
+	set_int(k->me, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+	return 0;
+}
+
 #define URG_BULK	20000
 
 /*
@@ -3735,15 +3753,9 @@ static void t_urg_segments(const struct variant *v)
 	ssize_t n;
 	int i;
 
-	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0 || lo_tso_off() < 0) {
-		ok(0, "a namespace of its own, lo with MTU 1500 and no TSO (%s)",
-		   strerror(errno));
-		return;
-	}
-	if (conn_open(v, &k))
-		return;
 	/* room for it all: nothing leaves before the mark is set */
-	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+	if (conn_open_gso(v, &k))
+		return;
 	for (i = 0; i < (int)sizeof(out); i++)
 		out[i] = 'a' + (i * 7 + i / 26) % 26;
 	out[URG_BULK] = '!';
@@ -3837,14 +3849,8 @@ static void t_tx_tstamp(const struct variant *v)
 	uint32_t type, key;
 	struct conn k;
 
-	if (unshare(CLONE_NEWNET) < 0 || lo_up() < 0 || lo_tso_off() < 0) {
-		ok(0, "a namespace of its own, lo with MTU 1500 and no TSO (%s)",
-		   strerror(errno));
+	if (conn_open_gso(v, &k))
 		return;
-	}
-	if (conn_open(v, &k))
-		return;
-	set_int(k.me, SOL_SOCKET, SO_SNDBUF, 1 << 20);
 	if (set_int(k.me, SOL_SOCKET, SO_TIMESTAMPING, flags) ||
 	    write_full(k.me, buf, 1000) != 1000 ||
 	    read_full(k.peer, buf, 1000) != 1000 ||
