@@ -369,6 +369,27 @@ bool atcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd)
 	       seq_in_window(seq + len - 1, rcv_nxt, rcv_wnd);
 }
 
+/*
+ * "Special allowance should be made to accept valid ACKs" (RFC 9293
+ * 3.10.7.4): a segment the test refuses that starts at the right edge of
+ * the window has its ACK field processed, as Linux's tcp_sequence()
+ * takes SEG.SEQ up to and including RCV.NXT + RCV.WND, and only its data
+ * (or FIN) is dropped.  That is a probe of a closed window (the edge is
+ * RCV.NXT), and every segment of a peer that filled the window and saw
+ * part of it lost or dropped: its SEG.SEQ stays at the edge until the
+ * hole is filled, and refusing its ACKs would stall our sending until
+ * then, while the peer backs off.  A pure ACK there is taken whole.
+ */
+enum atcp_seq_verdict atcp_seq_check(u32 seq, u32 len, bool plain_ack,
+				     u32 rcv_nxt, u32 rcv_wnd)
+{
+	if (atcp_seq_acceptable(seq, len, rcv_nxt, rcv_wnd))
+		return ATCP_SEQ_OK;
+	if (plain_ack && seq == rcv_nxt + rcv_wnd)
+		return len ? ATCP_SEQ_ACK_ONLY : ATCP_SEQ_OK;
+	return ATCP_SEQ_BAD;
+}
+
 enum atcp_rst_verdict atcp_rst_check(u32 seq, u32 rcv_nxt, u32 rcv_wnd)
 {
 	/*

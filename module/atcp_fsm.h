@@ -176,6 +176,19 @@ bool atcp_syn_in_sync_state(u8 state, bool passive);
  */
 bool atcp_seq_acceptable(u32 seq, u32 len, u32 rcv_nxt, u32 rcv_wnd);
 
+enum atcp_seq_verdict {
+	ATCP_SEQ_OK,		/* acceptable: the whole segment counts */
+	ATCP_SEQ_ACK_ONLY,	/* its ACK field counts; drop and ACK the rest */
+	ATCP_SEQ_BAD,		/* answer with an ACK (not a RST), drop */
+};
+
+/*
+ * The acceptability test with the allowance for valid ACKs: @plain_ack
+ * when the segment has ACK and neither SYN nor RST.
+ */
+enum atcp_seq_verdict atcp_seq_check(u32 seq, u32 len, bool plain_ack,
+				     u32 rcv_nxt, u32 rcv_wnd);
+
 enum atcp_rst_verdict {
 	ATCP_RST_ACCEPT,	/* SEG.SEQ == RCV.NXT: reset the connection */
 	ATCP_RST_CHALLENGE,	/* in window, not exact: challenge ACK */

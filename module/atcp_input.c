@@ -2170,37 +2170,27 @@ static void atcp_rcv_synchronized(struct sock *sk, struct sk_buff *skb,
 		goto drop;
 	}
 
-	/* First: the sequence number. */
-	if (!atcp_seq_acceptable(seg->seq, seg_len, as->rcv_nxt,
-				 atcp_receive_window(as))) {
+	/* First: the sequence number (and the allowance for valid ACKs). */
+	switch (atcp_seq_check(seg->seq, seg_len,
+			       (seg->flags &
+				(TCPHDR_ACK | TCPHDR_RST | TCPHDR_SYN)) ==
+			       TCPHDR_ACK, as->rcv_nxt,
+			       atcp_receive_window(as))) {
+	case ATCP_SEQ_OK:
+		break;
+	case ATCP_SEQ_ACK_ONLY:
+		beyond_window = true;
+		break;
+	case ATCP_SEQ_BAD:
 		if (sk->sk_state == TCP_SYN_RECV &&
 		    atcp_seg_has(seg, TCPHDR_SYN) && seg->seq == as->irs) {
 			/* A retransmitted SYN: send the SYN-ACK again. */
 			atcp_send_synack(sk);
 			goto drop;
 		}
-		/*
-		 * "Special allowance should be made to accept valid ACKs"
-		 * (RFC 9293 3.10.7.4): a segment that starts at the right
-		 * edge of the window has its ACK field processed, as Linux's
-		 * tcp_sequence() does, and only its data dropped.  That is a
-		 * probe of a closed window (the edge is RCV.NXT), and every
-		 * segment of a peer that filled the window and saw part of
-		 * it lost or dropped here: its SEG.SEQ stays at the edge
-		 * until the hole is filled, and refusing its ACKs would stall
-		 * our sending until then, while the peer backs off.  A
-		 * pure ACK there is taken whole.
-		 */
-		if (seg->seq == as->rcv_nxt + atcp_receive_window(as) &&
-		    (seg->flags & (TCPHDR_ACK | TCPHDR_RST | TCPHDR_SYN)) ==
-		    TCPHDR_ACK) {
-			beyond_window = seg_len;
-		} else {
-			if (!atcp_seg_has(seg, TCPHDR_RST))
-				atcp_send_dupack(sk, seg,
-						 ATCP_MIB_ACKSKIPPEDSEQ);
-			goto drop;
-		}
+		if (!atcp_seg_has(seg, TCPHDR_RST))
+			atcp_send_dupack(sk, seg, ATCP_MIB_ACKSKIPPEDSEQ);
+		goto drop;
 	}
 
 	/* Second: RST, with RFC 5961 protection. */

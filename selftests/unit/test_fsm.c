@@ -677,6 +677,51 @@ static void test_seq_acceptable(void)
 	}
 }
 
+static void test_seq_check(void)
+{
+	static const struct {
+		u32 seq, len;
+		bool plain_ack;
+		u32 rcv_nxt, rcv_wnd;
+		enum atcp_seq_verdict v;
+	} cases[] = {
+		/* what the RFC's test takes, whatever the flags */
+		{ 1000, 10, true, 1000, 100, ATCP_SEQ_OK },
+		{ 1000, 10, false, 1000, 100, ATCP_SEQ_OK },
+		{ 1050, 0, true, 1000, 100, ATCP_SEQ_OK },
+		/* a closed window: a probe at RCV.NXT, its ACK only */
+		{ 1000, 1, true, 1000, 0, ATCP_SEQ_ACK_ONLY },
+		{ 1000, 1, false, 1000, 0, ATCP_SEQ_BAD },
+		{ 1000, 0, true, 1000, 0, ATCP_SEQ_OK },
+		{ 1001, 0, true, 1000, 0, ATCP_SEQ_BAD },
+		/* at the right edge of an open window */
+		{ 1100, 0, true, 1000, 100, ATCP_SEQ_OK },
+		{ 1100, 1, true, 1000, 100, ATCP_SEQ_ACK_ONLY },
+		{ 1100, 500, true, 1000, 100, ATCP_SEQ_ACK_ONLY },
+		{ 1100, 0, false, 1000, 100, ATCP_SEQ_BAD },
+		{ 1100, 1, false, 1000, 100, ATCP_SEQ_BAD },
+		/* one past it, or old */
+		{ 1101, 0, true, 1000, 100, ATCP_SEQ_BAD },
+		{ 1101, 1, true, 1000, 100, ATCP_SEQ_BAD },
+		{ 999, 0, true, 1000, 100, ATCP_SEQ_BAD },
+		{ 900, 10, true, 1000, 100, ATCP_SEQ_BAD },
+		/* the edge across the wrap */
+		{ 0x10, 0, true, 0xfffffff0, 0x20, ATCP_SEQ_OK },
+		{ 0x10, 8, true, 0xfffffff0, 0x20, ATCP_SEQ_ACK_ONLY },
+		{ 0x11, 0, true, 0xfffffff0, 0x20, ATCP_SEQ_BAD },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		tap_ok(atcp_seq_check(cases[i].seq, cases[i].len,
+				      cases[i].plain_ack, cases[i].rcv_nxt,
+				      cases[i].rcv_wnd) == cases[i].v,
+		       "seq %#x len %u %s nxt %#x wnd %#x: verdict %d",
+		       cases[i].seq, cases[i].len,
+		       cases[i].plain_ack ? "ACK" : "SYN/RST",
+		       cases[i].rcv_nxt, cases[i].rcv_wnd, cases[i].v);
+}
+
 static void test_rst_check(void)
 {
 	static const struct {
@@ -773,6 +818,7 @@ int main(void)
 	test_names();
 	test_syn_sync();
 	test_seq_acceptable();
+	test_seq_check();
 	test_rst_check();
 	test_ack_check();
 	return tap_finish();
