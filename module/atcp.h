@@ -534,7 +534,8 @@ static inline void atcp_sk_user_addrs(const struct sock *sk,
 
 /*
  * A port bound by atcp in one namespace: the sockets on it and how many
- * TIME_WAIT entries still hold it.
+ * TIME_WAIT entries still hold it, how many of those of SO_REUSEPORT
+ * sockets.
  */
 struct atcp_hold;
 
@@ -542,6 +543,7 @@ struct atcp_bind_bucket {
 	possible_net_t net;
 	u16 port;
 	unsigned int tw_refs;
+	unsigned int tw_refs_reuseport;
 	/* Holds the port in Linux TCP's table too (explicit binds). */
 	struct atcp_hold *linux_hold;
 	struct hlist_node node;
@@ -587,6 +589,7 @@ enum {
 	ATCP_TW_TS_OFFSET = 1 << 2,	/* its TSvals carried the offset */
 	ATCP_TW_V6 = 1 << 3,		/* an IPv6 connection: atcp_tw6 */
 	ATCP_TW_SK6 = 1 << 4,		/* of an AF_INET6 socket (procfs) */
+	ATCP_TW_REUSEPORT = 1 << 5,	/* of an SO_REUSEPORT socket (bind) */
 };
 
 static_assert(sizeof(struct atcp_tw) <= 64);
@@ -948,14 +951,16 @@ int atcp_connect_hash(struct sock *sk, struct atcp_tw **reuse);
 struct sock *atcp_lookup_established(struct net *net, __be32 saddr,
 				     __be16 sport, __be32 daddr, __be16 dport,
 				     int dif, int sdif);
-struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
+struct sock *atcp_lookup_listener(struct net *net, struct sk_buff *skb,
+				  __be32 saddr, __be16 sport, __be32 daddr,
 				  __be16 dport, int dif, int sdif);
 struct sock *atcp_lookup_established6(struct net *net,
 				      const struct in6_addr *saddr,
 				      __be16 sport,
 				      const struct in6_addr *daddr,
 				      __be16 dport, int dif, int sdif);
-struct sock *atcp_lookup_listener6(struct net *net,
+struct sock *atcp_lookup_listener6(struct net *net, struct sk_buff *skb,
+				   const struct in6_addr *saddr, __be16 sport,
 				   const struct in6_addr *daddr, __be16 dport,
 				   int dif, int sdif);
 struct sock *atcp_lookup_skb(struct net *net, const struct sk_buff *skb);
@@ -967,8 +972,8 @@ unsigned int atcp_walk_slots(void);
 void atcp_walk_slot(struct net *net, unsigned int i, struct atcp_walker *w);
 bool atcp_port_bound(struct net *net, const struct in6_addr *daddr,
 		     __be16 dport);
-void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb);
-void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb);
+void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb, bool reuseport);
+void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb, bool reuseport);
 
 /* atcp_input.c */
 int atcp_hooks_net_init(struct net *net);

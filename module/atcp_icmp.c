@@ -249,7 +249,8 @@ unsigned int atcp_v4_icmp_rcv(struct net *net, struct sk_buff *skb)
 				     inner->saddr, th->source,
 				     inet_iif(skb), inet_sdif(skb));
 	if (!sk) {
-		sk = atcp_lookup_listener(net, inner->saddr, th->source,
+		sk = atcp_lookup_listener(net, NULL, inner->daddr, th->dest,
+					  inner->saddr, th->source,
 					  inet_iif(skb), inet_sdif(skb));
 		if (!sk)
 			return NF_ACCEPT;

@@ -2453,8 +2453,12 @@ static unsigned int atcp_v4_hook(void *priv, struct sk_buff *skb,
 			return NF_STOLEN;
 		iph = ip_hdr(skb);
 		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
-		sk = atcp_lookup_listener(net, iph->daddr, th->dest,
-					  inet_iif(skb), inet_sdif(skb));
+		/* an SO_REUSEPORT group's program sees what Linux's does */
+		__skb_pull(skb, thoff);
+		sk = atcp_lookup_listener(net, skb, iph->saddr, th->source,
+					  iph->daddr, th->dest, inet_iif(skb),
+					  inet_sdif(skb));
+		__skb_push(skb, thoff);
 	}
 	return atcp_hook_finish(net, skb, sk, thoff);
 }
@@ -2511,10 +2515,21 @@ static unsigned int atcp_v6_hook(void *priv, struct sk_buff *skb,
 	if (!sk) {
 		if (atcp_tw_claim(net, skb, thoff))
 			return NF_STOLEN;
+		struct in6_addr saddr, daddr;
+		__be16 sport, dport;
+
 		ip6h = ipv6_hdr(skb);
 		th = (const struct tcphdr *)(skb_network_header(skb) + thoff);
-		sk = atcp_lookup_listener6(net, &ip6h->daddr, th->dest,
-					   inet6_iif(skb), inet6_sdif(skb));
+		/* copies: a group's BPF program may move the headers */
+		saddr = ip6h->saddr;
+		daddr = ip6h->daddr;
+		sport = th->source;
+		dport = th->dest;
+		__skb_pull(skb, thoff);
+		sk = atcp_lookup_listener6(net, skb, &saddr, sport, &daddr,
+					   dport, inet6_iif(skb),
+					   inet6_sdif(skb));
+		__skb_push(skb, thoff);
 	}
 	/* for IPV6_2292PKTOPTIONS and IPV6_RECV{DSTOPTS,RTHDR} */
 	if (sk && thoff > sizeof(struct ipv6hdr))

@@ -722,7 +722,8 @@ unsigned int atcp_v6_icmp_rcv(struct net *net, struct sk_buff *skb,
 				      &inner->saddr, th->source,
 				      inet6_iif(skb), inet6_sdif(skb));
 	if (!sk) {
-		sk = atcp_lookup_listener6(net, &inner->saddr, th->source,
+		sk = atcp_lookup_listener6(net, NULL, &inner->daddr, th->dest,
+					   &inner->saddr, th->source,
 					   inet6_iif(skb), inet6_sdif(skb));
 		if (!sk)
 			return NF_ACCEPT;

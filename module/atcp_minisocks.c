@@ -214,7 +214,7 @@ static void atcp_tw_kill(struct atcp_net *an, struct atcp_tw *tw,
 
 static void atcp_tw_free(struct atcp_tw *tw)
 {
-	atcp_bind_bucket_tw_put(tw->tb);
+	atcp_bind_bucket_tw_put(tw->tb, tw->flags & ATCP_TW_REUSEPORT);
 	if (tw->flags & ATCP_TW_V6)
 		kmem_cache_free(atcp_tw6_cachep, atcp_tw6(tw));
 	else
@@ -371,7 +371,9 @@ static void atcp_tw_from_sock(struct sock *sk)
 	/* The offset is a hash of the 4-tuple: recomputed, not stored. */
 	if (as->ts_offset)
 		tw->flags |= ATCP_TW_TS_OFFSET;
-	atcp_bind_bucket_tw_get(tw->tb);
+	if (sk->sk_reuseport)
+		tw->flags |= ATCP_TW_REUSEPORT;
+	atcp_bind_bucket_tw_get(tw->tb, sk->sk_reuseport);
 
 	slot = atcp_tw_slot_of(tw);
 	spin_lock_bh(&an->tw_lock);

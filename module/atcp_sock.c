@@ -576,8 +576,12 @@ static int atcp_listen(struct socket *sock, int backlog)
 	}
 	atcp_sk(sk)->passive = 1;
 	err = atcp_event(sk, ATCP_EV_PASSIVE_OPEN);
-	if (!err)
-		atcp_hash(sk);
+	if (!err) {
+		/* fails only when an SO_REUSEPORT group cannot grow */
+		err = atcp_hash(sk);
+		if (err)
+			atcp_set_state(sk, TCP_CLOSE);
+	}
 out:
 	release_sock(sk);
 	return err;

@@ -18,7 +18,9 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/addrconf.h>
 #include <net/inet_hashtables.h>
+#include <net/sock_reuseport.h>
 #include <net/tcp.h>
 
 #include "atcp.h"
@@ -362,19 +364,37 @@ static bool atcp_addr_overlap(const struct sock *a, const struct sock *b)
 	       (!x.addr6 || !y.addr6 || ipv6_addr_equal(x.addr6, y.addr6));
 }
 
-/* Linux's bind rules: SO_REUSEADDR on both, and no listener, may share. */
+/*
+ * SO_REUSEPORT on both, and the same owner: the two may share a port,
+ * listening or not (Linux: inet_csk_bind_conflict()).
+ */
+static bool atcp_reuseport_ok(const struct sock *sk, const struct sock *sk2)
+{
+	return sk->sk_reuseport && sk2->sk_reuseport &&
+	       uid_eq(sock_i_uid((struct sock *)sk),
+		      sock_i_uid((struct sock *)sk2));
+}
+
+/*
+ * Linux's bind rules: SO_REUSEADDR on both, and no listener, may share;
+ * so may SO_REUSEPORT sockets of one owner.  A TIME_WAIT entry gives way
+ * to SO_REUSEADDR, and to SO_REUSEPORT when its socket had it.
+ */
 static bool atcp_bind_conflict(const struct sock *sk,
 			       const struct atcp_bind_bucket *tb)
 {
 	struct sock *sk2;
 
-	if (tb->tw_refs && !sk->sk_reuse)
+	if (tb->tw_refs && !sk->sk_reuse &&
+	    !(sk->sk_reuseport && tb->tw_refs_reuseport == tb->tw_refs))
 		return true;
 	sk_for_each_bound(sk2, &tb->owners) {
 		if (sk2 == sk || !atcp_addr_overlap(sk, sk2))
 			continue;
 		if (sk->sk_reuse && sk2->sk_reuse &&
 		    sk2->sk_state != TCP_LISTEN)
+			continue;
+		if (atcp_reuseport_ok(sk, sk2))
 			continue;
 		return true;
 	}
@@ -486,23 +506,25 @@ void atcp_put_port(struct sock *sk)
 	spin_unlock_bh(&slot->lock);
 }
 
-void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb)
+void atcp_bind_bucket_tw_get(struct atcp_bind_bucket *tb, bool reuseport)
 {
 	struct atcp_hslot *slot;
 
 	slot = atcp_port_slot(&atcp_bhash, read_pnet(&tb->net), tb->port);
 	spin_lock_bh(&slot->lock);
 	tb->tw_refs++;
+	tb->tw_refs_reuseport += reuseport;
 	spin_unlock_bh(&slot->lock);
 }
 
-void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb)
+void atcp_bind_bucket_tw_put(struct atcp_bind_bucket *tb, bool reuseport)
 {
 	struct atcp_hslot *slot;
 
 	slot = atcp_port_slot(&atcp_bhash, read_pnet(&tb->net), tb->port);
 	spin_lock_bh(&slot->lock);
 	tb->tw_refs--;
+	tb->tw_refs_reuseport -= reuseport;
 	atcp_bucket_maybe_free(tb);
 	spin_unlock_bh(&slot->lock);
 }
@@ -680,11 +702,90 @@ struct sock *atcp_lookup_established6(struct net *net,
 }
 
 /*
- * The best listener for a new connection to @daddr (v4-mapped for IPv4):
- * a specific address before the wildcard, a bound device before none.
- * A dual-stack listener on :: takes IPv4 connections too.
+ * Of listener @sk's SO_REUSEPORT group, the one whose SYN queue holds the
+ * handshake of this 4-tuple, if any.  A listener that joins or leaves the
+ * group changes where the hash sends a 4-tuple; Linux keeps a handshake in
+ * its connection table, where the ACK finds it whatever the group does,
+ * and atcp keeps it in its listener's SYN queue, so the ACK looks there.
+ * Under rcu_read_lock(), BHs off.
+ */
+static struct sock *atcp_reuseport_req_owner(struct sock *sk,
+					     const struct in6_addr *raddr,
+					     __be16 rport,
+					     const struct in6_addr *laddr,
+					     __be16 lport)
+{
+	struct sock_reuseport *reuse;
+	struct atcp_req *req;
+	unsigned int i, n;
+
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	if (!reuse)
+		return NULL;
+	n = READ_ONCE(reuse->num_socks);
+	/* paired with the smp_wmb() of __reuseport_add_sock() */
+	smp_rmb();
+	for (i = 0; i < n; i++) {
+		struct sock *sk2 = READ_ONCE(reuse->socks[i]);
+
+		if (!sk2)
+			continue;
+		req = atcp_synq_find(sk2, raddr, rport, laddr, lport);
+		if (req) {
+			atcp_req_put(req);
+			return sk2;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * @sk heads an SO_REUSEPORT group: which of its listeners takes the
+ * segment from @raddr:@rport to @laddr:@lport.  A new handshake (@skb a
+ * SYN) goes where the group's BPF program or, without one, the hash of
+ * the 4-tuple sends it; any other segment to the listener that has its
+ * handshake, if one has.  @skb is pulled to its TCP header, or NULL for
+ * the segment quoted by an ICMP error.  NULL: the program dropped it.
+ */
+static struct sock *atcp_reuseport_select(struct net *net, struct sock *sk,
+					  struct sk_buff *skb,
+					  const struct in6_addr *raddr,
+					  __be16 rport,
+					  const struct in6_addr *laddr,
+					  u16 lport)
+{
+	const struct tcphdr *th = skb ? (const struct tcphdr *)skb->data : NULL;
+	struct sock *sel;
+	u32 hash;
+
+	if (!th || !th->syn || th->ack) {
+		sel = atcp_reuseport_req_owner(sk, raddr, rport, laddr,
+					       htons(lport));
+		if (sel)
+			return sel;
+	}
+	if (ipv6_addr_v4mapped(laddr))
+		hash = atcp_ehashfn(net, laddr->s6_addr32[3], lport,
+				    raddr->s6_addr32[3], rport);
+	else
+		hash = atcp_ehashfn6(net, laddr, lport, raddr, rport);
+	/* a classic BPF program reads the payload: past the TCP header */
+	sel = reuseport_select_sock(sk, hash, skb, th ? th->doff * 4 : 0);
+	if (IS_ERR(sel))
+		return NULL;
+	return sel ?: sk;
+}
+
+/*
+ * The best listener for a new connection from @raddr:@rport to @daddr
+ * (v4-mapped for IPv4): a specific address before the wildcard, a bound
+ * device before none.  A dual-stack listener on :: takes IPv4 connections
+ * too.  The best may head an SO_REUSEPORT group, which then chooses.
  */
 static struct sock *atcp_lookup_listener_any(struct net *net,
+					     struct sk_buff *skb,
+					     const struct in6_addr *raddr,
+					     __be16 rport,
 					     const struct in6_addr *daddr,
 					     __be16 dport, int dif, int sdif)
 {
@@ -712,25 +813,38 @@ static struct sock *atcp_lookup_listener_any(struct net *net,
 			best_score = score;
 		}
 	}
+	if (best && best->sk_reuseport)
+		best = atcp_reuseport_select(net, best, skb, raddr, rport,
+					     daddr, hnum);
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
 		best = NULL;
 	return best;
 }
 
-struct sock *atcp_lookup_listener(struct net *net, __be32 daddr,
+/*
+ * The listener for a segment from @saddr:@sport to @daddr:@dport, held.
+ * @skb, pulled to its TCP header, is that segment; NULL when it is quoted
+ * in an ICMP error.  Under rcu_read_lock(), BHs off.
+ */
+struct sock *atcp_lookup_listener(struct net *net, struct sk_buff *skb,
+				  __be32 saddr, __be16 sport, __be32 daddr,
 				  __be16 dport, int dif, int sdif)
 {
-	struct in6_addr a;
+	struct in6_addr l, r;
 
-	atcp_addr_v4(&a, daddr);
-	return atcp_lookup_listener_any(net, &a, dport, dif, sdif);
+	atcp_addr_v4(&l, daddr);
+	atcp_addr_v4(&r, saddr);
+	return atcp_lookup_listener_any(net, skb, &r, sport, &l, dport, dif,
+					sdif);
 }
 
-struct sock *atcp_lookup_listener6(struct net *net,
+struct sock *atcp_lookup_listener6(struct net *net, struct sk_buff *skb,
+				   const struct in6_addr *saddr, __be16 sport,
 				   const struct in6_addr *daddr, __be16 dport,
 				   int dif, int sdif)
 {
-	return atcp_lookup_listener_any(net, daddr, dport, dif, sdif);
+	return atcp_lookup_listener_any(net, skb, saddr, sport, daddr, dport,
+					dif, sdif);
 }
 
 /*
@@ -786,6 +900,7 @@ bool atcp_listen_conflict(struct sock *sk)
 	spin_lock_bh(&slot->lock);
 	sk_for_each_bound(sk2, &tb->owners) {
 		if (sk2 != sk && atcp_addr_overlap(sk, sk2) &&
+		    !atcp_reuseport_ok(sk, sk2) &&
 		    (sk2->sk_state == TCP_LISTEN || !sk->sk_reuse ||
 		     !sk2->sk_reuse)) {
 			conflict = true;
@@ -796,6 +911,40 @@ bool atcp_listen_conflict(struct sock *sk)
 	return conflict;
 }
 
+static bool atcp_rcv_saddr_any(const struct sock *sk)
+{
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6)
+		return ipv6_addr_any(&sk->sk_v6_rcv_saddr);
+#endif
+	return !inet_sk(sk)->inet_rcv_saddr;
+}
+
+/*
+ * An SO_REUSEPORT listener joins the group of the listeners bound as it
+ * is (family, address, device, IPV6_V6ONLY) by the same owner, or starts
+ * one (Linux: inet_reuseport_add_sock()).  The group is the kernel's
+ * struct sock_reuseport: the array its hash or BPF program chooses from.
+ */
+static int atcp_reuseport_join(struct sock *sk, struct atcp_hslot *slot)
+{
+	bool any = atcp_rcv_saddr_any(sk);
+	kuid_t uid = sock_i_uid(sk);
+	struct sock *sk2;
+
+	sk_for_each(sk2, &slot->head) {
+		if (sk2 != sk && net_eq(sock_net(sk2), sock_net(sk)) &&
+		    inet_sk(sk2)->inet_num == inet_sk(sk)->inet_num &&
+		    sk2->sk_family == sk->sk_family &&
+		    ipv6_only_sock(sk2) == ipv6_only_sock(sk) &&
+		    sk2->sk_bound_dev_if == sk->sk_bound_dev_if &&
+		    sk2->sk_reuseport && uid_eq(uid, sock_i_uid(sk2)) &&
+		    inet_rcv_saddr_equal(sk, sk2, false))
+			return reuseport_add_sock(sk, sk2, any);
+	}
+	return reuseport_alloc(sk, any);
+}
+
 /* proto->hash: a listener enters the listening table. */
 int atcp_hash(struct sock *sk)
 {
@@ -804,6 +953,14 @@ int atcp_hash(struct sock *sk)
 	slot = atcp_port_slot(&atcp_lhash, sock_net(sk),
 			      inet_sk(sk)->inet_num);
 	spin_lock_bh(&slot->lock);
+	if (sk->sk_reuseport) {
+		int err = atcp_reuseport_join(sk, slot);
+
+		if (err) {
+			spin_unlock_bh(&slot->lock);
+			return err;
+		}
+	}
 	sk_add_node_rcu(sk, &slot->head);
 	atcp_sk(sk)->hashed_in = ATCP_HASH_LISTEN;
 	spin_unlock_bh(&slot->lock);
@@ -828,6 +985,9 @@ void atcp_unhash(struct sock *sk)
 		return;
 	}
 	spin_lock_bh(&slot->lock);
+	/* a closed listener takes no more handshakes (no migrate_req) */
+	if (rcu_access_pointer(sk->sk_reuseport_cb))
+		reuseport_detach_sock(sk);
 	sk_del_node_init_rcu(sk);
 	atcp_sk(sk)->hashed_in = ATCP_HASH_NONE;
 	spin_unlock_bh(&slot->lock);

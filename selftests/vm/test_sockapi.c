@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include <linux/errqueue.h>
+#include <linux/filter.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/ethtool.h>
@@ -2071,6 +2072,219 @@ static void t_sigpipe(const struct variant *v)
 }
 
 /* The time TIME_WAIT holds a port, and SO_REUSEADDR. */
+/* A new socket of @proto with SO_REUSEPORT. */
+static int reuseport_sock(int proto)
+{
+	int fd = sock_new(proto);
+
+	if (fd >= 0 && set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* bind() of an SO_REUSEPORT socket of @proto to @port as nobody: 0 or errno. */
+static int reuseport_bind_as_nobody(int proto, int port)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int fd;
+
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(100);
+		fd = reuseport_sock(proto);
+		if (fd < 0)
+			_exit(101);
+		_exit(do_bind(fd, port) ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * Open @n connections of the peer's protocol to @dst, each sending its
+ * index, and accept them on whichever of the @nl listeners @l takes them:
+ * @got[j] counts those of listener j.  The number of connections accepted
+ * whole and each exactly once.
+ */
+static int reuseport_spread(const struct variant *v,
+			    const struct sockaddr *dst, socklen_t dlen,
+			    const int *l, int nl, int n, int *got)
+{
+	struct pollfd pfd[4];
+	int c[32], seen[32] = { 0 };
+	int i, j, fine = 0, left = n;
+	double end;
+
+	for (j = 0; j < nl; j++) {
+		got[j] = 0;
+		set_nonblock(l[j], 1);
+		pfd[j].fd = l[j];
+		pfd[j].events = POLLIN;
+	}
+	for (i = 0; i < n; i++) {
+		unsigned char idx = i;
+
+		c[i] = socket(dst->sa_family, SOCK_STREAM, v->cproto);
+		if (c[i] >= 0)
+			bound_io(c[i]);
+		if (connect(c[i], dst, dlen) || write(c[i], &idx, 1) != 1)
+			diag("connection %d: %s", i, strerror(errno));
+	}
+	end = now_ms() + WAIT_MS;
+	while (left > 0 && now_ms() < end) {
+		if (poll(pfd, nl, 100) <= 0)
+			continue;
+		for (j = 0; j < nl; j++) {
+			unsigned char idx;
+			int s;
+
+			if (!(pfd[j].revents & POLLIN))
+				continue;
+			s = accept(l[j], NULL, NULL);
+			if (s < 0)
+				continue;
+			bound_io(s);
+			left--;
+			got[j]++;
+			if (read_full(s, &idx, 1) == 1 && idx < n && !seen[idx]++)
+				fine++;
+			close(s);
+		}
+	}
+	for (i = 0; i < n; i++)
+		close(c[i]);
+	for (j = 0; j < nl; j++)
+		set_nonblock(l[j], 0);
+	return fine;
+}
+
+/*
+ * SO_REUSEPORT: listeners of one owner share a port; new connections are
+ * spread over them by a hash of the 4-tuple, or as a classic BPF program
+ * attached to the group says (SO_ATTACH_REUSEPORT_CBPF).
+ */
+static void t_reuseport(const struct variant *v)
+{
+	/* the second listener of the group, whatever the packet */
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+	struct sockaddr_in6 srv6 = {
+		.sin6_family = AF_INET6,
+		.sin6_addr = IN6ADDR_LOOPBACK_INIT,
+	};
+	struct sockaddr_in srv;
+	int l[3], got[3], b, r, port, fine;
+
+	l[0] = reuseport_sock(tproto);
+	r = l[0] < 0 ? -1 : bind_listen(l[0], 64);
+	if (!ok(r == 0, "an SO_REUSEPORT listener (%s)", res(r)))
+		return;
+	port = local_port(l[0]);
+	srv = lo_addr(port);
+
+	b = sock_new(tproto);
+	r = do_bind(b, port);
+	ok(r < 0 && errno == EADDRINUSE,
+	   "without SO_REUSEPORT, bind() to its port fails with EADDRINUSE (%s)",
+	   res(r));
+	close(b);
+	r = reuseport_bind_as_nobody(tproto, port);
+	ok(r == EADDRINUSE,
+	   "with SO_REUSEPORT, but by another user, too (%s)",
+	   r > 0 ? strerror(r) : "success or no child");
+	if (tproto != IPPROTO_TCP) {
+		b = reuseport_sock(0);
+		r = do_bind(b, port);
+		ok(r < 0 && errno == EADDRINUSE,
+		   "a Linux TCP socket with SO_REUSEPORT may not share it (%s)",
+		   res(r));
+		close(b);
+	}
+
+	l[1] = reuseport_sock(tproto);
+	r = do_bind(l[1], port);
+	ok(r == 0, "a second SO_REUSEPORT socket of the same user binds the port (%s)",
+	   res(r));
+	r = r ? r : listen(l[1], 64);
+	if (!ok(r == 0, "and listens on it (%s)", res(r)))
+		goto out1;
+
+	fine = reuseport_spread(v, (struct sockaddr *)&srv, sizeof(srv), l, 2,
+				32, got);
+	ok(fine == 32 && got[0] && got[1],
+	   "32 connections, each accepted once and whole (%d), by both listeners (%d and %d)",
+	   fine, got[0], got[1]);
+
+	close(l[0]);
+	fine = reuseport_spread(v, (struct sockaddr *)&srv, sizeof(srv), &l[1],
+				1, 8, got);
+	ok(fine == 8, "the first listener closed: the second accepts all 8 new connections (%d)",
+	   fine);
+
+	r = setsockopt(l[1], SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog,
+		       sizeof(prog));
+	ok(r == 0, "SO_ATTACH_REUSEPORT_CBPF on the group (%s)", res(r));
+	l[2] = reuseport_sock(tproto);
+	r = do_bind(l[2], port);
+	r = r ? r : listen(l[2], 64);
+	ok(r == 0, "a third listener joins the group (%s)", res(r));
+	l[0] = l[1];
+	l[1] = l[2];
+	fine = reuseport_spread(v, (struct sockaddr *)&srv, sizeof(srv), l, 2,
+				16, got);
+	ok(fine == 16 && got[1] == 16,
+	   "a program that picks the group's second listener: it accepts all 16 (%d whole, %d and %d)",
+	   fine, got[0], got[1]);
+	close(l[1]);
+	l[1] = l[0];
+out1:
+	close(l[1]);
+
+	/* The servers closed first: their TIME-WAIT entries hold the port. */
+	b = sock_new(tproto);
+	r = do_bind(b, port);
+	ok(r < 0 && errno == EADDRINUSE,
+	   "the group's connections in TIME-WAIT keep its port from a socket without SO_REUSEPORT (%s)",
+	   res(r));
+	close(b);
+	b = reuseport_sock(tproto);
+	r = do_bind(b, port);
+	ok(r == 0, "... and give way to one with it (%s)", res(r));
+	close(b);
+
+	/* the same over IPv6, on ::1, with two listeners */
+	for (r = 0, b = 0; b < 2; b++) {
+		l[b] = socket(AF_INET6, SOCK_STREAM, tproto);
+		if (l[b] < 0 || set_int(l[b], SOL_SOCKET, SO_REUSEPORT, 1) ||
+		    bind(l[b], (struct sockaddr *)&srv6, sizeof(srv6)) ||
+		    listen(l[b], 64)) {
+			r = -1;
+			break;
+		}
+		if (!b) {
+			socklen_t len = sizeof(srv6);
+
+			getsockname(l[0], (struct sockaddr *)&srv6, &len);
+		}
+	}
+	if (!ok(r == 0, "two SO_REUSEPORT listeners on [::1]:%d (%s)",
+		ntohs(srv6.sin6_port), res(r)))
+		return;
+	fine = reuseport_spread(v, (struct sockaddr *)&srv6, sizeof(srv6), l, 2,
+				32, got);
+	ok(fine == 32 && got[0] && got[1],
+	   "over IPv6, 32 connections, each accepted once and whole (%d), by both listeners (%d and %d)",
+	   fine, got[0], got[1]);
+	close(l[0]);
+	close(l[1]);
+}
+
 static void t_reuseaddr(const struct variant *v)
 {
 	struct sockaddr_in srv;
@@ -3937,6 +4151,7 @@ static const struct check checks[] = {
 	{ "SO_LINGER wait", t_linger_wait, V_DATA },
 	{ "SIGPIPE", t_sigpipe, V_DATA },
 	{ "SO_REUSEADDR", t_reuseaddr, V_SRV },
+	{ "SO_REUSEPORT", t_reuseport, V_SRV },
 	{ "SO_RCVBUF/SO_SNDBUF", t_bufsize, 0 },
 	{ "SO_RCVTIMEO", t_rcvtimeo, V_CN | V_SN },
 	{ "SO_SNDTIMEO", t_sndtimeo, V_DATA },

@@ -17,6 +17,11 @@
 #    than two minutes old;
 #  - abort_on_overflow: a third ACK meeting a full accept queue gets a RST
 #    under 1, and is dropped, the request kept, under 0;
+#  - an SO_REUSEPORT group that grows while a handshake is pending, and
+#    whose new member's BPF program (SO_ATTACH_REUSEPORT_CBPF) sends
+#    every new connection to itself: the pending handshake's ACK still
+#    completes it at the listener its SYN reached, where accept()
+#    returns it, and a new handshake goes where the program says;
 #  - an old duplicate SYN-ACK reaching a client in SYN-SENT is answered
 #    with a RST whose SEQ is its ACK (RFC 9293 figure 9);
 #  - a SYN flood from a third namespace (tool_synflood, spoofed sources in
@@ -263,6 +268,33 @@ for sp in "$P" 0; do
 		sc_stop s
 	done
 	knob "$NS_B" "$sp" abort_on_overflow 0
+done
+
+# ---- an SO_REUSEPORT group that changes during a handshake ----------------------
+
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") SO_REUSEPORT group"
+	port=$((24500 + sp))
+	sc_start s "$NS_B" "$sp"
+	sc s "listen $ADDR_B:$port reuseport"
+	expect "$tag: a listener" ok "$R"
+	synq a "$port" save:"$TMP/group"
+	sc_start s2 "$NS_B" "$sp"
+	sc s2 "listen $ADDR_B:$port reuseport cbpf=1"
+	expect "$tag: a second one joins with a program that picks it for every SYN" \
+		ok "$R"
+	synq a "$port" replay:"$TMP/group"
+	expect "$tag: the ACK of a handshake begun before completes it, no RST" \
+		"replay none" "$R"
+	sc s accept
+	expect "$tag: ... at the first listener" "ok $SPOOF:*" "$R"
+	synq a "$port" ack
+	expect "$tag: a new handshake completes" "ack none*" "$R"
+	sc s2 accept
+	expect "$tag: ... at the second listener, as the program says" \
+		"ok $SPOOF:*" "$R"
+	sc_stop s2
+	sc_stop s
 done
 
 # ---- an old duplicate SYN-ACK at a client -----------------------------------------

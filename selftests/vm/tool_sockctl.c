@@ -13,14 +13,20 @@
  * "ok [...]", "err ERRNAME [...]", or for recv "eof N" (EOF after N bytes)
  * and for recv-eof "data N" (N bytes instead of EOF).
  *
- *	listen A:P [BACKLOG] [v6only] [dstopts] [dscp] [dev=NAME]
+ *	listen A:P [BACKLOG] [v6only] [dstopts] [dscp] [dev=NAME] [reuseport]
+ *	       [cbpf=N]
  *	                       listener socket, SO_REUSEADDR, bind, listen
  *	                       (backlog 16 by default); v6only: an IPv6
  *	                       listener with IPV6_V6ONLY; dstopts: with a
  *	                       16-byte IPV6_DSTOPTS header (sockopt dstopts);
  *	                       dscp: with IP_TOS (IPV6_TCLASS) 0x20 and
  *	                       IP_TTL (IPV6_UNICAST_HOPS) 33; dev=NAME:
- *	                       bound to device NAME (SO_BINDTODEVICE)
+ *	                       bound to device NAME (SO_BINDTODEVICE);
+ *	                       reuseport: with SO_REUSEPORT; cbpf=N: once
+ *	                       listening, attach to its SO_REUSEPORT group a
+ *	                       classic BPF program that sends every new
+ *	                       connection to the group's listener N
+ *	                       (SO_ATTACH_REUSEPORT_CBPF)
  *	accept                 accept a connection from the listener
  *	bind A:P               connection socket bound to A:P (for connect)
  *	connect A:P [flow L]   blocking connect; over IPv6, L (hex or
@@ -91,6 +97,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <linux/filter.h>
 #include <linux/tcp.h>
 #include <poll.h>
 #include <signal.h>
@@ -350,6 +357,7 @@ static void cmd_listen(const char *arg)
 	char addr[128], *sp, *word;
 	socklen_t len;
 	int family, backlog = 16, v6only = 0, dstopts = 0, dscp = 0;
+	int reuseport = 0, cbpf = -1;
 	const char *dev = NULL;
 
 	snprintf(addr, sizeof(addr), "%s", arg);
@@ -365,6 +373,10 @@ static void cmd_listen(const char *arg)
 				dscp = 1;
 			else if (!strncmp(word, "dev=", 4))
 				dev = word + 4;
+			else if (!strcmp(word, "reuseport"))
+				reuseport = 1;
+			else if (!strncmp(word, "cbpf=", 5))
+				cbpf = atoi(word + 5);
 			else if (*word)
 				backlog = atoi(word);
 		}
@@ -388,10 +400,21 @@ static void cmd_listen(const char *arg)
 	if (dev && setsockopt(lfd, SOL_SOCKET, SO_BINDTODEVICE, dev,
 			      strlen(dev)) < 0)
 		return reply_err(errno, "SO_BINDTODEVICE");
+	if (reuseport && setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &reuseport,
+				    sizeof(reuseport)) < 0)
+		return reply_err(errno, "SO_REUSEPORT");
 	if (bind(lfd, (struct sockaddr *)&ss, len) < 0)
 		return reply_err(errno, "bind");
 	if (listen(lfd, backlog) < 0)
 		return reply_err(errno, "listen");
+	if (cbpf >= 0) {
+		struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, cbpf) };
+		struct sock_fprog prog = { .len = 1, .filter = code };
+
+		if (setsockopt(lfd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+			       &prog, sizeof(prog)) < 0)
+			return reply_err(errno, "SO_ATTACH_REUSEPORT_CBPF");
+	}
 	reply("ok");
 }
 
