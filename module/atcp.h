@@ -108,6 +108,7 @@ struct atcp_sysctl {
 	int reflect_tos;	/* a listener's connections take the SYN's DSCP */
 	int l3mdev_accept;	/* unbound listeners take segments through a VRF */
 	int retrans_collapse;	/* a small resend takes the skbs after it */
+	int migrate_req;	/* a closed listener's queues go to its group */
 };
 
 struct atcp_mib;
@@ -966,6 +967,12 @@ struct sock *atcp_lookup_listener6(struct net *net, struct sk_buff *skb,
 struct sock *atcp_lookup_skb(struct net *net, const struct sk_buff *skb);
 int atcp_inherit_port(struct sock *sk, struct sock *child);
 bool atcp_listen_conflict(struct sock *sk);
+struct sock *atcp_reuseport_peer(struct sock *sk);
+struct sock *atcp_reuseport_migrate_to(struct sock *peer,
+				       const struct in6_addr *raddr,
+				       __be16 rport,
+				       const struct in6_addr *laddr,
+				       __be16 lport);
 unsigned int atcp_ehash_size(void);
 void atcp_walk_socks(struct net *net, struct atcp_walker *w);
 unsigned int atcp_walk_slots(void);
@@ -1103,7 +1110,7 @@ void atcp_tw_exit(void);
 int atcp_reqsk_init(void);
 void atcp_reqsk_exit(void);
 int atcp_synq_alloc(struct sock *sk);
-void atcp_synq_purge(struct sock *sk);
+void atcp_synq_purge(struct sock *sk, struct sock *peer);
 struct atcp_req *atcp_synq_find(struct sock *sk, const struct in6_addr *raddr,
 				__be16 rport, const struct in6_addr *laddr,
 				__be16 lport);

@@ -289,6 +289,8 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_MEMORYPRESSURES]	= "MemoryPressures",
 	[ATCP_MIB_MEMORYPRESSURESCHRONO] = "MemoryPressuresChrono",
 	[ATCP_MIB_DEFERACCEPTDROP]	= "DeferAcceptDrop",
+	[ATCP_MIB_MIGRATEREQSUCCESS]	= "MigrateReqSuccess",
+	[ATCP_MIB_MIGRATEREQFAILURE]	= "MigrateReqFailure",
 };
 
 /*

@@ -124,12 +124,70 @@ void atcp_synq_drop(struct sock *sk, struct atcp_req *req)
 		atcp_req_release(req);
 }
 
+static void atcp_req_timer(struct timer_list *t);
+
 /*
- * A listener stops listening: drop every entry and the table.  Runs with
- * the socket owned by the user, so no segment reaches the table meanwhile;
- * a timer already running finds its entry unhashed and only lets go.
+ * migrate_req: a copy of @req, an entry of a listener that stopped,
+ * joins the SYN queue of listener @sk, its next SYN-ACK due when the old
+ * entry's was (Linux: inet_reqsk_clone()).  False when @sk no longer
+ * listens, or for want of memory.
  */
-void atcp_synq_purge(struct sock *sk)
+static bool atcp_synq_migrate(struct sock *sk, const struct atcp_req *req)
+{
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req *nreq, **slot;
+
+	nreq = kmem_cache_alloc(atcp_req_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	if (!nreq)
+		return false;
+	*nreq = *req;
+	nreq->next = NULL;
+	sock_hold(sk);
+	nreq->listener = sk;
+	timer_setup(&nreq->timer, atcp_req_timer, 0);
+	refcount_set(&nreq->refcnt, 2);		/* the chain, the timer */
+
+	spin_lock_bh(&las->accept_lock);
+	/* NULL once atcp_synq_purge() began: @sk is stopping too */
+	if (!las->syn_table) {
+		spin_unlock_bh(&las->accept_lock);
+		sock_put(sk);
+		kmem_cache_free(atcp_req_cachep, nreq);
+		return false;
+	}
+	slot = &las->syn_table[atcp_synq_slot(las, &nreq->raddr, nreq->rport,
+					      &nreq->laddr)];
+	nreq->next = *slot;
+	*slot = nreq;
+	nreq->flags |= ATCP_REQ_HASHED;
+	las->syn_len++;
+	mod_timer(&nreq->timer, req->timer.expires);
+	spin_unlock_bh(&las->accept_lock);
+	return true;
+}
+
+/* migrate_req: to the listener of @peer's group @req's 4-tuple hashes to. */
+static void atcp_req_migrate(struct sock *peer, const struct atcp_req *req)
+{
+	struct sock *nsk;
+
+	nsk = atcp_reuseport_migrate_to(peer, &req->raddr, req->rport,
+					&req->laddr, req->lport);
+	if (!nsk)
+		return;
+	ATCP_INC_STATS(sock_net(nsk), atcp_synq_migrate(nsk, req) ?
+		       ATCP_MIB_MIGRATEREQSUCCESS : ATCP_MIB_MIGRATEREQFAILURE);
+	sock_put(nsk);
+}
+
+/*
+ * A listener stops listening: drop every entry and the table, after
+ * copying each to a listener of @peer's SO_REUSEPORT group (migrate_req;
+ * @peer NULL: none).  Runs with the socket owned by the user, so no
+ * segment reaches the table meanwhile; a timer already running finds its
+ * entry unhashed and only lets go.
+ */
+void atcp_synq_purge(struct sock *sk, struct sock *peer)
 {
 	struct atcp_sock *las = atcp_sk(sk);
 	struct atcp_req *list = NULL, *req;
@@ -154,6 +212,8 @@ void atcp_synq_purge(struct sock *sk)
 	while ((req = list)) {
 		list = req->next;
 		req->next = NULL;
+		if (peer)
+			atcp_req_migrate(peer, req);
 		atcp_req_release(req);
 	}
 	kvfree(table);

@@ -165,7 +165,7 @@ void atcp_destroy_sock(struct sock *sk)
 	as->destroyed = 1;
 	atcp_clear_timers(sk);
 	if (as->syn_table)
-		atcp_synq_purge(sk);	/* listen() that failed after it */
+		atcp_synq_purge(sk, NULL);	/* listen() failed after it */
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&as->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
@@ -587,12 +587,53 @@ out:
 	return err;
 }
 
-/* Abort the children of a listener that stops listening. */
-static void atcp_listen_stop(struct sock *sk)
+/*
+ * migrate_req: @child, off its listener's accept queue and bh-locked,
+ * joins that of the listener of @peer's group its 4-tuple hashes to.
+ * False when there is none, or it stops listening too.
+ */
+static bool atcp_child_migrate(struct sock *peer, struct sock *child)
+{
+	struct atcp_sock *as = atcp_sk(child);
+	struct in6_addr laddr, raddr;
+	struct atcp_sock *nlas;
+	struct sock *nsk;
+	bool moved = false;
+
+	atcp_sk_addrs(child, &laddr, &raddr);
+	nsk = atcp_reuseport_migrate_to(peer, &raddr, inet_sk(child)->inet_dport,
+					&laddr, inet_sk(child)->inet_sport);
+	if (!nsk)
+		return false;
+	nlas = atcp_sk(nsk);
+	spin_lock_bh(&nlas->accept_lock);
+	/* NULL once atcp_synq_purge() began: before the queue is emptied */
+	if (nlas->syn_table) {
+		sock_hold(nsk);		/* the child's, as accept() expects */
+		as->listener = nsk;
+		list_add_tail(&as->accept_node, &nlas->accept_queue);
+		nlas->accept_len++;
+		moved = true;
+	}
+	spin_unlock_bh(&nlas->accept_lock);
+	ATCP_INC_STATS(sock_net(nsk), moved ? ATCP_MIB_MIGRATEREQSUCCESS :
+					      ATCP_MIB_MIGRATEREQFAILURE);
+	if (moved)
+		nsk->sk_data_ready(nsk);
+	sock_put(nsk);
+	return moved;
+}
+
+/*
+ * Abort the children of a listener that stops listening, or hand them
+ * over to a listener of @peer's SO_REUSEPORT group (migrate_req; @peer
+ * NULL: none).
+ */
+static void atcp_listen_stop(struct sock *sk, struct sock *peer)
 {
 	struct atcp_sock *las = atcp_sk(sk);
 
-	atcp_synq_purge(sk);
+	atcp_synq_purge(sk, peer);
 	for (;;) {
 		struct atcp_sock *as = NULL;
 		struct sock *child;
@@ -610,7 +651,8 @@ static void atcp_listen_stop(struct sock *sk)
 		child = &as->inet.sk;
 		local_bh_disable();
 		bh_lock_sock(child);
-		if (atcp_child_unlink(child)) {
+		if (atcp_child_unlink(child) &&
+		    !(peer && atcp_child_migrate(peer, child))) {
 			sock_set_flag(child, SOCK_DEAD);
 			if (child->sk_state == TCP_CLOSE)
 				atcp_destroy_sock(child);
@@ -621,6 +663,26 @@ static void atcp_listen_stop(struct sock *sk)
 		local_bh_enable();
 		sock_put(child);
 	}
+}
+
+/*
+ * A listener stops listening (close(), shutdown(), connect(AF_UNSPEC)):
+ * out of the listening table and its group, then its queues go.  Under
+ * migrate_req they go to a listener of its SO_REUSEPORT group, chosen
+ * from one that stays, as Linux keeps the closed listener in the group's
+ * closed section for the same purpose.
+ */
+static void atcp_listen_end(struct sock *sk)
+{
+	struct sock *peer = NULL;
+
+	if (READ_ONCE(atcp_net(sock_net(sk))->sysctl.migrate_req))
+		peer = atcp_reuseport_peer(sk);
+	atcp_unhash(sk);
+	atcp_set_state(sk, TCP_CLOSE);
+	atcp_listen_stop(sk, peer);
+	if (peer)
+		sock_put(peer);
 }
 
 static struct sock *atcp_accept(struct sock *sk, int flags, int *err,
@@ -680,9 +742,7 @@ static int atcp_disconnect(struct sock *sk, int flags)
 	int old = sk->sk_state;
 
 	if (old == TCP_LISTEN) {
-		atcp_unhash(sk);
-		atcp_set_state(sk, TCP_CLOSE);
-		atcp_listen_stop(sk);
+		atcp_listen_end(sk);
 	} else if (old != TCP_CLOSE && old != TCP_SYN_SENT &&
 		   old != TCP_TIME_WAIT) {
 		atcp_send_active_reset(sk, gfp_any());
@@ -737,9 +797,7 @@ static void atcp_close(struct sock *sk, long timeout)
 	WRITE_ONCE(sk->sk_shutdown, SHUTDOWN_MASK);
 
 	if (sk->sk_state == TCP_LISTEN) {
-		atcp_unhash(sk);
-		atcp_set_state(sk, TCP_CLOSE);
-		atcp_listen_stop(sk);
+		atcp_listen_end(sk);
 		goto adjudge;
 	}
 

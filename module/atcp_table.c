@@ -701,6 +701,70 @@ struct sock *atcp_lookup_established6(struct net *net,
 	return NULL;
 }
 
+/* What an SO_REUSEPORT group chooses by, without a program. */
+static u32 atcp_reuseport_hash(const struct net *net,
+			       const struct in6_addr *raddr, __be16 rport,
+			       const struct in6_addr *laddr, u16 lport)
+{
+	if (ipv6_addr_v4mapped(laddr))
+		return atcp_ehashfn(net, laddr->s6_addr32[3], lport,
+				    raddr->s6_addr32[3], rport);
+	return atcp_ehashfn6(net, laddr, lport, raddr, rport);
+}
+
+/*
+ * migrate_req: another listener of @sk's SO_REUSEPORT group, held, from
+ * whose group atcp_reuseport_migrate_to() chooses once @sk has left it;
+ * NULL when @sk is alone or in no group.  Before atcp_unhash().
+ */
+struct sock *atcp_reuseport_peer(struct sock *sk)
+{
+	struct sock_reuseport *reuse;
+	struct sock *peer = NULL;
+	unsigned int i, n;
+
+	rcu_read_lock();
+	reuse = rcu_dereference(sk->sk_reuseport_cb);
+	if (reuse) {
+		n = READ_ONCE(reuse->num_socks);
+		/* paired with the smp_wmb() of __reuseport_add_sock() */
+		smp_rmb();
+		for (i = 0; i < n && !peer; i++) {
+			struct sock *sk2 = READ_ONCE(reuse->socks[i]);
+
+			if (sk2 && sk2 != sk &&
+			    refcount_inc_not_zero(&sk2->sk_refcnt))
+				peer = sk2;
+		}
+	}
+	rcu_read_unlock();
+	return peer;
+}
+
+/*
+ * migrate_req: the listener of @peer's group that takes over the
+ * connection or request of a 4-tuple, held, chosen by the hash a new SYN
+ * of that 4-tuple would be (Linux: reuseport_migrate_sock()).  NULL when
+ * the group has gone.
+ */
+struct sock *atcp_reuseport_migrate_to(struct sock *peer,
+				       const struct in6_addr *raddr,
+				       __be16 rport,
+				       const struct in6_addr *laddr,
+				       __be16 lport)
+{
+	u32 hash = atcp_reuseport_hash(sock_net(peer), raddr, rport, laddr,
+				       ntohs(lport));
+	struct sock *nsk;
+
+	rcu_read_lock();
+	nsk = reuseport_select_sock(peer, hash, NULL, 0);
+	if (IS_ERR(nsk) || (nsk && !refcount_inc_not_zero(&nsk->sk_refcnt)))
+		nsk = NULL;
+	rcu_read_unlock();
+	return nsk;
+}
+
 /*
  * Of listener @sk's SO_REUSEPORT group, the one whose SYN queue holds the
  * handshake of this 4-tuple, if any.  A listener that joins or leaves the
@@ -764,11 +828,7 @@ static struct sock *atcp_reuseport_select(struct net *net, struct sock *sk,
 		if (sel)
 			return sel;
 	}
-	if (ipv6_addr_v4mapped(laddr))
-		hash = atcp_ehashfn(net, laddr->s6_addr32[3], lport,
-				    raddr->s6_addr32[3], rport);
-	else
-		hash = atcp_ehashfn6(net, laddr, lport, raddr, rport);
+	hash = atcp_reuseport_hash(net, raddr, rport, laddr, lport);
 	/* a classic BPF program reads the payload: past the TCP header */
 	sel = reuseport_select_sock(sk, hash, skb, th ? th->doff * 4 : 0);
 	if (IS_ERR(sel))

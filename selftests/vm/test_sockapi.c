@@ -4102,6 +4102,94 @@ out:
 	conn_close(&k);
 }
 
+/* Connections waiting in the accept queue of listener @fd, or -1. */
+static int accept_queue_len(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0)
+		return -1;
+	return ti.tcpi_unacked;
+}
+
+/*
+ * migrate_req: a listener of an SO_REUSEPORT group closed with
+ * connections in its accept queue hands them to the group's other
+ * listener (1), or resets them (0).
+ */
+static void t_migrate_req(const struct variant *v)
+{
+	const char *path = knob_path("migrate_req");
+	int mig, i, r;
+
+	if (!path)
+		return;
+	for (mig = 1; mig >= 0; mig--) {
+		int l[2], c[16], q0 = -1, q1 = -1, fine = 0, resets = 0;
+		struct sockaddr_in srv;
+		char val[2] = { '0' + mig, 0 };
+		double end;
+
+		r = write_knob(path, val);
+		ok(r == 0, "migrate_req %d (%s)", mig, res(r));
+		l[0] = reuseport_sock(tproto);
+		l[1] = reuseport_sock(tproto);
+		r = bind_listen(l[0], 64);
+		srv = lo_addr(local_port(l[0]));
+		r = r ? r : do_bind(l[1], ntohs(srv.sin_port));
+		r = r ? r : listen(l[1], 64);
+		if (!ok(r == 0, "migrate_req %d: two SO_REUSEPORT listeners (%s)",
+			mig, res(r)))
+			return;
+		for (i = 0; i < 16; i++) {
+			unsigned char idx = i;
+
+			c[i] = sock_new(v->cproto);
+			if (do_connect(c[i], &srv) || write(c[i], &idx, 1) != 1)
+				diag("connection %d: %s", i, strerror(errno));
+		}
+		end = now_ms() + WAIT_MS;
+		do {
+			q0 = accept_queue_len(l[0]);
+			q1 = accept_queue_len(l[1]);
+		} while (q0 + q1 < 16 && now_ms() < end && !usleep(10000));
+		ok(q0 > 0 && q1 > 0 && q0 + q1 == 16,
+		   "migrate_req %d: 16 connections wait in the two accept queues (%d and %d)",
+		   mig, q0, q1);
+
+		close(l[0]);
+		set_nonblock(l[1], 1);
+		for (;;) {
+			unsigned char idx;
+			int s = accept(l[1], NULL, NULL);
+
+			if (s < 0)
+				break;
+			bound_io(s);
+			if (read_full(s, &idx, 1) == 1 && idx < 16)
+				fine++;
+			close(s);
+		}
+		for (i = 0; i < 16; i++) {
+			char ch;
+
+			r = recv(c[i], &ch, 1, MSG_DONTWAIT);
+			resets += r < 0 && errno == ECONNRESET;
+			close(c[i]);
+		}
+		if (mig)
+			ok(fine == 16 && !resets,
+			   "migrate_req 1: the first listener closed, the second accepts all 16 whole (%d), none reset (%d)",
+			   fine, resets);
+		else
+			ok(fine == q1 && resets == q0,
+			   "migrate_req 0: the second accepts only its own %d (%d), the first's %d are reset (%d)",
+			   q1, fine, q0, resets);
+		close(l[1]);
+	}
+}
+
 /* ---- the runner ------------------------------------------------------------ */
 
 struct check {
@@ -4152,6 +4240,7 @@ static const struct check checks[] = {
 	{ "SIGPIPE", t_sigpipe, V_DATA },
 	{ "SO_REUSEADDR", t_reuseaddr, V_SRV },
 	{ "SO_REUSEPORT", t_reuseport, V_SRV },
+	{ "migrate_req", t_migrate_req, V_SRV },
 	{ "SO_RCVBUF/SO_SNDBUF", t_bufsize, 0 },
 	{ "SO_RCVTIMEO", t_rcvtimeo, V_CN | V_SN },
 	{ "SO_SNDTIMEO", t_sndtimeo, V_DATA },

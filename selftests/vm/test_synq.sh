@@ -21,7 +21,10 @@
 #    whose new member's BPF program (SO_ATTACH_REUSEPORT_CBPF) sends
 #    every new connection to itself: the pending handshake's ACK still
 #    completes it at the listener its SYN reached, where accept()
-#    returns it, and a new handshake goes where the program says;
+#    returns it, and a new handshake goes where the program says; a
+#    listener of a group closed while its request waits for the ACK:
+#    under migrate_req 1 the ACK completes it at the other listener,
+#    under 0 it gets a RST;
 #  - an old duplicate SYN-ACK reaching a client in SYN-SENT is answered
 #    with a RST whose SEQ is its ACK (RFC 9293 figure 9);
 #  - a SYN flood from a third namespace (tool_synflood, spoofed sources in
@@ -295,6 +298,35 @@ for sp in "$P" 0; do
 		"ok $SPOOF:*" "$R"
 	sc_stop s2
 	sc_stop s
+
+	# a listener closes while its request waits for the ACK
+	migrated=MigrateReqSuccess
+	[ "$sp" = 0 ] && migrated=TCPMigrateReqSuccess
+	for mig in 1 0; do
+		knob "$NS_B" "$sp" migrate_req "$mig"
+		sc_start s "$NS_B" "$sp"
+		sc s "listen $ADDR_B:$port reuseport"
+		synq a "$port" save:"$TMP/migrate"
+		sc_start s2 "$NS_B" "$sp"
+		sc s2 "listen $ADDR_B:$port reuseport"
+		before=$(stat "$NS_B" "$sp" "$migrated")
+		sc_stop s
+		synq a "$port" replay:"$TMP/migrate"
+		if [ "$mig" = 1 ]; then
+			expect "$tag: migrate_req 1: the ACK of a request of a listener closed since completes it, no RST" \
+				"replay none" "$R"
+			sc s2 accept
+			expect "$tag: ... at the group's other listener" \
+				"ok $SPOOF:*" "$R"
+			tap_is "$tag: ... counted as $migrated" \
+				$(( $(stat "$NS_B" "$sp" "$migrated") - before )) 1
+		else
+			expect "$tag: migrate_req 0: that ACK gets a RST" \
+				"replay R*" "$R"
+		fi
+		sc_stop s2
+	done
+	knob "$NS_B" "$sp" migrate_req 0
 done
 
 # ---- an old duplicate SYN-ACK at a client -----------------------------------------
