@@ -109,6 +109,7 @@ struct atcp_sysctl {
 	int l3mdev_accept;	/* unbound listeners take segments through a VRF */
 	int retrans_collapse;	/* a small resend takes the skbs after it */
 	int migrate_req;	/* a closed listener's queues go to its group */
+	int fwmark_accept;	/* connections take their SYN's mark */
 };
 
 struct atcp_mib;
@@ -658,9 +659,30 @@ enum {
 	ATCP_REQ_SACK = 1 << 3,		/* negotiated SACK */
 	ATCP_REQ_ECN = 1 << 4,		/* agreed to ECN */
 	ATCP_REQ_ACKED = 1 << 5,	/* a bare third ACK came (TCP_DEFER_ACCEPT) */
+	ATCP_REQ_EXT = 1 << 6,		/* in a struct atcp_req_ext */
 };
 
 static_assert(sizeof(struct atcp_req) <= 128);
+
+/*
+ * A request that has more to remember than struct atcp_req holds: the
+ * SYN's firewall mark, which its SYN-ACKs and its connection take under
+ * fwmark_accept.  Only such requests pay for the extra bytes, from a
+ * cache of their own; ATCP_REQ_EXT says which a request is.
+ */
+struct atcp_req_ext {
+	struct atcp_req req;
+	u32 mark;
+};
+
+/* The mark of @req's SYN-ACKs and connection (Linux: ir_mark). */
+static inline u32 atcp_req_mark(const struct sock *sk,
+				const struct atcp_req *req)
+{
+	if (req->flags & ATCP_REQ_EXT)
+		return container_of(req, struct atcp_req_ext, req)->mark;
+	return READ_ONCE(sk->sk_mark);
+}
 
 static inline bool atcp_req_v6(const struct atcp_req *req)
 {
@@ -1111,6 +1133,8 @@ int atcp_reqsk_init(void);
 void atcp_reqsk_exit(void);
 int atcp_synq_alloc(struct sock *sk);
 void atcp_synq_purge(struct sock *sk, struct sock *peer);
+void atcp_req_note_mark(struct sock *sk, struct atcp_req_ext *ext,
+			const struct sk_buff *skb);
 struct atcp_req *atcp_synq_find(struct sock *sk, const struct in6_addr *raddr,
 				__be16 rport, const struct in6_addr *laddr,
 				__be16 lport);

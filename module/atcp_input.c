@@ -1742,7 +1742,8 @@ static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	struct atcp_sock *las = atcp_sk(sk);
 	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.syncookies);
 	bool cookie = mode == 2;
-	struct atcp_req req;
+	struct atcp_req_ext ext;
+	struct atcp_req *req = &ext.req;
 
 	if (!cookie &&
 	    READ_ONCE(las->syn_len) >= atcp_max_syn_backlog(sk)) {
@@ -1754,13 +1755,14 @@ static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
-	atcp_req_from_syn(sk, skb, seg, &req);
+	atcp_req_from_syn(sk, skb, seg, req);
+	atcp_req_note_mark(sk, &ext, skb);
 	if (cookie) {
-		if (atcp_cookie_send_synack(sk, &req))
+		if (atcp_cookie_send_synack(sk, req))
 			goto drop;
 		return;
 	}
-	if (atcp_synq_add(sk, &req))
+	if (atcp_synq_add(sk, req))
 		goto drop;
 	return;
 drop:
@@ -2021,7 +2023,7 @@ static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 			    const struct atcp_seg *seg)
 {
 	struct atcp_req *req = atcp_synq_lookup(sk, skb);
-	struct atcp_req cookie;
+	struct atcp_req_ext cookie;
 
 	if (req) {
 		atcp_req_rcv(sk, req, skb, seg);
@@ -2033,8 +2035,10 @@ static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	if (atcp_seg_has(seg, TCPHDR_ACK)) {
 		if (atcp_listen_to_child(sk, skb))
 			return;
-		if (atcp_cookie_check_ack(sk, skb, seg, &cookie)) {
-			atcp_req_complete(sk, &cookie, false, skb, seg);
+		if (atcp_cookie_check_ack(sk, skb, seg, &cookie.req)) {
+			/* as Linux, the mark of the ACK that brought the cookie */
+			atcp_req_note_mark(sk, &cookie, skb);
+			atcp_req_complete(sk, &cookie.req, false, skb, seg);
 			return;
 		}
 		atcp_send_reset_for(sk, skb);	/* RFC 9293: <SEQ=SEG.ACK> */

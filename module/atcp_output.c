@@ -1989,7 +1989,7 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 		.ack = req->irs + 1,
 		.flags = TCPHDR_SYN | TCPHDR_ACK |
 			 (req->flags & ATCP_REQ_ECN ? TCPHDR_ECE : 0),
-		.mark = READ_ONCE(sk->sk_mark),
+		.mark = atcp_req_mark(sk, req),
 		.priority = READ_ONCE(sk->sk_priority),
 		.tos = atcp_synack_dsfield(sk, req, READ_ONCE(inet->tos)),
 		.ttl = ttl > 0 ? ttl : 0,

@@ -33,6 +33,7 @@
 #include "atcp_mib.h"
 
 static struct kmem_cache *atcp_req_cachep __read_mostly;
+static struct kmem_cache *atcp_req_ext_cachep __read_mostly;
 static siphash_key_t atcp_synq_secret __read_mostly;
 
 /* table size limits: 16 slots at least, 128 KiB of pointers at most */
@@ -74,12 +75,57 @@ int atcp_synq_alloc(struct sock *sk)
 	return 0;
 }
 
+/* A queued copy of @tmpl, from the cache of its kind; NULL: no memory. */
+static struct atcp_req *atcp_req_alloc(const struct atcp_req *tmpl)
+{
+	struct atcp_req_ext *ext;
+	struct atcp_req *req;
+
+	if (tmpl->flags & ATCP_REQ_EXT) {
+		ext = kmem_cache_alloc(atcp_req_ext_cachep,
+				       GFP_ATOMIC | __GFP_NOWARN);
+		if (!ext)
+			return NULL;
+		*ext = *container_of(tmpl, struct atcp_req_ext, req);
+		return &ext->req;
+	}
+	req = kmem_cache_alloc(atcp_req_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	if (req)
+		*req = *tmpl;
+	return req;
+}
+
+static void atcp_req_free(struct atcp_req *req)
+{
+	if (req->flags & ATCP_REQ_EXT)
+		kmem_cache_free(atcp_req_ext_cachep,
+				container_of(req, struct atcp_req_ext, req));
+	else
+		kmem_cache_free(atcp_req_cachep, req);
+}
+
 void atcp_req_put(struct atcp_req *req)
 {
 	if (refcount_dec_and_test(&req->refcnt)) {
 		sock_put(req->listener);
-		kmem_cache_free(atcp_req_cachep, req);
+		atcp_req_free(req);
 	}
+}
+
+/*
+ * fwmark_accept: a listener without a mark of its own (SO_MARK) gives
+ * the request of @skb, a SYN or a cookie's ACK, that segment's mark
+ * (Linux: inet_request_mark()).  @ext holds a request just made from
+ * @skb; it becomes an extended one only when the mark is not 0.
+ */
+void atcp_req_note_mark(struct sock *sk, struct atcp_req_ext *ext,
+			const struct sk_buff *skb)
+{
+	if (!skb->mark || READ_ONCE(sk->sk_mark) ||
+	    !READ_ONCE(atcp_net(sock_net(sk))->sysctl.fwmark_accept))
+		return;
+	ext->mark = skb->mark;
+	ext->req.flags |= ATCP_REQ_EXT;
 }
 
 /* Take @req off its chain; the caller then owns the chain's count. */
@@ -137,10 +183,9 @@ static bool atcp_synq_migrate(struct sock *sk, const struct atcp_req *req)
 	struct atcp_sock *las = atcp_sk(sk);
 	struct atcp_req *nreq, **slot;
 
-	nreq = kmem_cache_alloc(atcp_req_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	nreq = atcp_req_alloc(req);
 	if (!nreq)
 		return false;
-	*nreq = *req;
 	nreq->next = NULL;
 	sock_hold(sk);
 	nreq->listener = sk;
@@ -152,7 +197,7 @@ static bool atcp_synq_migrate(struct sock *sk, const struct atcp_req *req)
 	if (!las->syn_table) {
 		spin_unlock_bh(&las->accept_lock);
 		sock_put(sk);
-		kmem_cache_free(atcp_req_cachep, nreq);
+		atcp_req_free(nreq);
 		return false;
 	}
 	slot = &las->syn_table[atcp_synq_slot(las, &nreq->raddr, nreq->rport,
@@ -413,10 +458,9 @@ int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 	struct atcp_req *req, **slot;
 	int err;
 
-	req = kmem_cache_alloc(atcp_req_cachep, GFP_ATOMIC | __GFP_NOWARN);
+	req = atcp_req_alloc(tmpl);
 	if (!req)
 		return -ENOMEM;
-	*req = *tmpl;
 	sock_hold(sk);
 	req->listener = sk;
 	timer_setup(&req->timer, atcp_req_timer, 0);
@@ -428,7 +472,7 @@ int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 	if (!las->syn_table) {
 		spin_unlock(&las->accept_lock);
 		sock_put(sk);
-		kmem_cache_free(atcp_req_cachep, req);
+		atcp_req_free(req);
 		return -EINVAL;
 	}
 	slot = &las->syn_table[atcp_synq_slot(las, &req->raddr, req->rport,
@@ -503,6 +547,7 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->opts.defer_accept = 0;
 	RCU_INIT_POINTER(child->sk_dst_cache, NULL);
 	child->sk_bound_dev_if = atcp_req_bound_dev_if(sk, req);
+	child->sk_mark = atcp_req_mark(sk, req);
 	child->sk_rx_dst = NULL;
 	as->passive = 1;
 #if IS_ENABLED(CONFIG_IPV6)
@@ -575,10 +620,19 @@ int atcp_reqsk_init(void)
 	atcp_req_cachep = kmem_cache_create("atcp_request",
 					    sizeof(struct atcp_req), 0,
 					    SLAB_ACCOUNT, NULL);
-	return atcp_req_cachep ? 0 : -ENOMEM;
+	atcp_req_ext_cachep = kmem_cache_create("atcp_request_ext",
+						sizeof(struct atcp_req_ext), 0,
+						SLAB_ACCOUNT, NULL);
+	if (atcp_req_cachep && atcp_req_ext_cachep)
+		return 0;
+	atcp_reqsk_exit();
+	return -ENOMEM;
 }
 
 void atcp_reqsk_exit(void)
 {
+	kmem_cache_destroy(atcp_req_ext_cachep);
 	kmem_cache_destroy(atcp_req_cachep);
+	atcp_req_ext_cachep = NULL;
+	atcp_req_cachep = NULL;
 }

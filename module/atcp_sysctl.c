@@ -326,6 +326,7 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(reflect_tos, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(retrans_collapse, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(migrate_req, &atcp_zero, &atcp_one),
+	ATCP_SYSCTL(fwmark_accept, &atcp_zero, &atcp_u8_max),
 #ifdef CONFIG_NET_L3_MASTER_DEV
 	ATCP_SYSCTL(l3mdev_accept, &atcp_zero, &atcp_one),
 #endif
@@ -464,6 +465,7 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->l3mdev_accept = 0;
 	s->retrans_collapse = 1;
 	s->migrate_req = 0;
+	s->fwmark_accept = 0;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->shrink_window = 0;

@@ -92,6 +92,7 @@ workaround_signed_windows 0         1                 256 -1
 reflect_tos       0                 1                 2 -1
 retrans_collapse  1                 0                 256 -1
 migrate_req       0                 1                 2 -1
+fwmark_accept     0                 1                 256 -1
 l3mdev_accept     0                 1                 2 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 allowed_congestion_control reno_cubic cubic          bogus=ENOENT cubic_bogus=ENOENT

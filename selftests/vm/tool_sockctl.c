@@ -53,7 +53,7 @@
  *	                       ip_add_membership (IP_ADD_MEMBERSHIP, an int:
  *	                       only the errno tells), tos, ttl (IP_*),
  *	                       tclass (IPV6_TCLASS), hops
- *	                       (IPV6_UNICAST_HOPS),
+ *	                       (IPV6_UNICAST_HOPS), mark (SO_MARK),
  *	                       dstopts (IPV6_DSTOPTS: a destination options
  *	                       header of V bytes, 0 for none)
  *	getsockopt NAME        an int option of the connection socket, by
@@ -639,6 +639,7 @@ static const struct {
 	{ "ttl", IPPROTO_IP, IP_TTL },
 	{ "tclass", IPPROTO_IPV6, IPV6_TCLASS },
 	{ "hops", IPPROTO_IPV6, IPV6_UNICAST_HOPS },
+	{ "mark", SOL_SOCKET, SO_MARK },
 };
 
 static void cmd_sockopt(char *arg)
