@@ -16,7 +16,9 @@
 #    "python3 -m http.server" on [::] (one dual-stack atcp listener); each
 #    must match the file served;
 #  - a Python asyncio echo server (tool_asyncecho.py) and 8 concurrent
-#    clients of 1 MB each, every byte compared;
+#    clients of 1 MB each, every byte compared; then two such servers on
+#    one port with asyncio's reuse_port (SO_REUSEPORT) and 32 clients of
+#    100 kB: every byte comes back and both servers took connections;
 #  - a Python client that sends 4 MiB with SO_ZEROCOPY and MSG_ZEROCOPY
 #    (tool_zerocopy.py) to a server that checks them, then reads its
 #    completions from the error queue.
@@ -214,6 +216,33 @@ if listening 7000 "$TMP/echo.log" "$tag"; then
 			8 1000000 2>&1)" "ok 8 1000000"
 	carried_by_atcp "$tag" "$before"
 fi
+unserve
+
+tag="asyncio echo, two servers with reuse_port, 32 connections of 100 kB"
+before=$(opens)
+serve "$NS_B" timeout -k 2 120 "$PY" "$ECHO" server "$ADDR_B" 7002 \
+	--reuse-port > "$TMP/echo1.log" 2>&1
+srv1=$srv
+if listening 7002 "$TMP/echo1.log" "$tag"; then
+	serve "$NS_B" timeout -k 2 120 "$PY" "$ECHO" server "$ADDR_B" 7002 \
+		--reuse-port > "$TMP/echo2.log" 2>&1
+	# the second listener: two LISTEN lines on the port
+	for _ in $(seq 200); do
+		[ "$(states "$NS_B" "$P" 7002 | tr ' ' '\n' | grep -c '^LISTEN$')" -ge 2 ] && break
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.05
+	done
+	tap_is "$tag: every byte comes back" \
+		"$(on "$NS_A" timeout -k 2 90 "$PY" "$ECHO" client "$ADDR_B" 7002 \
+			32 100000 2>&1)" "ok 32 100000"
+	n1=$(grep -c '^conn$' "$TMP/echo1.log")
+	n2=$(grep -c '^conn$' "$TMP/echo2.log")
+	tap_result "$([ "$n1" -gt 0 ] && [ "$n2" -gt 0 ] && [ $((n1 + n2)) = 32 ] && echo 0 || echo 1)" \
+		"$tag: both servers took connections ($n1 and $n2)"
+	carried_by_atcp "$tag" "$before"
+	unserve
+fi
+srv=$srv1
 unserve
 
 # ---- MSG_ZEROCOPY ---------------------------------------------------------------

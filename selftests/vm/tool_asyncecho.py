@@ -2,12 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0
 """tool_asyncecho - an asyncio echo server and a client that checks it.
 
-  tool_asyncecho.py server ADDR PORT [--ready FILE]
+  tool_asyncecho.py server ADDR PORT [--ready FILE] [--reuse-port]
   tool_asyncecho.py client ADDR PORT CONNS BYTES
 
 The server echoes every byte of every connection back until the client
-shuts its side down, then closes.  It serves until killed; --ready FILE is
-created once it listens.  The client opens CONNS connections at once; on
+shuts its side down, then closes, and prints a line "conn" for each
+connection it took.  It serves until killed; --ready FILE is created once
+it listens; --reuse-port listens with SO_REUSEPORT (asyncio's reuse_port),
+so that several servers may share the port.  The client opens CONNS connections at once; on
 each it writes BYTES pseudo-random bytes (a different seed each) while it
 reads the echo, then shuts down its side and reads to EOF.  It prints
 "ok CONNS BYTES" and exits 0 when every connection got back exactly what
@@ -24,6 +26,7 @@ LIMIT = 60.0
 
 
 async def echo(reader, writer):
+    print("conn", flush=True)
     try:
         while True:
             data = await reader.read(CHUNK)
@@ -35,8 +38,9 @@ async def echo(reader, writer):
         writer.close()
 
 
-async def serve(addr, port, ready):
-    server = await asyncio.start_server(echo, addr, port)
+async def serve(addr, port, ready, reuse_port):
+    server = await asyncio.start_server(echo, addr, port,
+                                        reuse_port=reuse_port)
     if ready:
         with open(ready, "w", encoding="ascii"):
             pass
@@ -94,13 +98,18 @@ async def client(addr, port, conns, nbytes):
 
 def main(argv):
     if len(argv) >= 4 and argv[1] == "server":
-        ready = argv[5] if len(argv) == 6 and argv[4] == "--ready" else None
-        asyncio.run(serve(argv[2], int(argv[3]), ready))
+        opts = argv[4:]
+        reuse_port = "--reuse-port" in opts
+        if reuse_port:
+            opts.remove("--reuse-port")
+        ready = opts[1] if len(opts) == 2 and opts[0] == "--ready" else None
+        asyncio.run(serve(argv[2], int(argv[3]), ready, reuse_port))
         return 0
     if len(argv) == 6 and argv[1] == "client":
         return asyncio.run(client(argv[2], int(argv[3]), int(argv[4]),
                                   int(argv[5])))
-    print("usage: tool_asyncecho.py server ADDR PORT [--ready FILE]\n"
+    print("usage: tool_asyncecho.py server ADDR PORT [--ready FILE] "
+          "[--reuse-port]\n"
           "       tool_asyncecho.py client ADDR PORT CONNS BYTES",
           file=sys.stderr)
     return 2
