@@ -1925,7 +1925,11 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		else if (!val)
 			atcp_set_window_clamp(sk, 0);
 		else
-			atcp_set_window_clamp(sk, max_t(int, val,
+			/*
+			 * Linux compares as unsigned (SOCK_MIN_RCVBUF is a
+			 * size_t): a negative value is a clamp above 2 GB
+			 */
+			atcp_set_window_clamp(sk, max_t(u32, val,
 							SOCK_MIN_RCVBUF / 2));
 		break;
 	case TCP_LINGER2:
