@@ -498,6 +498,18 @@ atcp_only()
 	fi
 }
 
+# sc_both_ways TAG BYTES: BYTES of the test pattern from tool_sockctl c
+# to s, then back, each a point.
+sc_both_ways()
+{
+	sc c "send $2"
+	sc s "recv $2"
+	tap_is "$1: $2 bytes to the listener's side" "${R%% *}" ok
+	sc s "send $2"
+	sc c "recv $2"
+	tap_is "$1: $2 bytes back" "${R%% *}" ok
+}
+
 # no_connection TAG DESC...: the points a case could not check because
 # its connection was never set up, each failed.
 no_connection()

@@ -19,6 +19,7 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic counters 10
+atcp_only "this topic reads atcp's counters beside Linux's"
 
 NAMES="ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs
 OutSegs RetransSegs InErrs OutRsts InCsumErrors"

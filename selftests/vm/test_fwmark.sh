@@ -70,12 +70,7 @@ fwmark_case()
 		sc s accept
 		sc s "getsockopt mark"
 		tap_is "$tag: the accepted socket has the SYN's mark" "$R" "ok 7"
-		sc c "send 20000"
-		sc s "recv 20000"
-		tap_is "$tag: 20000 bytes to the listener's side" "${R%% *}" ok
-		sc s "send 20000"
-		sc c "recv 20000"
-		tap_is "$tag: 20000 bytes back" "${R%% *}" ok
+		sc_both_ways "$tag" 20000
 	fi
 	sc_stop s
 	sc_stop c

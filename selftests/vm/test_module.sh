@@ -8,6 +8,13 @@
 # /proc/net/atcp.
 . "$(dirname "$0")/lib.sh"
 
+case ${ATCP_PROTO:-253} in
+0|6)
+	tap_skip "ATCP_PROTO=$ATCP_PROTO is Linux TCP: this topic loads and unloads atcp.ko"
+	tap_finish
+	;;
+esac
+
 # py_socket PROTO: create an AF_INET stream socket; prints SO_PROTOCOL, or
 # the errno name on failure and exits non-zero.
 py_socket()

@@ -2084,8 +2084,13 @@ static int reuseport_sock(int proto)
 	return fd;
 }
 
-/* bind() of an SO_REUSEPORT socket of @proto to @port as nobody: 0 or errno. */
-static int reuseport_bind_as_nobody(int proto, int port)
+/*
+ * In a child that runs as user nobody: @fn(@arg) on a new socket of the
+ * protocol under test, with SO_REUSEPORT when @reuseport.  0 or the errno
+ * of @fn's failure; -1 when the child could not get that far.
+ */
+static int as_nobody(int reuseport, int (*fn)(int fd, const void *arg),
+		     const void *arg)
 {
 	int status;
 	pid_t pid = fork();
@@ -2096,14 +2101,21 @@ static int reuseport_bind_as_nobody(int proto, int port)
 		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 		    setresuid(65534, 65534, 65534))
 			_exit(100);
-		fd = reuseport_sock(proto);
+		fd = reuseport ? reuseport_sock(tproto) :
+				 socket(AF_INET, SOCK_STREAM, tproto);
 		if (fd < 0)
 			_exit(101);
-		_exit(do_bind(fd, port) ? errno : 0);
+		_exit(fn(fd, arg) ? errno : 0);
 	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) >= 100)
 		return -1;
 	return WEXITSTATUS(status);
+}
+
+static int bind_port(int fd, const void *port)
+{
+	return do_bind(fd, *(const int *)port);
 }
 
 /*
@@ -2194,7 +2206,7 @@ static void t_reuseport(const struct variant *v)
 	   "without SO_REUSEPORT, bind() to its port fails with EADDRINUSE (%s)",
 	   res(r));
 	close(b);
-	r = reuseport_bind_as_nobody(tproto, port);
+	r = as_nobody(1, bind_port, &port);
 	ok(r == EADDRINUSE,
 	   "with SO_REUSEPORT, but by another user, too (%s)",
 	   r > 0 ? strerror(r) : "success or no child");
@@ -2495,30 +2507,19 @@ static void atcp_knob_read(const char *knob, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
+static int set_cc(int fd, const void *name)
+{
+	return setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
+			  strlen(name));
+}
+
 /*
  * TCP_CONGESTION @name on a new socket, as user nobody (no CAP_NET_ADMIN):
  * 0 or the errno.
  */
 static int cc_as_nobody(const char *name)
 {
-	int status;
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int fd;
-
-		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
-		    setresuid(65534, 65534, 65534))
-			_exit(100);
-		fd = socket(AF_INET, SOCK_STREAM, tproto);
-		if (fd < 0)
-			_exit(101);
-		_exit(setsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, name,
-				 strlen(name)) ? errno : 0);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
+	return as_nobody(0, set_cc, name);
 }
 
 static void t_cc_allowed(const struct variant *v)

@@ -20,6 +20,7 @@
 . "$(dirname "$0")/lib_conn.sh"
 
 sc_topic twreuse 10
+atcp_only "this topic sets atcp's own local_port_range"
 LOOP=$ATCP_TOP/selftests/vm/build/tool_connloop
 [ -x "$LOOP" ] || { tap_skip "tool_connloop is not built"; tap_finish; }
 

@@ -73,12 +73,7 @@ vrf_case()
 		sc s accept
 		sc s "device"
 		tap_is "$tag: the accepted socket is bound to vrf-b" "$R" "ok vrf-b"
-		sc c "send 20000"
-		sc s "recv 20000"
-		tap_is "$tag: 20000 bytes to the listener's side" "${R%% *}" ok
-		sc s "send 20000"
-		sc c "recv 20000"
-		tap_is "$tag: 20000 bytes back" "${R%% *}" ok
+		sc_both_ways "$tag" 20000
 	fi
 	sc_stop s
 	sc_stop c
