@@ -173,6 +173,55 @@ void atcp_synq_drop(struct sock *sk, struct atcp_req *req)
 static void atcp_req_timer(struct timer_list *t);
 
 /*
+ * A new entry of listener @sk, a copy of @tmpl, counted @refs times: the
+ * chain's, the timer's, and the caller's if 3.  Not yet on the chain.
+ */
+static struct atcp_req *atcp_req_new(struct sock *sk,
+				     const struct atcp_req *tmpl, int refs)
+{
+	struct atcp_req *req = atcp_req_alloc(tmpl);
+
+	if (!req)
+		return NULL;
+	req->next = NULL;
+	req->flags &= ~ATCP_REQ_HASHED;
+	sock_hold(sk);
+	req->listener = sk;
+	timer_setup(&req->timer, atcp_req_timer, 0);
+	refcount_set(&req->refcnt, refs);
+	return req;
+}
+
+/*
+ * Put new entry @req on its listener's chain, its timer due at @expires.
+ * False, and @req freed, when the listener has stopped: its table is
+ * gone once atcp_synq_purge() began.
+ */
+static bool atcp_synq_link(struct atcp_req *req, unsigned long expires)
+{
+	struct sock *sk = req->listener;
+	struct atcp_sock *las = atcp_sk(sk);
+	struct atcp_req **slot;
+
+	spin_lock_bh(&las->accept_lock);
+	if (!las->syn_table) {
+		spin_unlock_bh(&las->accept_lock);
+		sock_put(sk);
+		atcp_req_free(req);
+		return false;
+	}
+	slot = &las->syn_table[atcp_synq_slot(las, &req->raddr, req->rport,
+					      &req->laddr)];
+	req->next = *slot;
+	*slot = req;
+	req->flags |= ATCP_REQ_HASHED;
+	las->syn_len++;
+	mod_timer(&req->timer, expires);
+	spin_unlock_bh(&las->accept_lock);
+	return true;
+}
+
+/*
  * migrate_req: a copy of @req, an entry of a listener that stopped,
  * joins the SYN queue of listener @sk, its next SYN-ACK due when the old
  * entry's was (Linux: inet_reqsk_clone()).  False when @sk no longer
@@ -180,35 +229,9 @@ static void atcp_req_timer(struct timer_list *t);
  */
 static bool atcp_synq_migrate(struct sock *sk, const struct atcp_req *req)
 {
-	struct atcp_sock *las = atcp_sk(sk);
-	struct atcp_req *nreq, **slot;
+	struct atcp_req *nreq = atcp_req_new(sk, req, 2);
 
-	nreq = atcp_req_alloc(req);
-	if (!nreq)
-		return false;
-	nreq->next = NULL;
-	sock_hold(sk);
-	nreq->listener = sk;
-	timer_setup(&nreq->timer, atcp_req_timer, 0);
-	refcount_set(&nreq->refcnt, 2);		/* the chain, the timer */
-
-	spin_lock_bh(&las->accept_lock);
-	/* NULL once atcp_synq_purge() began: @sk is stopping too */
-	if (!las->syn_table) {
-		spin_unlock_bh(&las->accept_lock);
-		sock_put(sk);
-		atcp_req_free(nreq);
-		return false;
-	}
-	slot = &las->syn_table[atcp_synq_slot(las, &nreq->raddr, nreq->rport,
-					      &nreq->laddr)];
-	nreq->next = *slot;
-	*slot = nreq;
-	nreq->flags |= ATCP_REQ_HASHED;
-	las->syn_len++;
-	mod_timer(&nreq->timer, req->timer.expires);
-	spin_unlock_bh(&las->accept_lock);
-	return true;
+	return nreq && atcp_synq_link(nreq, req->timer.expires);
 }
 
 /* migrate_req: to the listener of @peer's group @req's 4-tuple hashes to. */
@@ -454,35 +477,16 @@ void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req)
  */
 int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 {
-	struct atcp_sock *las = atcp_sk(sk);
-	struct atcp_req *req, **slot;
+	struct atcp_req *req;
 	int err;
 
-	req = atcp_req_alloc(tmpl);
+	/* the chain, the timer, and ours until the SYN-ACK is sent */
+	req = atcp_req_new(sk, tmpl, 3);
 	if (!req)
 		return -ENOMEM;
-	sock_hold(sk);
-	req->listener = sk;
-	timer_setup(&req->timer, atcp_req_timer, 0);
-	/* the chain, the timer, and ours until the SYN-ACK is sent */
-	refcount_set(&req->refcnt, 3);
 	req->sent_us = atcp_clock_us();
-
-	spin_lock(&las->accept_lock);
-	if (!las->syn_table) {
-		spin_unlock(&las->accept_lock);
-		sock_put(sk);
-		atcp_req_free(req);
+	if (!atcp_synq_link(req, jiffies + atcp_req_timeout(req)))
 		return -EINVAL;
-	}
-	slot = &las->syn_table[atcp_synq_slot(las, &req->raddr, req->rport,
-					      &req->laddr)];
-	req->next = *slot;
-	*slot = req;
-	req->flags |= ATCP_REQ_HASHED;
-	las->syn_len++;
-	mod_timer(&req->timer, jiffies + atcp_req_timeout(req));
-	spin_unlock(&las->accept_lock);
 
 	err = atcp_send_synack_req(sk, req, req->iss, atcp_req_tsval(sk, req));
 	if (err)
