@@ -176,7 +176,14 @@ for round in 1 2 3; do
 	for i in $(seq 34); do
 		insmod "$ATCP_KO" || break 2
 		py_socket "$ATCP_PROTO" > /dev/null || break 2
-		rmmod atcp || break 2
+		# The closed socket holds the module until its RCU-deferred
+		# free (SOCK_RCU_FREE): on a busy host a grace period can
+		# outlast the next command, so rmmod may take a few tries.
+		for _ in $(seq 50); do
+			rmmod atcp 2>/dev/null && break
+			sleep 0.1
+		done
+		atcp_loaded && break 2
 		ok=$((ok + 1))
 	done
 	sleep 2		# RCU-deferred frees
