@@ -971,15 +971,6 @@ bool atcp_listen_conflict(struct sock *sk)
 	return conflict;
 }
 
-static bool atcp_rcv_saddr_any(const struct sock *sk)
-{
-#if IS_ENABLED(CONFIG_IPV6)
-	if (sk->sk_family == AF_INET6)
-		return ipv6_addr_any(&sk->sk_v6_rcv_saddr);
-#endif
-	return !inet_sk(sk)->inet_rcv_saddr;
-}
-
 /*
  * An SO_REUSEPORT listener joins the group of the listeners bound as it
  * is (family, address, device, IPV6_V6ONLY) by the same owner, or starts
@@ -988,9 +979,13 @@ static bool atcp_rcv_saddr_any(const struct sock *sk)
  */
 static int atcp_reuseport_join(struct sock *sk, struct atcp_hslot *slot)
 {
-	bool any = atcp_rcv_saddr_any(sk);
 	kuid_t uid = sock_i_uid(sk);
+	struct atcp_bound b;
 	struct sock *sk2;
+	bool any;
+
+	atcp_bound_of(sk, &b);
+	any = !b.addr4 && !b.addr6;
 
 	sk_for_each(sk2, &slot->head) {
 		if (sk2 != sk && net_eq(sock_net(sk2), sock_net(sk)) &&
