@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atcp_cookie.c - atcp's SYN cookies and RFC 6528 initial sequence numbers.
+ * atcp_cookie.c - atcp's SYN cookies, Fast Open cookies and RFC 6528 ISNs.
  *
  * A SYN cookie lets a listener under SYN flood answer with a SYN-ACK and
  * keep no state: everything needed to build the connection later is
@@ -284,4 +284,81 @@ u32 atcp_isn(const siphash_key_t *key, const struct atcp_cookie_tuple *t,
 {
 	return (u32)atcp_cookie_hash(key, t, ATCP_HASH_ISN, 0, 0, 0) +
 	       (u32)(clock_ns >> 6);
+}
+
+void atcp_tfo_key_expand(siphash_key_t *k, const u8 *key)
+{
+	k->key[0] = get_unaligned_le64(key);
+	k->key[1] = get_unaligned_le64(key + 8);
+}
+
+void atcp_tfo_cookie_make(const siphash_key_t *k, const u8 *addrs,
+			  unsigned int len, u8 *cookie)
+{
+	put_unaligned_le64(siphash(addrs, len, k), cookie);
+}
+
+static int atcp_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * One word of a key at *@s: an optional 0x, then one to eight hex digits
+ * (Linux's sscanf would cut a longer one to 32 bits; refusing it is
+ * kinder than using a key the user did not write).
+ */
+static bool atcp_tfo_word_parse(const char **s, u32 *word)
+{
+	const char *p = *s;
+	unsigned int n = 0;
+	int d;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    atcp_hex_digit(p[2]) >= 0)
+		p += 2;
+	*word = 0;
+	while ((d = atcp_hex_digit(*p)) >= 0) {
+		if (++n > 8)
+			return false;
+		*word = *word << 4 | d;
+		p++;
+	}
+	*s = p;
+	return n > 0;
+}
+
+/*
+ * Parse @s, "k-k-k-k" or "k-k-k-k,k-k-k-k" with trailing white space
+ * allowed, into @keys: the number of keys, or -1 when @s is not that.
+ */
+int atcp_tfo_keys_parse(const char *s,
+			u8 keys[ATCP_TFO_KEYS_MAX][ATCP_TFO_KEY_LEN])
+{
+	int n, i;
+	u32 w;
+
+	for (n = 0; n < ATCP_TFO_KEYS_MAX; n++) {
+		for (i = 0; i < ATCP_TFO_KEY_LEN / 4; i++) {
+			if (i && *s++ != '-')
+				return -1;
+			if (!atcp_tfo_word_parse(&s, &w))
+				return -1;
+			put_unaligned_le32(w, keys[n] + 4 * i);
+		}
+		if (*s != ',')
+			break;
+		s++;
+	}
+	if (n == ATCP_TFO_KEYS_MAX)
+		return -1;
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	return *s ? -1 : n + 1;
 }

@@ -82,4 +82,23 @@ void atcp_cookie_ts_decode(u32 tsecr, u8 *wscale, bool *ws_ok,
 u32 atcp_isn(const siphash_key_t *key, const struct atcp_cookie_tuple *t,
 	     u64 clock_ns);
 
+/*
+ * Fast Open cookies (RFC 7413), made as Linux 6.1 makes them, so that a
+ * key moved between the two stacks keeps its clients' cookies valid: the
+ * SipHash of the client's and the server's address (8 or 32 bytes, in
+ * that order), under a 16-byte key, in 8 bytes little-endian.  A key is
+ * written as Linux's tcp_fastopen_key shows it: four 32-bit words in hex,
+ * "%08x-%08x-%08x-%08x", each stored little-endian; a second key after a
+ * comma is the backup, whose cookies are still accepted.
+ */
+#define ATCP_TFO_KEY_LEN	16
+#define ATCP_TFO_KEYS_MAX	2
+#define ATCP_TFO_COOKIE_SIZE	8
+
+void atcp_tfo_key_expand(siphash_key_t *k, const u8 *key);
+void atcp_tfo_cookie_make(const siphash_key_t *k, const u8 *addrs,
+			  unsigned int len, u8 *cookie);
+int atcp_tfo_keys_parse(const char *s,
+			u8 keys[ATCP_TFO_KEYS_MAX][ATCP_TFO_KEY_LEN]);
+
 #endif /* _ATCP_COOKIE_H */

@@ -16,6 +16,24 @@
  */
 #include "atcp_opt.h"
 
+/*
+ * A Fast Open option's cookie of @len bytes at @p, as Linux reads it
+ * (tcp_parse_fastopen_option()): only on a SYN or SYN-ACK, and only of
+ * an even length, 0 (a request) or 4 to 16.  Any other is ignored, not
+ * an error: the segment is fine, it just does not do Fast Open.
+ */
+static void atcp_opt_parse_tfo(const u8 *p, unsigned int len, bool exp,
+			       bool syn, struct atcp_opts *out)
+{
+	if (!syn || (len & 1) ||
+	    (len && (len < ATCP_TFO_COOKIE_MIN || len > ATCP_TFO_COOKIE_MAX)))
+		return;
+	out->tfo_ok = true;
+	out->tfo.len = len;
+	out->tfo.exp = exp;
+	memcpy(out->tfo.val, p, len);
+}
+
 int atcp_opt_parse(const u8 *opt, unsigned int len, bool syn,
 		   struct atcp_opts *out)
 {
@@ -101,6 +119,18 @@ int atcp_opt_parse(const u8 *opt, unsigned int len, bool syn,
 			}
 			out->num_sacks = n;
 			break;
+		case ATCP_OPT_FASTOPEN:
+			atcp_opt_parse_tfo(p, olen - ATCP_OPTLEN_FASTOPEN_BASE,
+					   false, syn, out);
+			break;
+		case ATCP_OPT_EXP:
+			/* other experiments share the kind: pass them by */
+			if (olen >= ATCP_OPTLEN_EXP_FASTOPEN_BASE &&
+			    get_unaligned_be16(p) == ATCP_OPT_FASTOPEN_MAGIC)
+				atcp_opt_parse_tfo(p + 2, olen -
+						   ATCP_OPTLEN_EXP_FASTOPEN_BASE,
+						   true, syn, out);
+			break;
 		default:
 			break;
 		}
@@ -130,6 +160,16 @@ unsigned int atcp_opt_sacks_fit(bool ts_ok, int room)
 	return min_t(unsigned int, (room - 4) / 8, atcp_opt_max_sacks(ts_ok));
 }
 
+/* The bytes a Fast Open option takes, NOP padding included. */
+static unsigned int atcp_opt_tfo_len(const struct atcp_tfo_cookie *c)
+{
+	unsigned int len = (c->exp ? ATCP_OPTLEN_EXP_FASTOPEN_BASE :
+			    ATCP_OPTLEN_FASTOPEN_BASE) +
+			   min_t(unsigned int, c->len, ATCP_TFO_COOKIE_MAX);
+
+	return (len + 3) & ~3U;
+}
+
 static unsigned int atcp_opt_nsacks(const struct atcp_opts *o)
 {
 	return min_t(unsigned int, o->num_sacks, atcp_opt_max_sacks(o->ts_ok));
@@ -153,6 +193,8 @@ unsigned int atcp_opt_len(const struct atcp_opts *o, bool syn)
 			len += 4;
 		if (o->ws_ok)
 			len += 4;
+		if (o->tfo_ok)
+			len += atcp_opt_tfo_len(&o->tfo);
 		return len;
 	}
 	if (o->ts_ok)
@@ -177,9 +219,11 @@ static u8 *atcp_opt_put_ts(u8 *p, u8 first, u8 second,
 
 /*
  * Options of a SYN or SYN-ACK into @buf (at least ATCP_MAX_OPT_LEN bytes):
- * MSS | SACKPERM,TS (or NOP,NOP,TS) | NOP,WS, and NOP,NOP,SACKPERM before
- * the window scale when timestamps are off.  Returns the length, a
- * multiple of 4 and at most 20.
+ * MSS | SACKPERM,TS (or NOP,NOP,TS) | NOP,WS | Fast Open, and
+ * NOP,NOP,SACKPERM before the window scale when timestamps are off.  The
+ * Fast Open option comes last, NOP-padded after its cookie, as Linux
+ * lays it out.  Returns the length, a multiple of 4: at most 20 without
+ * Fast Open, at most ATCP_MAX_OPT_LEN with it.
  */
 unsigned int atcp_opt_build_syn(u8 *buf, const struct atcp_opts *o)
 {
@@ -210,6 +254,25 @@ unsigned int atcp_opt_build_syn(u8 *buf, const struct atcp_opts *o)
 		p[2] = ATCP_OPTLEN_WS;
 		p[3] = min_t(u8, o->wscale, ATCP_MAX_WSCALE);
 		p += 4;
+	}
+	if (o->tfo_ok) {
+		unsigned int len = atcp_opt_tfo_len(&o->tfo);
+		unsigned int cookie = min_t(unsigned int, o->tfo.len,
+					    ATCP_TFO_COOKIE_MAX);
+		u8 *c = p + ATCP_OPTLEN_FASTOPEN_BASE;
+
+		if (o->tfo.exp) {
+			p[0] = ATCP_OPT_EXP;
+			p[1] = ATCP_OPTLEN_EXP_FASTOPEN_BASE + cookie;
+			put_unaligned_be16(ATCP_OPT_FASTOPEN_MAGIC, p + 2);
+			c = p + ATCP_OPTLEN_EXP_FASTOPEN_BASE;
+		} else {
+			p[0] = ATCP_OPT_FASTOPEN;
+			p[1] = ATCP_OPTLEN_FASTOPEN_BASE + cookie;
+		}
+		memcpy(c, o->tfo.val, cookie);
+		memset(c + cookie, ATCP_OPT_NOP, p + len - (c + cookie));
+		p += len;
 	}
 	return p - buf;
 }

@@ -19,6 +19,8 @@
 #define ATCP_OPT_SACKPERM	4
 #define ATCP_OPT_SACK		5
 #define ATCP_OPT_TS		8
+#define ATCP_OPT_FASTOPEN	34	/* RFC 7413 */
+#define ATCP_OPT_EXP		254	/* RFC 6994 experimental */
 
 #define ATCP_OPTLEN_MSS		4
 #define ATCP_OPTLEN_WS		3
@@ -26,6 +28,15 @@
 #define ATCP_OPTLEN_TS		10
 #define ATCP_OPTLEN_SACK_BASE	2
 #define ATCP_OPTLEN_SACK_BLOCK	8
+#define ATCP_OPTLEN_FASTOPEN_BASE	2	/* kind, length */
+#define ATCP_OPTLEN_EXP_FASTOPEN_BASE	4	/* kind, length, 0xF989 */
+
+/* the experiment id of Fast Open in option 254, before RFC 7413 */
+#define ATCP_OPT_FASTOPEN_MAGIC	0xF989
+
+/* RFC 7413 4.1.1: a cookie is 4 to 16 bytes, an even number */
+#define ATCP_TFO_COOKIE_MIN	4
+#define ATCP_TFO_COOKIE_MAX	16
 
 /* RFC 7323 section 2.3: a shift above 14 is treated as 14 */
 #define ATCP_MAX_WSCALE		14
@@ -45,6 +56,17 @@ enum {
 	ATCP_OPT_ESACKPERM = -5, /* SACK-permitted option length is not 2 */
 	ATCP_OPT_ETS = -6,	/* timestamp option length is not 10 */
 	ATCP_OPT_ESACK = -7,	/* SACK option length is not 2 + 8n, n 1..4 */
+};
+
+/*
+ * A Fast Open option (RFC 7413 4.1.1): @len 0 asks for a cookie, 4 to 16
+ * carries one.  @exp: in the experimental option 254 with magic 0xF989,
+ * which Linux understands too and older clients send.
+ */
+struct atcp_tfo_cookie {
+	u8 len;
+	bool exp;
+	u8 val[ATCP_TFO_COOKIE_MAX];
 };
 
 struct atcp_sack_block {
@@ -68,6 +90,8 @@ struct atcp_opts {
 	u32 tsecr;
 	u8 num_sacks;
 	struct atcp_sack_block sacks[ATCP_MAX_SACKS];
+	bool tfo_ok;		/* a Fast Open option, SYN and SYN-ACK only */
+	struct atcp_tfo_cookie tfo;
 };
 
 int atcp_opt_parse(const u8 *opt, unsigned int len, bool syn,

@@ -87,6 +87,35 @@ static inline void put_unaligned_be32(u32 v, void *p)
 	b[3] = v;
 }
 
+static inline u32 get_unaligned_le32(const void *p)
+{
+	const u8 *b = p;
+
+	return (u32)b[3] << 24 | (u32)b[2] << 16 | (u32)b[1] << 8 | b[0];
+}
+
+static inline u64 get_unaligned_le64(const void *p)
+{
+	return (u64)get_unaligned_le32((const u8 *)p + 4) << 32 |
+	       get_unaligned_le32(p);
+}
+
+static inline void put_unaligned_le32(u32 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = v;
+	b[1] = v >> 8;
+	b[2] = v >> 16;
+	b[3] = v >> 24;
+}
+
+static inline void put_unaligned_le64(u64 v, void *p)
+{
+	put_unaligned_le32((u32)v, p);
+	put_unaligned_le32((u32)(v >> 32), (u8 *)p + 4);
+}
+
 /* The kernel's siphash API, implemented in selftests/unit/siphash.c. */
 typedef struct {
 	u64 key[2];

@@ -32,6 +32,10 @@ static void check_same_syn(const struct atcp_opts *a,
 	FUZZ_CHECK(a->ts_ok == b->ts_ok && a->tsval == b->tsval &&
 		   a->tsecr == b->tsecr);
 	FUZZ_CHECK(b->num_sacks == 0);
+	FUZZ_CHECK(a->tfo_ok == b->tfo_ok);
+	if (a->tfo_ok)
+		FUZZ_CHECK(a->tfo.len == b->tfo.len && a->tfo.exp == b->tfo.exp &&
+			   !memcmp(a->tfo.val, b->tfo.val, a->tfo.len));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -61,12 +65,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (syn)
 		FUZZ_CHECK(o.num_sacks == 0);
 	else
-		FUZZ_CHECK(!o.mss_ok && !o.ws_ok && !o.sack_ok);
+		FUZZ_CHECK(!o.mss_ok && !o.ws_ok && !o.sack_ok && !o.tfo_ok);
+	FUZZ_CHECK(!o.tfo_ok || !o.tfo.len ||
+		   (o.tfo.len >= ATCP_TFO_COOKIE_MIN &&
+		    o.tfo.len <= ATCP_TFO_COOKIE_MAX && !(o.tfo.len & 1)));
 
 	if (syn) {
 		len = atcp_opt_build_syn(buf, &o);
 		FUZZ_CHECK(len == atcp_opt_len(&o, true));
-		FUZZ_CHECK(len <= 20 && !(len & 3));
+		/* 20 bytes, and a Fast Open option of at most 20 more */
+		FUZZ_CHECK(len <= (o.tfo_ok ? ATCP_MAX_OPT_LEN : 20) &&
+			   !(len & 3));
 		rc = atcp_opt_parse(buf, len, true, &p);
 		FUZZ_CHECK(rc == 0);
 		check_same_syn(&o, &p);

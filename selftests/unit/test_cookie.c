@@ -340,6 +340,58 @@ static void test_isn(void)
 	tap_ok(mono, "ISN strictly increasing (mod 2^32) with the clock");
 }
 
+/*
+ * Fast Open: the key as Linux writes it, and the cookie as Linux makes
+ * it.  With the key 00 01 .. 0f ("03020100-07060504-0b0a0908-0f0e0d0c":
+ * little-endian words) and addresses 00 01 .. 07, the cookie is the
+ * SipHash-2-4 reference vector for 8 bytes, 0x93f5f5799a932462,
+ * little-endian.
+ */
+static void test_tfo(void)
+{
+	static const u8 want[ATCP_TFO_COOKIE_SIZE] = {
+		0x62, 0x24, 0x93, 0x9a, 0x79, 0xf5, 0xf5, 0x93
+	};
+	static const char *const bad[] = {
+		"", "1-2-3", "1-2-3-4-", "1-2-3-4,", "1-2-3-4,5-6-7",
+		"1-2-3-4,1-2-3-4,1-2-3-4", "123456789-0-0-0", "g-0-0-0",
+		"1--2-3-4", "0x-1-2-3", "1-2-3-4 x", " 1-2-3-4", "1-2-3-4;",
+	};
+	u8 keys[ATCP_TFO_KEYS_MAX][ATCP_TFO_KEY_LEN];
+	u8 addrs[8], cookie[ATCP_TFO_COOKIE_SIZE], other[ATCP_TFO_COOKIE_SIZE];
+	siphash_key_t k;
+	unsigned int i, bad_ok = 0;
+
+	for (i = 0; i < sizeof(addrs); i++)
+		addrs[i] = i;
+	tap_ok(atcp_tfo_keys_parse("03020100-07060504-0b0a0908-0f0e0d0c",
+				   keys) == 1,
+	       "Fast Open key: one key parsed");
+	for (i = 0; i < ATCP_TFO_KEY_LEN && keys[0][i] == i; i++)
+		;
+	tap_ok(i == ATCP_TFO_KEY_LEN, "key words stored little-endian");
+	atcp_tfo_key_expand(&k, keys[0]);
+	atcp_tfo_cookie_make(&k, addrs, sizeof(addrs), cookie);
+	tap_ok(!memcmp(cookie, want, sizeof(want)),
+	       "cookie: SipHash-2-4 of the addresses, little-endian");
+	addrs[0] ^= 1;
+	atcp_tfo_cookie_make(&k, addrs, sizeof(addrs), other);
+	tap_ok(memcmp(cookie, other, sizeof(other)),
+	       "another client address, another cookie");
+
+	tap_ok(atcp_tfo_keys_parse("0x1-A-b-ffffffff,0-0-0-1\n", keys) == 2 &&
+	       get_unaligned_le32(keys[0]) == 1 &&
+	       get_unaligned_le32(keys[0] + 4) == 10 &&
+	       get_unaligned_le32(keys[0] + 8) == 11 &&
+	       get_unaligned_le32(keys[0] + 12) == 0xffffffff &&
+	       get_unaligned_le32(keys[1] + 12) == 1,
+	       "primary and backup key, 0x and short words, a newline");
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		bad_ok += atcp_tfo_keys_parse(bad[i], keys) == -1;
+	tap_ok(bad_ok == ARRAY_SIZE(bad), "%u of %zu malformed keys refused",
+	       bad_ok, ARRAY_SIZE(bad));
+}
+
 int main(void)
 {
 	setup();
@@ -351,5 +403,6 @@ int main(void)
 	test_forged();
 	test_ts();
 	test_isn();
+	test_tfo();
 	return tap_finish();
 }

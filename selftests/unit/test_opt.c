@@ -272,6 +272,73 @@ static void test_semantics(void)
 	       "SACK block parsed on non-SYN");
 }
 
+/* Fast Open (RFC 7413): Linux's layout, and what is ignored. */
+static void test_fastopen(void)
+{
+	static const u8 want_cookie[12] = {
+		0x22, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8,	/* kind 34, cookie */
+		0x01, 0x01,				/* NOP, NOP */
+	};
+	static const u8 want_req[4] = { 0x22, 0x02, 0x01, 0x01 };
+	static const u8 want_exp[12] = {
+		0xfe, 0x0c, 0xf9, 0x89, 1, 2, 3, 4, 5, 6, 7, 8,
+	};
+	static const u8 odd[] = { 0x22, 0x07, 1, 2, 3, 4, 5, 0x01 };
+	static const u8 short2[] = { 0x22, 0x04, 1, 2 };
+	static const u8 long18[20] = { 0x22, 0x14 };
+	static const u8 other_exp[] = { 0xfe, 0x06, 0x12, 0x34, 1, 2 };
+	struct atcp_opts o = {
+		.mss = 1460, .mss_ok = true, .wscale = 7, .ws_ok = true,
+		.sack_ok = true, .ts_ok = true, .tsval = 1, .tfo_ok = true,
+		.tfo = { .len = 8, .val = { 1, 2, 3, 4, 5, 6, 7, 8 } },
+	};
+	struct atcp_opts p;
+	u8 buf[ATCP_MAX_OPT_LEN + 4];
+	unsigned int len, i;
+
+	memset(buf, 0xee, sizeof(buf));
+	len = atcp_opt_build_syn(buf, &o);
+	tap_ok(len == 32 && len == atcp_opt_len(&o, true) &&
+	       !memcmp(buf + 20, want_cookie, 12) && buf[32] == 0xee,
+	       "SYN-ACK with a cookie: the option last, NOP-padded");
+	tap_ok(parse(buf, len, true, &p) == 0 && p.tfo_ok && p.tfo.len == 8 &&
+	       !p.tfo.exp && !memcmp(p.tfo.val, o.tfo.val, 8) && p.ts_ok &&
+	       p.ws_ok && p.mss == 1460, "cookie round-trips");
+
+	o.tfo.len = 0;
+	len = atcp_opt_build_syn(buf, &o);
+	tap_ok(len == 24 && !memcmp(buf + 20, want_req, 4) &&
+	       parse(buf, len, true, &p) == 0 && p.tfo_ok && !p.tfo.len,
+	       "cookie request: kind 34, length 2");
+
+	o.tfo.len = 8;
+	o.tfo.exp = true;
+	len = atcp_opt_build_syn(buf, &o);
+	tap_ok(len == 32 && !memcmp(buf + 20, want_exp, 12) &&
+	       parse(buf, len, true, &p) == 0 && p.tfo_ok && p.tfo.exp &&
+	       p.tfo.len == 8, "experimental option 254, magic 0xF989");
+
+	o.tfo.len = ATCP_TFO_COOKIE_MAX;
+	for (i = 0; i < ATCP_TFO_COOKIE_MAX; i++)
+		o.tfo.val[i] = 0x40 + i;
+	len = atcp_opt_build_syn(buf, &o);
+	tap_ok(len == ATCP_MAX_OPT_LEN && len == atcp_opt_len(&o, true) &&
+	       parse(buf, len, true, &p) == 0 && p.tfo.len == 16 &&
+	       !memcmp(p.tfo.val, o.tfo.val, 16),
+	       "16-byte experimental cookie fills the 40 bytes");
+
+	tap_ok(parse(want_cookie, sizeof(want_cookie), false, &p) == 0 &&
+	       !p.tfo_ok, "cookie ignored on a segment without SYN");
+	tap_ok(PARSE(odd, true, &p) == 0 && !p.tfo_ok,
+	       "odd cookie length ignored, not an error");
+	tap_ok(PARSE(short2, true, &p) == 0 && !p.tfo_ok,
+	       "2-byte cookie ignored");
+	tap_ok(PARSE(long18, true, &p) == 0 && !p.tfo_ok,
+	       "18-byte cookie ignored");
+	tap_ok(PARSE(other_exp, true, &p) == 0 && !p.tfo_ok,
+	       "another experiment in option 254 passes by");
+}
+
 int main(void)
 {
 	test_syn_layout();
@@ -280,5 +347,6 @@ int main(void)
 	test_ack_layout();
 	test_malformed();
 	test_semantics();
+	test_fastopen();
 	return tap_finish();
 }
