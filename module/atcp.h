@@ -25,6 +25,7 @@
 
 #include <uapi/linux/atcp.h>
 
+#include "atcp_cookie.h"
 #include "atcp_cubic.h"
 #include "atcp_ecn.h"
 #include "atcp_fsm.h"
@@ -110,9 +111,48 @@ struct atcp_sysctl {
 	int retrans_collapse;	/* a small resend takes the skbs after it */
 	int migrate_req;	/* a closed listener's queues go to its group */
 	int fwmark_accept;	/* connections take their SYN's mark */
+	int fastopen;		/* ATCP_TFO_* bits */
+	int fastopen_blackhole_timeout_sec;
+};
+
+/* The bits of the fastopen sysctl, Linux's TFO_* (net/tcp.h). */
+#define ATCP_TFO_CLIENT_ENABLE		0x1
+#define ATCP_TFO_SERVER_ENABLE		0x2
+#define ATCP_TFO_CLIENT_NO_COOKIE	0x4	/* data in SYN without a cookie */
+#define ATCP_TFO_SERVER_COOKIE_NOT_REQD	0x200	/* ... taken without one */
+#define ATCP_TFO_SERVER_WO_SOCKOPT1	0x400	/* listeners without TCP_FASTOPEN */
+
+/*
+ * Fast Open keys, of a namespace (the fastopen_key sysctl) or of a
+ * listener (TCP_FASTOPEN_KEY): the first makes cookies, both check them.
+ * Replaced whole and freed after a grace period, so readers under RCU
+ * never see half a key.
+ */
+struct atcp_tfo_keys {
+	struct rcu_head rcu;
+	int num;
+	siphash_key_t key[ATCP_TFO_KEYS_MAX];
 };
 
 struct atcp_mib;
+
+/*
+ * Fast Open state of a socket whose handshake uses it (RFC 7413): a
+ * server's child that must send a new cookie, a client's SYN.  Freed
+ * when the handshake ends (atcp_fastopen_done()).
+ */
+struct atcp_fastopen {
+	struct atcp_tfo_cookie cookie;	/* what the SYN or SYN-ACK carries */
+	bool send_cookie;		/* ... on its first transmission */
+	/* a server's child: the listener that counts it in tfo_qlen, held */
+	struct sock *listener;
+	/* a client's: the data sendmsg() offers the SYN, what it took */
+	struct msghdr *data;
+	size_t size;
+	size_t copied;
+};
+
+struct atcp_tfo_cache;
 
 /* Everything atcp keeps per network namespace. */
 struct atcp_net {
@@ -132,6 +172,13 @@ struct atcp_net {
 	/* RFC 5961 challenge ACKs left this second (challenge_ack_limit). */
 	u32 challenge_stamp;
 	u32 challenge_count;
+	/* Fast Open: the namespace's keys, made on first use. */
+	struct atcp_tfo_keys __rcu *tfo_keys;
+	/* ... and its clients' pause after black holes (blackhole_timeout) */
+	atomic_t tfo_disable_times;
+	unsigned long tfo_disable_stamp;
+	/* ... and its clients' cookies, made on first use */
+	struct atcp_tfo_cache *tfo_cache;
 };
 
 extern unsigned int atcp_net_id;
@@ -228,7 +275,14 @@ struct atcp_sock {
 	u8 hashed_in;		/* ATCP_HASH_*: which table holds sk_node */
 	u8 ipv6:1,		/* the connection's segments are IPv6 ones */
 	   tw_entered:1,	/* passed through TIME-WAIT (atcp_set_state) */
-	   urg_mode:1;		/* data up to snd_up is urgent, unacknowledged */
+	   urg_mode:1,		/* data up to snd_up is urgent, unacknowledged */
+	   tfo_child:1,		/* Fast Open child in SYN-RECEIVED */
+	   syn_data_acked:1,	/* data on the SYN was acknowledged */
+	   syn_data:1,		/* our SYN carried data (Fast Open) */
+	   syn_fastopen:1,	/* ... a Fast Open option */
+	   syn_fastopen_exp:1;	/* ... in the experimental kind 254 */
+	u8 tfo_client_fail:2,	/* enum tcp_fastopen_client_fail */
+	   tfo_check:1;		/* may end a Fast Open pause (blackhole) */
 	u32 snd_up;		/* end of the urgent data sent (MSG_OOB) */
 	/* Urgent data received: ATCP_URG_* and the byte, at urg_seq. */
 	u16 urg_data;
@@ -331,6 +385,8 @@ struct atcp_sock {
 	/* Child: its place on the listener's queues. */
 	struct list_head accept_node;
 	struct sock *listener;
+	/* Fast Open state of a handshake under way (atcp_fastopen.c). */
+	struct atcp_fastopen *tfo;
 
 	/* Bind bucket this socket's port belongs to. */
 	struct atcp_bind_bucket *bind_bucket;
@@ -371,7 +427,18 @@ struct atcp_sock {
 		u32 window_clamp;	/* TCP_WINDOW_CLAMP, 0: none */
 		u8 defer_accept;	/* TCP_DEFER_ACCEPT: SYN-ACK timeouts */
 		u8 recvmsg_inq;		/* TCP_INQ */
+		u8 fastopen_connect;	/* TCP_FASTOPEN_CONNECT */
+		u8 fastopen_no_cookie;	/* TCP_FASTOPEN_NO_COOKIE */
+		u32 fastopen_qlen;	/* TCP_FASTOPEN: listener's queue */
 	} opts;
+
+	/*
+	 * A listener's Fast Open keys (TCP_FASTOPEN_KEY) and its children
+	 * still in SYN-RECEIVED: kept across disconnect() like the options,
+	 * never inherited.
+	 */
+	struct atcp_tfo_keys __rcu *tfo_keys;
+	atomic_t tfo_qlen;
 
 	/*
 	 * Small queues (atcp_tsq.c): a tasklet may hold the socket on its
@@ -940,6 +1007,7 @@ extern struct proto atcp_prot;
 extern const struct proto_ops atcp_stream_ops;
 void atcp_set_state(struct sock *sk, int state);
 void atcp_done(struct sock *sk);
+void atcp_child_enqueue(struct sock *child);
 void atcp_init_tcb(struct sock *sk);
 void atcp_start_tcb(struct sock *sk);
 struct atcp_cookie_tuple;
@@ -1042,10 +1110,11 @@ u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
 int atcp_req_bound_dev_if(const struct sock *sk, const struct atcp_req *req);
 void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
-			 u32 iss, u32 tsval);
+			 u32 iss, u32 tsval, const struct atcp_tfo_cookie *tfo);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);
 u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
-		     u32 mtu, u8 *buf, unsigned int *optlen);
+		     u32 mtu, const struct atcp_tfo_cookie *tfo, u8 *buf,
+		     unsigned int *optlen);
 void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 			 u32 seq, u32 ack, u8 flags, u16 win, const u8 *opt,
 			 unsigned int optlen);
@@ -1139,7 +1208,8 @@ struct atcp_req *atcp_synq_find(struct sock *sk, const struct in6_addr *raddr,
 				__be16 rport, const struct in6_addr *laddr,
 				__be16 lport);
 struct atcp_req *atcp_synq_lookup(struct sock *sk, const struct sk_buff *skb);
-int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl);
+int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl,
+		  const struct atcp_tfo_cookie *tfo);
 void atcp_synq_drop(struct sock *sk, struct atcp_req *req);
 void atcp_req_put(struct atcp_req *req);
 void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
@@ -1149,6 +1219,32 @@ void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
 void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
 		       const struct atcp_seg *seg, struct atcp_req *req);
 u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req);
+/* atcp_fastopen.c */
+int atcp_fastopen_set_keys(struct atcp_net *an, struct sock *sk,
+			   const u8 *bytes, int num);
+int atcp_fastopen_get_keys(struct atcp_net *an, struct sock *sk, u8 *bytes);
+void atcp_fastopen_init_key_once(struct net *net);
+void atcp_fastopen_net_exit(struct net *net);
+void atcp_fastopen_sock_free(struct sock *sk);
+void atcp_fastopen_done(struct sock *sk);
+bool atcp_fastopen_syn(struct sock *sk, struct sk_buff *skb,
+		       const struct atcp_seg *seg, const struct atcp_req *req,
+		       struct atcp_tfo_cookie *foc, bool *send);
+int atcp_fastopen_child_init(struct sock *sk, struct sock *child,
+			     const struct atcp_tfo_cookie *foc);
+void atcp_fastopen_set_qlen(struct sock *sk, int qlen);
+void atcp_fastopen_cache_exit(struct net *net);
+void atcp_fastopen_timeout(struct sock *sk, unsigned int timeouts,
+			   bool expired);
+void atcp_fastopen_active_close(struct sock *sk);
+int atcp_fastopen_connect(struct sock *sk);
+u32 atcp_fastopen_syn_room(struct sock *sk, u32 mtu);
+bool atcp_fastopen_synack(struct sock *sk, const struct atcp_seg *seg);
+void atcp_fastopen_listen(struct sock *sk, int backlog);
+bool atcp_fastopen_child(struct sock *sk, struct sk_buff *skb,
+			 const struct atcp_seg *seg, const struct atcp_req *req,
+			 const struct atcp_tfo_cookie *foc);
+
 int atcp_req_child(struct sock *sk, struct sock *child,
 		   const struct atcp_req *req);
 void atcp_synq_walk(struct sock *sk, struct atcp_walker *w);
@@ -1172,7 +1268,7 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
 		      int reflect, __be32 flowinfo);
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
-			u32 tsval);
+			u32 tsval, const struct atcp_tfo_cookie *tfo);
 void atcp_v6_child_init(struct sock *sk, struct sock *child,
 			const struct atcp_req *req);
 void atcp_v6_mapped(struct sock *sk);

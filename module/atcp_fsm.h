@@ -152,8 +152,12 @@ struct atcp_transition {
  * One step of the engine.  @passive tells whether the TCB was created by a
  * passive open (a child of a listener); it only matters in SYN-RECEIVED,
  * where RFC 9293 3.10.7.4 sends a passive connection back to LISTEN but
- * closes a simultaneous-open one.  Returns 0, or -ATCP_FSM_EINVAL (and
- * leaves @out untouched) when @state or @ev is out of range.
+ * closes a simultaneous-open one.  A Fast Open child (RFC 7413) is
+ * passive but already queued for accept(), its user may hold it: it is
+ * closed, and reset, as the simultaneous-open one is, so the caller
+ * passes false for it (Linux resets it in tcp_rcv_state_process()).
+ * Returns 0, or -ATCP_FSM_EINVAL (and leaves @out untouched) when @state
+ * or @ev is out of range.
  *
  * Segment and timer events that a state does not expect leave the state
  * unchanged with no action.

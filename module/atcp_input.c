@@ -1744,6 +1744,8 @@ static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	bool cookie = mode == 2;
 	struct atcp_req_ext ext;
 	struct atcp_req *req = &ext.req;
+	struct atcp_tfo_cookie foc;
+	bool send_foc;
 
 	if (!cookie &&
 	    READ_ONCE(las->syn_len) >= atcp_max_syn_backlog(sk)) {
@@ -1757,12 +1759,15 @@ static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
 	}
 	atcp_req_from_syn(sk, skb, seg, req);
 	atcp_req_note_mark(sk, &ext, skb);
+	/* no Fast Open with cookies, as in Linux: nothing may be kept */
 	if (cookie) {
 		if (atcp_cookie_send_synack(sk, req))
 			goto drop;
 		return;
 	}
-	if (atcp_synq_add(sk, req))
+	if (atcp_fastopen_syn(sk, skb, seg, req, &foc, &send_foc))
+		return;
+	if (atcp_synq_add(sk, req, send_foc ? &foc : NULL))
 		goto drop;
 	return;
 drop:
@@ -1828,6 +1833,69 @@ static void atcp_req_complete(struct sock *sk, struct atcp_req *req,
 		atcp_synq_drop(sk, req);
 }
 
+/*
+ * A Fast Open child for SYN @skb of request @req, made by listener @sk
+ * (Linux: tcp_fastopen_create_child()): a socket in SYN-RECEIVED with the
+ * SYN's data received, put on the accept queue at once, that sends its
+ * SYN-ACK itself, with cookie @foc unless NULL, and resends it from its
+ * write queue as a simultaneous open does.  A FIN on the SYN is left for
+ * the client to send again.  False when no child could be made.
+ */
+bool atcp_fastopen_child(struct sock *sk, struct sk_buff *skb,
+			 const struct atcp_seg *seg, const struct atcp_req *req,
+			 const struct atcp_tfo_cookie *foc)
+{
+	struct sk_buff *data = NULL;
+	struct atcp_sock *as;
+	struct sock *child;
+
+	if (seg->len) {
+		data = skb_clone(skb, GFP_ATOMIC);
+		if (!data)
+			return false;
+	}
+	child = sk_clone_lock(sk, GFP_ATOMIC);
+	if (!child) {
+		kfree_skb(data);
+		return false;
+	}
+	/* sk_clone_lock() returned the child locked; tell sparse. */
+	__acquire(&child->sk_lock.slock);
+	if (atcp_req_child(sk, child, req))
+		goto fail;
+	if (atcp_fastopen_child_init(sk, child, foc)) {
+		sock_set_flag(child, SOCK_DEAD);
+		atcp_done(child);
+		goto fail;
+	}
+	as = atcp_sk(child);
+	/* nothing sent yet: the SYN-ACK goes from the write queue */
+	atcp_set_iss(as, req->iss);
+	as->segs_in += atcp_skb_segs(skb);
+	if (data) {
+		struct atcp_skb_cb *cb = ATCP_SKB_CB(data);
+
+		__skb_pull(data, tcp_hdr(data)->doff * 4);
+		skb_dst_drop(data);
+		cb->seq = seg->seq + 1;
+		cb->end_seq = cb->seq + seg->len;
+		cb->flags = seg->flags & ~(TCPHDR_SYN | TCPHDR_FIN);
+		atcp_queue_rcv(child, data);
+		as->rcv_wup = as->rcv_nxt;
+		as->syn_data_acked = 1;
+	}
+	sock_hold(sk);
+	as->listener = sk;
+	atcp_child_enqueue(child);
+	atcp_send_synack(child);
+	bh_unlock_sock(child);
+	return true;
+fail:
+	bh_unlock_sock(child);
+	kfree_skb(data);
+	return false;
+}
+
 /* A segment for a pending request: RFC 9293 3.10.7.4 in SYN-RECEIVED. */
 static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 			 struct sk_buff *skb, const struct atcp_seg *seg)
@@ -1841,7 +1909,7 @@ static void atcp_req_rcv(struct sock *sk, struct atcp_req *req,
 	if ((seg->flags & (TCPHDR_SYN | TCPHDR_ACK | TCPHDR_RST)) ==
 	    TCPHDR_SYN && seg->seq == req->irs) {
 		atcp_send_synack_req(sk, req, req->iss,
-				     atcp_req_tsval(sk, req));
+				     atcp_req_tsval(sk, req), NULL);
 		goto drop;
 	}
 	if (!atcp_seq_acceptable(seg->seq, seg_len, rcv_nxt, win)) {
@@ -2094,6 +2162,9 @@ static void atcp_synsent_rcv(struct sock *sk, struct sk_buff *skb,
 		as->bytes_acked += seg->ack - as->snd_una;	/* the SYN */
 		as->snd_una = seg->ack;
 		atcp_update_pacing_rate(sk);
+		/* Fast Open: the SYN's data not all taken goes again now */
+		if (atcp_fastopen_synack(sk, seg))
+			atcp_go_back_n(sk);
 		atcp_event(sk, ATCP_EV_RCV_SYNACK);
 		if (seg->len)
 			atcp_data_queue(sk, skb, seg);

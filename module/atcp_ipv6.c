@@ -282,7 +282,7 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
  * Linux's tcp_v6_send_synack() sends it.
  */
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
-			u32 tsval)
+			u32 tsval, const struct atcp_tfo_cookie *tfo)
 {
 	struct ipv6_pinfo *np = atcp_inet6(sk);
 	struct in6_addr *final_p, final;
@@ -324,7 +324,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	}
 	fl6.daddr = req->raddr;
 	win = atcp_synack_opts(sk, req, tsval,
-			       dst_mtu(dst) - sizeof(struct ipv6hdr), opt,
+			       dst_mtu(dst) - sizeof(struct ipv6hdr), tfo, opt,
 			       &optlen);
 	skb = atcp_v6_ctl_skb(&fl6, &fl6.daddr, iss, req->irs + 1,
 			      TCPHDR_SYN | TCPHDR_ACK |

@@ -75,6 +75,8 @@ static void __net_exit atcp_net_exit(struct net *net)
 	/* Placeholders in Linux TCP's table die with their namespace. */
 	atcp_table_flush();
 	atcp_sysctl_net_exit(net);
+	atcp_fastopen_net_exit(net);
+	atcp_fastopen_cache_exit(net);
 	free_percpu(an->mib);
 }
 
@@ -212,6 +214,8 @@ static void __exit atcp_exit(void)
 	atcp_v6_defrag_exit();
 #endif
 	proto_unregister(&atcp_prot);
+	/* Fast Open keys go by call_rcu(), to a function of this module */
+	rcu_barrier();
 	atcp_mem_exit();
 	atcp_tsq_exit();
 	atcp_reqsk_exit();

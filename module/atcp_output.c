@@ -690,6 +690,19 @@ static unsigned int atcp_build_options(struct sock *sk, u8 flags, u8 *buf,
 			opts.wscale = as->rcv_wscale;
 		}
 		opts.sack_ok = as->sack_ok;
+		/*
+		 * A Fast Open cookie, or a request for one: on the first
+		 * transmission only, as in Linux (RFC 7413 4.2.1).
+		 */
+		if (as->tfo && as->tfo->send_cookie) {
+			opts.tfo_ok = true;
+			opts.tfo = as->tfo->cookie;
+			as->tfo->send_cookie = false;
+			if (sk->sk_state == TCP_SYN_SENT) {
+				as->syn_fastopen = 1;
+				as->syn_fastopen_exp = opts.tfo.exp;
+			}
+		}
 		return atcp_opt_build_syn(buf, &opts);
 	}
 	if (as->sack_ok &&
@@ -749,8 +762,11 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 			return -ENOBUFS;
 	}
 	payload = skb->len;
-	/* a path MTU probe is one segment larger than the MSS */
-	seg_payload = cb->mtu_probe ? payload :
+	/*
+	 * A path MTU probe is one segment larger than the MSS; a Fast Open
+	 * SYN's data is one segment, sized before the MSS is known.
+	 */
+	seg_payload = cb->mtu_probe || (flags & TCPHDR_SYN) ? payload :
 		      min_t(unsigned int, payload, as->mss_cache);
 
 	optlen = atcp_build_options(sk, flags, optbuf, seg_payload);
@@ -930,6 +946,78 @@ static void atcp_queue_ctl(struct sock *sk, struct sk_buff *skb, u8 flags)
 		as->send_head = skb;
 }
 
+/*
+ * A Fast Open SYN (Linux: tcp_send_syn_data()): as much of the data
+ * sendmsg() offered as atcp_fastopen_syn_room() allows follows @syn on
+ * the write queue, and one segment carries both.  Resent after a
+ * timeout, the SYN goes alone, as RFC 7413 4.2.1 wants, and the data
+ * once the handshake is done: only the first try risks a middlebox that
+ * drops SYNs with data.  False when the SYN goes as usual, without data
+ * (with a request for a cookie, if it has none).
+ */
+static bool atcp_fastopen_send_syn(struct sock *sk, struct sk_buff *syn)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+	struct atcp_fastopen *fo = as->tfo;
+	struct dst_entry *dst = __sk_dst_get(sk);
+	struct sk_buff *data, *seg;
+	struct atcp_skb_cb *cb;
+	size_t copied;
+	u32 room, now;
+
+	if (!fo->data)
+		return false;
+	room = atcp_fastopen_syn_room(sk, dst ? dst_mtu(dst) : IPV6_MIN_MTU);
+	if (!room)
+		return false;
+	data = alloc_skb(ATCP_MAX_HEADER + room, sk->sk_allocation);
+	seg = alloc_skb(ATCP_MAX_HEADER + room, sk->sk_allocation);
+	if (!data || !seg)
+		goto plain;
+	skb_reserve(data, ATCP_MAX_HEADER);
+	skb_reserve(seg, ATCP_MAX_HEADER);
+	copied = copy_from_iter(skb_put(data, room), room, &fo->data->msg_iter);
+	if (!copied)
+		goto plain;
+	skb_trim(data, copied);
+	skb_put_data(seg, data->data, copied);
+
+	cb = ATCP_SKB_CB(data);
+	memset(cb, 0, sizeof(*cb));
+	cb->seq = as->write_seq;
+	cb->end_seq = cb->seq + copied;
+	cb->flags = TCPHDR_ACK | TCPHDR_PSH;
+	as->write_seq += copied;
+	__skb_queue_tail(&sk->sk_write_queue, data);
+	atcp_wmem_charge(sk, data->truesize);
+	fo->copied = copied;
+	if (copied == fo->size)
+		fo->data = NULL;
+
+	*ATCP_SKB_CB(seg) = *ATCP_SKB_CB(syn);
+	ATCP_SKB_CB(seg)->end_seq = cb->end_seq;
+	now = atcp_clock_us();
+	ATCP_SKB_CB(syn)->sent_us = now;
+	cb->sent_us = now;
+	as->last_xmit_us = now;
+	as->send_head = NULL;
+	as->snd_nxt = as->write_seq;
+	as->bytes_sent += as->snd_nxt - as->snd_max;
+	as->snd_max = as->snd_nxt;
+	as->syn_data = 1;
+	/* a SYN not sent counts as sent: its timer sends it again */
+	atcp_transmit_skb(sk, seg, false, sk->sk_allocation);
+	atcp_reset_rtx_timer(sk);
+	return true;
+plain:
+	kfree_skb(data);
+	kfree_skb(seg);
+	/* no data then, but a request for a cookie, as Linux falls back */
+	fo->cookie.len = 0;
+	fo->send_cookie = true;
+	return false;
+}
+
 int atcp_send_syn(struct sock *sk)
 {
 	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, sk->sk_allocation);
@@ -941,6 +1029,8 @@ int atcp_send_syn(struct sock *sk)
 	/* asked for: on until the SYN-ACK says otherwise */
 	atcp_sk(sk)->ecn_flags = ecn ? ATCP_ECN_OK : 0;
 	atcp_queue_ctl(sk, skb, TCPHDR_SYN | ecn);
+	if (atcp_sk(sk)->tfo && atcp_fastopen_send_syn(sk, skb))
+		return 0;
 	atcp_push(sk, 1);
 	return 0;
 }
@@ -1790,10 +1880,12 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 
 /*
  * The options of a listener's SYN-ACK for @req on a path of @mtu bytes
- * (network header included), into @buf; returns the window to announce.
+ * (network header included), with Fast Open cookie @tfo unless NULL,
+ * into @buf; returns the window to announce.
  */
 u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
-		     u32 mtu, u8 *buf, unsigned int *optlen)
+		     u32 mtu, const struct atcp_tfo_cookie *tfo, u8 *buf,
+		     unsigned int *optlen)
 {
 	const struct atcp_sock *las = atcp_sk(sk);
 	struct atcp_opts o = {};
@@ -1813,6 +1905,10 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 		o.ts_ok = true;
 		o.tsval = tsval;
 		o.tsecr = req->ts_recent;
+	}
+	if (tfo) {
+		o.tfo_ok = true;
+		o.tfo = *tfo;
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
@@ -1974,7 +2070,8 @@ u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
  * ip_build_and_send_pkt().
  */
 static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
-			       u32 iss, u32 tsval)
+			       u32 iss, u32 tsval,
+			       const struct atcp_tfo_cookie *tfo)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	int ttl = READ_ONCE(inet->uc_ttl);
@@ -2007,19 +2104,19 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 		return PTR_ERR(rt);
 	c.win = atcp_synack_opts(sk, req, tsval,
 				 dst_mtu(&rt->dst) - sizeof(struct iphdr),
-				 opt, &c.optlen);
+				 tfo, opt, &c.optlen);
 	atcp_v4_xmit_ctl(net, rt, &c);
 	return 0;
 }
 
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
-			 u32 iss, u32 tsval)
+			 u32 iss, u32 tsval, const struct atcp_tfo_cookie *tfo)
 {
 #if IS_ENABLED(CONFIG_IPV6)
 	if (atcp_req_v6(req))
-		return atcp_v6_send_synack(sk, req, iss, tsval);
+		return atcp_v6_send_synack(sk, req, iss, tsval, tfo);
 #endif
-	return atcp_v4_send_synack(sk, req, iss, tsval);
+	return atcp_v4_send_synack(sk, req, iss, tsval, tfo);
 }
 
 /*

@@ -291,6 +291,14 @@ const char *const atcp_mib_names[ATCP_MIB_MAX] = {
 	[ATCP_MIB_DEFERACCEPTDROP]	= "DeferAcceptDrop",
 	[ATCP_MIB_MIGRATEREQSUCCESS]	= "MigrateReqSuccess",
 	[ATCP_MIB_MIGRATEREQFAILURE]	= "MigrateReqFailure",
+	[ATCP_MIB_TFOACTIVE]		= "FastOpenActive",
+	[ATCP_MIB_TFOACTIVEFAIL]	= "FastOpenActiveFail",
+	[ATCP_MIB_TFOPASSIVE]		= "FastOpenPassive",
+	[ATCP_MIB_TFOPASSIVEFAIL]	= "FastOpenPassiveFail",
+	[ATCP_MIB_TFOLISTENOVERFLOW]	= "FastOpenListenOverflow",
+	[ATCP_MIB_TFOCOOKIEREQD]	= "FastOpenCookieReqd",
+	[ATCP_MIB_TFOBLACKHOLE]		= "FastOpenBlackhole",
+	[ATCP_MIB_TFOPASSIVEALTKEY]	= "FastOpenPassiveAltKey",
 };
 
 /*

@@ -452,7 +452,7 @@ static void atcp_req_timer(struct timer_list *t)
 	if (!give_up && resend) {
 		ATCP_INC_STATS(net, ATCP_MIB_RETRANSSEGS);
 		atcp_send_synack_req(sk, req, req->iss,
-				     atcp_req_tsval(sk, req));
+				     atcp_req_tsval(sk, req), NULL);
 	}
 	/* give up: the chain's count; else the one taken for the send */
 	atcp_req_put(req);
@@ -472,10 +472,12 @@ void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req)
 }
 
 /*
- * Queue a request made from @tmpl and send its SYN-ACK.  The caller has
- * checked that the SYN queue has room.
+ * Queue a request made from @tmpl and send its SYN-ACK, with the Fast
+ * Open cookie @tfo if not NULL: only this first SYN-ACK carries it, as in
+ * Linux.  The caller has checked that the SYN queue has room.
  */
-int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
+int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl,
+		  const struct atcp_tfo_cookie *tfo)
 {
 	struct atcp_req *req;
 	int err;
@@ -488,7 +490,8 @@ int atcp_synq_add(struct sock *sk, const struct atcp_req *tmpl)
 	if (!atcp_synq_link(req, jiffies + atcp_req_timeout(req)))
 		return -EINVAL;
 
-	err = atcp_send_synack_req(sk, req, req->iss, atcp_req_tsval(sk, req));
+	err = atcp_send_synack_req(sk, req, req->iss, atcp_req_tsval(sk, req),
+				   tfo);
 	if (err)
 		atcp_synq_drop(sk, req);
 	atcp_req_put(req);
@@ -529,6 +532,10 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 
 	atcp_init_tcb(child);
 	as = atcp_sk(child);
+	/* the listener's, which the clone copied: never the child's */
+	RCU_INIT_POINTER(as->tfo_keys, NULL);
+	atomic_set(&as->tfo_qlen, 0);
+	as->opts.fastopen_qlen = 0;
 	newinet = inet_sk(child);
 	if (atcp_req_v6(req)) {
 		/* Never matches an IPv4 segment; Linux does the same. */

@@ -92,6 +92,9 @@ void atcp_set_state(struct sock *sk, int state)
 	 */
 	if (state == TCP_CLOSE && atcp_state_established(old))
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ESTABRESETS);
+	/* a Fast Open child's handshake is over, one way or another */
+	if (as->tfo_child)
+		atcp_fastopen_done(sk);
 	trace_atcp_set_state(sk, old, state);
 	/*
 	 * A full socket never holds TIME-WAIT in sk_state, as in Linux:
@@ -135,14 +138,16 @@ static bool atcp_child_unlink(struct sock *child)
 	return queued;
 }
 
-/* The handshake of a passively opened child completed. */
-static void atcp_child_established(struct sock *child)
+/*
+ * Put @child on its listener's accept queue, once: when its handshake
+ * completes, or a Fast Open child when it is made.
+ */
+void atcp_child_enqueue(struct sock *child)
 {
 	struct atcp_sock *as = atcp_sk(child);
 	struct sock *listener = READ_ONCE(as->listener);
 	struct atcp_sock *las;
 
-	ATCP_INC_STATS(sock_net(child), ATCP_MIB_PASSIVEOPENS);
 	if (!listener)
 		return;
 	las = atcp_sk(listener);
@@ -156,6 +161,13 @@ static void atcp_child_established(struct sock *child)
 	listener->sk_data_ready(listener);
 }
 
+/* The handshake of a passively opened child completed. */
+static void atcp_child_established(struct sock *child)
+{
+	ATCP_INC_STATS(sock_net(child), ATCP_MIB_PASSIVEOPENS);
+	atcp_child_enqueue(child);
+}
+
 void atcp_destroy_sock(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
@@ -166,6 +178,8 @@ void atcp_destroy_sock(struct sock *sk)
 	atcp_clear_timers(sk);
 	if (as->syn_table)
 		atcp_synq_purge(sk, NULL);	/* listen() failed after it */
+	atcp_fastopen_active_close(sk);
+	atcp_fastopen_sock_free(sk);
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&as->ooo_queue);
 	__skb_queue_purge(&sk->sk_receive_queue);
@@ -220,11 +234,13 @@ static int atcp_fsm_errno(u8 err)
 int atcp_event(struct sock *sk, enum atcp_event ev)
 {
 	struct atcp_sock *as = atcp_sk(sk);
+	bool tfo_child = as->tfo_child;
 	struct atcp_transition t;
 	int old = sk->sk_state;
 	u16 act;
 
-	if (atcp_fsm_step(old, ev, as->passive, &t))
+	/* a Fast Open child may be accepted already: see atcp_fsm_step() */
+	if (atcp_fsm_step(old, ev, as->passive && !tfo_child, &t))
 		return -EINVAL;
 	if (t.err)
 		return atcp_fsm_errno(t.err);
@@ -240,7 +256,9 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 	if (act & ATCP_ACT_SEND_SYN) {
 		/* an attempt, whatever comes of it (Linux: tcp_connect()) */
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ACTIVEOPENS);
-		atcp_send_syn(sk);
+		/* TCP_FASTOPEN_CONNECT: the first write sends it, with data */
+		if (!inet_sk(sk)->defer_connect)
+			atcp_send_syn(sk);
 	}
 	if (act & ATCP_ACT_SEND_SYNACK)
 		atcp_send_synack(sk);
@@ -252,7 +270,8 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 		atcp_send_active_reset(sk, GFP_ATOMIC);
 
 	if (act & ATCP_ACT_ERR_RESET) {
-		if (old == TCP_SYN_SENT || old == TCP_SYN_RECV)
+		/* a Fast Open child was reset, as Linux's tcp_reset() says */
+		if ((old == TCP_SYN_SENT || old == TCP_SYN_RECV) && !tfo_child)
 			WRITE_ONCE(sk->sk_err, ECONNREFUSED);
 		else if (old == TCP_CLOSE_WAIT)
 			WRITE_ONCE(sk->sk_err, EPIPE);
@@ -280,7 +299,13 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 		}
 		atcp_init_buffer_space(sk);
 		atcp_cong_start(sk);
-		atcp_stop_rtx_timer(sk);
+		/* data a Fast Open socket sent may still be in flight */
+		as->retransmits = 0;
+		atcp_rto_reset_backoff(&as->rto);
+		if (as->snd_una == as->snd_max)
+			atcp_stop_rtx_timer(sk);
+		else
+			atcp_reset_rtx_timer(sk);
 		atcp_push(sk, 0);
 	}
 	if (act & ATCP_ACT_START_TW) {
@@ -496,6 +521,9 @@ int atcp_connect_routed(struct sock *sk)
 	atcp_start_tcb(sk);
 	if (tw)
 		atcp_tw_reused(sk, tw);
+	err = atcp_fastopen_connect(sk);
+	if (err)
+		return err;
 	return atcp_event(sk, ATCP_EV_ACTIVE_OPEN);
 }
 
@@ -574,6 +602,7 @@ static int atcp_listen(struct socket *sock, int backlog)
 		err = -EADDRINUSE;
 		goto out;
 	}
+	atcp_fastopen_listen(sk, backlog);
 	atcp_sk(sk)->passive = 1;
 	err = atcp_event(sk, ATCP_EV_PASSIVE_OPEN);
 	if (!err) {
@@ -750,8 +779,11 @@ static int atcp_disconnect(struct sock *sk, int flags)
 	} else if (old == TCP_SYN_SENT) {
 		WRITE_ONCE(sk->sk_err, ECONNRESET);
 	}
+	atcp_fastopen_active_close(sk);
 	atcp_unhash(sk);
 	atcp_set_state(sk, TCP_CLOSE);
+	atcp_fastopen_done(sk);
+	inet->defer_connect = 0;
 	atcp_clear_timers(sk);
 	atcp_write_queue_purge(sk);
 	skb_queue_purge(&atcp_sk(sk)->ooo_queue);
@@ -924,7 +956,9 @@ static int atcp_send_ready(struct sock *sk, long *timeo)
 {
 	int err;
 
-	if (!atcp_state_established(sk->sk_state)) {
+	/* a Fast Open child sends before the handshake ends (RFC 7413) */
+	if (!atcp_state_established(sk->sk_state) &&
+	    !atcp_sk(sk)->tfo_child) {
 		err = sk_stream_wait_connect(sk, timeo);
 		if (err)
 			return err;
@@ -1095,6 +1129,53 @@ static int atcp_zerocopy_start(struct sock *sk, struct msghdr *msg,
 	return 0;
 }
 
+/*
+ * sendto(MSG_FASTOPEN), or the first write after a connect() that
+ * TCP_FASTOPEN_CONNECT deferred (Linux: tcp_sendmsg_fastopen()): connect,
+ * the SYN carrying as much of @msg as it may; *@copied says how much.
+ * Then, blocking, wait for the handshake as connect() does.
+ */
+static int atcp_sendmsg_fastopen(struct sock *sk, struct msghdr *msg,
+				 size_t *copied, size_t size)
+{
+	const struct sockaddr *uaddr = msg->msg_name;
+	struct atcp_sock *as = atcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	int err;
+
+	if (!(READ_ONCE(atcp_net(sock_net(sk))->sysctl.fastopen) &
+	      ATCP_TFO_CLIENT_ENABLE) ||
+	    (uaddr && msg->msg_namelen >= sizeof(uaddr->sa_family) &&
+	     uaddr->sa_family == AF_UNSPEC))
+		return -EOPNOTSUPP;
+	if (as->tfo)
+		return -EALREADY;	/* another Fast Open is under way */
+	as->tfo = kzalloc(sizeof(*as->tfo), sk->sk_allocation);
+	if (!as->tfo)
+		return -ENOBUFS;
+	as->tfo->data = msg;
+	as->tfo->size = size;
+	if (inet->defer_connect) {
+		err = atcp_send_syn(sk);
+		if (err) {
+			atcp_connect_failed(sk);
+			goto out;
+		}
+	}
+	err = __inet_stream_connect(sk->sk_socket, msg->msg_name,
+				    msg->msg_namelen,
+				    msg->msg_flags & MSG_DONTWAIT ? O_NONBLOCK : 0,
+				    1);
+out:
+	/* gone if, while we waited, a disconnect() came from elsewhere */
+	if (as->tfo) {
+		*copied = as->tfo->copied;
+		atcp_fastopen_done(sk);
+	}
+	inet->defer_connect = 0;
+	return err;
+}
+
 static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 			       size_t size)
 {
@@ -1112,6 +1193,14 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 	sockcm_init(&sockc, sk);
 	if (msg->msg_controllen && sock_cmsg_send(sk, msg, &sockc))
 		return -EINVAL;
+	if (unlikely((flags & MSG_FASTOPEN) || inet_sk(sk)->defer_connect)) {
+		err = atcp_sendmsg_fastopen(sk, msg, &copied, size);
+		/* non-blocking: what the SYN took, or EINPROGRESS */
+		if (err == -EINPROGRESS && copied)
+			return copied;
+		if (err)
+			return sk_stream_error(sk, flags, err);
+	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	err = atcp_send_ready(sk, &timeo);
 	if (!err)
@@ -1638,7 +1727,14 @@ static __poll_t atcp_poll(struct file *file, struct socket *sock,
 	if (shutdown & RCV_SHUTDOWN)
 		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
 
-	if (state != TCP_SYN_SENT && state != TCP_SYN_RECV) {
+	/*
+	 * A deferred Fast Open connect() is writable: the write sends the
+	 * SYN, with data.
+	 */
+	if (state == TCP_SYN_SENT && inet_sk(sk)->defer_connect)
+		mask |= EPOLLOUT | EPOLLWRNORM;
+	if (state != TCP_SYN_SENT &&
+	    (state != TCP_SYN_RECV || atcp_sk(sk)->tfo_child)) {
 		if (atcp_readable(sk))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (!(shutdown & SEND_SHUTDOWN)) {
@@ -1801,6 +1897,26 @@ static bool atcp_v4_txopt(int level, int optname)
 	return level == SOL_IP && optname == IP_OPTIONS;
 }
 
+/*
+ * TCP_FASTOPEN_KEY: a listener's own key, 16 bytes, or 32 with a backup
+ * key after it (Linux: do_tcp_setsockopt()).
+ */
+static int atcp_set_fastopen_key(struct sock *sk, sockptr_t optval,
+				 unsigned int optlen)
+{
+	u8 keys[ATCP_TFO_KEYS_MAX * ATCP_TFO_KEY_LEN];
+	int err;
+
+	if (optlen != ATCP_TFO_KEY_LEN && optlen != sizeof(keys))
+		return -EINVAL;
+	if (copy_from_sockptr(keys, optval, optlen))
+		return -EFAULT;
+	err = atcp_fastopen_set_keys(atcp_net(sock_net(sk)), sk, keys,
+				     optlen / ATCP_TFO_KEY_LEN);
+	memzero_explicit(keys, sizeof(keys));
+	return err;
+}
+
 static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			   sockptr_t optval, unsigned int optlen)
 {
@@ -1829,6 +1945,8 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	}
 	if (optname == TCP_CONGESTION)
 		return atcp_set_congestion(sk, optval, optlen);
+	if (optname == TCP_FASTOPEN_KEY)
+		return atcp_set_fastopen_key(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -1948,6 +2066,34 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		else
 			sock_valbool_flag(sk, SOCK_ZEROCOPY, val);
 		break;
+	case TCP_FASTOPEN:
+		/* a listener's queue, before or after listen(), as Linux */
+		if (val < 0 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN))) {
+			err = -EINVAL;
+			break;
+		}
+		atcp_fastopen_init_key_once(sock_net(sk));
+		atcp_fastopen_set_qlen(sk, val);
+		break;
+	case TCP_FASTOPEN_CONNECT:
+		if (val < 0 || val > 1)
+			err = -EINVAL;
+		else if (!(READ_ONCE(atcp_net(sock_net(sk))->sysctl.fastopen) &
+			   ATCP_TFO_CLIENT_ENABLE))
+			err = -EOPNOTSUPP;
+		else if (sk->sk_state != TCP_CLOSE)
+			err = -EINVAL;
+		else
+			as->opts.fastopen_connect = val;
+		break;
+	case TCP_FASTOPEN_NO_COOKIE:
+		if (val < 0 || val > 1 ||
+		    !((1 << sk->sk_state) & (TCPF_CLOSE | TCPF_LISTEN)))
+			err = -EINVAL;
+		else
+			WRITE_ONCE(as->opts.fastopen_no_cookie, val);
+		break;
 	default:
 		err = -ENOPROTOOPT;
 		break;
@@ -2033,6 +2179,9 @@ static void atcp_get_info(struct sock *sk, struct tcp_info *info)
 		info->tcpi_options |= TCPI_OPT_ECN;
 	if (as->ecn_flags & ATCP_ECN_SEEN)
 		info->tcpi_options |= TCPI_OPT_ECN_SEEN;
+	if (as->syn_data_acked)
+		info->tcpi_options |= TCPI_OPT_SYN_DATA;
+	info->tcpi_fastopen_client_fail = as->tfo_client_fail;
 	info->tcpi_rto = atcp_rto_current(&as->rto);
 	info->tcpi_ato = jiffies_to_usecs(ATCP_DELACK_MIN);
 	info->tcpi_snd_mss = as->mss_cache;
@@ -2175,6 +2324,27 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	case ATCP_ZEROCOPY:
 		val = sock_flag(sk, SOCK_ZEROCOPY);
 		break;
+	case TCP_FASTOPEN:
+		val = READ_ONCE(as->opts.fastopen_qlen);
+		break;
+	case TCP_FASTOPEN_CONNECT:
+		val = as->opts.fastopen_connect;
+		break;
+	case TCP_FASTOPEN_NO_COOKIE:
+		val = READ_ONCE(as->opts.fastopen_no_cookie);
+		break;
+	case TCP_FASTOPEN_KEY: {
+		u8 keys[ATCP_TFO_KEYS_MAX * ATCP_TFO_KEY_LEN];
+
+		/* the listener's own keys only, as Linux */
+		len = min_t(unsigned int, len,
+			    atcp_fastopen_get_keys(atcp_net(sock_net(sk)), sk,
+						   keys) *
+			    ATCP_TFO_KEY_LEN);
+		val = put_user(len, optlen) || copy_to_user(optval, keys, len);
+		memzero_explicit(keys, sizeof(keys));
+		return val ? -EFAULT : 0;
+	}
 	default:
 		return -ENOPROTOOPT;
 	}

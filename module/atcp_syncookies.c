@@ -67,7 +67,7 @@ int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req)
 		req->flags &= ~(ATCP_REQ_WS | ATCP_REQ_SACK | ATCP_REQ_ECN);
 
 	WRITE_ONCE(las->last_cookie, jiffies);
-	err = atcp_send_synack_req(sk, req, cookie, tsval);
+	err = atcp_send_synack_req(sk, req, cookie, tsval, NULL);
 	if (!err)
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_SYNCOOKIESSENT);
 	return err;

@@ -38,6 +38,59 @@ static int atcp_min_snd_mss_max = 65535;
  * local_port_range: two ports, lo <= hi, within 1..65535; like
  * net.ipv4.ip_local_port_range a bad pair is refused as a whole.
  */
+/*
+ * fastopen_key: the namespace's Fast Open keys as Linux writes them,
+ * "%08x-%08x-%08x-%08x", and a backup key after a comma; all zeros before
+ * any is drawn or set.  A malformed one fails with EINVAL and changes
+ * nothing.
+ */
+static int atcp_tfo_key_handler(struct ctl_table *table, int write,
+				void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct atcp_net *an = container_of(table->data, struct atcp_net,
+					   sysctl.fastopen);
+	u8 keys[ATCP_TFO_KEYS_MAX][ATCP_TFO_KEY_LEN] = {};
+	struct ctl_table t = { .maxlen = table->maxlen };
+	int err, i, n, off = 0;
+
+	t.data = kzalloc(t.maxlen, GFP_KERNEL);
+	if (!t.data)
+		return -ENOMEM;
+	n = atcp_fastopen_get_keys(an, NULL, keys[0]) ? : 1;
+	for (i = 0; i < n; i++)
+		off += scnprintf(t.data + off, t.maxlen - off,
+				 "%s%08x-%08x-%08x-%08x", i ? "," : "",
+				 get_unaligned_le32(keys[i]),
+				 get_unaligned_le32(keys[i] + 4),
+				 get_unaligned_le32(keys[i] + 8),
+				 get_unaligned_le32(keys[i] + 12));
+	err = proc_dostring(&t, write, buffer, lenp, ppos);
+	if (write && !err) {
+		n = atcp_tfo_keys_parse(t.data, keys);
+		err = n < 0 ? -EINVAL :
+		      atcp_fastopen_set_keys(an, NULL, keys[0], n);
+	}
+	memzero_explicit(keys, sizeof(keys));
+	kfree_sensitive(t.data);
+	return err;
+}
+
+/*
+ * fastopen_blackhole_timeout_sec: a new value also ends the pause in
+ * force, as Linux's does.
+ */
+static int atcp_tfo_blackhole_handler(struct ctl_table *table, int write,
+				      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	struct atcp_net *an = container_of(table->data, struct atcp_net,
+					   sysctl.fastopen_blackhole_timeout_sec);
+	int err = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+
+	if (write && !err)
+		atomic_set(&an->tfo_disable_times, 0);
+	return err;
+}
+
 static int atcp_port_range_handler(struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
 {
@@ -327,6 +380,19 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(retrans_collapse, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(migrate_req, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(fwmark_accept, &atcp_zero, &atcp_u8_max),
+	/* any int, as Linux's: the bits it does not know mean nothing */
+	ATCP_SYSCTL_INT("fastopen", fastopen, proc_dointvec, NULL, NULL),
+	ATCP_SYSCTL_INT("fastopen_blackhole_timeout_sec",
+			fastopen_blackhole_timeout_sec,
+			atcp_tfo_blackhole_handler, &atcp_zero, NULL),
+	{
+		.procname	= "fastopen_key",
+		.data		= (void *)offsetof(struct atcp_sysctl, fastopen),
+		.maxlen		= ATCP_TFO_KEYS_MAX * (ATCP_TFO_KEY_LEN * 2 + 4) +
+				  ATCP_TFO_KEYS_MAX,
+		.mode		= 0600,
+		.proc_handler	= atcp_tfo_key_handler,
+	},
 #ifdef CONFIG_NET_L3_MASTER_DEV
 	ATCP_SYSCTL(l3mdev_accept, &atcp_zero, &atcp_one),
 #endif
@@ -466,6 +532,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->retrans_collapse = 1;
 	s->migrate_req = 0;
 	s->fwmark_accept = 0;
+	s->fastopen = ATCP_TFO_CLIENT_ENABLE;
+	s->fastopen_blackhole_timeout_sec = 0;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->shrink_window = 0;

@@ -375,7 +375,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
 	int sysctl_reordering = READ_ONCE(s->reordering);
 	int retries1 = READ_ONCE(s->retries1);
-	bool zero_wnd;
+	bool zero_wnd, expired;
 
 	if (as->snd_una == as->snd_max || skb_queue_empty(&sk->sk_write_queue))
 		return;
@@ -390,8 +390,11 @@ static void atcp_retransmit_timeout(struct sock *sk)
 	 */
 	zero_wnd = !as->snd_wnd && !sock_flag(sk, SOCK_DEAD) &&
 		   sk->sk_state != TCP_SYN_SENT && sk->sk_state != TCP_SYN_RECV;
-	if (zero_wnd ? atcp_rtx_probe0_timed_out(sk) :
-	    atcp_retransmits_timed_out(sk)) {
+	expired = zero_wnd ? atcp_rtx_probe0_timed_out(sk) :
+		  atcp_retransmits_timed_out(sk);
+	/* a connection that used Fast Open may have met a black hole */
+	atcp_fastopen_timeout(sk, as->retransmits, expired);
+	if (expired) {
 		if (sk->sk_state == TCP_SYN_SENT)
 			ATCP_INC_STATS(sock_net(sk), ATCP_MIB_ATTEMPTFAILS);
 		atcp_event(sk, ATCP_EV_TIMEOUT_GIVE_UP);

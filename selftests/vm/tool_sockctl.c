@@ -58,13 +58,23 @@
  *	                       header of V bytes, 0 for none)
  *	getsockopt NAME        an int option of the connection socket, by
  *	                       the names sockopt takes: ok V
+ *	lsockopt NAME V, lgetsockopt NAME
+ *	                       the same for the listener; both know
+ *	                       fastopen, fastopen_connect, fastopen_no_cookie
+ *	                       (TCP_FASTOPEN*) too
+ *	fokey [HEX]            the listener's TCP_FASTOPEN_KEY: set from 32 or
+ *	                       64 hex digits, or read: ok HEX
+ *	sendto-fo A:P N        sendto() N bytes (at most 16384) with
+ *	                       MSG_FASTOPEN, connecting: ok SENT
  *	cc [NAME]              TCP_CONGESTION: set NAME, or read: ok NAME
  *	info FIELD             a TCP_INFO field: ok N; FIELD is snd_mss,
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, ca_state (0 Open ... 4 Loss),
  *	                       unacked, lost, retrans, sacked (segments),
  *	                       rcv_rtt (us), rcv_space (bytes),
- *	                       or ecn and ecnseen (tcpi_options bits, 0 or 1);
+ *	                       or ecn, ecnseen and syn_data (tcpi_options
+ *	                       bits, 0 or 1), fo_fail
+ *	                       (tcpi_fastopen_client_fail);
  *	                       "info pacing" reads one TCP_INFO: ok
  *	                       PACING_RATE MAX_PACING_RATE SND_CWND SND_MSS
  *	                       RTT SND_SSTHRESH
@@ -493,6 +503,77 @@ static void cmd_connect(const char *arg, bool nb)
 	reply("ok");
 }
 
+/*
+ * Fast Open: sendto() N bytes of the pattern with MSG_FASTOPEN to A:P,
+ * connecting the socket from "socket" (or a new one), blocking: ok SENT.
+ */
+static void cmd_sendto_fo(char *arg)
+{
+	char *n = arg ? strrchr(arg, ' ') : NULL;
+	struct sockaddr_storage ss;
+	uint8_t buf[16384];
+	size_t k, i;
+	socklen_t len;
+	ssize_t r;
+	int family;
+
+	if (!n)
+		return reply("err EINVAL usage: sendto-fo A:P N");
+	*n++ = 0;
+	family = parse_addr(arg, &ss, &len);
+	if (family < 0)
+		return reply("err EINVAL bad address");
+	k = strtoul(n, NULL, 0);
+	if (k > sizeof(buf))
+		k = sizeof(buf);
+	if (cfd < 0) {
+		cfd = new_socket(family);
+		if (cfd < 0)
+			return reply_err(errno, "socket");
+		sent = 0;
+		rcvd = 0;
+	}
+	for (i = 0; i < k; i++)
+		buf[i] = pattern(sent + i);
+	arm();
+	r = sendto(cfd, buf, k, MSG_FASTOPEN | MSG_NOSIGNAL,
+		   (struct sockaddr *)&ss, len);
+	disarm();
+	if (r < 0)
+		return reply_err(errno, "sendto");
+	sent += r;
+	reply("ok %zd", r);
+}
+
+/*
+ * TCP_FASTOPEN_KEY of the listener: "fokey HEX" sets it from 32 or 64 hex
+ * digits; "fokey" reads it: ok HEX (nothing after ok when it has none).
+ */
+static void cmd_fokey(const char *arg)
+{
+	uint8_t key[32];
+	socklen_t len = sizeof(key);
+	char out[2 * sizeof(key) + 1] = "";
+	size_t n, i;
+
+	if (arg) {
+		n = strlen(arg) / 2;
+		if (n > sizeof(key))
+			n = sizeof(key);
+		for (i = 0; i < n; i++)
+			if (sscanf(arg + 2 * i, "%2hhx", &key[i]) != 1)
+				return reply("err EINVAL bad key");
+		if (setsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, n) < 0)
+			return reply_err(errno, "TCP_FASTOPEN_KEY");
+		return reply("ok");
+	}
+	if (getsockopt(lfd, IPPROTO_TCP, TCP_FASTOPEN_KEY, key, &len) < 0)
+		return reply_err(errno, "TCP_FASTOPEN_KEY");
+	for (i = 0; i < len; i++)
+		sprintf(out + 2 * i, "%02x", key[i]);
+	reply("ok%s%s", len ? " " : "", out);
+}
+
 static void cmd_wait_connect(void)
 {
 	struct pollfd pfd = { .fd = cfd, .events = POLLOUT };
@@ -640,9 +721,12 @@ static const struct {
 	{ "tclass", IPPROTO_IPV6, IPV6_TCLASS },
 	{ "hops", IPPROTO_IPV6, IPV6_UNICAST_HOPS },
 	{ "mark", SOL_SOCKET, SO_MARK },
+	{ "fastopen", IPPROTO_TCP, TCP_FASTOPEN },
+	{ "fastopen_connect", IPPROTO_TCP, TCP_FASTOPEN_CONNECT },
+	{ "fastopen_no_cookie", IPPROTO_TCP, TCP_FASTOPEN_NO_COOKIE },
 };
 
-static void cmd_sockopt(char *arg)
+static void cmd_sockopt(int fd, char *arg)
 {
 	char *val = arg ? strchr(arg, ' ') : NULL;
 	size_t i;
@@ -660,7 +744,7 @@ static void cmd_sockopt(char *arg)
 	for (i = 0; i < ARRAY_SIZE(int_opts); i++) {
 		if (strcmp(arg, int_opts[i].name))
 			continue;
-		if (setsockopt(cfd, int_opts[i].level, int_opts[i].opt, &v,
+		if (setsockopt(fd, int_opts[i].level, int_opts[i].opt, &v,
 			       sizeof(v)) < 0)
 			return reply_err(errno, arg);
 		return reply("ok");
@@ -701,7 +785,7 @@ static void cmd_cc(const char *arg)
 	reply("ok %s", name);
 }
 
-static void cmd_getsockopt(const char *arg)
+static void cmd_getsockopt(int fd, const char *arg)
 {
 	socklen_t len = sizeof(int);
 	size_t i;
@@ -710,7 +794,7 @@ static void cmd_getsockopt(const char *arg)
 	for (i = 0; arg && i < ARRAY_SIZE(int_opts); i++) {
 		if (strcmp(arg, int_opts[i].name))
 			continue;
-		if (getsockopt(cfd, int_opts[i].level, int_opts[i].opt, &v,
+		if (getsockopt(fd, int_opts[i].level, int_opts[i].opt, &v,
 			       &len) < 0)
 			return reply_err(errno, arg);
 		return reply("ok %d", v);
@@ -766,6 +850,8 @@ static void cmd_info(const char *arg)
 			{ "sacked", ti.tcpi_sacked },
 			{ "rcv_rtt", ti.tcpi_rcv_rtt },
 			{ "rcv_space", ti.tcpi_rcv_space },
+			{ "syn_data", !!(ti.tcpi_options & TCPI_OPT_SYN_DATA) },
+			{ "fo_fail", ti.tcpi_fastopen_client_fail },
 		};
 		size_t i;
 
@@ -936,7 +1022,13 @@ static void run(char *line)
 	else if (!strcmp(cmd, "socket"))
 		cmd_socket(arg);
 	else if (!strcmp(cmd, "getsockopt"))
-		cmd_getsockopt(arg);
+		cmd_getsockopt(cfd, arg);
+	else if (!strcmp(cmd, "lgetsockopt"))
+		cmd_getsockopt(lfd, arg);
+	else if (!strcmp(cmd, "fokey"))
+		cmd_fokey(arg);
+	else if (!strcmp(cmd, "sendto-fo"))
+		cmd_sendto_fo(arg);
 	else if (!strcmp(cmd, "cc"))
 		cmd_cc(arg);
 	else if (!strcmp(cmd, "info"))
@@ -962,7 +1054,9 @@ static void run(char *line)
 	else if (!strcmp(cmd, "linger0"))
 		cmd_linger0();
 	else if (!strcmp(cmd, "sockopt"))
-		cmd_sockopt(arg);
+		cmd_sockopt(cfd, arg);
+	else if (!strcmp(cmd, "lsockopt"))
+		cmd_sockopt(lfd, arg);
 	else if (!strcmp(cmd, "close"))
 		cmd_close(&cfd);
 	else if (!strcmp(cmd, "close-listener"))

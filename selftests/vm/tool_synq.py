@@ -31,6 +31,14 @@ Against a listener at DST:PORT:
   save:FILE       a SYN, its SYN-ACK, no ACK: "save SPORT"; FILE gets what
                   the ACK needs
   replay:FILE     the ACK for the SYN-ACK saved in FILE: "replay FLAGS"
+  tfocookie       a SYN asking for a Fast Open cookie, then a RST:
+                  "tfocookie HEX", or "tfocookie none"
+  tfo:HEX:N:MODE  a SYN with the Fast Open cookie HEX and N bytes of the
+                  test pattern; for 1.5 s after its SYN-ACK, no ACK, the
+                  data the server sends counted; then by MODE: ack (the
+                  ACK, and 0.3 s later a RST), rst (a RST) or hold
+                  (nothing): "tfo acked K early M", K the SYN's bytes the
+                  SYN-ACK acknowledged, M the bytes sent before our ACK
 
 The SYNs carry MSS 1460, SACK-permitted, a timestamp and window scale 7.
 
@@ -121,6 +129,66 @@ def flags_of(pkts):
 
 def ts_of(p):
     return dict((k, v) for k, v in p[TCP].options).get("Timestamp")
+
+
+def tfo_cookie_of(p):
+    """The Fast Open cookie of a segment's options (kind 34), or None."""
+    raw = bytes(p[TCP])[20:p[TCP].dataofs * 4]
+    i = 0
+    while i < len(raw):
+        if raw[i] == 0:
+            break
+        if raw[i] == 1:
+            i += 1
+            continue
+        if i + 1 >= len(raw) or raw[i + 1] < 2:
+            break
+        if raw[i] == 34:
+            return raw[i + 2:i + raw[i + 1]]
+        i += raw[i + 1]
+    return None
+
+
+def case_fastopen(peer, name, arg):
+    """tfocookie and tfo:HEX:N:MODE (Fast Open at a listener)."""
+    sport = random.randint(20000, 60000)
+    isn = random.randint(0, 2**32 - 1)
+    sn = peer.sniff(sport)
+    try:
+        if name == "tfocookie":
+            peer.seg(sport, "S", isn, opts=SYN_OPTS + [(34, b"")])
+            sa = wait_for(sn, lambda p: p[TCP].flags == "SA", 3)
+            if sa is None:
+                return "tfocookie no-synack"
+            peer.seg(sport, "R", isn + 1)
+            c = tfo_cookie_of(sa)
+            return "tfocookie " + (c.hex() if c else "none")
+        cookie, n, mode = arg.split(":")
+        data = pattern(int(n))
+        peer.seg(sport, "S", isn, 0, data,
+                 SYN_OPTS + [(34, bytes.fromhex(cookie))])
+        sa = wait_for(sn, lambda p: p[TCP].flags == "SA", 3)
+        if sa is None:
+            return "tfo no-synack"
+        iss = sa[TCP].seq
+        acked = (sa[TCP].ack - isn - 1) % 2**32
+        time.sleep(1.5)
+        # bytes, not segments: the SYN-ACK's timer may send them again
+        early = max([(p[TCP].seq + len(p[TCP].payload) - iss - 1) % 2**32
+                     for p in list(sn.results) if TCP in p and
+                     "S" not in str(p[TCP].flags) and len(p[TCP].payload)]
+                    or [0])
+        ts = ts_of(sa)
+        opts = [("NOP", None), ("NOP", None),
+                ("Timestamp", (2000, ts[0]))] if ts else []
+        if mode == "ack":
+            peer.seg(sport, "A", isn + 1 + acked, iss + 1 + early, b"", opts)
+            time.sleep(0.3)
+        if mode in ("ack", "rst"):
+            peer.seg(sport, "R", isn + 1 + acked)
+        return "tfo acked %d early %d" % (acked, early)
+    finally:
+        sn.stop()
 
 
 def case_listener(peer, name, arg):
@@ -238,6 +306,8 @@ def main():
                 out = case_replay(peer, arg)
             elif name == "oldsynack":
                 out = case_oldsynack(iface, src, dst, port)
+            elif name in ("tfocookie", "tfo"):
+                out = case_fastopen(peer, name, arg)
             else:
                 out = case_listener(peer, name, arg)
         except Exception as e:  # one line per case, whatever happens
