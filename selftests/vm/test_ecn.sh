@@ -299,6 +299,10 @@ fallback()
 
 fallback 1 ok
 fallback 0 "err ETIMEDOUT*"
+# The rows below have a Linux client: back to the defaults, no filter
+# (with ATCP_PROTO=6 the knobs above were that client's own).
+setup "$NS_A" 0 2 1
+ip netns exec "$NS_A" tc qdisc del dev veth0 clsact
 
 # ---- the rest of the DS field, and the TTL, of a listener
 

@@ -18,7 +18,8 @@
 #    dropped after orphan_retries' worth of time (0.6 s for 1), so an
 #    orphan does not keep the module busy for minutes;
 #  - max_orphans 0: a close() that would leave an orphan resets the
-#    connection at once instead;
+#    connection at once instead, and counts AbortOnMemory (Linux:
+#    TCPAbortOnMemory);
 #  - thin_linear_timeouts: one segment in flight to a silent peer is sent
 #    again by a tail loss probe, then at 0.2, 0.6 and 1.4 s (the RTO
 #    doubles), but about every 200 ms for six timeouts with
@@ -119,14 +120,14 @@ done
 for cp in "$P" 0; do
 	tag="$(proto_name "$cp") close() with max_orphans 0, peer silent"
 	# Linux's tcp_max_orphans is global: set it in the initial namespace
-	if [ "$cp" = 0 ]; then
+	if is_linux "$cp"; then
 		old_max=$(cat /proc/sys/net/ipv4/tcp_max_orphans)
 		echo 0 > /proc/sys/net/ipv4/tcp_max_orphans
 	else
 		old_max=$(ip netns exec "$NS_A" cat /proc/sys/net/atcp/max_orphans)
 		knob "$NS_A" "$cp" max_orphans 0
-		before=$(atcp_stat "$NS_A" AbortOnMemory)
 	fi
+	before=$(stack_stat "$NS_A" "$cp" AbortOnMemory)
 	if sc_pair "$cp" "$cp" $port; then
 		netem_egress "$NS_B" loss 100%
 		sc c "send 1000"
@@ -134,19 +135,16 @@ for cp in "$P" 0; do
 		ALIVE=1
 		wait_states "$tag: the would-be orphan is reset at once" \
 			"$NS_A" "$cp" $port "" 1
-		if [ "$cp" != 0 ]; then
-			after=$(atcp_stat "$NS_A" AbortOnMemory)
-			tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
-		fi
+		after=$(stack_stat "$NS_A" "$cp" AbortOnMemory)
+		tap_is "$tag: counted in AbortOnMemory" "$((after - before))" 1
 	else
-		no_connection "$tag" "the would-be orphan is reset at once"
-		[ "$cp" != 0 ] &&
-			no_connection "$tag" "counted in AbortOnMemory"
+		no_connection "$tag" "the would-be orphan is reset at once" \
+			"counted in AbortOnMemory"
 	fi
 	sc_stop c
 	sc_stop s
 	netem_egress "$NS_B"
-	if [ "$cp" = 0 ]; then
+	if is_linux "$cp"; then
 		echo "$old_max" > /proc/sys/net/ipv4/tcp_max_orphans
 	else
 		knob "$NS_A" "$cp" max_orphans "$old_max"

@@ -470,6 +470,17 @@ static void cmd_bind(const char *arg)
 	reply("ok");
 }
 
+/* The connection socket: a new one of @family unless there is one. */
+static int conn_socket(int family)
+{
+	if (cfd < 0) {
+		cfd = new_socket(family);
+		sent = 0;
+		rcvd = 0;
+	}
+	return cfd;
+}
+
 static void cmd_connect(const char *arg, bool nb)
 {
 	const char *flow = arg ? strstr(arg, " flow ") : NULL;
@@ -486,13 +497,8 @@ static void cmd_connect(const char *arg, bool nb)
 	if (flow)
 		((struct sockaddr_in6 *)&ss)->sin6_flowinfo =
 			htonl(strtoul(flow + 6, NULL, 0) & 0xfffff);
-	if (cfd < 0) {
-		cfd = new_socket(family);
-		if (cfd < 0)
-			return reply_err(errno, "socket");
-		sent = 0;
-		rcvd = 0;
-	}
+	if (conn_socket(family) < 0)
+		return reply_err(errno, "socket");
 	if (nb && fcntl(cfd, F_SETFL, fcntl(cfd, F_GETFL) | O_NONBLOCK) < 0)
 		return reply_err(errno, "fcntl");
 	arm();
@@ -526,13 +532,8 @@ static void cmd_sendto_fo(char *arg)
 	k = strtoul(n, NULL, 0);
 	if (k > sizeof(buf))
 		k = sizeof(buf);
-	if (cfd < 0) {
-		cfd = new_socket(family);
-		if (cfd < 0)
-			return reply_err(errno, "socket");
-		sent = 0;
-		rcvd = 0;
-	}
+	if (conn_socket(family) < 0)
+		return reply_err(errno, "socket");
 	for (i = 0; i < k; i++)
 		buf[i] = pattern(sent + i);
 	arm();

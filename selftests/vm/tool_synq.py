@@ -131,6 +131,17 @@ def ts_of(p):
     return dict((k, v) for k, v in p[TCP].options).get("Timestamp")
 
 
+def ack_opts(tsval, tsecr):
+    """The options of our segments after the SYN, timestamps on."""
+    return [("NOP", None), ("NOP", None), ("Timestamp", (tsval, tsecr))]
+
+
+def new_flow(peer):
+    """A new source port, ISN and sniffer for one case."""
+    sport = random.randint(20000, 60000)
+    return sport, random.randint(0, 2**32 - 1), peer.sniff(sport)
+
+
 def tfo_cookie_of(p):
     """The Fast Open cookie of a segment's options (kind 34), or None."""
     raw = bytes(p[TCP])[20:p[TCP].dataofs * 4]
@@ -151,9 +162,7 @@ def tfo_cookie_of(p):
 
 def case_fastopen(peer, name, arg):
     """tfocookie and tfo:HEX:N:MODE (Fast Open at a listener)."""
-    sport = random.randint(20000, 60000)
-    isn = random.randint(0, 2**32 - 1)
-    sn = peer.sniff(sport)
+    sport, isn, sn = new_flow(peer)
     try:
         if name == "tfocookie":
             peer.seg(sport, "S", isn, opts=SYN_OPTS + [(34, b"")])
@@ -179,8 +188,7 @@ def case_fastopen(peer, name, arg):
                      "S" not in str(p[TCP].flags) and len(p[TCP].payload)]
                     or [0])
         ts = ts_of(sa)
-        opts = [("NOP", None), ("NOP", None),
-                ("Timestamp", (2000, ts[0]))] if ts else []
+        opts = ack_opts(2000, ts[0]) if ts else []
         if mode == "ack":
             peer.seg(sport, "A", isn + 1 + acked, iss + 1 + early, b"", opts)
             time.sleep(0.3)
@@ -192,9 +200,7 @@ def case_fastopen(peer, name, arg):
 
 
 def case_listener(peer, name, arg):
-    sport = random.randint(20000, 60000)
-    isn = random.randint(0, 2**32 - 1)
-    sn = peer.sniff(sport)
+    sport, isn, sn = new_flow(peer)
     try:
         if name == "schedule":
             t0 = time.time()
@@ -209,8 +215,7 @@ def case_listener(peer, name, arg):
         n = len(sn.results)
         iss, rcv_nxt = sa[TCP].seq, isn + 1
         ts = ts_of(sa)
-        opts = [("NOP", None), ("NOP", None),
-                ("Timestamp", (2000, ts[0]))] if ts else []
+        opts = ack_opts(2000, ts[0]) if ts else []
         if name == "dupsyn":
             peer.seg(sport, "S", isn, opts=SYN_OPTS)
             again = wait_for(sn, lambda p: p[TCP].flags == "SA", 2, n)
@@ -254,8 +259,7 @@ def case_replay(peer, arg):
         s = json.load(f)
     sn = peer.sniff(s["sport"])
     try:
-        opts = [("NOP", None), ("NOP", None),
-                ("Timestamp", (3000, s["ts"]))] if s["ts"] else []
+        opts = ack_opts(3000, s["ts"]) if s["ts"] else []
         peer.seg(s["sport"], "A", s["seq"], s["ack"], b"", opts)
         return "replay " + flags_of(replies_after(sn, 0))
     finally:
