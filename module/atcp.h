@@ -138,7 +138,8 @@ struct atcp_mib;
 
 /*
  * Fast Open state of a socket whose handshake uses it (RFC 7413): a
- * server's child that must send a new cookie, a client's SYN.  Freed
+ * listener's Fast Open child (the listener's queue it counts in, a new
+ * cookie for its SYN-ACK), a client's SYN (the cookie, the data).  Freed
  * when the handshake ends (atcp_fastopen_done()).
  */
 struct atcp_fastopen {
@@ -1241,6 +1242,7 @@ int atcp_fastopen_connect(struct sock *sk);
 u32 atcp_fastopen_syn_room(struct sock *sk, u32 mtu);
 bool atcp_fastopen_synack(struct sock *sk, const struct atcp_seg *seg);
 void atcp_fastopen_listen(struct sock *sk, int backlog);
+/* atcp_input.c */
 bool atcp_fastopen_child(struct sock *sk, struct sk_buff *skb,
 			 const struct atcp_seg *seg, const struct atcp_req *req,
 			 const struct atcp_tfo_cookie *foc);

@@ -35,10 +35,6 @@ static int atcp_min_snd_mss_min = TCP_MIN_SND_MSS;
 static int atcp_min_snd_mss_max = 65535;
 
 /*
- * local_port_range: two ports, lo <= hi, within 1..65535; like
- * net.ipv4.ip_local_port_range a bad pair is refused as a whole.
- */
-/*
  * fastopen_key: the namespace's Fast Open keys as Linux writes them,
  * "%08x-%08x-%08x-%08x", and a backup key after a comma; all zeros before
  * any is drawn or set.  A malformed one fails with EINVAL and changes
@@ -91,6 +87,10 @@ static int atcp_tfo_blackhole_handler(struct ctl_table *table, int write,
 	return err;
 }
 
+/*
+ * local_port_range: two ports, lo <= hi, within 1..65535; like
+ * net.ipv4.ip_local_port_range a bad pair is refused as a whole.
+ */
 static int atcp_port_range_handler(struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
 {
