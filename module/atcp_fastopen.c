@@ -34,6 +34,17 @@ static void atcp_tfo_keys_free(struct rcu_head *head)
 	kfree_sensitive(container_of(head, struct atcp_tfo_keys, rcu));
 }
 
+/* Put @keys (NULL: none) in @slot; the old ones go after readers are done. */
+static void atcp_tfo_keys_replace(struct atcp_tfo_keys __rcu **slot,
+				  struct atcp_tfo_keys *keys)
+{
+	struct atcp_tfo_keys *old;
+
+	old = unrcu_pointer(xchg(slot, RCU_INITIALIZER(keys)));
+	if (old)
+		call_rcu(&old->rcu, atcp_tfo_keys_free);
+}
+
 /*
  * Install @num keys from @bytes (16 each, the first the primary) for
  * listener @sk, or for the namespace of @an when @sk is NULL.
@@ -41,8 +52,7 @@ static void atcp_tfo_keys_free(struct rcu_head *head)
 int atcp_fastopen_set_keys(struct atcp_net *an, struct sock *sk,
 			   const u8 *bytes, int num)
 {
-	struct atcp_tfo_keys __rcu **slot;
-	struct atcp_tfo_keys *keys, *old;
+	struct atcp_tfo_keys *keys;
 	int i;
 
 	keys = kmalloc(sizeof(*keys), GFP_KERNEL);
@@ -52,10 +62,8 @@ int atcp_fastopen_set_keys(struct atcp_net *an, struct sock *sk,
 	for (i = 0; i < num; i++)
 		atcp_tfo_key_expand(&keys->key[i],
 				    bytes + i * ATCP_TFO_KEY_LEN);
-	slot = sk ? &atcp_sk(sk)->tfo_keys : &an->tfo_keys;
-	old = unrcu_pointer(xchg(slot, RCU_INITIALIZER(keys)));
-	if (old)
-		call_rcu(&old->rcu, atcp_tfo_keys_free);
+	atcp_tfo_keys_replace(sk ? &atcp_sk(sk)->tfo_keys : &an->tfo_keys,
+			      keys);
 	return 0;
 }
 
@@ -102,11 +110,7 @@ void atcp_fastopen_init_key_once(struct net *net)
 
 void atcp_fastopen_net_exit(struct net *net)
 {
-	struct atcp_tfo_keys *keys;
-
-	keys = unrcu_pointer(xchg(&atcp_net(net)->tfo_keys, NULL));
-	if (keys)
-		call_rcu(&keys->rcu, atcp_tfo_keys_free);
+	atcp_tfo_keys_replace(&atcp_net(net)->tfo_keys, NULL);
 }
 
 /*
@@ -115,12 +119,7 @@ void atcp_fastopen_net_exit(struct net *net)
  */
 void atcp_fastopen_sock_free(struct sock *sk)
 {
-	struct atcp_sock *as = atcp_sk(sk);
-	struct atcp_tfo_keys *keys;
-
-	keys = unrcu_pointer(xchg(&as->tfo_keys, NULL));
-	if (keys)
-		call_rcu(&keys->rcu, atcp_tfo_keys_free);
+	atcp_tfo_keys_replace(&atcp_sk(sk)->tfo_keys, NULL);
 	atcp_fastopen_done(sk);
 }
 
@@ -143,35 +142,21 @@ void atcp_fastopen_done(struct sock *sk)
 
 /*
  * The cookie of the SYN @skb under @key: the SipHash of the client's
- * address and ours, in the order they stand in the IP header.
+ * address and ours, which stand side by side in the IP header.
  */
 static void atcp_tfo_cookie_of(const struct sk_buff *skb,
 			       const siphash_key_t *key,
 			       struct atcp_tfo_cookie *c)
 {
 #if IS_ENABLED(CONFIG_IPV6)
-	if (atcp_skb_v6(skb)) {
-		const struct ipv6hdr *ip6h = ipv6_hdr(skb);
-		u8 addrs[2 * sizeof(struct in6_addr)];
-
-		memcpy(addrs, &ip6h->saddr, sizeof(ip6h->saddr));
-		memcpy(addrs + sizeof(ip6h->saddr), &ip6h->daddr,
-		       sizeof(ip6h->daddr));
-		atcp_tfo_cookie_make(key, addrs, sizeof(addrs), c->val);
-		c->len = ATCP_TFO_COOKIE_SIZE;
-		return;
-	}
+	if (atcp_skb_v6(skb))
+		atcp_tfo_cookie_make(key, (const u8 *)&ipv6_hdr(skb)->saddr,
+				     2 * sizeof(struct in6_addr), c->val);
+	else
 #endif
-	{
-		const struct iphdr *iph = ip_hdr(skb);
-		u8 addrs[2 * sizeof(__be32)];
-
-		memcpy(addrs, &iph->saddr, sizeof(iph->saddr));
-		memcpy(addrs + sizeof(iph->saddr), &iph->daddr,
-		       sizeof(iph->daddr));
-		atcp_tfo_cookie_make(key, addrs, sizeof(addrs), c->val);
-		c->len = ATCP_TFO_COOKIE_SIZE;
-	}
+		atcp_tfo_cookie_make(key, (const u8 *)&ip_hdr(skb)->saddr,
+				     2 * sizeof(__be32), c->val);
+	c->len = ATCP_TFO_COOKIE_SIZE;
 }
 
 static const struct atcp_tfo_keys *atcp_tfo_keys_of(const struct sock *sk)
