@@ -44,7 +44,9 @@
 #    TCPAutoCorking count it); with 0 each goes at once.  On a slow
 #    host (an RTT of some ms) the small queues hold them whatever
 #    autocorking says: the point is skipped when atcp counts
-#    TSQThrottled, or Linux holds more than autocorking would;
+#    TSQThrottled, or Linux holds more than autocorking would; Linux's
+#    count is skipped when the writes waited uncounted, as Linux does
+#    not count while its small-queue flag is set;
 #  - limit_output_bytes: a 20 Mbit/s shaper whose queue holds one
 #    packet; under limit_output_bytes 1 one skb of the atcp connection is
 #    in the host at a time and the shaper drops none of 128 KiB, under
@@ -567,10 +569,18 @@ autocork_body()
 	else
 		tap_is "$tag: $what" "${W##*, }" "ok $want"
 	fi
+	# Linux counts a corked write only when its small-queue flag is not
+	# set already (tcp_should_autocork()); a small-queue check that set
+	# it during the first write and then found room leaves it set, and
+	# the writes wait uncounted.  atcp's code has the same window, but its
+	# row stays strict, so that a counter that never moves fails.
 	if [ "$ac" = 0 ]; then
 		tap_is "$tag: ... none counted (AutoCorking)" "$((c1 - c0))" 0
 	elif [ -n "$held" ]; then
 		tap_skip "$tag: ... counted ($((c1 - c0)) AutoCorking)"
+	elif is_linux "$sp" && [ "$((c1 - c0))" = 0 ] &&
+	     [ "${W##*, }" = "ok $want" ]; then
+		tap_skip "$tag: ... counted (0 TCPAutoCorking: the writes waited, Linux's small-queue flag was set)"
 	else
 		tap_num "$tag: ... counted ($((c1 - c0)) AutoCorking)" \
 			"$((c1 - c0))" -gt 0
