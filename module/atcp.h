@@ -113,6 +113,8 @@ struct atcp_sysctl {
 	int fwmark_accept;	/* connections take their SYN's mark */
 	int fastopen;		/* ATCP_TFO_* bits */
 	int fastopen_blackhole_timeout_sec;
+	int no_metrics_save;	/* ends of connections save no path metrics */
+	int no_ssthresh_metrics_save;	/* ... no ssthresh */
 };
 
 /* The bits of the fastopen sysctl, Linux's TFO_* (net/tcp.h). */
@@ -153,7 +155,7 @@ struct atcp_fastopen {
 	size_t copied;
 };
 
-struct atcp_tfo_cache;
+struct atcp_metrics_table;
 
 /* Everything atcp keeps per network namespace. */
 struct atcp_net {
@@ -178,8 +180,8 @@ struct atcp_net {
 	/* ... and its clients' pause after black holes (blackhole_timeout) */
 	atomic_t tfo_disable_times;
 	unsigned long tfo_disable_stamp;
-	/* ... and its clients' cookies, made on first use */
-	struct atcp_tfo_cache *tfo_cache;
+	/* Path metrics and Fast Open cookies per peer (atcp_metrics.c). */
+	struct atcp_metrics_table *metrics;
 };
 
 extern unsigned int atcp_net_id;
@@ -1007,6 +1009,7 @@ static inline int atcp_max_syn_backlog(const struct sock *sk)
 extern struct proto atcp_prot;
 extern const struct proto_ops atcp_stream_ops;
 void atcp_set_state(struct sock *sk, int state);
+u8 atcp_ca_state(const struct atcp_sock *as);
 void atcp_done(struct sock *sk);
 void atcp_child_enqueue(struct sock *child);
 void atcp_init_tcb(struct sock *sk);
@@ -1234,7 +1237,6 @@ bool atcp_fastopen_syn(struct sock *sk, struct sk_buff *skb,
 int atcp_fastopen_child_init(struct sock *sk, struct sock *child,
 			     const struct atcp_tfo_cookie *foc);
 void atcp_fastopen_set_qlen(struct sock *sk, int qlen);
-void atcp_fastopen_cache_exit(struct net *net);
 void atcp_fastopen_timeout(struct sock *sk, unsigned int timeouts,
 			   bool expired);
 void atcp_fastopen_active_close(struct sock *sk);
@@ -1242,6 +1244,17 @@ int atcp_fastopen_connect(struct sock *sk);
 u32 atcp_fastopen_syn_room(struct sock *sk, u32 mtu);
 bool atcp_fastopen_synack(struct sock *sk, const struct atcp_seg *seg);
 void atcp_fastopen_listen(struct sock *sk, int backlog);
+/* atcp_metrics.c */
+int atcp_metrics_prepare(struct net *net);
+void atcp_metrics_net_exit(struct net *net);
+void atcp_metrics_update(struct sock *sk);
+void atcp_metrics_init(struct sock *sk);
+void atcp_metrics_tfo_get(struct sock *sk, u16 *mss,
+			  struct atcp_tfo_cookie *cookie);
+void atcp_metrics_tfo_set(struct sock *sk, u16 mss,
+			  const struct atcp_tfo_cookie *cookie, u8 try_exp);
+int atcp_metrics_seq_show(struct seq_file *seq, void *v);
+int atcp_metrics_seq_write(struct file *file, char *buf, size_t size);
 /* atcp_input.c */
 bool atcp_fastopen_child(struct sock *sk, struct sk_buff *skb,
 			 const struct atcp_seg *seg, const struct atcp_req *req,

@@ -330,139 +330,6 @@ enum {
 };
 
 /*
- * What a client keeps per server, as Linux keeps it in its tcp_metrics:
- * the cookie, the server's MSS (which sizes the data on the next SYN),
- * and whether to ask in the experimental option.  One small table per
- * namespace, made on first use: 4-way sets by a hash of the two
- * addresses, the entry used longest ago giving way.
- */
-#define ATCP_TFO_CACHE_WAYS	4
-#define ATCP_TFO_CACHE_SETS	32
-
-struct atcp_tfo_dst {
-	struct in6_addr daddr;
-	struct in6_addr saddr;
-	unsigned long stamp;		/* jiffies of the last use, 0: free */
-	u16 mss;
-	u8 try_exp;			/* 1: ask in option 254; 2: back to 34 */
-	struct atcp_tfo_cookie cookie;	/* len 0: none */
-};
-
-struct atcp_tfo_cache {
-	spinlock_t lock;		/* all of dst[] */
-	struct atcp_tfo_dst dst[ATCP_TFO_CACHE_SETS * ATCP_TFO_CACHE_WAYS];
-};
-
-static siphash_key_t atcp_tfo_cache_key __read_mostly;
-
-static struct atcp_tfo_cache *atcp_tfo_cache_of(struct net *net, bool make)
-{
-	struct atcp_net *an = atcp_net(net);
-	struct atcp_tfo_cache *c = READ_ONCE(an->tfo_cache);
-
-	if (c || !make)
-		return c;
-	net_get_random_once(&atcp_tfo_cache_key, sizeof(atcp_tfo_cache_key));
-	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!c)
-		return NULL;
-	spin_lock_init(&c->lock);
-	if (cmpxchg(&an->tfo_cache, NULL, c)) {
-		kfree(c);
-		c = READ_ONCE(an->tfo_cache);
-	}
-	return c;
-}
-
-/*
- * The entry of @sk's server in @c, under @c->lock: with @make, a new
- * one (the oldest of its set replaced) when there is none.
- */
-static struct atcp_tfo_dst *atcp_tfo_dst_find(struct atcp_tfo_cache *c,
-					      const struct sock *sk, bool make)
-{
-	struct in6_addr addrs[2];	/* ours, the server's */
-	struct atcp_tfo_dst *set, *oldest;
-	unsigned int i;
-
-	atcp_sk_addrs(sk, &addrs[0], &addrs[1]);
-	set = &c->dst[(siphash(addrs, sizeof(addrs), &atcp_tfo_cache_key) %
-		       ATCP_TFO_CACHE_SETS) * ATCP_TFO_CACHE_WAYS];
-	oldest = set;
-	for (i = 0; i < ATCP_TFO_CACHE_WAYS; i++) {
-		struct atcp_tfo_dst *d = &set[i];
-
-		if (d->stamp && ipv6_addr_equal(&d->daddr, &addrs[1]) &&
-		    ipv6_addr_equal(&d->saddr, &addrs[0]))
-			return d;
-		if (!d->stamp || (oldest->stamp &&
-				  time_before(d->stamp, oldest->stamp)))
-			oldest = d;
-	}
-	if (!make)
-		return NULL;
-	memset(oldest, 0, sizeof(*oldest));
-	oldest->daddr = addrs[1];
-	oldest->saddr = addrs[0];
-	return oldest;
-}
-
-/* @sk's server's cookie (len 0: none) and MSS (0: not known) */
-static void atcp_tfo_cache_get(struct sock *sk, u16 *mss,
-			       struct atcp_tfo_cookie *cookie)
-{
-	struct atcp_tfo_cache *c = atcp_tfo_cache_of(sock_net(sk), true);
-	struct atcp_tfo_dst *d;
-
-	memset(cookie, 0, sizeof(*cookie));
-	*mss = 0;
-	if (!c)
-		return;
-	spin_lock_bh(&c->lock);
-	d = atcp_tfo_dst_find(c, sk, false);
-	if (d) {
-		d->stamp = jiffies | 1;
-		*mss = d->mss;
-		*cookie = d->cookie;
-		if (!cookie->len && d->try_exp == 1)
-			cookie->exp = true;
-	}
-	spin_unlock_bh(&c->lock);
-}
-
-/*
- * What a SYN-ACK taught about @sk's server (Linux:
- * tcp_fastopen_cache_set()): its MSS, its cookie, and, when it gave none
- * although asked, to ask the other way next time.
- */
-static void atcp_tfo_cache_set(struct sock *sk, u16 mss,
-			       const struct atcp_tfo_cookie *cookie,
-			       u8 try_exp)
-{
-	struct atcp_tfo_cache *c = atcp_tfo_cache_of(sock_net(sk), false);
-	struct atcp_tfo_dst *d;
-
-	if (!c)
-		return;
-	spin_lock_bh(&c->lock);
-	d = atcp_tfo_dst_find(c, sk, true);
-	d->stamp = jiffies | 1;
-	if (mss)
-		d->mss = mss;
-	if (cookie && cookie->len)
-		d->cookie = *cookie;
-	else if (try_exp > d->try_exp && !d->cookie.len && !d->cookie.exp)
-		d->try_exp = try_exp;
-	spin_unlock_bh(&c->lock);
-}
-
-void atcp_fastopen_cache_exit(struct net *net)
-{
-	kfree(atcp_net(net)->tfo_cache);
-	atcp_net(net)->tfo_cache = NULL;
-}
-
-/*
  * fastopen_blackhole_timeout_sec: a client's Fast Open stops for a while
  * after signs that something on the way drops it (Linux:
  * tcp_fastopen_active_disable()), an hour, then twice as long each time
@@ -561,7 +428,7 @@ static int atcp_tfo_client_check(struct sock *sk, u16 *mss,
 	struct atcp_sock *as = atcp_sk(sk);
 	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.fastopen);
 
-	atcp_tfo_cache_get(sk, mss, cookie);
+	atcp_metrics_tfo_get(sk, mss, cookie);
 	if (atcp_tfo_active_paused(sk))
 		return ATCP_TFO_SYN_PLAIN;
 	if ((mode & ATCP_TFO_CLIENT_NO_COOKIE) ||
@@ -663,8 +530,8 @@ bool atcp_fastopen_synack(struct sock *sk, const struct atcp_seg *seg)
 		/* asked and got none: ask the other way next time */
 		try_exp = as->syn_fastopen_exp ? 2 : 1;
 	if (as->syn_fastopen || as->syn_data || cookie)
-		atcp_tfo_cache_set(sk, seg->opts.mss_ok ? seg->opts.mss : 0,
-				   cookie, try_exp);
+		atcp_metrics_tfo_set(sk, seg->opts.mss_ok ? seg->opts.mss : 0,
+				     cookie, try_exp);
 	if (unacked) {
 		as->tfo_client_fail = as->retransmits ? TFO_SYN_RETRANSMITTED :
 					TFO_DATA_NOT_ACKED;

@@ -76,7 +76,7 @@ static void __net_exit atcp_net_exit(struct net *net)
 	atcp_table_flush();
 	atcp_sysctl_net_exit(net);
 	atcp_fastopen_net_exit(net);
-	atcp_fastopen_cache_exit(net);
+	atcp_metrics_net_exit(net);
 	free_percpu(an->mib);
 }
 

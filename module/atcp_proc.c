@@ -384,9 +384,14 @@ int atcp_proc_net_init(struct net *net)
 	if (!proc_create_net_single("atcp_listen", 0444, net->proc_net,
 				    atcp_listen_show, NULL))
 		goto fail;
+	if (!proc_create_net_single_write("atcp_metrics", 0644, net->proc_net,
+					  atcp_metrics_seq_show,
+					  atcp_metrics_seq_write, NULL))
+		goto fail;
 	return 0;
 fail:
 	/* what was made, without remove_proc_entry()'s warning for the rest */
+	remove_proc_subtree("atcp_listen", net->proc_net);
 	remove_proc_subtree("atcp_stat", net->proc_net);
 	remove_proc_subtree("atcp6", net->proc_net);
 	remove_proc_entry("atcp", net->proc_net);
@@ -395,6 +400,7 @@ fail:
 
 void atcp_proc_net_exit(struct net *net)
 {
+	remove_proc_entry("atcp_metrics", net->proc_net);
 	remove_proc_entry("atcp_listen", net->proc_net);
 	remove_proc_entry("atcp_stat", net->proc_net);
 	if (IS_ENABLED(CONFIG_IPV6))

@@ -151,6 +151,26 @@ void atcp_rto_reset_backoff(struct atcp_rto *r)
 	r->backoff = 0;
 }
 
+/*
+ * The first RTO of a connection just established (Linux:
+ * tcp_init_metrics()).  The handshake's RTT was taken on small segments:
+ * when the RTT kept for the path (@cached_rtt_us, 0: none) is longer, the
+ * first RTO comes from it, as the estimator would have set it, while the
+ * estimate itself stays, and the first sample of data sets the RTO anew.
+ * With no sample from the handshake (its SYN or SYN-ACK was resent) and
+ * none kept, 3 s: the timeout of the handshake may have been spurious
+ * (RFC 6298 5.7).
+ */
+void atcp_rto_seed(struct atcp_rto *r, u32 cached_rtt_us)
+{
+	if (cached_rtt_us > r->srtt_us)
+		r->rto_us = atcp_rto_clamp(r, (u64)cached_rtt_us +
+					   max_t(u64, 2 * (u64)cached_rtt_us,
+						 r->min_rto_us));
+	else if (!r->have_sample)
+		r->rto_us = ATCP_RTO_FALLBACK_US;
+}
+
 /* The timeout to arm now: the computed RTO doubled per backoff, capped. */
 u32 atcp_rto_current(const struct atcp_rto *r)
 {

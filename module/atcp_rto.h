@@ -22,6 +22,8 @@
 #define ATCP_RTO_INIT_US	1000000U
 #define ATCP_RTO_MIN_US		200000U
 #define ATCP_RTO_MAX_US		120000000U
+/* ... TCP_TIMEOUT_FALLBACK: after a handshake that measured no RTT */
+#define ATCP_RTO_FALLBACK_US	3000000U
 
 /*
  * RFC 6298 G, the clock granularity.  RTTs are measured with a
@@ -65,6 +67,7 @@ void atcp_rto_min_rtt(struct atcp_rto *r, u32 rtt_us, u32 now_ms,
 u32 atcp_minwin_update(struct atcp_minwin *m, u32 win, u32 now, u32 v);
 void atcp_rto_backoff(struct atcp_rto *r);
 void atcp_rto_reset_backoff(struct atcp_rto *r);
+void atcp_rto_seed(struct atcp_rto *r, u32 cached_rtt_us);
 u32 atcp_rto_current(const struct atcp_rto *r);
 u64 atcp_rto_give_up_us(u32 boundary, u32 rto_base_us, u32 rto_max_us);
 

@@ -298,6 +298,7 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 			}
 		}
 		atcp_init_buffer_space(sk);
+		atcp_metrics_init(sk);
 		atcp_cong_start(sk);
 		/* data a Fast Open socket sent may still be in flight */
 		as->retransmits = 0;
@@ -308,6 +309,10 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 			atcp_reset_rtx_timer(sk);
 		atcp_push(sk, 0);
 	}
+	/* a clean end: what it learned of the path is kept */
+	if ((act & ATCP_ACT_START_TW) ||
+	    (old == TCP_LAST_ACK && ev == ATCP_EV_RCV_ACK_FIN))
+		atcp_metrics_update(sk);
 	if (act & ATCP_ACT_START_TW) {
 		atcp_time_wait(sk);
 		return 0;
@@ -521,6 +526,8 @@ int atcp_connect_routed(struct sock *sk)
 	atcp_start_tcb(sk);
 	if (tw)
 		atcp_tw_reused(sk, tw);
+	/* without its table the namespace only forgets its paths */
+	atcp_metrics_prepare(sock_net(sk));
 	err = atcp_fastopen_connect(sk);
 	if (err)
 		return err;
@@ -603,6 +610,7 @@ static int atcp_listen(struct socket *sock, int backlog)
 		goto out;
 	}
 	atcp_fastopen_listen(sk, backlog);
+	atcp_metrics_prepare(sock_net(sk));
 	atcp_sk(sk)->passive = 1;
 	err = atcp_event(sk, ATCP_EV_PASSIVE_OPEN);
 	if (!err) {
@@ -2137,7 +2145,7 @@ static void atcp_info_flight(struct sock *sk, struct tcp_info *info)
  * after a timeout, in fast recovery, in an ECE round, with SACKs or
  * duplicate ACKs seen but no loss yet, or none of these.
  */
-static u8 atcp_ca_state(const struct atcp_sock *as)
+u8 atcp_ca_state(const struct atcp_sock *as)
 {
 	if (as->in_loss)
 		return TCP_CA_Loss;

@@ -380,6 +380,8 @@ static const struct ctl_table atcp_sysctl_template[] = {
 	ATCP_SYSCTL(retrans_collapse, &atcp_zero, &atcp_u8_max),
 	ATCP_SYSCTL(migrate_req, &atcp_zero, &atcp_one),
 	ATCP_SYSCTL(fwmark_accept, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(no_metrics_save, &atcp_zero, &atcp_u8_max),
+	ATCP_SYSCTL(no_ssthresh_metrics_save, &atcp_zero, &atcp_one),
 	/* any int, as Linux's: the bits it does not know mean nothing */
 	ATCP_SYSCTL_INT("fastopen", fastopen, proc_dointvec, NULL, NULL),
 	ATCP_SYSCTL_INT("fastopen_blackhole_timeout_sec",
@@ -534,6 +536,8 @@ void atcp_sysctl_defaults(struct atcp_sysctl *s)
 	s->fwmark_accept = 0;
 	s->fastopen = ATCP_TFO_CLIENT_ENABLE;
 	s->fastopen_blackhole_timeout_sec = 0;
+	s->no_metrics_save = 0;
+	s->no_ssthresh_metrics_save = 1;
 	s->notsent_lowat = UINT_MAX;
 	s->moderate_rcvbuf = 1;
 	s->shrink_window = 0;

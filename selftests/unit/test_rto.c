@@ -297,6 +297,49 @@ static void test_drs(void)
 	       (unsigned long long)b);
 }
 
+/* The first RTO after the handshake: from a longer cached RTT, or 3 s. */
+static void test_seed(void)
+{
+	struct atcp_rto r;
+
+	/* handshake 1 ms, cached 100 ms: 100 + max(200, 200) ms */
+	std_init(&r);
+	atcp_rto_sample(&r, 1000);
+	atcp_rto_seed(&r, 100000);
+	tap_ok(r.rto_us == 300000 && r.srtt_us == 1000,
+	       "seed: cached 100 ms over a 1 ms handshake -> RTO 300 ms, SRTT kept");
+	/* the first sample of data takes over */
+	atcp_rto_sample(&r, 1000);
+	tap_ok(r.rto_us == ATCP_RTO_MIN_US, "seed: the next sample sets the RTO again");
+
+	/* cached 50 ms: 50 + max(100, 200) ms */
+	std_init(&r);
+	atcp_rto_sample(&r, 1000);
+	atcp_rto_seed(&r, 50000);
+	tap_ok(r.rto_us == 250000, "seed: cached 50 ms -> 50 + RTO min");
+
+	/* a cached RTT shorter than the handshake's changes nothing */
+	std_init(&r);
+	atcp_rto_sample(&r, 100000);
+	atcp_rto_seed(&r, 50000);
+	tap_ok(r.rto_us == 300000, "seed: shorter cached RTT ignored");
+
+	/* no sample, no cache: 3 s; no sample, a cache: from the cache */
+	std_init(&r);
+	atcp_rto_seed(&r, 0);
+	tap_ok(r.rto_us == ATCP_RTO_FALLBACK_US && !r.have_sample,
+	       "seed: no handshake sample -> 3 s");
+	std_init(&r);
+	atcp_rto_seed(&r, 10000);
+	tap_ok(r.rto_us == 210000, "seed: no handshake sample, cached 10 ms -> 210 ms");
+
+	/* clamped: 50 s cached gives the 120 s maximum */
+	std_init(&r);
+	atcp_rto_sample(&r, 1000);
+	atcp_rto_seed(&r, 50000000);
+	tap_ok(r.rto_us == ATCP_RTO_MAX_US, "seed: clamped to the maximum");
+}
+
 int main(void)
 {
 	test_samples();
@@ -307,5 +350,6 @@ int main(void)
 	test_min_rtt();
 	test_rcv_rtt();
 	test_drs();
+	test_seed();
 	return tap_finish();
 }

@@ -41,16 +41,25 @@ KEY3=0000000a-0000000b-0000000c-0000000d
 PORT=7500
 declare -A COOKIE
 
-# cookie: the Fast Open cookie the client keeps for the server, if any
+# cookie [PROTO]: the Fast Open cookie the client (Linux's by default)
+# keeps for the server in its path metrics, if any
 cookie()
 {
-	ip -n "$NS_A" tcp_metrics show "$ADDR_B" 2>/dev/null |
-		sed -n 's/.*fo_cookie \([0-9a-f]*\).*/\1/p'
+	if is_linux "${1:-0}"; then
+		ip -n "$NS_A" tcp_metrics show "$ADDR_B" 2>/dev/null
+	else
+		ip netns exec "$NS_A" awk -v a="$ADDR_B" '$1 == a' /proc/net/atcp_metrics
+	fi | sed -n 's/.*fo_cookie \([0-9a-f]*\).*/\1/p'
 }
 
+# forget_cookies [PROTO]: the client's path metrics flushed
 forget_cookies()
 {
-	ip -n "$NS_A" tcp_metrics flush all 2>/dev/null
+	if is_linux "${1:-0}"; then
+		ip -n "$NS_A" tcp_metrics flush all 2>/dev/null
+	else
+		ip netns exec "$NS_A" sh -c "echo flush > /proc/net/atcp_metrics"
+	fi
 }
 
 # fo_listen PROTO [FASTOPEN [ADDR]]: a new listener on the next port of
@@ -216,8 +225,11 @@ for cp in "$P" 0; do
 	knob "$NS_B" 0 fastopen_key "$KEY1"
 	fo_listen 0 16
 	act0=$(stack_stat "$NS_A" "$cp" FastOpenActive)
+	forget_cookies "$cp"
 	fo_conn "$name, no cookie yet" 100 0 "$cp"
 	tap_is "$name: no cookie, tcpi_fastopen_client_fail 1" "$FO_FAIL" "ok 1"
+	tap_is "$name: it keeps KEY1's cookie, Linux's client's" \
+		"$(cookie "$cp")" "${COOKIE[0]}"
 	fo_conn "$name, with the cookie" 1000 1 "$cp"
 	fo_conn "$name, 16000 bytes" 16000 1 "$cp"
 	tap_is "$name: two SYNs' data acknowledged (FastOpenActive)" \
@@ -230,6 +242,10 @@ for cp in "$P" 0; do
 	tap_is "$name: FastOpenActiveFail" \
 		"$(stat_delta "$NS_A" "$cp" FastOpenActiveFail "$fail0")" 1
 	fo_conn "$name, the new cookie" 1000 1 "$cp"
+	forget_cookies "$cp"
+	tap_is "$name: its cookies flushed" "$(cookie "$cp")" ""
+	fo_conn "$name, cookies flushed" 1000 0 "$cp"
+	tap_is "$name: cookies flushed, tcpi_fastopen_client_fail 1" "$FO_FAIL" "ok 1"
 
 	# TCP_FASTOPEN_CONNECT: connect() returns, the first write sends the SYN
 	sc_start c "$NS_A" "$cp"

@@ -95,6 +95,8 @@ migrate_req       0                 1                 2 -1
 fwmark_accept     0                 1                 256 -1
 fastopen          1                 1027              1x 4294967296
 fastopen_blackhole_timeout_sec 0    3600              -1
+no_metrics_save   0                 1                 256 -1
+no_ssthresh_metrics_save 1          0                 2 -1
 fastopen_key      00000000-00000000-00000000-00000000 0000000a-0000000b-0000000c-0000000d,00000001-00000002-00000003-00000004 1-2-3 bogus 1-2-3-4,5 100000000-0-0-0
 l3mdev_accept     0                 1                 2 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT

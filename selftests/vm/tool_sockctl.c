@@ -71,7 +71,7 @@
  *	                       snd_cwnd, snd_ssthresh, reordering, min_rtt,
  *	                       total_retrans, ca_state (0 Open ... 4 Loss),
  *	                       unacked, lost, retrans, sacked (segments),
- *	                       rcv_rtt (us), rcv_space (bytes),
+ *	                       rcv_rtt, rtt, rto (us), rcv_space (bytes),
  *	                       or ecn, ecnseen and syn_data (tcpi_options
  *	                       bits, 0 or 1), fo_fail
  *	                       (tcpi_fastopen_client_fail);
@@ -841,6 +841,8 @@ static void cmd_info(const char *arg)
 			{ "snd_ssthresh", ti.tcpi_snd_ssthresh },
 			{ "total_retrans", ti.tcpi_total_retrans },
 			{ "min_rtt", ti.tcpi_min_rtt },
+			{ "rtt", ti.tcpi_rtt },
+			{ "rto", ti.tcpi_rto },
 			{ "reordering", ti.tcpi_reordering },
 			{ "ecn", !!(ti.tcpi_options & TCPI_OPT_ECN) },
 			{ "ecnseen", !!(ti.tcpi_options & TCPI_OPT_ECN_SEEN) },
