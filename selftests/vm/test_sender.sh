@@ -342,10 +342,13 @@ reord_body()
 		tap_num "$tag: ... to $max at most" "${R#ok }" -le "$max"
 }
 
-# Linux would start the next connection to the same peer from the
-# reordering it remembered in its metrics cache
-ip netns exec "$NS_B" sh -c "echo 1 > /proc/sys/net/ipv4/tcp_no_metrics_save"
+# Both stacks would start the next connection to the same peer from the
+# reordering kept in their path metrics
+for sp in "$P" 0; do
+	knob "$NS_B" "$sp" no_metrics_save 1
+done
 ip netns exec "$NS_B" ip tcp_metrics flush all 2>/dev/null
+ip netns exec "$NS_B" sh -c "echo flush > /proc/net/atcp_metrics"
 for sp in "$P" 0; do
 	for max in 300 5; do
 		tag="$(proto_name "$sp") sender, max_reordering $max"
@@ -354,7 +357,9 @@ for sp in "$P" 0; do
 		sender_case "$sp" max_reordering "$max" 300 reord_body
 	done
 done
-ip netns exec "$NS_B" sh -c "echo 0 > /proc/sys/net/ipv4/tcp_no_metrics_save"
+for sp in "$P" 0; do
+	knob "$NS_B" "$sp" no_metrics_save 0
+done
 
 # ---- min_rtt_wlen ---------------------------------------------------------------------
 
