@@ -1873,6 +1873,23 @@ static int atcp_set_congestion(struct sock *sk, sockptr_t optval,
 }
 
 /*
+ * TCP_ULP: atcp has no upper-layer protocols (available_ulp is empty), so
+ * every name is one Linux would not find either: ENOENT.  Applications
+ * that try kTLS (OpenSSL, for one) go on without it.
+ */
+static int atcp_set_ulp(sockptr_t optval, unsigned int optlen)
+{
+	char name[TCP_ULP_NAME_MAX];
+
+	if (optlen < 1)
+		return -EINVAL;
+	if (strncpy_from_sockptr(name, optval,
+				 min_t(long, TCP_ULP_NAME_MAX - 1, optlen)) < 0)
+		return -EFAULT;
+	return -ENOENT;
+}
+
+/*
  * Multicast group membership, which Linux refuses on its connection
  * sockets (EPROTO, for an inet_connection_sock); ip_setsockopt() and
  * ipv6_setsockopt() cannot tell that an atcp socket is one.
@@ -1955,6 +1972,8 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		return atcp_set_congestion(sk, optval, optlen);
 	if (optname == TCP_FASTOPEN_KEY)
 		return atcp_set_fastopen_key(sk, optval, optlen);
+	if (optname == TCP_ULP)
+		return atcp_set_ulp(optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -2272,6 +2291,9 @@ static int atcp_getsockopt(struct sock *sk, int level, int optname,
 	}
 	case TCP_CC_INFO:
 		/* neither CUBIC nor Reno has more to tell, as in Linux */
+		return put_user(0, optlen);
+	case TCP_ULP:
+		/* no upper-layer protocol: an empty name, as from Linux */
 		return put_user(0, optlen);
 	case TCP_NODELAY:
 		val = as->opts.nodelay;

@@ -206,6 +206,23 @@ static int atcp_available_ca_handler(struct ctl_table *table, int write,
 	return proc_dostring(&t, write, buffer, lenp, ppos);
 }
 
+/*
+ * available_ulp: the upper-layer protocols TCP_ULP takes, read-only:
+ * none, since atcp has no kTLS nor any other (Linux lists those
+ * registered with its TCP).
+ */
+static int atcp_available_ulp_handler(struct ctl_table *table, int write,
+				      void *buffer, size_t *lenp, loff_t *ppos)
+{
+	char none[1] = "";
+	struct ctl_table t = {
+		.data = none,
+		.maxlen = sizeof(none),
+	};
+
+	return proc_dostring(&t, write, buffer, lenp, ppos);
+}
+
 /* tw_timeout: existing TIME_WAIT entries follow a new value at once. */
 static int atcp_tw_timeout_handler(struct ctl_table *table, int write,
 				   void *buffer, size_t *lenp, loff_t *ppos)
@@ -432,6 +449,12 @@ static const struct ctl_table atcp_sysctl_template[] = {
 		.maxlen		= ATCP_CA_NUM * ATCP_CA_NAME_MAX,
 		.mode		= 0444,
 		.proc_handler	= atcp_available_ca_handler,
+	},
+	{
+		.procname	= "available_ulp",
+		.maxlen		= 1,
+		.mode		= 0444,
+		.proc_handler	= atcp_available_ulp_handler,
 	},
 	{
 		.procname	= "local_port_range",

@@ -2565,6 +2565,39 @@ static void t_cc_allowed(const struct variant *v)
 	atcp_knob("congestion_control", "cubic");
 }
 
+/*
+ * TCP_ULP: neither stack attaches an unknown name (ENOENT) nor takes an
+ * empty one (EINVAL); a socket without one reads an empty name.  atcp
+ * has no upper-layer protocol at all: "tls" is unknown to it, and
+ * available_ulp is empty.
+ */
+static void t_ulp(const struct variant *v)
+{
+	char name[16] = "x", list[64];
+	socklen_t len = sizeof(name);
+	int fd = sock_new(tproto), r;
+
+	r = getsockopt(fd, IPPROTO_TCP, TCP_ULP, name, &len);
+	ok(r == 0 && len == 0, "getsockopt(TCP_ULP): no ULP, an empty name (%s, len %u)",
+	   res(r), (unsigned int)len);
+	r = setsockopt(fd, IPPROTO_TCP, TCP_ULP, "bogus", 5);
+	ok(r < 0 && errno == ENOENT, "TCP_ULP bogus: ENOENT (%s)", res(r));
+	r = setsockopt(fd, IPPROTO_TCP, TCP_ULP, "", 0);
+	ok(r < 0 && errno == EINVAL, "TCP_ULP of length 0: EINVAL (%s)", res(r));
+	if (tproto == IPPROTO_ATCP) {
+		r = setsockopt(fd, IPPROTO_TCP, TCP_ULP, "tls", 3);
+		ok(r < 0 && errno == ENOENT, "TCP_ULP tls: ENOENT, atcp has no kTLS (%s)",
+		   res(r));
+		atcp_knob_read("available_ulp", list, sizeof(list));
+		ok(!list[0], "available_ulp is empty ('%s')", list);
+	}
+	len = sizeof(name);
+	r = getsockopt(fd, IPPROTO_TCP, TCP_ULP, name, &len);
+	ok(r == 0 && len == 0, "... and none attached after (%s, len %u)", res(r),
+	   (unsigned int)len);
+	close(fd);
+}
+
 static void t_tcpopts(const struct variant *v)
 {
 	struct conn k;
@@ -4265,6 +4298,7 @@ static const struct check checks[] = {
 	{ "TCP_INFO", t_tcpinfo, V_ALL },
 	{ "TCP_WINDOW_CLAMP", t_winclamp, V_ALL },
 	{ "allowed_congestion_control", t_cc_allowed, 0 },
+	{ "TCP_ULP", t_ulp, 0 },
 };
 
 static void child_main(const struct check *c, const struct variant *v,

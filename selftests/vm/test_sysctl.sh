@@ -26,7 +26,7 @@ cleanup()
 }
 trap cleanup EXIT
 
-# knob default good bad...   ("*": any default; vectors use '_' for blanks;
+# knob default good bad...   ("*": any default, '': empty; vectors use '_' for blanks;
 # a bad value is refused with EINVAL, or with the error after its '=';
 # good "-": a read-only knob, whose writes fail with EACCES)
 TABLE="
@@ -102,6 +102,7 @@ l3mdev_accept     0                 1                 2 -1
 congestion_control cubic            reno              bogus=ENOENT _=ENOENT cubic_reno=ENOENT
 allowed_congestion_control reno_cubic cubic          bogus=ENOENT cubic_bogus=ENOENT
 available_congestion_control reno_cubic -             -
+available_ulp     ''                -                 -
 "
 
 # The reads and writes run in one shell in each namespace, which answers
@@ -182,11 +183,12 @@ while read -r knob def good bad; do
 	grep -q "^$knob - " "$DOC"
 	tap_result $? "$knob: documented in Documentation/sysctl.rst"
 	cur=$(value "$NS" "$knob")
+	[ "$def" = "''" ] && def=
 	if [ "$def" = "*" ]; then
 		tap_result "$([[ $cur =~ ^[0-9]+$ ]] && [ "$cur" -gt 0 ] && echo 0 || echo 1)" \
 			"$knob: readable, a positive default ($cur)"
 	else
-		tap_is "$knob: readable, default $def" "$cur" "$def"
+		tap_is "$knob: readable, default ${def:-(empty)}" "$cur" "$def"
 	fi
 	if [ "$good" = - ]; then
 		tap_is "$knob: read-only, a write fails with EACCES" \
