@@ -47,7 +47,10 @@ void atcp_reset_rtx_timer(struct sock *sk)
  * After sending new data, probe the tail first (RFC 8985 7): if no ACK
  * comes within two round trips, send a segment of new data or resend the
  * last one, so that a lost tail shows up as SACK holes instead of waiting
- * for the RTO.
+ * for the RTO.  A lone segment's ACK may be one the receiver delays: its
+ * probe waits 200 ms more (WCDelAckT, RFC 8985 7.2; Linux: TCP_RTO_MIN
+ * in tcp_schedule_loss_probe()), which leaves the RTO first on most
+ * paths, rather than send each small write twice.
  */
 void atcp_arm_tlp_timer(struct sock *sk)
 {
@@ -65,6 +68,8 @@ void atcp_arm_tlp_timer(struct sock *sk)
 		return;
 	}
 	pto_us = max_t(u32, 2 * as->rto.srtt_us, 10000);
+	if (as->snd_max - as->snd_una <= as->mss_cache)
+		pto_us = 2 * as->rto.srtt_us + ATCP_RTO_MIN_US;
 	if (pto_us >= atcp_rto_current(&as->rto)) {
 		atcp_reset_rtx_timer(sk);
 		return;
