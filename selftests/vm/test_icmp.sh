@@ -100,8 +100,14 @@ topology()
 }
 topology || { tap_result 1 "set up the three namespaces"; tap_finish; }
 
+# One tool_icmp in B forges every message of the topic: loading scapy
+# takes ten seconds under TCG.
+fifo_start icmp timeout -k 5 900 ip netns exec "$NS_B" "$PY" "$ICMPTOOL" --serve
+IFS= read -r -t 120 -u "${SC_OUT[icmp]}" R || R="no reply $(cat "$TMP/icmp.err")"
+expect "tool_icmp serves in B" serving "$R"
+
 # forge_start TYPE CODE PORT [ARGS...]: B answers the first SYN to
-# $BLACKHOLE:PORT with that ICMP error; its output goes to $TMP/forge.
+# $BLACKHOLE:PORT with that ICMP error; forge_wait reports it.
 forge_start()
 {
 	local type=$1 code=$2 port=$3
@@ -115,28 +121,25 @@ forge_start()
 # matches (ARGS: tool_icmp's options).
 forge_bpf()
 {
-	local bpf=$1 type=$2 code=$3 i
+	local bpf=$1 type=$2 code=$3 r
 
 	shift 3
-	rm -f "$TMP/forge.ready"
-	ip netns exec "$NS_B" "$PY" "$ICMPTOOL" veth0 "$bpf" \
-		"$type" "$code" --ready "$TMP/forge.ready" "$@" \
-		> "$TMP/forge" 2>&1 &
-	FORGE=$!
-	PIDS+=("$FORGE")
-	for i in $(seq 300); do
-		[ -e "$TMP/forge.ready" ] && return 0
-		kill -0 "$FORGE" 2>/dev/null || break
-		sleep 0.1
-	done
-	tap_diag "tool_icmp did not start: $(cat "$TMP/forge")"
+	printf '%q ' veth0 "$bpf" "$type" "$code" "$@" >&"${SC_IN[icmp]}"
+	echo >&"${SC_IN[icmp]}"
+	IFS= read -r -t 30 -u "${SC_OUT[icmp]}" r || r="no reply"
+	[ "$r" = ready ] && return 0
+	tap_diag "tool_icmp did not start: $r $(cat "$TMP/icmp.err")"
 	return 1
 }
 
+# forge_wait: tool_icmp's result for the message of the last forge_bpf
 forge_wait()
 {
-	wait "$FORGE"
-	tap_diag "tool_icmp: $(cat "$TMP/forge")"
+	local r
+
+	IFS= read -r -t 60 -u "${SC_OUT[icmp]}" r ||
+		r="no reply $(cat "$TMP/icmp.err")"
+	tap_diag "tool_icmp: $r"
 }
 
 port=24000

@@ -21,8 +21,16 @@ an ICMPv6 destination unreachable quoting the whole segment.
 
 FILE is created once the capture runs.  Prints "ok" and the quoted
 segment, or "err ..." and exits 1.
+
+    tool_icmp.py --serve
+
+reads such argument lists from stdin, one a line (shell-quoted), and for
+each prints "ready" once its capture runs, then its result line: scapy is
+loaded once, where a process per message took ten seconds each under TCG.
+It prints "serving" when it reads its first line.
 """
 import argparse
+import shlex
 import sys
 import time
 
@@ -70,7 +78,8 @@ def redirect6(a, frame):
     return quoted
 
 
-def main():
+def forge(argv, serving):
+    """One message, as the command line argv asks; returns the exit code."""
     ap = argparse.ArgumentParser()
     ap.add_argument("iface")
     ap.add_argument("bpf")
@@ -83,7 +92,11 @@ def main():
     ap.add_argument("--nth", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=20)
     ap.add_argument("--ready")
-    a = ap.parse_args()
+    try:
+        a = ap.parse_args(argv)
+    except SystemExit:
+        print("err usage: %s" % " ".join(argv), flush=True)
+        return 2
 
     conf.verb = 0
     started = []
@@ -95,6 +108,8 @@ def main():
         time.sleep(0.01)
     if a.ready:
         open(a.ready, "w").close()
+    if serving:
+        print("ready", flush=True)
     sniffer.join()
     pkts = (sniffer.results or [])[a.nth - 1:]
     if pkts and IPv6 in pkts[0] and TCP in pkts[0]:
@@ -105,10 +120,11 @@ def main():
             quoted = redirect6(a, pkts[0])
         else:
             print("err over IPv6 a Redirect (137, --gateway, --src) or "
-                  "an unreachable (1)")
+                  "an unreachable (1)", flush=True)
             return 1
     elif not pkts or IP not in pkts[0] or TCP not in pkts[0]:
-        print("err no segment matched %r within %g s" % (a.bpf, a.timeout))
+        print("err no segment matched %r within %g s" % (a.bpf, a.timeout),
+              flush=True)
         return 1
     else:
         seg = pkts[0][IP]
@@ -122,7 +138,17 @@ def main():
              iface=a.iface)
     print("ok %s:%d > %s:%d seq %d flags %s" %
           (seg.src, seg[TCP].sport, seg.dst, seg[TCP].dport,
-           quoted[TCP].seq, seg[TCP].flags))
+           quoted[TCP].seq, seg[TCP].flags), flush=True)
+    return 0
+
+
+def main():
+    if sys.argv[1:] != ["--serve"]:
+        return forge(sys.argv[1:], False)
+    print("serving", flush=True)
+    for line in sys.stdin:
+        if line.strip():
+            forge(shlex.split(line), True)
     return 0
 
 
