@@ -1117,7 +1117,8 @@ int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval, const struct atcp_tfo_cookie *tfo);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);
 u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
-		     u32 mtu, const struct atcp_tfo_cookie *tfo, u8 *buf,
+		     const struct dst_entry *dst, u32 mtu,
+		     const struct atcp_tfo_cookie *tfo, u8 *buf,
 		     unsigned int *optlen);
 void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 			 u32 seq, u32 ack, u8 flags, u16 win, const u8 *opt,
@@ -1254,6 +1255,13 @@ void atcp_metrics_tfo_get(struct sock *sk, u16 *mss,
 void atcp_metrics_tfo_set(struct sock *sk, u16 mss,
 			  const struct atcp_tfo_cookie *cookie, u8 try_exp);
 int atcp_metrics_seq_show(struct seq_file *seq, void *v);
+u32 atcp_init_cwnd(struct sock *sk);
+u32 atcp_rto_min_us(struct sock *sk);
+bool atcp_route_quickack(struct sock *sk);
+bool atcp_route_ecn(struct sock *sk);
+bool atcp_route_tfo_no_cookie(struct sock *sk);
+u32 atcp_dst_advmss(const struct dst_entry *dst, u32 dflt);
+u32 atcp_dst_initrwnd(const struct dst_entry *dst, u32 win, u32 mss);
 int atcp_metrics_seq_write(struct file *file, char *buf, size_t size);
 /* atcp_input.c */
 bool atcp_fastopen_child(struct sock *sk, struct sk_buff *skb,

@@ -432,7 +432,8 @@ static int atcp_tfo_client_check(struct sock *sk, u16 *mss,
 	if (atcp_tfo_active_paused(sk))
 		return ATCP_TFO_SYN_PLAIN;
 	if ((mode & ATCP_TFO_CLIENT_NO_COOKIE) ||
-	    READ_ONCE(as->opts.fastopen_no_cookie)) {
+	    READ_ONCE(as->opts.fastopen_no_cookie) ||
+	    atcp_route_tfo_no_cookie(sk)) {
 		cookie->len = 0;
 		return ATCP_TFO_SYN_DATA;
 	}

@@ -1672,7 +1672,7 @@ static void atcp_data_queue(struct sock *sk, struct sk_buff *skb,
 
 	if (sk->sk_state == TCP_CLOSE || fin)
 		return;
-	if (filled_gap || as->quickack) {
+	if (filled_gap || as->quickack || atcp_route_quickack(sk)) {
 		if (as->quickack)
 			as->quickack--;
 		atcp_send_ack(sk);

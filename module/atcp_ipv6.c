@@ -323,7 +323,7 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 		goto out;
 	}
 	fl6.daddr = req->raddr;
-	win = atcp_synack_opts(sk, req, tsval,
+	win = atcp_synack_opts(sk, req, tsval, dst,
 			       dst_mtu(dst) - sizeof(struct ipv6hdr), tfo, opt,
 			       &optlen);
 	skb = atcp_v6_ctl_skb(&fl6, &fl6.daddr, iss, req->irs + 1,

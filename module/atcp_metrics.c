@@ -174,8 +174,10 @@ void atcp_metrics_update(struct sock *sk)
 }
 
 /*
- * @sk is established: start from what its entry keeps (Linux:
- * tcp_init_metrics()).  The ssthresh a lost SYN cut goes back to
+ * @sk is established: start from what its route says and its entry
+ * keeps (Linux: tcp_init_transfer(), tcp_init_metrics()).  The window is
+ * the route's initcwnd (1 after a lost SYN or SYN-ACK), the RTO's floor
+ * its rto_min.  The ssthresh a lost SYN cut goes back to
  * "infinite", or to the one kept when no_ssthresh_metrics_save is 0; the
  * dupthresh to the reordering kept; the first RTO comes from the RTT
  * kept when that is longer than the handshake's.
@@ -189,6 +191,9 @@ void atcp_metrics_init(struct sock *sk)
 	struct atcp_pathm m = { };
 
 	as->ssthresh = TCP_INFINITE_SSTHRESH;
+	/* the route's first window, unless the handshake timed out */
+	if (!as->retransmits)
+		as->cwnd = atcp_init_cwnd(sk);
 	if (t) {
 		spin_lock_bh(&t->lock);
 		e = atcp_metrics_find(t, sk, false);
@@ -201,6 +206,7 @@ void atcp_metrics_init(struct sock *sk)
 	if (m.reordering && m.reordering != as->reordering)
 		as->reordering = min_t(u32, m.reordering,
 				       READ_ONCE(s->max_reordering));
+	atcp_rto_set_min(&as->rto, atcp_rto_min_us(sk));
 	atcp_rto_seed(&as->rto, m.rtt_us);
 }
 
@@ -332,4 +338,74 @@ int atcp_metrics_seq_write(struct file *file, char *buf, size_t size)
 			memset(&t->e[i], 0, sizeof(t->e[i]));
 	spin_unlock_bh(&t->lock);
 	return 0;
+}
+
+/* ---- route metrics ("ip route ... initcwnd 20 rto_min 10ms quickack 1") ----------- */
+
+/* The first window: the route's initcwnd, or 10 (Linux: tcp_init_cwnd()). */
+u32 atcp_init_cwnd(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+	u32 cwnd = dst ? dst_metric(dst, RTAX_INITCWND) : 0;
+
+	return cwnd ? : ATCP_INIT_CWND;
+}
+
+/*
+ * The RTO's floor: the route's rto_min when locked, as ip sets it, else
+ * 200 ms (Linux: tcp_rto_min()).
+ */
+u32 atcp_rto_min_us(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	if (dst && dst_metric_locked(dst, RTAX_RTO_MIN))
+		return dst_metric(dst, RTAX_RTO_MIN) * USEC_PER_MSEC;
+	return ATCP_RTO_MIN_US;
+}
+
+/* quickack 1: every segment is acknowledged at once, none delayed. */
+bool atcp_route_quickack(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	return dst && dst_metric(dst, RTAX_QUICKACK);
+}
+
+/* features ecn: our SYN asks for ECN whatever the ecn sysctl says. */
+bool atcp_route_ecn(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	return dst && dst_feature(dst, RTAX_FEATURE_ECN);
+}
+
+/* fastopen_no_cookie 1: a Fast Open SYN carries data without a cookie. */
+bool atcp_route_tfo_no_cookie(struct sock *sk)
+{
+	const struct dst_entry *dst = __sk_dst_get(sk);
+
+	return dst && dst_metric(dst, RTAX_FASTOPEN_NO_COOKIE);
+}
+
+/*
+ * The MSS to advertise over @dst: the route's advmss, else @dflt (the
+ * path MTU's) (Linux: tcp_dst_advmss()).
+ */
+u32 atcp_dst_advmss(const struct dst_entry *dst, u32 dflt)
+{
+	u32 advmss = dst ? dst_metric_raw(dst, RTAX_ADVMSS) : 0;
+
+	return advmss ? max_t(u32, advmss, TCP_MIN_MSS) : dflt;
+}
+
+/*
+ * The first window offered over @dst: @win, at most the route's initrwnd
+ * segments of @mss (Linux: tcp_select_initial_window()).
+ */
+u32 atcp_dst_initrwnd(const struct dst_entry *dst, u32 win, u32 mss)
+{
+	u32 segs = dst ? dst_metric(dst, RTAX_INITRWND) : 0;
+
+	return segs ? min(win, segs * mss) : win;
 }

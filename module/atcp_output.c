@@ -327,20 +327,29 @@ u32 atcp_select_window(struct sock *sk)
 
 /*
  * The window a connection opens with: the buffer's, within the user's
- * clamp, workaround_signed_windows and what the scale can express.  The
+ * clamp, workaround_signed_windows, what the scale can express and its
+ * route's initrwnd (segments of the MSS we advertise, less the
+ * timestamps a passive open knows the peer sends, as Linux counts them;
+ * a listener's SYN-ACKs take their route's in atcp_synack_opts()).  The
  * SYN carries at most 64 kB of it (never scaled), and rcv_ssthresh
  * starts there.
  */
 u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
 {
+	const struct atcp_sock *as = atcp_sk(sk);
 	u32 win = atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
-	u32 clamp = atcp_sk(sk)->opts.window_clamp;
+	u32 clamp = as->opts.window_clamp;
 
 	if (clamp)
 		win = min(win, clamp);
 	if (atcp_signed_windows(sk))
 		win = min(win, ATCP_SIGNED_WINDOW_MAX);
-	return min(win, 65535U << rcv_wscale);
+	win = min(win, 65535U << rcv_wscale);
+	if (sk->sk_state == TCP_LISTEN)
+		return win;
+	return atcp_dst_initrwnd(__sk_dst_get(sk), win,
+				 as->advmss - (as->passive && as->ts_ok ?
+					       TCPOLEN_TSTAMP_ALIGNED : 0));
 }
 
 /*
@@ -1022,7 +1031,12 @@ int atcp_send_syn(struct sock *sk)
 {
 	struct sk_buff *skb = atcp_alloc_ctl_skb(sk, sk->sk_allocation);
 	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn);
-	u8 ecn = atcp_ecn_syn_flags(mode);
+	u8 ecn;
+
+	/* a route with "features ecn" asks whatever the sysctl says */
+	if (atcp_route_ecn(sk))
+		mode = ATCP_ECN_MODE_ON;
+	ecn = atcp_ecn_syn_flags(mode);
 
 	if (!skb)
 		return -ENOBUFS;
@@ -1214,7 +1228,7 @@ void atcp_cwnd_restart_after_idle(struct sock *sk)
 		return;
 	/* the old window is remembered */
 	as->ssthresh = atcp_current_ssthresh(as);
-	restart = min_t(u32, ATCP_INIT_CWND, as->cwnd);
+	restart = min_t(u32, atcp_init_cwnd(sk), as->cwnd);
 	cwnd = as->cwnd;
 	while ((idle -= rto) > 0 && cwnd > restart)
 		cwnd >>= 1;
@@ -1879,19 +1893,21 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
 }
 
 /*
- * The options of a listener's SYN-ACK for @req on a path of @mtu bytes
- * (network header included), with Fast Open cookie @tfo unless NULL,
- * into @buf; returns the window to announce.
+ * The options of a listener's SYN-ACK for @req over route @dst, whose
+ * path leaves @mtu bytes after the network header, with Fast Open cookie
+ * @tfo unless NULL, into @buf; returns the window to announce.  The MSS
+ * and the window follow the route's advmss and initrwnd.
  */
 u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
-		     u32 mtu, const struct atcp_tfo_cookie *tfo, u8 *buf,
+		     const struct dst_entry *dst, u32 mtu,
+		     const struct atcp_tfo_cookie *tfo, u8 *buf,
 		     unsigned int *optlen)
 {
 	const struct atcp_sock *las = atcp_sk(sk);
 	struct atcp_opts o = {};
 	u32 mss;
 
-	mss = mtu - sizeof(struct tcphdr);
+	mss = atcp_dst_advmss(dst, mtu - sizeof(struct tcphdr));
 	if (las->opts.user_mss && mss > las->opts.user_mss)
 		mss = las->opts.user_mss;
 	o.mss_ok = true;
@@ -1912,7 +1928,8 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	return atcp_initial_window(sk, 0);
+	return atcp_dst_initrwnd(dst, atcp_initial_window(sk, 0),
+				 o.mss - (o.ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0));
 }
 
 /*
@@ -2102,7 +2119,7 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 	rt = ip_route_output_flow(net, &fl4, sk);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
-	c.win = atcp_synack_opts(sk, req, tsval,
+	c.win = atcp_synack_opts(sk, req, tsval, &rt->dst,
 				 dst_mtu(&rt->dst) - sizeof(struct iphdr),
 				 tfo, opt, &c.optlen);
 	atcp_v4_xmit_ctl(net, rt, &c);

@@ -33,11 +33,18 @@ void atcp_rto_init(struct atcp_rto *r, u32 initial_rto_us, u32 min_rto_us,
 	r->max_rto_us = max_rto_us;
 }
 
+/* RTO = SRTT + max(G, 4 * RTTVAR), within the bounds (RFC 6298 2.3). */
+static void atcp_rto_update(struct atcp_rto *r)
+{
+	r->rto_us = atcp_rto_clamp(r, (u64)r->srtt_us +
+				   max_t(u64, ATCP_RTO_G_US,
+					 (u64)r->rttvar_us << 2));
+}
+
 /* Fold one valid RTT measurement into the estimate (RFC 6298 2.2, 2.3). */
 void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
 {
 	u32 delta;
-	u64 var4;
 
 	if (!r->have_sample) {
 		r->srtt_us = rtt_us;
@@ -55,9 +62,18 @@ void atcp_rto_sample(struct atcp_rto *r, u32 rtt_us)
 		else
 			r->srtt_us -= (r->srtt_us - rtt_us) >> 3;
 	}
-	var4 = (u64)r->rttvar_us << 2;
-	r->rto_us = atcp_rto_clamp(r, (u64)r->srtt_us +
-				   max_t(u64, ATCP_RTO_G_US, var4));
+	atcp_rto_update(r);
+}
+
+/*
+ * A floor for the RTO from now on (a route's rto_min); an estimate
+ * already there gives the RTO again under it.
+ */
+void atcp_rto_set_min(struct atcp_rto *r, u32 min_rto_us)
+{
+	r->min_rto_us = min_rto_us;
+	if (r->have_sample)
+		atcp_rto_update(r);
 }
 
 static void atcp_minwin_reset(struct atcp_minwin *m, u32 now, u32 v)

@@ -68,6 +68,7 @@ u32 atcp_minwin_update(struct atcp_minwin *m, u32 win, u32 now, u32 v);
 void atcp_rto_backoff(struct atcp_rto *r);
 void atcp_rto_reset_backoff(struct atcp_rto *r);
 void atcp_rto_seed(struct atcp_rto *r, u32 cached_rtt_us);
+void atcp_rto_set_min(struct atcp_rto *r, u32 min_rto_us);
 u32 atcp_rto_current(const struct atcp_rto *r);
 u64 atcp_rto_give_up_us(u32 boundary, u32 rto_base_us, u32 rto_max_us);
 

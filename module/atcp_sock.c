@@ -449,16 +449,18 @@ void atcp_start_tcb(struct sock *sk)
 	as->ts_offset = READ_ONCE(atcp_net(sock_net(sk))->sysctl.timestamps) == 2 ?
 			0 : atcp_ts_offset(&t);
 
+	dst = __sk_dst_get(sk);
+	mtu = dst ? dst_mtu(dst) : 576;
+	as->advmss = atcp_dst_advmss(dst, mtu - atcp_net_hdr_len(sk) -
+					  sizeof(struct tcphdr));
+	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
+		as->advmss = as->opts.user_mss;
+
+	/* the window sized by the MSS we advertise (a route's initrwnd) */
 	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
 	as->rcv_wnd = atcp_initial_window(sk, as->rcv_wscale);
 	as->rcv_ssthresh = min(as->rcv_wnd, 65535U);
 	as->rcv_wup = as->rcv_nxt;
-
-	dst = __sk_dst_get(sk);
-	mtu = dst ? dst_mtu(dst) : 576;
-	as->advmss = mtu - atcp_net_hdr_len(sk) - sizeof(struct tcphdr);
-	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
-		as->advmss = as->opts.user_mss;
 	atcp_mtup_init(sk);
 	atcp_sync_mss(sk, mtu);
 }
@@ -2028,8 +2030,12 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 			as->opts.user_timeout = val;
 		break;
 	case TCP_QUICKACK:
-		if (val)
-			as->quickack = 8;
+		/*
+		 * 1: the next few segments are acknowledged at once; 0: the
+		 * next one waits for the delayed-ACK timer, as Linux's
+		 * ping-pong mode does.  Neither sticks.
+		 */
+		as->quickack = val & 1 ? 8 : 0;
 		break;
 	case TCP_DEFER_ACCEPT:
 		/* seconds, kept as the SYN-ACK timeouts that cover them */

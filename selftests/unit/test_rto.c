@@ -333,6 +333,17 @@ static void test_seed(void)
 	atcp_rto_seed(&r, 10000);
 	tap_ok(r.rto_us == 210000, "seed: no handshake sample, cached 10 ms -> 210 ms");
 
+	/* a route's rto_min: the RTO again under the new floor */
+	std_init(&r);
+	atcp_rto_sample(&r, 1000);
+	atcp_rto_set_min(&r, 50000);
+	tap_ok(r.rto_us == 50000, "set_min: 50 ms floor over a 1 ms RTT -> RTO 50 ms");
+	atcp_rto_seed(&r, 10000);
+	tap_ok(r.rto_us == 60000, "set_min: then cached 10 ms -> 10 + max(20, 50) ms");
+	std_init(&r);
+	atcp_rto_set_min(&r, 50000);
+	tap_ok(r.rto_us == ATCP_RTO_INIT_US, "set_min: no sample, the initial RTO stays");
+
 	/* clamped: 50 s cached gives the 120 s maximum */
 	std_init(&r);
 	atcp_rto_sample(&r, 1000);

@@ -44,7 +44,8 @@
  *	                       keepalive (SO_KEEPALIVE), sndbuf, rcvbuf
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat,
- *	                       thin_linear_timeouts, linger2, nodelay
+ *	                       thin_linear_timeouts, linger2, nodelay,
+ *	                       quickack
  *	                       (TCP_*),
  *	                       max_pacing_rate
  *	                       (SO_MAX_PACING_RATE, bytes a second),
@@ -714,6 +715,7 @@ static const struct {
 	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
 	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
 	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
+	{ "quickack", IPPROTO_TCP, TCP_QUICKACK },
 	{ "flowinfo_send", IPPROTO_IPV6, IPV6_FLOWINFO_SEND },
 	{ "addrform", IPPROTO_IPV6, IPV6_ADDRFORM },
 	{ "ip_add_membership", IPPROTO_IP, IP_ADD_MEMBERSHIP },
