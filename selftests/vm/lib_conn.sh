@@ -274,11 +274,13 @@ xfer_case()
 }
 
 # cap_start NS FILE FILTER [SECS]: tcpdump on veth0 of NS into FILE, for
-# at most SECS seconds (60)
+# at most SECS seconds (60); CAP_SNAPLEN, if set, bytes kept of each
+# packet (tcpdump -s)
 cap_start()
 {
 	timeout -k 1 "${4:-60}" ip netns exec "$1" tcpdump -Z root -i veth0 -n -U \
-		--immediate-mode -w "$2" "$3" 2> "$2.err" &
+		--immediate-mode ${CAP_SNAPLEN:+-s "$CAP_SNAPLEN"} -w "$2" "$3" \
+		2> "$2.err" &
 	CAP_PID=$!
 	PIDS+=("$CAP_PID")
 	for _ in $(seq 200); do

@@ -38,6 +38,9 @@
 
 XFER=$ATCP_TOP/selftests/vm/build/tool_xfer
 PCAPSUM=$ATCP_TOP/selftests/vm/tool_pcapsum.py
+# the headers are all this topic reads: a capture of whole packets grew
+# by 2 MiB a case, and tool_pcapsum read it all every quarter second
+CAP_SNAPLEN=200
 PY=/usr/bin/python3
 LIMIT=60			# limit of one tool_xfer process
 

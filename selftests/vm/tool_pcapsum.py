@@ -8,8 +8,9 @@ Each line: FAMILY SRC SPORT DST DPORT FLAGS ECN PAYLOAD, where FAMILY is
 4 or 6, FLAGS the TCP flags as tcpdump writes them (S F R P U . E W, in
 that order: "SEW" is a SYN with ECE and CWR), ECN the ECN field of the IP
 header (0 not ECN-capable, 1 ECT(1), 2 ECT(0), 3 CE) and PAYLOAD the
-segment's data bytes.  Ethernet or Linux cooked captures; other packets
-are skipped.  Plain Python, no scapy: one start under an emulated CPU
+segment's data bytes, from the IP header's length, so that a capture of
+the headers alone (tcpdump -s 200) does.  Ethernet or Linux cooked
+captures; other packets are skipped.  Plain Python, no scapy: one start under an emulated CPU
 instead of one tcpdump per question.
 """
 import ipaddress
@@ -36,6 +37,7 @@ def segment(ip):
         src = ipaddress.IPv4Address(ip[12:16])
         dst = ipaddress.IPv4Address(ip[16:20])
         tcp = ip[ihl:total]
+        seglen = total - ihl
     elif version == 6 and len(ip) >= 40:
         if ip[6] != 6:
             return None			# extension headers: not here
@@ -44,15 +46,18 @@ def segment(ip):
         src = ipaddress.IPv6Address(ip[8:24])
         dst = ipaddress.IPv6Address(ip[24:40])
         tcp = ip[40:40 + plen]
+        seglen = plen
     else:
         return None
     if len(tcp) < 20:
         return None
     sport, dport = struct.unpack("!HH", tcp[0:4])
     doff = (tcp[12] >> 4) * 4
+    # the IP header's length, not the bytes captured: a capture may
+    # keep the headers only (tcpdump -s)
     return "%d %s %d %s %d %s %d %d" % (version, src, sport, dst, dport,
                                         flags_str(tcp[13]), ecn,
-                                        len(tcp) - doff)
+                                        seglen - doff)
 
 
 def main():
