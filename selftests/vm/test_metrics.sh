@@ -83,6 +83,19 @@ pair()
 	sc_pair "$1" "$1" "$PORT"
 }
 
+# first_rtos PROTO: a new connection's first RTO at both ends and the
+# client's RTT (us), in C_RTO, S_RTO and C_RTT
+first_rtos()
+{
+	pair "$1"
+	sc c "info rto"
+	C_RTO=${R#ok }
+	sc c "info rtt"
+	C_RTT=${R#ok }
+	sc s "info rto"
+	S_RTO=${R#ok }
+}
+
 # close_both: the client closes first (TIME-WAIT), then the server
 # (LAST-ACK); both connections are then at their ends
 close_both()
@@ -126,34 +139,24 @@ for sp in "$P" 0; do
 	tap_num "$name: ... of about 100 ms" "${rtt:-0}" -lt 200000
 
 	# ---- the next connection's first RTO --------------------------------
-	pair "$sp"
-	sc c "info rto"
-	c_rto=${R#ok }
-	sc c "info rtt"
-	c_rtt=${R#ok }
-	sc s "info rto"
-	s_rto=${R#ok }
-	tap_diag "$name, bare link: client RTO $c_rto us (RTT $c_rtt us), server RTO $s_rto us"
+	first_rtos "$sp"
+	tap_diag "$name, bare link: client RTO $C_RTO us (RTT $C_RTT us), server RTO $S_RTO us"
 	tap_ok "$name, bare link: the client's first RTO comes from the kept RTT (300 ms or more)" \
-		between_us "$c_rto" 296000 600000
+		between_us "$C_RTO" 296000 600000
 	tap_ok "$name, bare link: ... its RTT is the handshake's (under 50 ms)" \
-		between_us "$c_rtt" 1 50000
+		between_us "$C_RTT" 1 50000
 	tap_ok "$name, bare link: the server's first RTO too" \
-		between_us "$s_rto" 296000 600000
+		between_us "$S_RTO" 296000 600000
 	close_both
 	metrics_flush "$NS_A" "$sp"
 	metrics_flush "$NS_B" "$sp"
 	tap_is "$name: flush: the client forgot the server" "$(metrics "$NS_A" "$sp" "$ADDR_B")" ""
-	pair "$sp"
-	sc c "info rto"
-	c_rto=${R#ok }
-	sc s "info rto"
-	s_rto=${R#ok }
-	tap_diag "$name, after the flush: client RTO $c_rto us, server RTO $s_rto us"
+	first_rtos "$sp"
+	tap_diag "$name, after the flush: client RTO $C_RTO us (RTT $C_RTT us), server RTO $S_RTO us"
 	tap_ok "$name, after the flush: the bare link's RTO at the client (200 to 280 ms)" \
-		between_us "$c_rto" 200000 280000
+		between_us "$C_RTO" 200000 280000
 	tap_ok "$name, after the flush: ... and at the server" \
-		between_us "$s_rto" 200000 280000
+		between_us "$S_RTO" 200000 280000
 	close_both
 
 	# ---- no_metrics_save ------------------------------------------------
