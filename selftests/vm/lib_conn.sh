@@ -337,6 +337,27 @@ knob_path()
 	fi
 }
 
+# metrics NS PROTO ADDR: the path metrics NS keeps for peer ADDR, one
+# line in the words of "ip tcp_metrics show" (/proc/net/atcp_metrics)
+metrics()
+{
+	if is_linux "$2"; then
+		ip -n "$1" tcp_metrics show "$3" 2>/dev/null
+	else
+		ip netns exec "$1" awk -v a="$3" '$1 == a' /proc/net/atcp_metrics
+	fi
+}
+
+# metrics_flush NS PROTO [ADDR]: NS forgets ADDR's path metrics, or all
+metrics_flush()
+{
+	if is_linux "$2"; then
+		ip -n "$1" tcp_metrics flush "${3:-all}" 2>/dev/null
+	else
+		ip netns exec "$1" sh -c "echo flush $3 > /proc/net/atcp_metrics"
+	fi
+}
+
 # knob NS PROTO NAME VALUE: set that knob in NS.
 knob()
 {

@@ -45,21 +45,14 @@ declare -A COOKIE
 # keeps for the server in its path metrics, if any
 cookie()
 {
-	if is_linux "${1:-0}"; then
-		ip -n "$NS_A" tcp_metrics show "$ADDR_B" 2>/dev/null
-	else
-		ip netns exec "$NS_A" awk -v a="$ADDR_B" '$1 == a' /proc/net/atcp_metrics
-	fi | sed -n 's/.*fo_cookie \([0-9a-f]*\).*/\1/p'
+	metrics "$NS_A" "${1:-0}" "$ADDR_B" |
+		sed -n 's/.*fo_cookie \([0-9a-f]*\).*/\1/p'
 }
 
 # forget_cookies [PROTO]: the client's path metrics flushed
 forget_cookies()
 {
-	if is_linux "${1:-0}"; then
-		ip -n "$NS_A" tcp_metrics flush all 2>/dev/null
-	else
-		ip netns exec "$NS_A" sh -c "echo flush > /proc/net/atcp_metrics"
-	fi
+	metrics_flush "$NS_A" "${1:-0}"
 }
 
 # fo_listen PROTO [FASTOPEN [ADDR]]: a new listener on the next port of

@@ -31,26 +31,6 @@ sc_topic metrics 10
 PORT=7800
 INFINITE=2147483647
 
-# metrics NS PROTO ADDR: the entry NS keeps for peer ADDR, one line
-metrics()
-{
-	if is_linux "$2"; then
-		ip -n "$1" tcp_metrics show "$3" 2>/dev/null
-	else
-		ip netns exec "$1" awk -v a="$3" '$1 == a' /proc/net/atcp_metrics
-	fi
-}
-
-# metrics_flush NS PROTO [ADDR]: forget ADDR's entry, or all
-metrics_flush()
-{
-	if is_linux "$2"; then
-		ip -n "$1" tcp_metrics flush "${3:-all}" 2>/dev/null
-	else
-		ip netns exec "$1" sh -c "echo flush $3 > /proc/net/atcp_metrics"
-	fi
-}
-
 # field LINE NAME: the number after NAME in an entry ("rtt 100123us": 100123)
 field()
 {

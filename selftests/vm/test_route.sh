@@ -66,10 +66,8 @@ for sp in "$P" 0; do
 	for ns in "$NS_A" "$NS_B"; do
 		knob "$ns" "$sp" no_metrics_save 1
 	done
-	ip -n "$NS_A" tcp_metrics flush all 2>/dev/null
-	ip -n "$NS_B" tcp_metrics flush all 2>/dev/null
-	ip netns exec "$NS_A" sh -c "echo flush > /proc/net/atcp_metrics"
-	ip netns exec "$NS_B" sh -c "echo flush > /proc/net/atcp_metrics"
+	metrics_flush "$NS_A" "$sp"
+	metrics_flush "$NS_B" "$sp"
 
 	# ---- initcwnd ---------------------------------------------------------
 	for cw in 20 ""; do
@@ -187,8 +185,7 @@ for sp in "$P" 0; do
 	knob "$NS_B" "$sp" fastopen $((0x203))
 	for nc in 1 ""; do
 		# no cookie kept from before
-		ip -n "$NS_A" tcp_metrics flush all 2>/dev/null
-		ip netns exec "$NS_A" sh -c "echo flush > /proc/net/atcp_metrics"
+		metrics_flush "$NS_A" "$sp"
 		route "$NS_A" "$ADDR_B" ${nc:+fastopen_no_cookie "$nc"}
 		PORT=$((PORT + 1))
 		sc_start s "$NS_B" "$sp"

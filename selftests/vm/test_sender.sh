@@ -346,9 +346,8 @@ reord_body()
 # reordering kept in their path metrics
 for sp in "$P" 0; do
 	knob "$NS_B" "$sp" no_metrics_save 1
+	metrics_flush "$NS_B" "$sp"
 done
-ip netns exec "$NS_B" ip tcp_metrics flush all 2>/dev/null
-ip netns exec "$NS_B" sh -c "echo flush > /proc/net/atcp_metrics"
 for sp in "$P" 0; do
 	for max in 300 5; do
 		tag="$(proto_name "$sp") sender, max_reordering $max"
