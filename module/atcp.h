@@ -1113,6 +1113,7 @@ u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
 		       u8 own);
 int atcp_req_bound_dev_if(const struct sock *sk, const struct atcp_req *req);
 void atcp_synq_mark_acked(struct sock *sk, struct atcp_req *req);
+bool atcp_req_route_ecn(struct sock *sk, const struct atcp_req *req);
 int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 			 u32 iss, u32 tsval, const struct atcp_tfo_cookie *tfo);
 unsigned int atcp_ctl_opts(u8 *buf, const u32 *tsopt);
@@ -1222,7 +1223,7 @@ void atcp_req_init(struct atcp_req *req, const struct sk_buff *skb,
 void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
 		      u32 tsval, bool ws_ok, u8 wscale, bool sack_ok);
 void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
-		       const struct atcp_seg *seg, struct atcp_req *req);
+		       const struct atcp_seg *seg, struct atcp_req_ext *ext);
 u32 atcp_req_tsval(struct sock *sk, const struct atcp_req *req);
 /* atcp_fastopen.c */
 int atcp_fastopen_set_keys(struct atcp_net *an, struct sock *sk,
@@ -1275,7 +1276,8 @@ void atcp_synq_walk(struct sock *sk, struct atcp_walker *w);
 /* atcp_syncookies.c */
 int atcp_cookie_send_synack(struct sock *sk, struct atcp_req *req);
 bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
-			   const struct atcp_seg *seg, struct atcp_req *req);
+			   const struct atcp_seg *seg,
+			   struct atcp_req_ext *ext);
 
 /* atcp_ipv6.c */
 #if IS_ENABLED(CONFIG_IPV6)
@@ -1290,6 +1292,7 @@ int atcp_v6_xmit(struct sock *sk, struct sk_buff *skb, u8 ecn);
 void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 		      u32 seq, u32 ack, u8 flags, u16 win, const u32 *tsopt,
 		      int reflect, __be32 flowinfo);
+struct dst_entry *atcp_v6_req_dst(struct sock *sk, const struct atcp_req *req);
 int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 			u32 tsval, const struct atcp_tfo_cookie *tfo);
 void atcp_v6_child_init(struct sock *sk, struct sock *child,

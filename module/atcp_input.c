@@ -1757,8 +1757,7 @@ static void atcp_conn_request(struct sock *sk, struct sk_buff *skb,
 		ATCP_INC_STATS(sock_net(sk), ATCP_MIB_LISTENOVERFLOWS);
 		goto drop;
 	}
-	atcp_req_from_syn(sk, skb, seg, req);
-	atcp_req_note_mark(sk, &ext, skb);
+	atcp_req_from_syn(sk, skb, seg, &ext);
 	/* no Fast Open with cookies, as in Linux: nothing may be kept */
 	if (cookie) {
 		if (atcp_cookie_send_synack(sk, req))
@@ -2103,9 +2102,7 @@ static void atcp_listen_rcv(struct sock *sk, struct sk_buff *skb,
 	if (atcp_seg_has(seg, TCPHDR_ACK)) {
 		if (atcp_listen_to_child(sk, skb))
 			return;
-		if (atcp_cookie_check_ack(sk, skb, seg, &cookie.req)) {
-			/* as Linux, the mark of the ACK that brought the cookie */
-			atcp_req_note_mark(sk, &cookie, skb);
+		if (atcp_cookie_check_ack(sk, skb, seg, &cookie)) {
 			atcp_req_complete(sk, &cookie.req, false, skb, seg);
 			return;
 		}

@@ -276,6 +276,49 @@ void atcp_v6_send_ctl(struct net *net, const struct sk_buff *in_skb,
 			 atcp_ctl_opts(opt, tsopt));
 }
 
+/* The flow of listener @sk's answers to the IPv6 request @req. */
+static void atcp_v6_req_flow(struct sock *sk, const struct atcp_req *req,
+			     struct flowi6 *fl6)
+{
+	*fl6 = (struct flowi6) {
+		.flowi6_proto = IPPROTO_TCP,
+		.daddr = req->raddr,
+		.saddr = req->laddr,
+		.flowi6_oif = atcp_req_bound_dev_if(sk, req),
+		.flowi6_mark = atcp_req_mark(sk, req),
+		.fl6_sport = req->lport,
+		.fl6_dport = req->rport,
+		.flowi6_uid = sock_i_uid(sk),
+	};
+	if (!fl6->flowi6_oif && rt6_need_strict(&fl6->daddr))
+		fl6->flowi6_oif = req->iif;
+	/*
+	 * A listener that reflects flow labels (flowlabel_reflect, or
+	 * IPV6_FL_F_REFLECT) answers with the SYN's.
+	 */
+	if (atcp_inet6(sk)->repflow)
+		fl6->flowlabel = atcp_req_flowlabel(req);
+}
+
+/*
+ * The route, held, of listener @sk's answers to the IPv6 request @req,
+ * to the first hop of a routing header it sets; or an ERR_PTR.
+ */
+struct dst_entry *atcp_v6_req_dst(struct sock *sk, const struct atcp_req *req)
+{
+	struct in6_addr *final_p, final;
+	struct dst_entry *dst;
+	struct flowi6 fl6;
+
+	atcp_v6_req_flow(sk, req, &fl6);
+	rcu_read_lock();
+	final_p = fl6_update_dst(&fl6, rcu_dereference(atcp_inet6(sk)->opt),
+				 &final);
+	dst = ip6_dst_lookup_flow(sock_net(sk), sk, &fl6, final_p);
+	rcu_read_unlock();
+	return dst;
+}
+
 /*
  * A listener's SYN-ACK for the IPv6 request @req (atcp_send_synack_req()),
  * with the listener's extension headers, traffic class and hop limit, as
@@ -292,27 +335,11 @@ int atcp_v6_send_synack(struct sock *sk, const struct atcp_req *req, u32 iss,
 	struct dst_entry *dst;
 	struct sk_buff *skb;
 	unsigned int optlen;
-	struct flowi6 fl6 = {
-		.flowi6_proto = IPPROTO_TCP,
-		.daddr = req->raddr,
-		.saddr = req->laddr,
-		.flowi6_oif = atcp_req_bound_dev_if(sk, req),
-		.flowi6_mark = atcp_req_mark(sk, req),
-		.fl6_sport = req->lport,
-		.fl6_dport = req->rport,
-		.flowi6_uid = sock_i_uid(sk),
-	};
+	struct flowi6 fl6;
 	u16 win;
 	int err;
 
-	if (!fl6.flowi6_oif && rt6_need_strict(&fl6.daddr))
-		fl6.flowi6_oif = req->iif;
-	/*
-	 * A listener that reflects flow labels (flowlabel_reflect, or
-	 * IPV6_FL_F_REFLECT) answers with the SYN's.
-	 */
-	if (np->repflow)
-		fl6.flowlabel = atcp_req_flowlabel(req);
+	atcp_v6_req_flow(sk, req, &fl6);
 	rcu_read_lock();
 	txopt = rcu_dereference(np->opt);
 	/* a routing header sends it to its first hop */

@@ -2081,6 +2081,22 @@ u8 atcp_synack_dsfield(const struct sock *sk, const struct atcp_req *req,
 }
 
 /*
+ * The route of listener @sk's answers to @req, the DS field @tos in the
+ * key (Linux: inet_csk_route_req()).
+ */
+static struct rtable *atcp_v4_req_route(struct sock *sk,
+					const struct atcp_req *req, u8 tos,
+					struct flowi4 *fl4)
+{
+	flowi4_init_output(fl4, atcp_req_bound_dev_if(sk, req),
+			   atcp_req_mark(sk, req), RT_TOS(tos),
+			   RT_SCOPE_UNIVERSE, IPPROTO_TCP, 0,
+			   req->raddr.s6_addr32[3], req->laddr.s6_addr32[3],
+			   req->rport, req->lport, sock_i_uid(sk));
+	return ip_route_output_flow(sock_net(sk), fl4, sk);
+}
+
+/*
  * A listener's SYN-ACK for @req, with @iss (the request's, or a cookie)
  * and @tsval.  Its MSS and window are the listener's for this route, and
  * so are its DSCP (IP_TOS), TTL (IP_TTL) and priority, as in Linux's
@@ -2112,11 +2128,7 @@ static int atcp_v4_send_synack(struct sock *sk, const struct atcp_req *req,
 	struct flowi4 fl4;
 	struct rtable *rt;
 
-	flowi4_init_output(&fl4, atcp_req_bound_dev_if(sk, req), c.mark,
-			   RT_TOS(c.tos), RT_SCOPE_UNIVERSE,
-			   IPPROTO_TCP, 0, c.daddr, c.saddr, req->rport,
-			   req->lport, sock_i_uid(sk));
-	rt = ip_route_output_flow(net, &fl4, sk);
+	rt = atcp_v4_req_route(sk, req, c.tos, &fl4);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
 	c.win = atcp_synack_opts(sk, req, tsval, &rt->dst,
@@ -2134,6 +2146,41 @@ int atcp_send_synack_req(struct sock *sk, const struct atcp_req *req,
 		return atcp_v6_send_synack(sk, req, iss, tsval, tfo);
 #endif
 	return atcp_v4_send_synack(sk, req, iss, tsval, tfo);
+}
+
+/* The route, held, of listener @sk's answers to @req; or an ERR_PTR. */
+static struct dst_entry *atcp_req_dst(struct sock *sk,
+				      const struct atcp_req *req)
+{
+	struct flowi4 fl4;
+	struct rtable *rt;
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (atcp_req_v6(req))
+		return atcp_v6_req_dst(sk, req);
+#endif
+	rt = atcp_v4_req_route(sk, req,
+			       atcp_synack_dsfield(sk, req,
+						   READ_ONCE(inet_sk(sk)->tos)),
+			       &fl4);
+	return IS_ERR(rt) ? ERR_CAST(rt) : &rt->dst;
+}
+
+/*
+ * features ecn on the route of listener @sk's answers to @req: ECN is
+ * accepted under ecn 0 (Linux: tcp_ecn_create_request(),
+ * cookie_ecn_ok()).
+ */
+bool atcp_req_route_ecn(struct sock *sk, const struct atcp_req *req)
+{
+	struct dst_entry *dst = atcp_req_dst(sk, req);
+	bool ecn;
+
+	if (IS_ERR(dst))
+		return false;
+	ecn = dst_feature(dst, RTAX_FEATURE_ECN);
+	dst_release(dst);
+	return ecn;
 }
 
 /*

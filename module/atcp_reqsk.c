@@ -390,17 +390,26 @@ void atcp_req_options(struct sock *sk, struct atcp_req *req, bool ts_ok,
 
 /* What the SYN in @skb asks for and what we answer: the entry's fields. */
 void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
-		       const struct atcp_seg *seg, struct atcp_req *req)
+		       const struct atcp_seg *seg, struct atcp_req_ext *ext)
 {
+	int ecn = READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn);
 	const struct atcp_opts *o = &seg->opts;
+	struct atcp_req *req = &ext->req;
 
 	atcp_req_init(req, skb, seg);
+	atcp_req_note_mark(sk, ext, skb);
 	req->irs = seg->seq;
 	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
 	atcp_req_options(sk, req, o->ts_ok, o->tsval, o->ws_ok, o->wscale,
 			 o->sack_ok);
+	/* a SYN that asks for ECN over a route with features ecn gets it */
+	if (ecn == ATCP_ECN_MODE_OFF &&
+	    atcp_ecn_syn_ok(seg->flags, tcp_hdr(skb)->res1, atcp_skb_ecn(skb),
+			    ATCP_ECN_MODE_PASSIVE) &&
+	    atcp_req_route_ecn(sk, req))
+		ecn = ATCP_ECN_MODE_PASSIVE;
 	if (atcp_ecn_syn_ok(seg->flags, tcp_hdr(skb)->res1, atcp_skb_ecn(skb),
-			    READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn)))
+			    ecn))
 		req->flags |= ATCP_REQ_ECN;
 	req->iss = atcp_isn_of(&req->raddr, &req->laddr, req->rport,
 			       req->lport);

@@ -93,13 +93,15 @@ static bool atcp_cookies_recent(struct sock *sk)
 
 /*
  * An ACK for listener @sk that matches no request entry: if it answers a
- * cookie of ours, fill @req with the request the cookie stood for and
+ * cookie of ours, fill @ext with the request the cookie stood for and
  * return true.  A cookie that fails counts SyncookiesFailed.
  */
 bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
-			   const struct atcp_seg *seg, struct atcp_req *req)
+			   const struct atcp_seg *seg,
+			   struct atcp_req_ext *ext)
 {
 	const struct atcp_sysctl *s = &atcp_net(sock_net(sk))->sysctl;
+	struct atcp_req *req = &ext->req;
 	struct atcp_cookie_tuple t;
 	bool ws_ok, sack_ok, ecn_ok;
 	u8 mss_idx, wscale;
@@ -109,6 +111,8 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 		return false;
 
 	atcp_req_init(req, skb, seg);
+	/* as Linux, the mark of the ACK that brought the cookie */
+	atcp_req_note_mark(sk, ext, skb);
 	req->irs = seg->seq - 1;
 	req->iss = seg->ack - 1;
 	atcp_cookie_tuple_of(&t, req);
@@ -127,7 +131,8 @@ bool atcp_cookie_check_ack(struct sock *sk, const struct sk_buff *skb,
 				      &sack_ok, &ecn_ok);
 		atcp_req_options(sk, req, true, seg->opts.tsval, ws_ok, wscale,
 				 sack_ok);
-		if (ecn_ok && READ_ONCE(s->ecn))
+		if (ecn_ok && (READ_ONCE(s->ecn) ||
+			       atcp_req_route_ecn(sk, req)))
 			req->flags |= ATCP_REQ_ECN;
 	}
 	return true;

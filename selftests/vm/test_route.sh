@@ -20,7 +20,8 @@
 #    SYN-ACK) and at the client (its SYN): the other end sends 988-byte
 #    segments (less 12 for timestamps), 1448 without;
 #  - features ecn: a client under ecn 0 asks for ECN, and the connection
-#    has it (none without);
+#    has it (none without); a listener under ecn 0 accepts a SYN's ECN,
+#    from its SYN queue and from a syncookie, over IPv4 and IPv6;
 #  - initrwnd 4: the client's SYN offers 4 x 1460 bytes, the server's
 #    SYN-ACK 4 x 1448 (its MSS less the timestamps the client sends);
 #  - fastopen_no_cookie 1: a client with no cookie puts data on its SYN,
@@ -32,16 +33,17 @@ sc_topic route 10
 
 PORT=7900
 
-# route NS DEST [ATTR...]: a host route to DEST on veth0 of NS with the
-# attributes; without them, none
+# route NS DEST [ATTR...]: a host route to DEST (IPv4 or IPv6) on veth0
+# of NS with the attributes; without them, none
 route()
 {
-	local ns=$1 dest=$2
+	local ns=$1 dest=$2/32
 
 	shift 2
-	ip -n "$ns" route del "$dest/32" 2>/dev/null
+	[[ $dest == *:* ]] && dest=${dest%/32}/128
+	ip -n "$ns" route del "$dest" 2>/dev/null
 	[ $# = 0 ] && return 0
-	ip -n "$ns" route add "$dest/32" dev veth0 "$@"
+	ip -n "$ns" route add "$dest" dev veth0 "$@"
 }
 
 # pair PROTO: the next port, connected; $ALIVE
@@ -49,6 +51,19 @@ pair()
 {
 	PORT=$((PORT + 1))
 	sc_pair "$1" "$1" "$PORT"
+}
+
+# pair6 PROTO: the same over IPv6
+pair6()
+{
+	PORT=$((PORT + 1))
+	sc_start c "$NS_A" "$1"
+	sc_start s "$NS_B" "$1"
+	sc s "listen [$ADDR6_B]:$PORT"
+	sc c "connect [$ADDR6_B]:$PORT"
+	sc s accept
+	[[ $R == "ok $ADDR6_A"* ]] || tap_diag "IPv6 accept: '$R'"
+	sc s "close-listener"
 }
 
 # dacks NS PROTO: the delayed-ACK timer's ACKs so far
@@ -163,6 +178,37 @@ for sp in "$P" 0; do
 		sc_stop c
 		sc_stop s
 	done
+	knob "$NS_A" "$sp" ecn 1
+	# at the listener, from an entry of its SYN queue (syncookies 1)
+	# and from a cookie (2); the client asks under ecn 1
+	knob "$NS_B" "$sp" ecn 0
+	for ck in 1 2; do
+		knob "$NS_B" "$sp" syncookies $ck
+		for fam in 4 6; do
+			for f in ecn ""; do
+				if [ $fam = 4 ]; then
+					route "$NS_B" "$ADDR_A" ${f:+features "$f"}
+					pair "$sp"
+				else
+					route "$NS_B" "$ADDR6_A" ${f:+features "$f"}
+					pair6 "$sp"
+				fi
+				sc s "info ecn"
+				what="$name, IPv$fam, syncookies $ck, listener under ecn 0"
+				if [ -n "$f" ]; then
+					tap_is "$what, features ecn: ECN agreed" "$R" "ok 1"
+				else
+					tap_is "$what, no features: no ECN" "$R" "ok 0"
+				fi
+				sc_stop c
+				sc_stop s
+			done
+			route "$NS_B" "$ADDR_A"
+			route "$NS_B" "$ADDR6_A"
+		done
+	done
+	knob "$NS_B" "$sp" syncookies 1
+	knob "$NS_B" "$sp" ecn 2
 	knob "$NS_A" "$sp" ecn 2
 
 	# ---- initrwnd ---------------------------------------------------------
