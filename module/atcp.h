@@ -350,6 +350,7 @@ struct atcp_sock {
 	struct hrtimer comp_sack_timer;
 	/* Internal pacing: the next skb leaves no earlier (ns, monotonic). */
 	u64 pace_next_ns;
+	u64 clock_us;		/* of the segment in hand: atcp_now_us() */
 	u32 last_xmit_us;	/* the latest data sent, for TSO deferral */
 	struct hrtimer pacing_timer;
 
@@ -880,9 +881,35 @@ static inline u32 atcp_clock_ms(void)
 	return (u32)div_u64(ktime_get_ns(), NSEC_PER_MSEC);
 }
 
+/*
+ * A connection's clock for the segment in hand, as Linux's tcp_mstamp:
+ * read once when a segment comes in (atcp_rcv()), when one goes out
+ * (atcp_transmit_skb()) and when the retransmission timer fires, and
+ * used by all that processing: reading the clock source can cost more
+ * than the work around it (an emulated HPET took 4 % of a short
+ * connection's time in a VM while each RTT sample, TSval and send time
+ * read it).
+ */
+static inline void atcp_clock_refresh(struct atcp_sock *as)
+{
+	as->clock_us = div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+static inline u32 atcp_now_us(const struct atcp_sock *as)
+{
+	return (u32)as->clock_us;
+}
+
+/* The same in ms, as atcp_clock_ms() would have read it then. */
+static inline u32 atcp_now_ms(const struct atcp_sock *as)
+{
+	return (u32)div_u64(as->clock_us, USEC_PER_MSEC);
+}
+
+/* The TSval of a segment sent or processed now. */
 static inline u32 atcp_tsval(const struct atcp_sock *as)
 {
-	return atcp_clock_ms() + as->ts_offset;
+	return atcp_now_ms(as) + as->ts_offset;
 }
 
 /* One valid RTT sample (Karn's rule kept): the RTO and the minimum RTT. */
@@ -892,7 +919,8 @@ static inline void atcp_rtt_sample(struct sock *sk, u32 rtt_us)
 	int wlen = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_rtt_wlen);
 
 	atcp_rto_sample(&as->rto, rtt_us);
-	atcp_rto_min_rtt(&as->rto, rtt_us, atcp_clock_ms(), wlen * MSEC_PER_SEC);
+	atcp_rto_min_rtt(&as->rto, rtt_us, atcp_now_ms(as),
+			 wlen * MSEC_PER_SEC);
 	atcp_cong_rtt(sk, rtt_us);
 }
 

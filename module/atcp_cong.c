@@ -119,8 +119,8 @@ void atcp_cong_rtt(struct sock *sk, u32 rtt_us)
 		.ack_delta_us = READ_ONCE(hystart_ack_delta_us),
 	};
 	struct atcp_hystart_ack a = {
-		.now_us = atcp_clock_us(),
-		.now_ms = atcp_clock_ms(),
+		.now_us = atcp_now_us(as),
+		.now_ms = atcp_now_ms(as),
 		.rtt_us = rtt_us,
 		.snd_una = as->snd_una,
 		.snd_nxt = as->snd_max,
@@ -242,7 +242,7 @@ void atcp_cong_avoid(struct atcp_sock *as, u32 acked_bytes)
 	if (as->ca == ATCP_CA_CUBIC) {
 		as->cwnd = atcp_cubic_cong_avoid(&as->cubic, as->cwnd,
 						 &as->cwnd_cnt, segs,
-						 atcp_clock_ms(),
+						 atcp_now_ms(as),
 						 as->rto.min_rtt_us / 1000);
 		return;
 	}

@@ -327,7 +327,7 @@ static u32 atcp_clean_rtx_queue(struct sock *sk, u32 ack)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	bool retrans_acked = false;
-	u32 now = atcp_clock_us();
+	u32 now = atcp_now_us(as);
 	struct sk_buff *skb;
 	u32 acked = 0;
 	s32 rtt = -1;
@@ -492,7 +492,7 @@ static u32 atcp_sack_mark(struct sock *sk, const struct atcp_seg *seg,
 	struct atcp_sock *as = atcp_sk(sk);
 	struct sk_buff *head = skb_peek(&sk->sk_write_queue);
 	u32 head_sent = head ? ATCP_SKB_CB(head)->sent_us : 0;
-	u32 now = atcp_clock_us();
+	u32 now = atcp_now_us(as);
 	u32 newly = 0;
 	s32 rtt = -1;
 	int i;
@@ -571,7 +571,7 @@ static void atcp_rack_detect(struct sock *sk)
 	int mode = READ_ONCE(atcp_net(sock_net(sk))->sysctl.recovery);
 	bool dupthresh_met = as->sacked_out >=
 			     (u32)as->reordering * as->mss_cache;
-	u32 now = atcp_clock_us(), reo_wnd, wait;
+	u32 now = atcp_now_us(as), reo_wnd, wait;
 	struct sk_buff *skb;
 
 	reo_wnd = atcp_rack_reo_wnd(&as->rack, as->rto.min_rtt_us,
@@ -610,7 +610,7 @@ static bool atcp_dupthresh_lost(struct atcp_sock *as, struct sk_buff *skb,
 	if (sacked_above < (u32)as->reordering * as->mss_cache)
 		return false;
 	return cb->rexmit_epoch != as->recovery_epoch ||
-	       atcp_clock_us() - cb->sent_us >= reo_us;
+	       atcp_now_us(as) - cb->sent_us >= reo_us;
 }
 
 /*
@@ -1566,7 +1566,7 @@ static void atcp_rcv_rtt_measure_ts(struct sock *sk,
 static void atcp_rcv_rtt_measure(struct sock *sk)
 {
 	struct atcp_sock *as = atcp_sk(sk);
-	u32 now = atcp_clock_us();
+	u32 now = atcp_now_us(as);
 
 	if (as->rcv_rtt_time) {
 		if (atcp_seq_before(as->rcv_nxt, as->rcv_rtt_seq))
@@ -2400,6 +2400,9 @@ static int atcp_rcv(struct sock *sk, struct sk_buff *skb)
 	opt_skb = atcp_v6_pktoptions_clone(sk, skb);
 #endif
 	as->segs_in += atcp_skb_segs(skb);
+	/* a listener's requests and children keep their own clocks */
+	if (sk->sk_state != TCP_LISTEN)
+		atcp_clock_refresh(as);
 	switch (sk->sk_state) {
 	case TCP_LISTEN:
 		atcp_listen_rcv(sk, skb, &copy);

@@ -748,6 +748,8 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	u32 seq = cb->seq;
 	int err;
 
+	/* its send time and TSval */
+	atcp_clock_refresh(as);
 	/*
 	 * A SYN that asked for ECN and went unanswered may have met a
 	 * middlebox that drops such SYNs: ask no more (RFC 3168 6.1.1.1).
@@ -761,7 +763,7 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 			       &ip_ecn);
 
 	if (clone) {
-		cb->sent_us = atcp_clock_us();
+		cb->sent_us = atcp_now_us(as);
 		as->last_xmit_us = cb->sent_us;
 		if (unlikely(skb_cloned(skb)))
 			skb = pskb_copy(skb, gfp);

@@ -625,9 +625,11 @@ int atcp_req_child(struct sock *sk, struct sock *child,
 	as->snd_wl1 = req->irs;
 
 	atcp_init_rcv(child, req->irs);
+	/* the time of the segment that completes the handshake */
+	atcp_clock_refresh(as);
 	/* Karn: only a SYN-ACK sent once gives an RTT sample. */
 	if (!req->retransmits && req->sent_us) {
-		u32 rtt = atcp_clock_us() - req->sent_us;
+		u32 rtt = atcp_now_us(as) - req->sent_us;
 
 		atcp_rtt_sample(child, rtt ? rtt : 1);
 	}

@@ -576,6 +576,7 @@ static void atcp_rtx_timer_fn(struct timer_list *t)
 	if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &as->rtx_timer, jiffies + ATCP_TIMER_RETRY);
 	} else if (sk->sk_state != TCP_CLOSE && sk->sk_state != TCP_LISTEN) {
+		atcp_clock_refresh(as);
 		if (as->rtx_timer_kind == ATCP_TIMER_PROBE)
 			atcp_probe_timeout(sk);
 		else if (as->rtx_timer_kind == ATCP_TIMER_TLP)
