@@ -62,6 +62,10 @@ scripts/atcp-fsm-dot: $(FSM_DOT_SRCS) $(wildcard module/atcp_fsm.h module/atcp_c
 	$(CC) -O1 -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter \
 		-Imodule -Iselftests/unit -o $@ $(FSM_DOT_SRCS)
 
+# Documentation/bench.rst: TCG copies with "rep movsb" slowly
+scripts/copy-speed: scripts/copy-speed.c
+	$(CC) -O2 -Wall -o $@ $<
+
 docs: scripts/atcp-fsm-dot
 	scripts/atcp-fsm-dot > Documentation/atcp-states.dot
 	dot -Tsvg Documentation/atcp-states.dot > Documentation/atcp-states.svg
@@ -88,7 +92,7 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) ATCP_TEST_MODULES=m clean
 	$(MAKE) -C selftests/unit clean
 	$(MAKE) -C selftests/vm clean
-	rm -rf .vm scripts/atcp-fsm-dot scripts/libatcpize.so
+	rm -rf .vm scripts/atcp-fsm-dot scripts/libatcpize.so scripts/copy-speed
 
 .PHONY: all modules tools unit check vmtest sparse checkpatch deps install \
 	bench docs clean

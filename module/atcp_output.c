@@ -1151,6 +1151,7 @@ int atcp_fragment(struct sock *sk, struct sk_buff *skb, u32 len)
 	if (!buff)
 		return -ENOMEM;
 	skb_reserve(buff, ATCP_MAX_HEADER);
+	buff->ip_summed = CHECKSUM_PARTIAL;	/* as atcp_write_queue_new() */
 	skb_split(skb, buff, len);
 	skb->truesize -= nlen;
 	buff->truesize += nlen;

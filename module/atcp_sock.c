@@ -925,6 +925,12 @@ static struct sk_buff *atcp_write_queue_new(struct sock *sk)
 		return NULL;
 	}
 	skb_reserve(skb, ATCP_MAX_HEADER);
+	/*
+	 * The checksum is the device's, or validate_xmit_skb()'s, when the
+	 * segment leaves: copying the data in need not sum it as it would
+	 * for CHECKSUM_NONE (skb_do_copy_data_nocache()).
+	 */
+	skb->ip_summed = CHECKSUM_PARTIAL;
 	ATCP_SKB_CB(skb)->seq = as->write_seq;
 	ATCP_SKB_CB(skb)->end_seq = as->write_seq;
 	ATCP_SKB_CB(skb)->flags = TCPHDR_ACK;
