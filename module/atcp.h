@@ -912,12 +912,16 @@ static inline u32 atcp_tsval(const struct atcp_sock *as)
 	return atcp_now_ms(as) + as->ts_offset;
 }
 
+u32 atcp_rto_min_us(struct sock *sk);
+
 /* One valid RTT sample (Karn's rule kept): the RTO and the minimum RTT. */
 static inline void atcp_rtt_sample(struct sock *sk, u32 rtt_us)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	int wlen = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_rtt_wlen);
 
+	/* the route's rto_min as it is now, as Linux's tcp_rto_min() */
+	as->rto.min_rto_us = atcp_rto_min_us(sk);
 	atcp_rto_sample(&as->rto, rtt_us);
 	atcp_rto_min_rtt(&as->rto, rtt_us, atcp_now_ms(as),
 			 wlen * MSEC_PER_SEC);
@@ -1285,7 +1289,6 @@ void atcp_metrics_tfo_set(struct sock *sk, u16 mss,
 			  const struct atcp_tfo_cookie *cookie, u8 try_exp);
 int atcp_metrics_seq_show(struct seq_file *seq, void *v);
 u32 atcp_init_cwnd(struct sock *sk);
-u32 atcp_rto_min_us(struct sock *sk);
 bool atcp_route_quickack(struct sock *sk);
 bool atcp_route_ecn(struct sock *sk);
 bool atcp_route_tfo_no_cookie(struct sock *sk);
