@@ -402,14 +402,10 @@ void atcp_req_from_syn(struct sock *sk, const struct sk_buff *skb,
 	req->peer_mss = o->mss_ok ? o->mss : ATCP_DEFAULT_MSS;
 	atcp_req_options(sk, req, o->ts_ok, o->tsval, o->ws_ok, o->wscale,
 			 o->sack_ok);
-	/* a SYN that asks for ECN over a route with features ecn gets it */
-	if (ecn == ATCP_ECN_MODE_OFF &&
-	    atcp_ecn_syn_ok(seg->flags, tcp_hdr(skb)->res1, atcp_skb_ecn(skb),
-			    ATCP_ECN_MODE_PASSIVE) &&
-	    atcp_req_route_ecn(sk, req))
-		ecn = ATCP_ECN_MODE_PASSIVE;
+	/* under ecn 0, a route with features ecn still agrees */
 	if (atcp_ecn_syn_ok(seg->flags, tcp_hdr(skb)->res1, atcp_skb_ecn(skb),
-			    ecn))
+			    ATCP_ECN_MODE_PASSIVE) &&
+	    (ecn != ATCP_ECN_MODE_OFF || atcp_req_route_ecn(sk, req)))
 		req->flags |= ATCP_REQ_ECN;
 	req->iss = atcp_isn_of(&req->raddr, &req->laddr, req->rport,
 			       req->lport);
