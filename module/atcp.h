@@ -352,6 +352,7 @@ struct atcp_sock {
 	u64 pace_next_ns;
 	u64 clock_us;		/* of the segment in hand: atcp_now_us() */
 	u32 last_xmit_us;	/* the latest data sent, for TSO deferral */
+	u32 pushed_seq;		/* write_seq when PSH was last marked */
 	struct hrtimer pacing_timer;
 
 	/* Write queue: sk->sk_write_queue; the first unsent skb. */
@@ -489,6 +490,7 @@ static inline void atcp_set_iss(struct atcp_sock *as, u32 iss)
 	as->snd_max = iss;
 	as->write_seq = iss;
 	as->snd_sml = iss;
+	as->pushed_seq = iss;
 	as->high_sacked = iss;
 	atcp_rack_init(&as->rack, iss);
 }
@@ -1122,7 +1124,17 @@ int atcp_send_synack(struct sock *sk);
 void atcp_send_ack(struct sock *sk);
 void atcp_send_active_reset(struct sock *sk, gfp_t gfp);
 int atcp_send_fin(struct sock *sk);
-void atcp_push(struct sock *sk, int nonagle);
+/*
+ * atcp_push()'s @nonagle, as Linux's TCP_NAGLE_* (tcp_nagle_test()):
+ * what may hold back a partial segment at the tail of the write queue.
+ */
+enum atcp_nagle {
+	ATCP_NAGLE_SOCK,	/* the socket's TCP_NODELAY and TCP_CORK */
+	ATCP_NAGLE_PUSH,	/* nothing: what is queued goes now */
+	ATCP_NAGLE_CORK,	/* a send with MSG_MORE: held, as by TCP_CORK */
+};
+
+void atcp_push(struct sock *sk, enum atcp_nagle nonagle);
 bool atcp_push_probe(struct sock *sk);
 void atcp_cwnd_restart_after_idle(struct sock *sk);
 int atcp_retransmit_skb(struct sock *sk, struct sk_buff *skb);

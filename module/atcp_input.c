@@ -979,7 +979,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		 * may allow more, a dupack without SACK is limited transmit's.
 		 */
 		atcp_update_pacing_rate(sk);
-		atcp_push(sk, 0);
+		atcp_push(sk, ATCP_NAGLE_SOCK);
 		/* what went out may take notsent below its mark */
 		atcp_write_space(sk);
 		return false;
@@ -1064,7 +1064,7 @@ static bool atcp_ack(struct sock *sk, const struct atcp_seg *seg)
 		atcp_arm_tlp_timer(sk);
 
 	atcp_update_pacing_rate(sk);
-	atcp_push(sk, 0);
+	atcp_push(sk, ATCP_NAGLE_SOCK);
 	atcp_write_space(sk);	/* it wakes writers only if there is room */
 	return as->fin_queued && as->snd_una == as->write_seq;
 }

@@ -757,6 +757,13 @@ static int atcp_transmit_skb(struct sock *sk, struct sk_buff *skb, bool clone,
 	if ((cb->flags & TCPHDR_SYN) && cb->retrans &&
 	    READ_ONCE(atcp_net(sock_net(sk))->sysctl.ecn_fallback))
 		cb->flags &= ~(TCPHDR_ECE | TCPHDR_CWR);
+	/*
+	 * An skb of several segments ends with PSH, as Linux forces it
+	 * (__tcp_transmit_skb()): the receiver's GRO flushes there.
+	 */
+	if (skb->len > as->mss_cache && !cb->mtu_probe &&
+	    !(cb->flags & TCPHDR_SYN))
+		cb->flags |= TCPHDR_PSH;
 	flags = cb->flags;
 	flags |= atcp_ecn_xmit(&as->ecn_flags, flags,
 			       skb->len && !atcp_seq_before(seq, as->snd_max),
@@ -1047,7 +1054,7 @@ int atcp_send_syn(struct sock *sk)
 	atcp_queue_ctl(sk, skb, TCPHDR_SYN | ecn);
 	if (atcp_sk(sk)->tfo && atcp_fastopen_send_syn(sk, skb))
 		return 0;
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	return 0;
 }
 
@@ -1072,7 +1079,7 @@ int atcp_send_synack(struct sock *sk)
 	as->snd_nxt = as->iss;
 	atcp_queue_ctl(sk, skb, atcp_ecn_synack_flags(as->ecn_flags,
 						      TCPHDR_SYN | TCPHDR_ACK));
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	return 0;
 }
 
@@ -1102,7 +1109,7 @@ int atcp_send_fin(struct sock *sk)
 		skb_reserve(skb, ATCP_MAX_HEADER);
 		atcp_queue_ctl(sk, skb, TCPHDR_FIN | TCPHDR_ACK);
 	}
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	return 0;
 }
 
@@ -1515,12 +1522,13 @@ static bool atcp_tso_hold(struct sock *sk, const struct sk_buff *skb,
 
 /*
  * Send what the peer's window and the congestion window allow, from
- * send_head on.  @nonagle skips Nagle's algorithm for this call.  A tail
+ * send_head on.  @nonagle says what may hold a partial segment back.  A tail
  * loss @probe sends one segment of new data, past the congestion window
  * but not the peer's, and nothing else (Linux: tcp_write_xmit()'s
  * push_one 2).  True when something was sent.
  */
-static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
+static bool __atcp_push(struct sock *sk, enum atcp_nagle nonagle,
+			bool probe)
 {
 	struct atcp_sock *as = atcp_sk(sk);
 	u32 min_tso = READ_ONCE(atcp_net(sock_net(sk))->sysctl.min_tso_segs);
@@ -1544,7 +1552,7 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		max_skb = min(max_skb, atcp_tso_autosize(sk, mss, min_tso));
 	if (probe) {
 		max_skb = mss;
-		nonagle = 1;
+		nonagle = ATCP_NAGLE_PUSH;
 	}
 
 	if (atcp_seq_before(as->snd_nxt, as->snd_una))
@@ -1650,13 +1658,14 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 		 * full segments and keeps the small rest for more data
 		 * (tcp_mss_split_point()).  Holding every small segment
 		 * while anything is in flight would keep the end of each
-		 * write an RTT late.
+		 * write an RTT late.  TCP_CORK, and MSG_MORE for its send,
+		 * hold it whatever is in flight, TCP_NODELAY or not.
 		 */
-		if (!retransmit && !nonagle && !urgent &&
+		if (!retransmit && nonagle != ATCP_NAGLE_PUSH && !urgent &&
 		    (skb->len < mss || skb->len % mss) &&
 		    !(cb->flags & TCPHDR_FIN) &&
 		    skb_queue_is_last(&sk->sk_write_queue, skb) &&
-		    (as->opts.cork ||
+		    (nonagle == ATCP_NAGLE_CORK || as->opts.cork ||
 		     (!as->opts.nodelay && inflight &&
 		      atcp_seq_after(as->snd_sml, as->snd_una)))) {
 			if (skb->len < mss ||
@@ -1718,7 +1727,7 @@ static bool __atcp_push(struct sock *sk, int nonagle, bool probe)
 	return sent;
 }
 
-void atcp_push(struct sock *sk, int nonagle)
+void atcp_push(struct sock *sk, enum atcp_nagle nonagle)
 {
 	__atcp_push(sk, nonagle, false);
 }
@@ -1726,7 +1735,7 @@ void atcp_push(struct sock *sk, int nonagle)
 /* A tail loss probe of new data (RFC 8985 7.3); true when it went out. */
 bool atcp_push_probe(struct sock *sk)
 {
-	return __atcp_push(sk, 1, true);
+	return __atcp_push(sk, ATCP_NAGLE_PUSH, true);
 }
 
 /*
@@ -1809,7 +1818,7 @@ void atcp_resend_all(struct sock *sk)
 		return;
 	atcp_go_back_n(sk);
 	as->dupacks = 0;
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	atcp_reset_rtx_timer(sk);
 }
 

@@ -307,7 +307,7 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 			atcp_stop_rtx_timer(sk);
 		else
 			atcp_reset_rtx_timer(sk);
-		atcp_push(sk, 0);
+		atcp_push(sk, ATCP_NAGLE_SOCK);
 	}
 	/* a clean end: what it learned of the path is kept */
 	if ((act & ATCP_ACT_START_TW) ||
@@ -1040,7 +1040,7 @@ static void atcp_tx_timestamp(struct sock *sk, u32 tsflags)
 static int atcp_wait_for_space(struct sock *sk, long *timeo)
 {
 	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	return sk_stream_wait_memory(sk, timeo);
 }
 
@@ -1059,13 +1059,63 @@ static void atcp_mark_urg(struct sock *sk, int flags)
 	}
 }
 
+/*
+ * PSH goes on the last byte a send call queued, unless MSG_MORE says
+ * more follows, and in a long write on the byte that ends each half of
+ * the largest window the peer offered (Linux: tcp_mark_push(),
+ * forced_push()).  A receiver takes a segment without it for part of
+ * more to come: some hold it from the reader until PSH or a full
+ * buffer, and Linux's delayed ACK takes the size of a short one for
+ * the sender's MSS.
+ */
+static bool atcp_forced_push(const struct atcp_sock *as)
+{
+	return atcp_seq_after(as->write_seq,
+			      as->pushed_seq + (as->max_window >> 1));
+}
+
+/* PSH on the last byte queued, which is not sent yet. */
+static void atcp_mark_push(struct sock *sk)
+{
+	struct atcp_sock *as = atcp_sk(sk);
+
+	/* nothing unsent: the push that sent it marked it */
+	if (!as->send_head)
+		return;
+	ATCP_SKB_CB(skb_peek_tail(&sk->sk_write_queue))->flags |= TCPHDR_PSH;
+	as->pushed_seq = as->write_seq;
+}
+
+/* What may hold the end of a send back: MSG_MORE corks it. */
+static enum atcp_nagle atcp_send_nagle(int flags)
+{
+	return (flags & MSG_MORE) ? ATCP_NAGLE_CORK : ATCP_NAGLE_SOCK;
+}
+
+/* The end of what a send call queued (Linux: tcp_push()'s marks). */
+static void atcp_mark_end(struct sock *sk, int flags)
+{
+	if (!(flags & MSG_MORE) || atcp_forced_push(atcp_sk(sk)))
+		atcp_mark_push(sk);
+	atcp_mark_urg(sk, flags);
+}
+
+/*
+ * A send call that appends to an unsent skb takes its PSH away: the
+ * mark moves on to the new end.
+ */
+static void atcp_unmark_push(struct sk_buff *skb)
+{
+	ATCP_SKB_CB(skb)->flags &= ~TCPHDR_PSH;
+}
+
 /* What a send call returns on @err: what it queued, if anything. */
 static int atcp_send_error(struct sock *sk, size_t copied, int flags,
 			   int err)
 {
 	if (copied) {
-		atcp_mark_urg(sk, flags);
-		atcp_push(sk, atcp_sk(sk)->opts.nodelay);
+		atcp_mark_end(sk, flags);
+		atcp_push(sk, atcp_send_nagle(flags));
 		return copied;
 	}
 	return sk_stream_error(sk, flags, err);
@@ -1232,6 +1282,8 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		skb = atcp_write_queue_tail(sk, size_goal);
 		if (!skb)
 			goto wait_for_space;
+		if (!copied)
+			atcp_unmark_push(skb);
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
 		copy = atcp_wmem_schedule(sk, copy);
 		if (!copy)
@@ -1255,21 +1307,25 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
 		copied += copy;
+		if (skb->len >= size_goal && atcp_forced_push(as))
+			atcp_mark_push(sk);
 		continue;
 
 wait_for_space:
+		if (copied)
+			atcp_mark_push(sk);
 		err = atcp_wait_for_space(sk, &timeo);
 		if (err)
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
 	}
 	if (copied) {
-		atcp_mark_urg(sk, flags);
+		atcp_mark_end(sk, flags);
 		atcp_tx_timestamp(sk, sockc.tsflags);
 	}
 	/* urgent data is not held back for more */
 	if ((flags & MSG_OOB) || !atcp_autocork(sk, size_goal))
-		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+		atcp_push(sk, atcp_send_nagle(flags));
 	net_zcopy_put(uarg);
 	return copied;
 
@@ -1324,6 +1380,8 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		skb = atcp_write_queue_tail(sk, size_goal);
 		if (!skb)
 			goto wait_for_space;
+		if (!copied)
+			atcp_unmark_push(skb);
 		copy = min_t(size_t, size_goal - skb->len, size);
 		i = skb_shinfo(skb)->nr_frags;
 		merge = skb_can_coalesce(skb, i, page, offset);
@@ -1348,9 +1406,13 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		copied += copy;
 		offset += copy;
 		size -= copy;
+		if (skb->len >= size_goal && atcp_forced_push(as))
+			atcp_mark_push(sk);
 		continue;
 
 wait_for_space:
+		if (copied)
+			atcp_mark_push(sk);
 		err = atcp_wait_for_space(sk, &timeo);
 		if (err)
 			goto do_error;
@@ -1359,10 +1421,10 @@ wait_for_space:
 	/* splice() says MSG_SENDPAGE_NOTLAST while more pages follow */
 	if (!(flags & MSG_SENDPAGE_NOTLAST)) {
 		if (copied) {
-			atcp_mark_urg(sk, flags);
+			atcp_mark_end(sk, flags);
 			atcp_tx_timestamp(sk, READ_ONCE(sk->sk_tsflags));
 		}
-		atcp_push(sk, (flags & MSG_MORE) ? 0 : as->opts.nodelay);
+		atcp_push(sk, atcp_send_nagle(flags));
 	}
 	return copied;
 
@@ -1992,7 +2054,7 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 	case TCP_NODELAY:
 		as->opts.nodelay = !!val;
 		if (val)
-			atcp_push(sk, 1);
+			atcp_push(sk, ATCP_NAGLE_PUSH);
 		break;
 	case TCP_MAXSEG:
 		if (val && (val < TCP_MIN_MSS || val > MAX_TCP_WINDOW)) {
@@ -2057,8 +2119,10 @@ static int atcp_setsockopt(struct sock *sk, int level, int optname,
 		break;
 	case TCP_CORK:
 		as->opts.cork = !!val;
+		/* what the cork held, under Nagle unless TCP_NODELAY */
 		if (!val)
-			atcp_push(sk, 1);
+			atcp_push(sk, as->opts.nodelay ? ATCP_NAGLE_PUSH :
+							 ATCP_NAGLE_SOCK);
 		break;
 	case TCP_NOTSENT_LOWAT:
 		WRITE_ONCE(as->opts.notsent_lowat, val);

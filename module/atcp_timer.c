@@ -462,7 +462,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 			 * An earlier timeout went back N into the closed
 			 * window: nothing is in flight, window probes it is.
 			 */
-			atcp_push(sk, 1);
+			atcp_push(sk, ATCP_NAGLE_PUSH);
 		if (!timer_pending(&as->rtx_timer))
 			atcp_reset_rtx_timer(sk);
 		return;
@@ -486,7 +486,7 @@ static void atcp_retransmit_timeout(struct sock *sk)
 		atcp_rto_reset_backoff(&as->rto);
 	else
 		atcp_rto_backoff(&as->rto);
-	atcp_push(sk, 1);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
 	atcp_reset_rtx_timer(sk);
 }
 
@@ -544,7 +544,7 @@ static void atcp_probe_timeout(struct sock *sk)
 		as->probes_out = 0;
 		as->probe_backoff = 0;
 		as->probes_start = 0;
-		atcp_push(sk, 1);
+		atcp_push(sk, ATCP_NAGLE_PUSH);
 		if (as->snd_una != as->snd_max)
 			atcp_reset_rtx_timer(sk);
 		return;

@@ -105,7 +105,7 @@ void atcp_tsq_write(struct sock *sk)
 		return;
 	if (atcp_sk(sk)->lost_out)
 		atcp_retransmit_lost(sk);
-	atcp_push(sk, 0);
+	atcp_push(sk, ATCP_NAGLE_SOCK);
 }
 
 static void atcp_tsq_handler(struct sock *sk)

@@ -37,6 +37,14 @@
 #    10000-byte write goes at once, and a 100-byte write right after it
 #    waits (SIOCOUTQNSD 0, then 100), as Minshall's Nagle has it in
 #    Linux (autocorking off); under TCP_NODELAY neither waits.
+#  - PSH, captured on the server's side: on the last segment of a write
+#    of 100 bytes; MSG_MORE holds a write of 1000 bytes (SIOCOUTQNSD),
+#    and the next write of 1000 sends both in one skb with PSH; a write
+#    of 16384 bytes, which the initial window of 10 splits, has PSH on
+#    its last skb and on no skb of one segment before it (both stacks
+#    end every skb of several segments with PSH, for the receiver's
+#    GRO); under TCP_NODELAY, TCP_CORK holds a write of 100 bytes until
+#    the cork is pulled, then it goes with PSH.
 #  - autocorking: the server's packets leave through a 400 kbit/s HTB
 #    shaper, so that a 10000-byte write is still in the host when five
 #    100-byte writes follow (TCP_NODELAY): with autocorking 1 they wait
@@ -499,6 +507,93 @@ for sp in "$P" 0; do
 	POINTS=("10100 bytes arrive" "10100 bytes arrive under TCP_NODELAY"
 		"the end of a write goes at once" "under TCP_NODELAY")
 	sender_case "$sp" autocorking 0 1 nagle_body
+done
+
+# ---- PSH, MSG_MORE, TCP_CORK -----------------------------------------------
+
+# push_check FROM TO: "ok N" when the N server's data skbs in $cap that
+# end within (FROM, TO] bytes of its first data byte carry PSH on the one
+# that ends at TO, and on no other of one segment (first sendings only);
+# else them all, as END:FLAGS words.  Both stacks end every skb of
+# several segments with PSH, for the receiver's GRO.
+push_check()
+{
+	"$PY" "$PCAPSUM" "$cap" | awk -v s="$ADDR_B" -v from="$1" -v to="$2" '
+		$2 != s || $8 == 0 { next }
+		!based { base = $9; based = 1 }
+		{ end = ($9 - base + 4294967296) % 4294967296 + $8 }
+		end <= top { next }
+		{ top = end }
+		end > from && end <= to {
+			words = words " " end ":" $6
+			n++
+			if ($6 ~ /P/ && end != to && $8 <= 1448)
+				stray = 1
+			last = end; lastp = $6 ~ /P/
+		}
+		END {
+			if (last == to && lastp && !stray)
+				print "ok", n
+			else
+				print "none" words
+		}'
+}
+
+psh_body()
+{
+	local cap=$TMP/psh.$port.pcap held corked r1 r2
+
+	cap_start "$NS_B" "$cap" "tcp src port $port" 60 ||
+		tap_diag "$tag: no capture"
+	sc_send c "recv 100"
+	sc s "send 100"
+	sc_get c
+	r1=$R
+	sc_send s "send 1000 more ; sleep 30 ; notsent"
+	sc_get s
+	sc_get s
+	sc_get s
+	held=$R
+	sc_send c "recv 2000"
+	sc s "send 1000"
+	sc_get c
+	r2=$R
+	sc_send c "recv 16384"
+	sc s "send 16384"
+	sc_get c
+	expect "$tag: the writes arrive" "ok*" "$r1" "$r2" "$R"
+	sc s "sockopt nodelay 1"
+	sc s "sockopt cork 1"
+	sc_send s "send 100 ; sleep 30 ; notsent"
+	sc_get s
+	sc_get s
+	sc_get s
+	corked=$R
+	sc_send c "recv 100"
+	sc s "sockopt cork 0"
+	sc_get c
+	expect "$tag: pulling the cork sends them" "ok 100" "$R"
+	cap_stop
+	tap_is "$tag: a write of 100 bytes goes with PSH" \
+		"$(push_check 0 100)" "ok 1"
+	tap_is "$tag: MSG_MORE holds a write of 1000 bytes" "$held" "ok 1000"
+	tap_is "$tag: the next write sends both at once, with PSH" \
+		"$(push_check 100 2100)" "ok 1"
+	expect "$tag: a write beyond the initial window: PSH at its end, not on the segments before" \
+		"ok *" "$(push_check 2100 18484)"
+	tap_is "$tag: TCP_CORK holds 100 bytes under TCP_NODELAY" \
+		"$corked" "ok 100"
+	tap_is "$tag: and they go with PSH once it is pulled" \
+		"$(push_check 18484 18584)" "ok 1"
+}
+
+for sp in "$P" 0; do
+	tag="$(proto_name "$sp") sender, PSH"
+	POINTS=("the writes arrive" "pulling the cork sends them"
+		"a write of 100 bytes goes with PSH" "MSG_MORE holds"
+		"the next write sends both" "a write beyond the initial window"
+		"TCP_CORK holds 100 bytes" "and they go with PSH")
+	sender_case "$sp" - - - psh_body
 done
 
 # ---- autocorking -------------------------------------------------------------------------

@@ -4,12 +4,12 @@
 
     tool_pcapsum.py FILE.pcap
 
-Each line: FAMILY SRC SPORT DST DPORT FLAGS ECN PAYLOAD, where FAMILY is
-4 or 6, FLAGS the TCP flags as tcpdump writes them (S F R P U . E W, in
+Each line: FAMILY SRC SPORT DST DPORT FLAGS ECN PAYLOAD SEQ, where FAMILY
+is 4 or 6, FLAGS the TCP flags as tcpdump writes them (S F R P U . E W, in
 that order: "SEW" is a SYN with ECE and CWR), ECN the ECN field of the IP
-header (0 not ECN-capable, 1 ECT(1), 2 ECT(0), 3 CE) and PAYLOAD the
+header (0 not ECN-capable, 1 ECT(1), 2 ECT(0), 3 CE), PAYLOAD the
 segment's data bytes, from the IP header's length, so that a capture of
-the headers alone (tcpdump -s 200) does.  Ethernet or Linux cooked
+the headers alone (tcpdump -s 200) does, and SEQ its sequence number.  Ethernet or Linux cooked
 captures; other packets are skipped.  Plain Python, no scapy: one start under an emulated CPU
 instead of one tcpdump per question.
 """
@@ -51,13 +51,13 @@ def segment(ip):
         return None
     if len(tcp) < 20:
         return None
-    sport, dport = struct.unpack("!HH", tcp[0:4])
+    sport, dport, seq = struct.unpack("!HHI", tcp[0:8])
     doff = (tcp[12] >> 4) * 4
     # the IP header's length, not the bytes captured: a capture may
     # keep the headers only (tcpdump -s)
-    return "%d %s %d %s %d %s %d %d" % (version, src, sport, dst, dport,
-                                        flags_str(tcp[13]), ecn,
-                                        seglen - doff)
+    return "%d %s %d %s %d %s %d %d %d" % (version, src, sport, dst, dport,
+                                           flags_str(tcp[13]), ecn,
+                                           seglen - doff, seq)
 
 
 def main():

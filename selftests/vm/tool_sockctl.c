@@ -33,7 +33,8 @@
  *	                       decimal) as sin6_flowinfo's flow label
  *	connect-nb A:P         non-blocking connect: ok or err EINPROGRESS
  *	wait-connect           after connect-nb: poll for POLLOUT, SO_ERROR
- *	send N                 send N bytes of the test pattern
+ *	send N [more]          send N bytes of the test pattern, in calls of
+ *	                       16 KiB at most; more: each with MSG_MORE
  *	recv N                 receive exactly N bytes, checking the pattern
  *	recv-eof               the next read must return 0
  *	shutdown wr|rd|rdwr
@@ -45,7 +46,7 @@
  *	                       (SO_*), keepidle, keepintvl, keepcnt,
  *	                       user_timeout, maxseg, notsent_lowat,
  *	                       thin_linear_timeouts, linger2, nodelay,
- *	                       quickack
+ *	                       cork, quickack
  *	                       (TCP_*),
  *	                       max_pacing_rate
  *	                       (SO_MAX_PACING_RATE, bytes a second),
@@ -598,7 +599,9 @@ static void cmd_wait_connect(void)
 /* Send N bytes; @nb: without blocking, stopping at the first EAGAIN. */
 static void cmd_send(const char *arg, bool nb)
 {
-	uint64_t n = arg ? strtoull(arg, NULL, 0) : 0, done = 0;
+	char *end = NULL;
+	uint64_t n = arg ? strtoull(arg, &end, 0) : 0, done = 0;
+	int more = end && !strcmp(end, " more") ? MSG_MORE : 0;
 	uint8_t buf[16384];
 
 	while (done < n) {
@@ -609,7 +612,8 @@ static void cmd_send(const char *arg, bool nb)
 		for (i = 0; i < k; i++)
 			buf[i] = pattern(sent + i);
 		arm();
-		r = send(cfd, buf, k, MSG_NOSIGNAL | (nb ? MSG_DONTWAIT : 0));
+		r = send(cfd, buf, k,
+			 MSG_NOSIGNAL | more | (nb ? MSG_DONTWAIT : 0));
 		disarm();
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -715,6 +719,7 @@ static const struct {
 	{ "max_pacing_rate", SOL_SOCKET, SO_MAX_PACING_RATE },
 	{ "linger2", IPPROTO_TCP, TCP_LINGER2 },
 	{ "nodelay", IPPROTO_TCP, TCP_NODELAY },
+	{ "cork", IPPROTO_TCP, TCP_CORK },
 	{ "quickack", IPPROTO_TCP, TCP_QUICKACK },
 	{ "flowinfo_send", IPPROTO_IPV6, IPV6_FLOWINFO_SEND },
 	{ "addrform", IPPROTO_IPV6, IPV6_ADDRFORM },
