@@ -145,9 +145,14 @@ atcp_fsm_table[ATCP_NR_STATES][ATCP_NR_EVENTS] = {
 					     A(SEND_RST) | A(DELETE_TCB)),
 		[ATCP_EV_RCV_SYN]	= STAY(A(CHALLENGE_ACK)),
 		[ATCP_EV_RCV_SYNACK]	= STAY(A(CHALLENGE_ACK)),
-		/* 3.10.7.4 eighth check. */
+		/*
+		 * 3.10.7.4 eighth check.  The ACK is delayed: an
+		 * application that reads EOF and closes sends its FIN
+		 * within that time, and the FIN carries it (Linux:
+		 * tcp_fin() enters pingpong mode).
+		 */
 		[ATCP_EV_RCV_FIN]	= GO(CLOSE_WAIT,
-					     A(SEND_ACK) | A(RCV_SHUTDOWN)),
+					     A(DELAYED_ACK) | A(RCV_SHUTDOWN)),
 		[ATCP_EV_RCV_RST]	= GO(CLOSE,
 					     A(ERR_RESET) | A(DELETE_TCB)),
 		[ATCP_EV_TIMEOUT_GIVE_UP] = GO(CLOSE,
@@ -462,7 +467,7 @@ static const char *const atcp_event_names[ATCP_NR_EVENTS] = {
 static const char *const atcp_action_names[ATCP_ACT_NR_BITS] = {
 	"SEND_SYN", "SEND_SYNACK", "SEND_ACK", "SEND_FIN", "SEND_RST",
 	"START_TW", "DELETE_TCB", "CONNECTED", "ERR_RESET", "ERR_TIMEOUT",
-	"RCV_SHUTDOWN", "BACK_TO_LISTEN", "CHALLENGE_ACK",
+	"RCV_SHUTDOWN", "BACK_TO_LISTEN", "CHALLENGE_ACK", "DELAYED_ACK",
 };
 
 static const char *const atcp_fsm_err_names[ATCP_FSM_NR_ERRS] = {

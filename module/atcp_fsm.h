@@ -117,11 +117,16 @@ enum atcp_action {
 	ATCP_ACT_BACK_TO_LISTEN	= 0x0800,
 	/* RFC 5961 challenge ACK: send an ACK, subject to the rate limit. */
 	ATCP_ACT_CHALLENGE_ACK	= 0x1000,
+	/*
+	 * Acknowledge within the delayed-ACK time (RFC 1122 4.2.3.2), so
+	 * that a segment of ours sent meanwhile carries the ACK.
+	 */
+	ATCP_ACT_DELAYED_ACK	= 0x2000,
 
-	ATCP_ACT_ALL		= 0x1fff
+	ATCP_ACT_ALL		= 0x3fff
 };
 
-#define ATCP_ACT_NR_BITS	13
+#define ATCP_ACT_NR_BITS	14
 
 /*
  * Why a user call is refused; positive values of our own so that pure code

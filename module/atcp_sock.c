@@ -266,6 +266,13 @@ int atcp_event(struct sock *sk, enum atcp_event ev)
 		atcp_send_fin(sk);
 	if (act & (ATCP_ACT_SEND_ACK | ATCP_ACT_CHALLENGE_ACK))
 		atcp_send_ack(sk);
+	/* a route with quickack has every ACK go at once */
+	if (act & ATCP_ACT_DELAYED_ACK) {
+		if (atcp_route_quickack(sk))
+			atcp_send_ack(sk);
+		else
+			atcp_schedule_ack(sk);
+	}
 	if (act & ATCP_ACT_SEND_RST)
 		atcp_send_active_reset(sk, GFP_ATOMIC);
 

@@ -435,6 +435,17 @@ stack_stat()
 	fi
 }
 
+# delayed_acks NS PROTO: the ACKs the delayed-ACK timer of the stack
+# PROTO sent in NS (DelayedACKs, the same name in both).
+delayed_acks()
+{
+	if is_linux "$2"; then
+		linux_tcpext "$1" DelayedACKs
+	else
+		atcp_stat "$1" DelayedACKs
+	fi
+}
+
 # linux_mib NS FILE SECTION NAME: a counter of Linux's in NS, from
 # /proc/net/FILE (snmp or netstat), where a SECTION line of names is
 # followed by one of values.

@@ -12,6 +12,11 @@
 #    EOF and both end in TIME-WAIT;
 #  - close() with unread data sends a RST: the peer's recv() fails with
 #    ECONNRESET, the RST is on the wire (tcpdump) and in Linux's counters;
+#  - the end that receives the first FIN acknowledges it late, as Linux
+#    does: a client that reads EOF and closes at once sends its FIN with
+#    the ACK and no ACK alone before it (tcpdump); one that does nothing
+#    answers by the delayed-ACK timer (DelayedACKs), and the closer
+#    reaches FIN-WAIT-2 all the same;
 #  - connect to a port nobody listens on: ECONNREFUSED, blocking and
 #    non-blocking (EINPROGRESS, then SO_ERROR);
 #  - simultaneous open: two bound sockets connect to each other at the same
@@ -30,6 +35,8 @@ BUILD=$ATCP_TOP/selftests/vm/build
 SOCKCTL=$BUILD/tool_sockctl
 T=5				# limit of every blocking call in tool_sockctl
 TMP=$(mktemp -d /tmp/atcp-close.XXXXXX)
+PY=/usr/bin/python3
+PCAPSUM=$ATCP_TOP/selftests/vm/tool_pcapsum.py
 PIDS=()
 declare -A SC_IN SC_OUT SC_PID
 ALIVE=1				# the connection under test exists
@@ -300,6 +307,64 @@ for pairing in "$P 0" "0 $P" "$P $P"; do
 	sc_stop c
 	sc_stop s
 	port=$((port + 1))
+done
+
+# ---- the ACK of the first FIN -------------------------------------------
+
+# The server closes first; the client, which receives that FIN, is the
+# stack under test.  Its ACK of the FIN is delayed, as Linux's
+# (tcp_fin() enters pingpong mode): a client that reads EOF and closes at
+# once sends its FIN with the ACK and no ACK alone before it; one that
+# does nothing acknowledges by the delayed-ACK timer, and the server
+# still reaches FIN-WAIT-2.
+for pairing in "$P 0" "$P $P"; do
+	read -r cp sp <<< "$pairing"
+	tag="the ACK of a FIN, $(proto_name "$cp") client, $(proto_name "$sp") server"
+	for how in close idle; do
+		sc_start c "$NS_A" "$cp"
+		sc_start s "$NS_B" "$sp"
+		connect_pair "$tag, the client's application: $how: connection established" $port
+		cap=$TMP/finack.$port.pcap
+		cap_start "$NS_A" "$cap" "tcp port $port" 30 ||
+			tap_diag "$tag: no capture"
+		delack0=$(delayed_acks "$NS_A" "$cp")
+		if [ $how = close ]; then
+			# in recv() when the FIN comes, and close() right after
+			sc_send c "recv-eof ; close"
+			sleep 0.2
+		fi
+		sc s "close"
+		if [ $how = close ]; then
+			sc_get c
+			r1=$R
+			sc_get c
+			expect "$tag: the client reads EOF and closes" "ok" "$r1" "$R"
+			wait_states "$tag: the server ends in TIME-WAIT" \
+				"$NS_B" "$sp" $port TIME-WAIT 3
+		else
+			wait_states "$tag: the server reaches FIN-WAIT-2 all the same" \
+				"$NS_B" "$sp" $port FIN-WAIT-2 3
+		fi
+		cap_stop
+		# the client's first segment after the server's FIN
+		first=$("$PY" "$PCAPSUM" "$cap" | awk -v a="$ADDR_A" '
+			$2 != a && $6 ~ /F/ { fin = 1; next }
+			fin && $2 == a { print $6; exit }')
+		delack=$(( $(delayed_acks "$NS_A" "$cp") - delack0 ))
+		if [ $how = close ]; then
+			tap_is "$tag: the client's FIN carries its ACK of the server's FIN" \
+				"$first" "F."
+		else
+			tap_is "$tag: without a close, a pure ACK answers the FIN" \
+				"$first" "."
+			tap_is "$tag: the delayed-ACK timer sent it (DelayedACKs)" \
+				"$delack" 1
+		fi
+		sc c "close"
+		sc_stop c
+		sc_stop s
+		port=$((port + 1))
+	done
 done
 
 # ---- connection refused -------------------------------------------------

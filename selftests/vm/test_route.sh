@@ -68,16 +68,6 @@ pair6()
 	sc s "close-listener"
 }
 
-# dacks NS PROTO: the delayed-ACK timer's ACKs so far
-dacks()
-{
-	if is_linux "$2"; then
-		linux_tcpext "$1" DelayedACKs
-	else
-		atcp_stat "$1" DelayedACKs
-	fi
-}
-
 for sp in "$P" 0; do
 	name=$(proto_name "$sp")
 	for ns in "$NS_A" "$NS_B"; do
@@ -133,14 +123,14 @@ for sp in "$P" 0; do
 		# start of a connection is in; it reads only after its
 		# delayed ACK is due, so that no read sends the ACK first
 		sc s "sockopt quickack 0"
-		d0=$(dacks "$NS_B" "$sp")
+		d0=$(delayed_acks "$NS_B" "$sp")
 		for _ in 1 2 3; do
 			sc c "send 100"
 			sleep 0.1
 			sc s "recv 100"
 		done
 		sleep 0.1
-		d=$(( $(dacks "$NS_B" "$sp") - d0 ))
+		d=$(( $(delayed_acks "$NS_B" "$sp") - d0 ))
 		if [ -n "$qa" ]; then
 			tap_is "$name, quickack 1: no ACK of the server waited for its timer" "$d" 0
 		else
