@@ -1720,6 +1720,13 @@ static bool __atcp_push(struct sock *sk, enum atcp_nagle nonagle,
 	}
 	if (sent || cwnd_limited)
 		atcp_cwnd_validate(as, cwnd_limited);
+	/*
+	 * Held back with nothing outstanding (TCP_CORK, MSG_MORE): no ACK
+	 * will come to send it, the probe timer does, an RTO on (Linux:
+	 * tcp_check_probe_timer(), TCP_CORK's "200 ms ceiling").
+	 */
+	if (as->send_head && as->snd_una == as->snd_max && !probe)
+		atcp_arm_probe_timer(sk);
 	/* Data in flight needs the retransmission timer, not a window probe. */
 	if (sent && (!timer_pending(&as->rtx_timer) ||
 		     as->rtx_timer_kind == ATCP_TIMER_PROBE))

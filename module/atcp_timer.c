@@ -528,7 +528,8 @@ void atcp_rto_revert(struct sock *sk, u32 seq)
 }
 
 /*
- * The peer's window is closed with data waiting.  RFC 1122 4.2.2.17: stay
+ * Data waits with nothing outstanding: held by a cork, which it now
+ * overrides, or by the peer's closed window.  RFC 1122 4.2.2.17: stay
  * open as long as it answers the probes; give up after retries2
  * unanswered ones in a row (orphan_retries for an orphan), or once
  * TCP_USER_TIMEOUT has passed since the first probe (Linux:
@@ -544,6 +545,9 @@ static void atcp_probe_timeout(struct sock *sk)
 		as->probes_out = 0;
 		as->probe_backoff = 0;
 		as->probes_start = 0;
+		/* what a cork held goes now, pushed (tcp_write_wakeup()) */
+		if (as->send_head)
+			ATCP_SKB_CB(as->send_head)->flags |= TCPHDR_PSH;
 		atcp_push(sk, ATCP_NAGLE_PUSH);
 		if (as->snd_una != as->snd_max)
 			atcp_reset_rtx_timer(sk);

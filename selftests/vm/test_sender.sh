@@ -44,7 +44,10 @@
 #    its last skb and on no skb of one segment before it (both stacks
 #    end every skb of several segments with PSH, for the receiver's
 #    GRO); under TCP_NODELAY, TCP_CORK holds a write of 100 bytes until
-#    the cork is pulled, then it goes with PSH.
+#    the cork is pulled, then it goes with PSH; a write of 500 bytes
+#    with MSG_MORE and none after it is held, and sent with PSH by the
+#    probe timer an RTO later (within 1.5 s: TCP_CORK's "200 ms
+#    ceiling" of tcp(7)).
 #  - autocorking: the server's packets leave through a 400 kbit/s HTB
 #    shaper, so that a 10000-byte write is still in the host when five
 #    100-byte writes follow (TCP_NODELAY): with autocorking 1 they wait
@@ -573,6 +576,17 @@ psh_body()
 	sc s "sockopt cork 0"
 	sc_get c
 	expect "$tag: pulling the cork sends them" "ok 100" "$R"
+	# nothing after a write with MSG_MORE: the probe timer sends it
+	sc s "sockopt nodelay 0"
+	sc_send c "recv 500"
+	sc_send s "send 500 more ; sleep 30 ; notsent ; sleep 1500 ; notsent"
+	W=
+	for _ in 1 2 3 4 5; do
+		sc_get s
+		[ "$R" = ok ] || W+="$R "	# the send, then notsent twice
+	done
+	sc_get c
+	expect "$tag: ... and they arrive" "ok 500" "$R"
 	cap_stop
 	tap_is "$tag: a write of 100 bytes goes with PSH" \
 		"$(push_check 0 100)" "ok 1"
@@ -585,14 +599,19 @@ psh_body()
 		"$corked" "ok 100"
 	tap_is "$tag: and they go with PSH once it is pulled" \
 		"$(push_check 18484 18584)" "ok 1"
+	tap_is "$tag: MSG_MORE with no write after it holds 500 bytes an RTO at most" \
+		"${W% }" "ok 500 ok 500 ok 0"
+	tap_is "$tag: then they go with PSH" "$(push_check 18584 19084)" "ok 1"
 }
 
 for sp in "$P" 0; do
 	tag="$(proto_name "$sp") sender, PSH"
 	POINTS=("the writes arrive" "pulling the cork sends them"
+		"... and they arrive"
 		"a write of 100 bytes goes with PSH" "MSG_MORE holds"
 		"the next write sends both" "a write beyond the initial window"
-		"TCP_CORK holds 100 bytes" "and they go with PSH")
+		"TCP_CORK holds 100 bytes" "and they go with PSH"
+		"MSG_MORE with no write after it" "then they go with PSH")
 	sender_case "$sp" - - - psh_body
 done
 
