@@ -1108,8 +1108,8 @@ static void atcp_mark_end(struct sock *sk, int flags)
 }
 
 /*
- * A send call that appends to an unsent skb takes its PSH away: the
- * mark moves on to the new end.
+ * A send call that appended to an unsent skb takes its PSH away: the
+ * mark moves on to the new end (Linux does so once the data is in).
  */
 static void atcp_unmark_push(struct sk_buff *skb)
 {
@@ -1289,8 +1289,6 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 		skb = atcp_write_queue_tail(sk, size_goal);
 		if (!skb)
 			goto wait_for_space;
-		if (!copied)
-			atcp_unmark_push(skb);
 		copy = min_t(size_t, size_goal - skb->len, msg_data_left(msg));
 		copy = atcp_wmem_schedule(sk, copy);
 		if (!copy)
@@ -1311,6 +1309,8 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 				goto wait_for_space;
 			continue;
 		}
+		if (!copied)
+			atcp_unmark_push(skb);
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
 		copied += copy;
@@ -1387,8 +1387,6 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		skb = atcp_write_queue_tail(sk, size_goal);
 		if (!skb)
 			goto wait_for_space;
-		if (!copied)
-			atcp_unmark_push(skb);
 		copy = min_t(size_t, size_goal - skb->len, size);
 		i = skb_shinfo(skb)->nr_frags;
 		merge = skb_can_coalesce(skb, i, page, offset);
@@ -1408,6 +1406,8 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		skb->data_len += copy;
 		skb->truesize += copy;
 		atcp_wmem_charge(sk, copy);
+		if (!copied)
+			atcp_unmark_push(skb);
 		ATCP_SKB_CB(skb)->end_seq += copy;
 		as->write_seq += copy;
 		copied += copy;
