@@ -1305,6 +1305,7 @@ bool atcp_route_quickack(struct sock *sk);
 bool atcp_route_ecn(struct sock *sk);
 bool atcp_route_tfo_no_cookie(struct sock *sk);
 u32 atcp_dst_advmss(const struct dst_entry *dst, u32 dflt);
+u32 atcp_dst_window(const struct dst_entry *dst);
 u32 atcp_dst_initrwnd(const struct dst_entry *dst, u32 win, u32 mss);
 int atcp_metrics_seq_write(struct file *file, char *buf, size_t size);
 /* atcp_input.c */

@@ -400,6 +400,16 @@ u32 atcp_dst_advmss(const struct dst_entry *dst, u32 dflt)
 }
 
 /*
+ * The route's window: the clamp of a connection over @dst whose
+ * TCP_WINDOW_CLAMP is not set, 0 for none (Linux: tcp_connect_init(),
+ * tcp_openreq_init_rwin()).
+ */
+u32 atcp_dst_window(const struct dst_entry *dst)
+{
+	return dst ? dst_metric(dst, RTAX_WINDOW) : 0;
+}
+
+/*
  * The first window offered over @dst: @win, at most the route's initrwnd
  * segments of @mss (Linux: tcp_select_initial_window()).
  */

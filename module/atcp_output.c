@@ -1915,7 +1915,8 @@ void atcp_ctl_tcp_header(struct tcphdr *th, __be16 sport, __be16 dport,
  * The options of a listener's SYN-ACK for @req over route @dst, whose
  * path leaves @mtu bytes after the network header, with Fast Open cookie
  * @tfo unless NULL, into @buf; returns the window to announce.  The MSS
- * and the window follow the route's advmss and initrwnd.
+ * and the window follow the route's advmss and initrwnd, and its window
+ * unless the listener has TCP_WINDOW_CLAMP.
  */
 u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 		     const struct dst_entry *dst, u32 mtu,
@@ -1923,6 +1924,7 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 		     unsigned int *optlen)
 {
 	const struct atcp_sock *las = atcp_sk(sk);
+	u32 win = atcp_initial_window(sk, 0);
 	struct atcp_opts o = {};
 	u32 mss;
 
@@ -1946,8 +1948,10 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 		o.tfo = *tfo;
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
+	if (!las->opts.window_clamp && atcp_dst_window(dst))
+		win = min(win, atcp_dst_window(dst));
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	return atcp_dst_initrwnd(dst, atcp_initial_window(sk, 0),
+	return atcp_dst_initrwnd(dst, win,
 				 o.mss - (o.ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0));
 }
 

@@ -463,6 +463,9 @@ void atcp_start_tcb(struct sock *sk)
 	if (as->opts.user_mss && as->advmss > as->opts.user_mss)
 		as->advmss = as->opts.user_mss;
 
+	/* a route's window clamps one TCP_WINDOW_CLAMP left open */
+	if (!as->opts.window_clamp)
+		as->opts.window_clamp = atcp_dst_window(dst);
 	/* the window sized by the MSS we advertise (a route's initrwnd) */
 	as->rcv_wscale = as->ws_ok ? atcp_rcv_wscale(sk) : 0;
 	as->rcv_wnd = atcp_initial_window(sk, as->rcv_wscale);

@@ -26,6 +26,13 @@
 #    from its SYN queue and from a syncookie, over IPv4 and IPv6;
 #  - initrwnd 4: the client's SYN offers 4 x 1460 bytes, the server's
 #    SYN-ACK 4 x 1448 (its MSS less the timestamps the client sends);
+#  - window 8000: the client's SYN offers 8000 bytes at most, with a
+#    window scale of 0, and the server's SYN-ACK 8000 at most; with 200
+#    kB each way, atcp's ends go on offering 8000 at most (as the scale
+#    can say it: its listener keeps the scale its SYN queue chose),
+#    Linux's 65535 at most, since its receive-buffer tuning sets the
+#    clamp anew (tcp_rcv_space_adjust()) and only the scale of 0 still
+#    bounds it; without it, more than 8000;
 #  - fastopen_no_cookie 1: a client with no cookie puts data on its SYN,
 #    which a listener under fastopen 0x203 takes (none without).
 . "$(dirname "$0")/lib.sh"
@@ -46,6 +53,37 @@ route()
 	ip -n "$ns" route del "$dest" 2>/dev/null
 	[ $# = 0 ] && return 0
 	ip -n "$ns" route add "$dest" dev veth0 "$@"
+}
+
+# windows FILE: the windows each end offered in the capture FILE: that of
+# its SYN, its window scale, and the largest after it, scaled: "CSYN
+# CSCALE CMAX SSYN SSCALE SMAX".
+windows()
+{
+	tcpdump -n -r "$1" 2>/dev/null | awk -v a="$ADDR_A." '
+		{
+			side = index($3, a) == 1 ? "c" : "s"
+			w = -1
+			for (i = 1; i < NF; i++)
+				if ($i == "win")
+					w = $(i + 1) + 0
+			if (w < 0)
+				next
+			if ($0 ~ /Flags \[S/) {
+				syn[side] = w
+				ws[side] = 0
+				if (match($0, /wscale [0-9]+/))
+					ws[side] = substr($0, RSTART + 7, RLENGTH - 7) + 0
+				next
+			}
+			w *= 2 ^ ws[side]
+			if (w > m[side])
+				m[side] = w
+		}
+		END {
+			printf "%d %d %d %d %d %d\n", syn["c"], ws["c"], m["c"],
+			       syn["s"], ws["s"], m["s"]
+		}'
 }
 
 # pair PROTO: the next port, connected; $ALIVE
@@ -224,6 +262,58 @@ for sp in "$P" 0; do
 		"$(cap_count "$TMP/syn.pcap" "$ADDR_A\.[0-9]+ > .*Flags \[S[E.W]*\],.* win 5840,")" 1
 	tap_is "$name, initrwnd 4: the server's SYN-ACK offers 5792" \
 		"$(cap_count "$TMP/syn.pcap" "$ADDR_B\.$PORT > .*Flags \[S\.[EW]*\],.* win 5792,")" 1
+	route "$NS_A" "$ADDR_B"
+	route "$NS_B" "$ADDR_A"
+
+	# ---- window -----------------------------------------------------------
+	for w in 8000 ""; do
+		tag="$name, window ${w:-unset}"
+		route "$NS_A" "$ADDR_B" ${w:+window "$w"}
+		route "$NS_B" "$ADDR_A" ${w:+window "$w"}
+		CAP_SNAPLEN=120 cap_start "$NS_A" "$TMP/win.pcap" \
+			"tcp port $((PORT + 1))" || true
+		pair "$sp"
+		sc_send s "recv 200000"
+		sc c "send 200000"
+		sc_get s
+		r1=$R
+		sc_send c "recv 200000"
+		sc s "send 200000"
+		sc_get c
+		expect "$tag: 200 kB arrive each way" "ok 200000" "$r1" "$R"
+		sc_stop c
+		sc_stop s
+		cap_stop
+		read -r csyn cws cwin ssyn sws swin <<< "$(windows "$TMP/win.pcap")"
+		tap_diag "$tag: the client's SYN offers $csyn (scale $cws), then up to $cwin; the server's SYN-ACK $ssyn (scale $sws), then up to $swin"
+		if [ -z "$w" ]; then
+			tap_num "$tag: the client offers more than 8000 bytes ($cwin)" \
+				"$cwin" -gt 8000
+			tap_num "$tag: and so does the server ($swin)" \
+				"$swin" -gt 8000
+			continue
+		fi
+		tap_is "$tag: the client's SYN offers 8000 bytes at most, unscaled" \
+			"$([ "$csyn" -le 8000 ] && echo "ok, scale $cws")" "ok, scale 0"
+		tap_num "$tag: the server's SYN-ACK offers 8000 bytes at most ($ssyn)" \
+			"$ssyn" -le 8000
+		if is_linux "$sp"; then
+			# receive-buffer tuning sets Linux's clamp anew from
+			# the buffer (tcp_rcv_space_adjust()): only the scale
+			# of 0 still bounds it
+			tap_num "$tag: Linux's client offers 65535 at most later ($cwin)" \
+				"$cwin" -le 65535
+			tap_num "$tag: and so does its server ($swin)" \
+				"$swin" -le 65535
+		else
+			# 8000 as the scale can say it: the listener keeps the
+			# scale its SYN queue chose
+			tap_num "$tag: the client offers 8000 bytes at most later ($cwin)" \
+				"$cwin" -le 8000
+			tap_num "$tag: and so does the server ($swin)" \
+				"$swin" -le $(( (8000 + (1 << sws) - 1) >> sws << sws ))
+		fi
+	done
 	route "$NS_A" "$ADDR_B"
 	route "$NS_B" "$ADDR_A"
 
