@@ -535,6 +535,11 @@ int atcp_connect_routed(struct sock *sk)
 	err = atcp_connect_hash(sk, &tw);
 	if (err)
 		return err;
+	/*
+	 * The IPv4 ID of its segments starts anywhere, not at 0, so that
+	 * they tell nothing of the host's others (Linux: tcp_v4_connect()).
+	 */
+	atomic_set(&inet_sk(sk)->inet_id, get_random_u16());
 	atcp_start_tcb(sk);
 	if (tw)
 		atcp_tw_reused(sk, tw);

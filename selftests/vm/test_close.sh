@@ -17,6 +17,8 @@
 #    the ACK and no ACK alone before it (tcpdump); one that does nothing
 #    answers by the delayed-ACK timer (DelayedACKs), and the closer
 #    reaches FIN-WAIT-2 all the same;
+#  - the IPv4 ID: three connections in a row, three different IDs on
+#    their SYNs (each starts anywhere, not at 0);
 #  - connect to a port nobody listens on: ECONNREFUSED, blocking and
 #    non-blocking (EINPROGRESS, then SO_ERROR);
 #  - simultaneous open: two bound sockets connect to each other at the same
@@ -365,6 +367,34 @@ for pairing in "$P 0" "$P $P"; do
 		sc_stop s
 		port=$((port + 1))
 	done
+done
+
+# ---- the IPv4 ID of a connection ---------------------------------------
+
+# Each connection starts the IDs of its segments anywhere, as Linux's
+# tcp_v4_connect() does, not at 0: three connections in a row, three
+# different IDs on their SYNs (two alike by chance: 1 in 20000 or so).
+for cp in "$P" 0; do
+	tag="IP ID, $(proto_name "$cp") client"
+	cap=$TMP/ipid.$port.pcap
+	cap_start "$NS_A" "$cap" \
+		"src host $ADDR_A and dst portrange $port-$((port + 2)) and tcp[tcpflags] == tcp-syn" 30 ||
+		tap_diag "$tag: no capture"
+	for _ in 1 2 3; do
+		sc_start c "$NS_A" "$cp"
+		sc_start s "$NS_B" 0
+		connect_pair "$tag: connection established" $port
+		sc c "close"
+		sc_stop c
+		sc_stop s
+		port=$((port + 1))
+	done
+	cap_stop
+	ids=$(tcpdump -v -n -r "$cap" 2>/dev/null |
+	      sed -n 's/.* id \([0-9]*\),.*/\1/p' | sort -u | tr '\n' ' ')
+	tap_diag "$tag: the IDs of the SYNs: $ids"
+	tap_is "$tag: three connections, three different IDs on their SYNs" \
+		"$(echo "$ids" | wc -w)" 3
 done
 
 # ---- connection refused -------------------------------------------------
