@@ -326,30 +326,43 @@ u32 atcp_select_window(struct sock *sk)
 }
 
 /*
+ * A first window of more than a segment, in whole segments of @mss, as
+ * Linux quantizes it (tcp_select_initial_window()): 64240 and 65160
+ * rather than 65535 for a SYN and a SYN-ACK of 64 kB.
+ */
+static u32 atcp_whole_segs(u32 win, u32 mss)
+{
+	return win > mss ? rounddown(win, mss) : win;
+}
+
+/*
  * The window a connection opens with: the buffer's, within the user's
- * clamp, workaround_signed_windows, what the scale can express and its
- * route's initrwnd (segments of the MSS we advertise, less the
- * timestamps a passive open knows the peer sends, as Linux counts them;
- * a listener's SYN-ACKs take their route's in atcp_synack_opts()).  The
- * SYN carries at most 64 kB of it (never scaled), and rcv_ssthresh
- * starts there.
+ * clamp, in whole segments, within workaround_signed_windows, what the
+ * scale can express and its route's initrwnd (the segments: of the MSS
+ * we advertise, less the timestamps a passive open knows the peer
+ * sends, as Linux counts them; a listener's SYN-ACKs are sized in
+ * atcp_synack_opts()).  The SYN carries at most 64 kB of it (never
+ * scaled), and rcv_ssthresh starts there.
  */
 u32 atcp_initial_window(struct sock *sk, u8 rcv_wscale)
 {
 	const struct atcp_sock *as = atcp_sk(sk);
 	u32 win = atcp_win_from_space(sk, READ_ONCE(sk->sk_rcvbuf));
+	u32 mss = as->advmss - (as->passive && as->ts_ok ?
+				TCPOLEN_TSTAMP_ALIGNED : 0);
 	u32 clamp = as->opts.window_clamp;
+	bool listener = sk->sk_state == TCP_LISTEN;
 
 	if (clamp)
 		win = min(win, clamp);
+	if (!listener)
+		win = atcp_whole_segs(win, mss);
 	if (atcp_signed_windows(sk))
 		win = min(win, ATCP_SIGNED_WINDOW_MAX);
 	win = min(win, 65535U << rcv_wscale);
-	if (sk->sk_state == TCP_LISTEN)
+	if (listener)
 		return win;
-	return atcp_dst_initrwnd(__sk_dst_get(sk), win,
-				 as->advmss - (as->passive && as->ts_ok ?
-					       TCPOLEN_TSTAMP_ALIGNED : 0));
+	return atcp_dst_initrwnd(__sk_dst_get(sk), win, mss);
 }
 
 /*
@@ -1950,9 +1963,9 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 	*optlen = atcp_opt_build_syn(buf, &o);
 	if (!las->opts.window_clamp && atcp_dst_window(dst))
 		win = min(win, atcp_dst_window(dst));
+	mss = o.mss - (o.ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
-	return atcp_dst_initrwnd(dst, win,
-				 o.mss - (o.ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0));
+	return atcp_dst_initrwnd(dst, atcp_whole_segs(win, mss), mss);
 }
 
 /*

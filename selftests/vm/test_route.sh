@@ -32,7 +32,9 @@
 #    can say it: its listener keeps the scale its SYN queue chose),
 #    Linux's 65535 at most, since its receive-buffer tuning sets the
 #    clamp anew (tcp_rcv_space_adjust()) and only the scale of 0 still
-#    bounds it; without it, more than 8000;
+#    bounds it; without it, more than 8000, and the SYN offers 64240
+#    bytes (44 segments of 1460), the SYN-ACK 65160 (45 of 1448), 64 kB
+#    in whole segments as Linux quantizes them;
 #  - fastopen_no_cookie 1: a client with no cookie puts data on its SYN,
 #    which a listener under fastopen 0x203 takes (none without).
 . "$(dirname "$0")/lib.sh"
@@ -291,6 +293,9 @@ for sp in "$P" 0; do
 				"$cwin" -gt 8000
 			tap_num "$tag: and so does the server ($swin)" \
 				"$swin" -gt 8000
+			# 64 kB in whole segments, as Linux quantizes them
+			tap_is "$tag: the SYN offers 64240 bytes, 44 x 1460, the SYN-ACK 65160, 45 x 1448" \
+				"$csyn $ssyn" "64240 65160"
 			continue
 		fi
 		tap_is "$tag: the client's SYN offers 8000 bytes at most, unscaled" \

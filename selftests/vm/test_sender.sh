@@ -103,8 +103,8 @@
 #    tuning), and its receive buffer grows beyond rmem's default of
 #    131072 with 1, and stays there with 0.
 #  - adv_win_scale: the window a server offers in its SYN-ACK is half its
-#    receive buffer with 1 (65535 once capped; Linux rounds it down to 45
-#    MSS), and a sixteenth with -4 (8192; Linux: 5 MSS, 7240), as the
+#    receive buffer with 1 (65535 once capped, in whole segments:
+#    65160, 45 of 1448), and a sixteenth with -4 (8192, so 7240), as the
 #    Linux client's snd_wnd shows; 1 MiB still arrives.
 #  - max_reordering: netem on the server's egress reorders (a quarter of
 #    the packets overtake the rest, held 5 ms) while it sends 4 MiB.
