@@ -1961,8 +1961,8 @@ u16 atcp_synack_opts(struct sock *sk, const struct atcp_req *req, u32 tsval,
 		o.tfo = *tfo;
 	}
 	*optlen = atcp_opt_build_syn(buf, &o);
-	if (!las->opts.window_clamp && atcp_dst_window(dst))
-		win = min(win, atcp_dst_window(dst));
+	if (!las->opts.window_clamp)
+		win = min(win, atcp_dst_window(dst) ? : win);
 	mss = o.mss - (o.ts_ok ? TCPOLEN_TSTAMP_ALIGNED : 0);
 	/* RFC 7323 2.2: the window of a SYN-ACK is never scaled. */
 	return atcp_dst_initrwnd(dst, atcp_whole_segs(win, mss), mss);

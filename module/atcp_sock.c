@@ -1051,14 +1051,6 @@ static void atcp_tx_timestamp(struct sock *sk, u32 tsflags)
 	skb_shinfo(skb)->tskey = cb->tskey - (u32)base;
 }
 
-/* A full send buffer: send what may go, then wait for room. */
-static int atcp_wait_for_space(struct sock *sk, long *timeo)
-{
-	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
-	atcp_push(sk, ATCP_NAGLE_PUSH);
-	return sk_stream_wait_memory(sk, timeo);
-}
-
 /*
  * send(MSG_OOB): the data queued so far ends with urgent data, and every
  * segment before its end carries the urgent pointer until the peer
@@ -1116,12 +1108,35 @@ static void atcp_mark_end(struct sock *sk, int flags)
 }
 
 /*
- * A send call that appended to an unsent skb takes its PSH away: the
- * mark moves on to the new end (Linux does so once the data is in).
+ * @copy bytes of a send went into @skb, the queue's tail.  The @first a
+ * call appends takes PSH away from an skb that had it: the mark moves on
+ * to the new end (Linux does so once the data is in).  An skb a long
+ * write filled may earn one (forced_push()).
  */
-static void atcp_unmark_push(struct sk_buff *skb)
+static void atcp_skb_took(struct sock *sk, struct sk_buff *skb, int copy,
+			  bool first, unsigned int size_goal)
 {
-	ATCP_SKB_CB(skb)->flags &= ~TCPHDR_PSH;
+	struct atcp_sock *as = atcp_sk(sk);
+
+	if (first)
+		ATCP_SKB_CB(skb)->flags &= ~TCPHDR_PSH;
+	ATCP_SKB_CB(skb)->end_seq += copy;
+	as->write_seq += copy;
+	if (skb->len >= size_goal && atcp_forced_push(as))
+		atcp_mark_push(sk);
+}
+
+/*
+ * A full send buffer: send what may go, then wait for room.  What the
+ * call @copied so far ends with PSH, as it leaves before the rest.
+ */
+static int atcp_wait_for_space(struct sock *sk, long *timeo, size_t copied)
+{
+	set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+	if (copied)
+		atcp_mark_push(sk);
+	atcp_push(sk, ATCP_NAGLE_PUSH);
+	return sk_stream_wait_memory(sk, timeo);
 }
 
 /* What a send call returns on @err: what it queued, if anything. */
@@ -1260,7 +1275,6 @@ out:
 static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 			       size_t size)
 {
-	struct atcp_sock *as = atcp_sk(sk);
 	int flags = msg->msg_flags;
 	struct sockcm_cookie sockc;
 	struct ubuf_info *uarg;
@@ -1317,19 +1331,12 @@ static int atcp_sendmsg_locked(struct sock *sk, struct msghdr *msg,
 				goto wait_for_space;
 			continue;
 		}
-		if (!copied)
-			atcp_unmark_push(skb);
-		ATCP_SKB_CB(skb)->end_seq += copy;
-		as->write_seq += copy;
+		atcp_skb_took(sk, skb, copy, !copied, size_goal);
 		copied += copy;
-		if (skb->len >= size_goal && atcp_forced_push(as))
-			atcp_mark_push(sk);
 		continue;
 
 wait_for_space:
-		if (copied)
-			atcp_mark_push(sk);
-		err = atcp_wait_for_space(sk, &timeo);
+		err = atcp_wait_for_space(sk, &timeo, copied);
 		if (err)
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
@@ -1375,7 +1382,6 @@ static int atcp_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 				int offset, size_t size, int flags)
 {
-	struct atcp_sock *as = atcp_sk(sk);
 	unsigned int size_goal;
 	size_t copied = 0;
 	long timeo;
@@ -1414,21 +1420,14 @@ static int atcp_sendpage_locked(struct sock *sk, struct page *page,
 		skb->data_len += copy;
 		skb->truesize += copy;
 		atcp_wmem_charge(sk, copy);
-		if (!copied)
-			atcp_unmark_push(skb);
-		ATCP_SKB_CB(skb)->end_seq += copy;
-		as->write_seq += copy;
+		atcp_skb_took(sk, skb, copy, !copied, size_goal);
 		copied += copy;
 		offset += copy;
 		size -= copy;
-		if (skb->len >= size_goal && atcp_forced_push(as))
-			atcp_mark_push(sk);
 		continue;
 
 wait_for_space:
-		if (copied)
-			atcp_mark_push(sk);
-		err = atcp_wait_for_space(sk, &timeo);
+		err = atcp_wait_for_space(sk, &timeo, copied);
 		if (err)
 			goto do_error;
 		size_goal = atcp_size_goal(sk);
